@@ -1,0 +1,37 @@
+# The two commands: `make run` (the application, embedded mode by default) and
+# `make test` (the whole suite). Both create the virtual environment themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint env stop check
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) scripts/dev.py run
+
+test: $(STAMP)
+	$(PY) scripts/dev.py test $(ARGS)
+
+bench: $(STAMP)
+	$(PY) scripts/dev.py bench $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(STAMP)
+	$(PY) scripts/dev.py env >/dev/null
+	eval "$$($(PY) scripts/dev.py env)" && $(PY) manage.py check && $(PY) manage.py makemigrations --check --dry-run
+
+env: $(STAMP)
+	@$(PY) scripts/dev.py env
+
+stop: $(STAMP)
+	$(PY) scripts/dev.py stop

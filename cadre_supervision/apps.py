@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CadreSupervisionConfig(AppConfig):
+    name = "cadre_supervision"
+    verbose_name = "干部管理监督（公共框架）"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,107 @@
+"""Shared records: the sensitive-read access log, policy settings, notifications."""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    """Append-only log of sensitive reads and exports.
+
+    Names are denormalised so entries survive deletion of the user or the record.
+    """
+
+    class Action(models.TextChoices):
+        VIEW_CITIZEN_ID = "view_citizen_id", _("查看完整身份证号")
+        EXPORT = "export", _("导出")
+        VIEW_INTEGRITY_FILE = "view_integrity_file", _("查看廉政档案")
+        VIEW_REPORT = "view_report", _("查看个人有关事项报告")
+        DOWNLOAD_FILE = "download_file", _("下载文件")
+        VIEW_AUDIT_FILE = "view_audit_file", _("查看审计档案")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        PERMISSION_CHANGE = "permission_change", _("权限变更")
+        OTHER = "other", _("其他")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("用户名"), max_length=150)
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("敏感访问日志")
+        verbose_name_plural = _("敏感访问日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        triggers = [
+            pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+
+class PolicySetting(models.Model):
+    """An administrator's override of a registered policy default (see cadre_supervision.policy)."""
+
+    key = models.CharField(_("键"), max_length=100, unique=True)
+    value = models.JSONField(_("值"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("政策参数")
+        verbose_name_plural = _("政策参数")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+
+class Notification(models.Model):
+    """An in-app notification, also the reminder row of the daily sweeps.
+
+    The unique constraint (recipient, kind, period, object) makes a sweep idempotent:
+    running it twice, concurrently or after a redelivered task inserts nothing twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=60)
+    period = models.CharField(_("周期"), max_length=30, blank=True, default="")
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, default="")
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, default="")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period", "object_type", "object_id"],
+                name="notification_once_per_period",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

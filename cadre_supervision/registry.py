@@ -1,0 +1,101 @@
+"""Small registries through which apps compose cross-app pages without importing each other.
+
+`cadres` is the base app and never imports the others; each other app fills these in its
+AppConfig.ready():
+
+- integrity_sections: sections of a cadre's integrity file (廉政档案).
+- warning_sources: early-warning signals (预警) shown on the warnings board and cadre page.
+- cadre_page_panels: extra panels on the cadre detail page.
+- stats_sections: statistics endpoints listed on the statistics index.
+- demo_seeders: called by `manage.py seed_demo` after the cadres app's own data.
+- sweep_sources: reminder producers run by the daily sweep.
+- nav_items: entries of the main navigation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IntegritySection:
+    key: str
+    title: str
+    order: int
+    # (cadre, user) -> dict context for the template, or rows; must apply restrict() itself.
+    build: Callable[[Any, Any], dict]
+    template: str
+    # (cadre, user) -> list of rows (list of str) for the .xlsx export, with header
+    export: Callable[[Any, Any], tuple[list[str], list[list[Any]]]] | None = None
+
+
+@dataclass(frozen=True)
+class WarningSource:
+    key: str
+    title: str
+    # (user, cadre_ids or None) -> iterable of Warning
+    collect: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Warning:
+    cadre_id: int
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    severity: str = "warning"  # "warning" | "danger"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int
+    # user -> bool; items hidden for users without the role (pages still enforce scope)
+    visible: Callable[[Any], bool] = field(default=lambda user: True)
+
+
+integrity_sections: list[IntegritySection] = []
+warning_sources: list[WarningSource] = []
+cadre_page_panels: list[Callable[[Any, Any], dict | None]] = []
+stats_sections: dict[str, str] = {}
+demo_seeders: list[tuple[int, Callable[..., None]]] = []
+sweep_sources: dict[str, Callable[..., Any]] = {}
+nav_items: list[NavItem] = []
+
+
+def register_integrity_section(section: IntegritySection) -> None:
+    if all(s.key != section.key for s in integrity_sections):
+        integrity_sections.append(section)
+        integrity_sections.sort(key=lambda s: s.order)
+
+
+def register_warning_source(source: WarningSource) -> None:
+    if all(s.key != source.key for s in warning_sources):
+        warning_sources.append(source)
+
+
+def register_demo_seeder(order: int, fn: Callable[..., None]) -> None:
+    if all(f is not fn for _o, f in demo_seeders):
+        demo_seeders.append((order, fn))
+        demo_seeders.sort(key=lambda t: t[0])
+
+
+def register_sweep_source(key: str, fn: Callable[..., Any]) -> None:
+    sweep_sources[key] = fn
+
+
+def register_nav_item(item: NavItem) -> None:
+    if all(i.url_name != item.url_name for i in nav_items):
+        nav_items.append(item)
+        nav_items.sort(key=lambda i: i.order)
+
+
+def warnings_for(user, cadre_ids=None) -> list[Warning]:
+    out: list[Warning] = []
+    for source in warning_sources:
+        out.extend(source.collect(user, cadre_ids))
+    return out

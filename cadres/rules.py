@@ -1,0 +1,163 @@
+"""Pure domain rules of the registry (no I/O). Table-driven tests in tests/cadres/test_rules.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .choices import PortfolioArea
+
+# --- Citizen ID (GB 11643-1999) ------------------------------------------------------------
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+class CitizenIdError(ValueError):
+    pass
+
+
+def citizen_id_check_digit(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK[total % 11]
+
+
+@dataclass(frozen=True)
+class CitizenId:
+    value: str
+    birth_date: dt.date
+    gender: str  # "M" | "F"
+
+
+def parse_citizen_id(raw: str, *, today: dt.date | None = None) -> CitizenId:
+    """Validate an 18-digit citizen ID; raise CitizenIdError with a Chinese message."""
+    value = (raw or "").strip().upper()
+    if len(value) != 18:
+        raise CitizenIdError("身份证号应为18位。")
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise CitizenIdError("身份证号前17位应为数字，最后一位为数字或X。")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise CitizenIdError("身份证号中的出生日期不存在。")
+    today = today or dt.date.today()
+    if birth > today or birth.year < 1900:
+        raise CitizenIdError("身份证号中的出生日期不合理。")
+    if citizen_id_check_digit(value[:17]) != value[17]:
+        raise CitizenIdError("身份证号校验位错误。")
+    return CitizenId(value, birth, "M" if int(value[16]) % 2 == 1 else "F")
+
+
+def mask_citizen_id(value: str) -> str:
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+# --- Ages and durations ------------------------------------------------------------------------
+
+
+def full_years(start: dt.date | None, on: dt.date) -> int | None:
+    """Whole years from start to `on` (birthday arithmetic; 29 Feb counts on 28 Feb in
+    non-leap years)."""
+    if start is None or on < start:
+        return None
+    years = on.year - start.year
+    if (on.month, on.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def years_between(start: dt.date, end: dt.date) -> float:
+    """Elapsed years as a decimal (for display: 'years in post')."""
+    return round((end - start).days / 365.25, 1)
+
+
+# --- Rule 1: a 一把手 must not directly oversee these areas -------------------------------
+
+PROHIBITED_FOR_TOP_LEADER: dict[str, tuple[str, ...]] = {
+    PortfolioArea.FINANCE: ("财务", "财政", "财会"),
+    PortfolioArea.PERSONNEL: ("人事", "干部人事", "人员招录"),
+    PortfolioArea.CONSTRUCTION: ("工程建设", "工程", "基建"),
+    PortfolioArea.PROCUREMENT: ("物资采购", "采购", "招投标"),
+    PortfolioArea.ASSET_DISPOSAL: ("公有资产处理", "资产处置", "国有资产处置"),
+    PortfolioArea.LICENSING: ("行政许可", "许可"),
+    PortfolioArea.APPROVAL: ("审批",),
+    PortfolioArea.LAW_ENFORCEMENT: ("执法",),
+}
+
+
+def portfolio_violations(is_top_leader: bool, areas: Iterable[str], text: str = "") -> list[str]:
+    """Prohibited areas (codes) in a 一把手's portfolio, from the structured areas and from
+    keywords in the free-text portfolio. Empty for anyone who is not a 一把手."""
+    if not is_top_leader:
+        return []
+    found = []
+    area_set = set(areas or ())
+    text = text or ""
+    for code, keywords in PROHIBITED_FOR_TOP_LEADER.items():
+        if code in area_set or any(k in text for k in keywords):
+            found.append(str(code))
+    return found
+
+
+def portfolio_violation_labels(codes: Iterable[str]) -> list[str]:
+    labels = dict(PortfolioArea.choices)
+    return [str(labels.get(c, c)) for c in codes]
+
+
+# --- Invariants on tenures ----------------------------------------------------------------------
+
+
+def periods_overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+    """Half-open periods [start, end): a tenure ending on day D and one starting on D do not overlap.
+    An open end (None) means 'still in office'."""
+    a_end_v = a_end or dt.date.max
+    b_end_v = b_end or dt.date.max
+    return a_start < b_end_v and b_start < a_end_v
+
+
+def tenure_errors(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if start is None:
+        errors["start_date"] = "请填写任职开始日期。"
+        return errors
+    if end is not None and end <= start:
+        errors["end_date"] = "任职结束日期必须晚于开始日期。"
+    return errors
+
+
+def birth_date_errors(birth: dt.date | None, *, today: dt.date) -> dict[str, str]:
+    if birth is None:
+        return {"birth_date": "请填写出生日期。"}
+    if birth > today:
+        return {"birth_date": "出生日期不能晚于今天。"}
+    if full_years(birth, today) > 100:
+        return {"birth_date": "出生日期不合理。"}
+    return {}
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return "未知"
+    if age < 35:
+        return "35岁以下"
+    if age < 41:
+        return "35-40岁"
+    if age < 46:
+        return "41-45岁"
+    if age < 51:
+        return "46-50岁"
+    if age < 56:
+        return "51-55岁"
+    return "56岁以上"
+
+
+AGE_BANDS = ["35岁以下", "35-40岁", "41-45岁", "46-50岁", "51-55岁", "56岁以上", "未知"]
+
+
+def pinyin_initials(name: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(p[0] for p in lazy_pinyin(name or "", style=Style.FIRST_LETTER) if p).lower()

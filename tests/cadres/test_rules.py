@@ -1,0 +1,131 @@
+import datetime as dt
+
+import pytest
+
+from cadres import rules
+from tests.factories import make_citizen_id
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    "raw, error",
+    [
+        ("11010519491231002X", None),  # the standard's example
+        ("11010519491231002x", None),  # lower-case x accepted
+        ("110105194912310021", "校验位"),  # wrong check digit
+        ("11010519490231002X", "出生日期不存在"),  # 31 Feb... 1949-02-31 impossible
+        ("1101051949123100", "18位"),  # too short
+        ("1101051949123100211", "18位"),  # too long
+        ("11010519491231A02X", "前17位"),  # letter in body
+        ("110105209912310021", "不合理"),  # future birth date
+        ("", "18位"),
+    ],
+)
+def test_parse_citizen_id(raw, error):
+    if error is None:
+        parsed = rules.parse_citizen_id(raw, today=TODAY)
+        assert parsed.birth_date == dt.date(1949, 12, 31)
+        assert parsed.gender == "F"  # 17th digit 2 is even
+    else:
+        with pytest.raises(rules.CitizenIdError, match=error):
+            rules.parse_citizen_id(raw, today=TODAY)
+
+
+def test_generated_ids_are_valid_and_encode_gender():
+    for gender in ("M", "F"):
+        value = make_citizen_id(dt.date(1980, 2, 29), gender, seq=7)
+        parsed = rules.parse_citizen_id(value, today=TODAY)
+        assert parsed.birth_date == dt.date(1980, 2, 29)
+        assert parsed.gender == gender
+
+
+def test_mask_never_shows_the_middle():
+    masked = rules.mask_citizen_id("11010519491231002X")
+    assert masked == "110105********002X"
+    assert "19491231" not in masked
+
+
+@pytest.mark.parametrize(
+    "start, on, expected",
+    [
+        (dt.date(1980, 5, 10), dt.date(2026, 5, 9), 45),
+        (dt.date(1980, 5, 10), dt.date(2026, 5, 10), 46),
+        (dt.date(1980, 2, 29), dt.date(2025, 2, 28), 44),  # leap-day birthday not yet reached
+        (dt.date(1980, 2, 29), dt.date(2025, 3, 1), 45),
+        (dt.date(1980, 2, 29), dt.date(2024, 2, 29), 44),
+        (None, dt.date(2026, 1, 1), None),
+        (dt.date(2027, 1, 1), dt.date(2026, 1, 1), None),
+    ],
+)
+def test_full_years(start, on, expected):
+    assert rules.full_years(start, on) == expected
+
+
+@pytest.mark.parametrize(
+    "is_top, areas, text, expected",
+    [
+        (True, ["finance"], "", ["finance"]),
+        (True, ["personnel", "education"], "", ["personnel"]),
+        (True, [], "分管财务和教育工作", ["finance"]),
+        (True, [], "负责工程建设、物资采购", ["construction", "procurement"]),
+        (True, [], "主持全面工作，分管审批服务", ["approval"]),
+        (True, ["law_enforcement"], "行政执法", ["law_enforcement"]),
+        (True, ["asset_disposal", "licensing"], "", ["asset_disposal", "licensing"]),
+        (True, ["party_building", "overall"], "主持党委全面工作", []),
+        (False, ["finance", "personnel"], "分管财务、人事", []),  # deputies may oversee these
+        (True, [], "", []),
+    ],
+)
+def test_portfolio_violations(is_top, areas, text, expected):
+    assert sorted(rules.portfolio_violations(is_top, areas, text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "a, b, overlap",
+    [
+        ((dt.date(2020, 1, 1), dt.date(2021, 1, 1)), (dt.date(2021, 1, 1), None), False),  # back to back
+        ((dt.date(2020, 1, 1), dt.date(2021, 1, 2)), (dt.date(2021, 1, 1), None), True),
+        ((dt.date(2020, 1, 1), None), (dt.date(2025, 1, 1), None), True),  # both open
+        ((dt.date(2020, 1, 1), dt.date(2020, 6, 1)), (dt.date(2019, 1, 1), dt.date(2020, 1, 1)), False),
+        ((dt.date(2020, 1, 1), dt.date(2020, 6, 1)), (dt.date(2020, 2, 1), dt.date(2020, 3, 1)), True),
+    ],
+)
+def test_periods_overlap(a, b, overlap):
+    assert rules.periods_overlap(*a, *b) is overlap
+    assert rules.periods_overlap(*b, *a) is overlap
+
+
+@pytest.mark.parametrize(
+    "birth, error",
+    [
+        (dt.date(1980, 1, 1), None),
+        (dt.date(2026, 11, 29), "不能晚于今天"),
+        (dt.date(1900, 1, 1), "不合理"),
+        (None, "请填写"),
+    ],
+)
+def test_birth_date_errors(birth, error):
+    errors = rules.birth_date_errors(birth, today=TODAY)
+    if error is None:
+        assert errors == {}
+    else:
+        assert error in errors["birth_date"]
+
+
+def test_tenure_end_must_follow_start():
+    assert rules.tenure_errors(dt.date(2020, 1, 1), dt.date(2020, 1, 1), today=TODAY)["end_date"]
+    assert rules.tenure_errors(dt.date(2020, 1, 1), dt.date(2019, 1, 1), today=TODAY)["end_date"]
+    assert rules.tenure_errors(dt.date(2020, 1, 1), dt.date(2020, 1, 2), today=TODAY) == {}
+
+
+def test_pinyin_initials():
+    assert rules.pinyin_initials("张伟") == "zw"
+    assert rules.pinyin_initials("欧阳修") == "oyx"
+
+
+@pytest.mark.parametrize(
+    "age, band", [(30, "35岁以下"), (35, "35-40岁"), (45, "41-45岁"), (60, "56岁以上"), (None, "未知")]
+)
+def test_age_band(age, band):
+    assert rules.age_band(age) == band
