@@ -1,0 +1,130 @@
+"""One FilterSet per model, shared by the pages and the API. Choice lists are scoped."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.db.models import Q
+from django.utils import timezone
+
+from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank
+from .models import Appointment, Cadre, Organization, Post
+
+
+def scoped_organizations(request):
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.restrict(request.user, "view").order_by("path")
+
+
+class OrganizationFilter(df.FilterSet):
+    q = df.CharFilter(label="名称", method="filter_q")
+    kind = df.ChoiceFilter(label="单位类型", choices=OrgKind.choices)
+    parent = df.ModelChoiceFilter(label="上级单位", queryset=scoped_organizations)
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "parent"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class PostFilter(df.FilterSet):
+    q = df.CharFilter(label="岗位名称", field_name="title", lookup_expr="icontains")
+    organization = df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    key_category = df.MultipleChoiceFilter(label="关键岗位类别", choices=KeyCategory.choices, method="filter_key")
+    is_key = df.BooleanFilter(label="关键岗位", method="filter_is_key")
+    top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")
+    is_leading = df.BooleanFilter(label="领导职务")
+
+    class Meta:
+        model = Post
+        fields = ["q", "organization", "key_category", "is_key", "top_leader", "is_leading"]
+
+    def filter_subtree(self, qs, name, value):
+        return qs.filter(organization__path__startswith=value.path) if value else qs
+
+    def filter_key(self, qs, name, value):
+        return qs.filter(key_categories__overlap=list(value)) if value else qs
+
+    def filter_is_key(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(key_categories=[]) if value else qs.filter(key_categories=[])
+
+    def filter_top(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(top_leader_kind="") if value else qs.filter(top_leader_kind="")
+
+
+def _current_appointments(today=None):
+    today = today or timezone.localdate()
+    return Appointment.objects.current(today)
+
+
+class CadreFilter(df.FilterSet):
+    q = df.CharFilter(label="搜索", method="filter_q", help_text="姓名、拼音首字母或身份证后四位")
+    organization = df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    org_kind = df.ChoiceFilter(label="单位类型", choices=OrgKind.choices, field_name="organization__kind")
+    rank = df.MultipleChoiceFilter(label="职级", choices=Rank.choices)
+    status = df.MultipleChoiceFilter(label="状态", choices=CadreStatus.choices)
+    management_level = df.ChoiceFilter(label="管理层级", choices=ManagementLevel.choices)
+    key_category = df.MultipleChoiceFilter(label="关键岗位类别", choices=KeyCategory.choices, method="filter_key")
+    top_leader = df.BooleanFilter(label="一把手", method="filter_top")
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "organization", "org_kind", "rank", "status", "management_level", "key_category", "top_leader"]
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        cond = Q(name__icontains=value)
+        if value.isascii() and value.isalpha():
+            cond |= Q(name_initials__startswith=value.lower())
+        if len(value) == 4 and (value[:3].isdigit() and (value[3].isdigit() or value[3] in "xX")):
+            cond |= Q(citizen_id_tail=value.upper())
+        return qs.filter(cond)
+
+    def filter_subtree(self, qs, name, value):
+        return qs.filter(organization__path__startswith=value.path) if value else qs
+
+    def filter_key(self, qs, name, value):
+        if not value:
+            return qs
+        ids = _current_appointments().filter(post__key_categories__overlap=list(value)).values("cadre_id")
+        return qs.filter(pk__in=ids)
+
+    def filter_top(self, qs, name, value):
+        if value is None:
+            return qs
+        ids = _current_appointments().exclude(post__top_leader_kind="").values("cadre_id")
+        return qs.filter(pk__in=ids) if value else qs.exclude(pk__in=ids)
+
+
+class AppointmentFilter(df.FilterSet):
+    cadre = df.NumberFilter(field_name="cadre_id", label="干部编号")
+    post = df.NumberFilter(field_name="post_id", label="岗位编号")
+    organization = df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    current = df.BooleanFilter(label="现任", method="filter_current")
+    top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")
+
+    class Meta:
+        model = Appointment
+        fields = ["cadre", "post", "organization", "current", "top_leader"]
+
+    def filter_subtree(self, qs, name, value):
+        return qs.filter(post__organization__path__startswith=value.path) if value else qs
+
+    def filter_current(self, qs, name, value):
+        if value is None:
+            return qs
+        current = qs.current()
+        return current if value else qs.exclude(pk__in=current.values("pk"))
+
+    def filter_top(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(post__top_leader_kind="") if value else qs.filter(post__top_leader_kind="")
