@@ -99,3 +99,28 @@ def warnings_for(user, cadre_ids=None) -> list[Warning]:
     for source in warning_sources:
         out.extend(source.collect(user, cadre_ids))
     return out
+
+
+# --- domain events ---------------------------------------------------------------------------
+# A tiny in-process event bus so that base apps can announce facts other apps react to
+# (e.g. a new appointment makes a special-topic talk due) without importing them.
+# Listeners run synchronously inside the caller's transaction: keep them small (insert a row).
+# Known events (payload keyword arguments):
+#   "appointment.created"  appointment, user
+#   "appointment.ended"    appointment, user
+#   "cadre.status_changed" cadre, old_status, new_status, user
+# Apps may emit their own ("audit.created", "assessment.recorded", "team.changed", ...);
+# document them in the emitting app's services module.
+
+event_listeners: dict[str, list[Callable[..., None]]] = {}
+
+
+def on_event(name: str, fn: Callable[..., None]) -> None:
+    listeners = event_listeners.setdefault(name, [])
+    if fn not in listeners:
+        listeners.append(fn)
+
+
+def emit(name: str, **payload) -> None:
+    for fn in event_listeners.get(name, ()):
+        fn(**payload)

@@ -31,8 +31,12 @@ class OrganizationFilter(df.FilterSet):
 
 class PostFilter(df.FilterSet):
     q = df.CharFilter(label="岗位名称", field_name="title", lookup_expr="icontains")
-    organization = df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
-    key_category = df.MultipleChoiceFilter(label="关键岗位类别", choices=KeyCategory.choices, method="filter_key")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+    key_category = df.MultipleChoiceFilter(
+        label="关键岗位类别", choices=KeyCategory.choices, method="filter_key"
+    )
     is_key = df.BooleanFilter(label="关键岗位", method="filter_is_key")
     top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")
     is_leading = df.BooleanFilter(label="领导职务")
@@ -65,17 +69,30 @@ def _current_appointments(today=None):
 
 class CadreFilter(df.FilterSet):
     q = df.CharFilter(label="搜索", method="filter_q", help_text="姓名、拼音首字母或身份证后四位")
-    organization = df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
     org_kind = df.ChoiceFilter(label="单位类型", choices=OrgKind.choices, field_name="organization__kind")
     rank = df.MultipleChoiceFilter(label="职级", choices=Rank.choices)
     status = df.MultipleChoiceFilter(label="状态", choices=CadreStatus.choices)
     management_level = df.ChoiceFilter(label="管理层级", choices=ManagementLevel.choices)
-    key_category = df.MultipleChoiceFilter(label="关键岗位类别", choices=KeyCategory.choices, method="filter_key")
+    key_category = df.MultipleChoiceFilter(
+        label="关键岗位类别", choices=KeyCategory.choices, method="filter_key"
+    )
     top_leader = df.BooleanFilter(label="一把手", method="filter_top")
 
     class Meta:
         model = Cadre
-        fields = ["q", "organization", "org_kind", "rank", "status", "management_level", "key_category", "top_leader"]
+        fields = [
+            "q",
+            "organization",
+            "org_kind",
+            "rank",
+            "status",
+            "management_level",
+            "key_category",
+            "top_leader",
+        ]
 
     def filter_q(self, qs, name, value):
         value = (value or "").strip()
@@ -107,7 +124,9 @@ class CadreFilter(df.FilterSet):
 class AppointmentFilter(df.FilterSet):
     cadre = df.NumberFilter(field_name="cadre_id", label="干部编号")
     post = df.NumberFilter(field_name="post_id", label="岗位编号")
-    organization = df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
     current = df.BooleanFilter(label="现任", method="filter_current")
     top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision import registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm
 
 from . import crypto, rules
@@ -235,10 +236,16 @@ def cadre_update(*, user, cadre: Cadre, citizen_id: str | None = None, **data) -
         and data["organization"].pk != cadre.organization_id
     ):
         ensure_org_perm(user, "manage_cadres", data["organization"])
+    old_status = cadre.status
     for k, v in data.items():
         if k in CADRE_FIELDS:
             setattr(cadre, k, v)
-    return _validate_and_save_cadre(cadre, citizen_id)
+    _validate_and_save_cadre(cadre, citizen_id)
+    if cadre.status != old_status:
+        registry.emit(
+            "cadre.status_changed", cadre=cadre, old_status=old_status, new_status=cadre.status, user=user
+        )
+    return cadre
 
 
 def cadre_citizen_id(*, user, cadre: Cadre, request=None) -> str:
@@ -346,7 +353,9 @@ def appointment_update(*, user, appointment: Appointment, **data) -> Appointment
 
 @transaction.atomic
 def appointment_end(*, user, appointment: Appointment, end_date: dt.date, reason: str = "") -> Appointment:
-    return appointment_update(user=user, appointment=appointment, end_date=end_date, end_reason=reason)
+    appt = appointment_update(user=user, appointment=appointment, end_date=end_date, end_reason=reason)
+    registry.emit("appointment.ended", appointment=appt, user=user)
+    return appt
 
 
 def appointment_transfer(
