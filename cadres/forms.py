@@ -24,11 +24,33 @@ class ServiceModelForm(forms.ModelForm):
     re-checks scope inside its transaction), so the instance passed in is never mutated.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fields with a model default (sort order, status...) may be left empty.
+        for name, model_field in self._model_fields_with_default().items():
+            if not isinstance(self.fields[name], forms.BooleanField):
+                self.fields[name].required = False
+
+    def _model_fields_with_default(self) -> dict:
+        out = {}
+        for name in self.fields:
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except Exception:
+                continue
+            if getattr(model_field, "has_default", lambda: False)():
+                out[name] = model_field
+        return out
+
     def _post_clean(self):
         pass
 
     def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
+        data = {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
+        for name, model_field in self._model_fields_with_default().items():
+            if data.get(name) in (None, "") and name in data:
+                data[name] = model_field.get_default()
+        return data
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
