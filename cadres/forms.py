@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
 
@@ -27,7 +28,7 @@ class ServiceModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Fields with a model default (sort order, status...) may be left empty.
-        for name, model_field in self._model_fields_with_default().items():
+        for name in self._model_fields_with_default():
             if not isinstance(self.fields[name], forms.BooleanField):
                 self.fields[name].required = False
 
@@ -67,11 +68,17 @@ class OrganizationForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Organization.objects.restrict(user, "change").order_by("path")
+        manageable = Organization.objects.restrict(user, "change")
         if self.instance.pk:
-            qs = qs.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].queryset = qs
-        if not user.is_superuser:
+            # Keeping the current parent is always allowed (moving needs manage rights there).
+            qs = Organization.objects.filter(
+                Q(pk__in=manageable.values("pk")) | Q(pk=self.instance.parent_id)
+            ).exclude(path__startswith=self.instance.path)
+        else:
+            qs = manageable
+        self.fields["parent"].queryset = qs.order_by("path")
+        top_level = self.instance.pk and self.instance.parent_id is None
+        if not user.is_superuser and not top_level:
             self.fields["parent"].required = True
 
 

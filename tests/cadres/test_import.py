@@ -179,7 +179,9 @@ def test_missing_columns_and_empty_file(city):
 
 def test_oversized_file_is_rejected(city, monkeypatch):
     monkeypatch.setattr(importer, "MAX_UPLOAD_BYTES", 100)
-    result = importer.cadre_roster_import(user=city.staff_a, fileobj=_xlsx([_row("孙二", dt.date(1980, 1, 1))]))
+    result = importer.cadre_roster_import(
+        user=city.staff_a, fileobj=_xlsx([_row("孙二", dt.date(1980, 1, 1))])
+    )
     assert not result.ok and "文件过大" in result.errors[0].message
 
 

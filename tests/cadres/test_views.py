@@ -85,7 +85,13 @@ def test_organization_create_and_update_through_page(client, city):
     client.force_login(city.staff_a)
     resp = client.post(
         reverse("cadres:organization_create"),
-        {"name": "甲镇党政办", "kind": "institution", "parent": city.town_a.pk, "sort_order": 1, "is_active": "on"},
+        {
+            "name": "甲镇党政办",
+            "kind": "institution",
+            "parent": city.town_a.pk,
+            "sort_order": 1,
+            "is_active": "on",
+        },
     )
     assert resp.status_code == 302
     org = Organization.objects.get(name="甲镇党政办")
@@ -110,7 +116,9 @@ def test_organization_create_and_update_through_page(client, city):
 
 def test_non_superuser_cannot_create_top_level_org(client, city):
     client.force_login(city.staff_all)
-    resp = client.post(reverse("cadres:organization_create"), {"name": "新市", "kind": "city", "sort_order": 0})
+    resp = client.post(
+        reverse("cadres:organization_create"), {"name": "新市", "kind": "city", "sort_order": 0}
+    )
     assert resp.status_code == 200 and "parent" in resp.context["form"].errors
     assert not Organization.objects.filter(name="新市").exists()
 
@@ -139,14 +147,18 @@ def test_post_detail_shows_key_reason_holders_and_rule1_warning(client, city):
         end_date=dt.date(2019, 5, 1),
         end_reason="调任",
     )
-    Post.objects.filter(pk=city.sec_a.pk).update(key_categories=["personnel"], key_reason="主持全面工作，管人管事")
+    Post.objects.filter(pk=city.sec_a.pk).update(
+        key_categories=["personnel"], key_reason="主持全面工作，管人管事"
+    )
     client.force_login(city.staff_a)
     resp = client.get(reverse("cadres:post_detail", args=[city.sec_a.pk]))
     body = resp.content.decode()
     assert [a.cadre.name for a in resp.context["current"]] == ["张伟"]
     assert [a.cadre.name for a in resp.context["past"]] == ["孙立"]
     assert "主持全面工作，管人管事" in body and "管人（人事）" in body
-    assert "alert alert-danger" in body and "一把手分管" in body and "财务/财政" in body and "工程建设" in body
+    assert (
+        "alert alert-danger" in body and "一把手分管" in body and "财务/财政" in body and "工程建设" in body
+    )
     # a post without violation shows no warning
     body = client.get(reverse("cadres:post_detail", args=[city.dep_a.pk])).content.decode()
     assert "一把手分管" not in body
@@ -156,7 +168,12 @@ def test_post_create_key_without_reason_lands_on_field(client, city):
     client.force_login(city.staff_a)
     resp = client.post(
         reverse("cadres:post_create"),
-        {"organization": city.town_a.pk, "title": "财政所长", "is_leading": "on", "key_categories": ["finance"]},
+        {
+            "organization": city.town_a.pk,
+            "title": "财政所长",
+            "is_leading": "on",
+            "key_categories": ["finance"],
+        },
     )
     assert resp.status_code == 200
     assert "请写明理由" in resp.context["form"].errors["key_reason"][0]
@@ -186,7 +203,13 @@ def test_post_update_into_second_top_leader_refused(client, city):
     client.force_login(city.staff_a)
     resp = client.post(
         reverse("cadres:post_update", args=[dep.pk]),
-        {"organization": city.town_a.pk, "title": "副书记", "is_leading": "on", "top_leader_kind": "party", "sort_order": 0},
+        {
+            "organization": city.town_a.pk,
+            "title": "副书记",
+            "is_leading": "on",
+            "top_leader_kind": "party",
+            "sort_order": 0,
+        },
     )
     assert resp.status_code == 200 and "一把手" in resp.context["form"].errors["top_leader_kind"][0]
     assert Post.objects.get(pk=dep.pk).top_leader_kind == ""
@@ -264,7 +287,9 @@ def test_cadre_detail_composes_registry_panels_and_warnings(client, city, monkey
         return {"title": "测试面板", "template": "panel.html", "context": {"extra": "附加"}}
 
     def collect(user, cadre_ids):
-        return [registry.Warning(cid, "test", "谈话逾期", "已逾期 30 天", severity="danger") for cid in cadre_ids]
+        return [
+            registry.Warning(cid, "test", "谈话逾期", "已逾期 30 天", severity="danger") for cid in cadre_ids
+        ]
 
     monkeypatch.setattr(registry, "cadre_page_panels", [panel, lambda c, u: None])
     monkeypatch.setattr(registry, "warning_sources", [registry.WarningSource("test", "测试", collect)])
@@ -300,7 +325,9 @@ def test_citizen_id_reveal_logs_access(client, city):
     assert client.get(reverse("cadres:cadre_citizen_id", args=[city.cadre_a.pk])).status_code == 405
 
 
-@pytest.mark.parametrize("who, cadre_attr, status", [("discipline", "cadre_a", 403), ("staff_a", "cadre_b", 404)])
+@pytest.mark.parametrize(
+    "who, cadre_attr, status", [("discipline", "cadre_a", 403), ("staff_a", "cadre_b", 404)]
+)
 def test_citizen_id_reveal_refused_without_permission(client, city, who, cadre_attr, status):
     cadre = getattr(city, cadre_attr)
     full = crypto.decrypt(Cadre.objects.get(pk=cadre.pk).citizen_id_encrypted)
@@ -451,3 +478,24 @@ def test_appointment_create_edit_end_through_pages(client, city):
     assert any(c["field"] == "离任原因" and c["after"] == "调任" for r in appt_rows for c in r["changes"])
     times = [r["at"] for r in hist.context["history"]]
     assert times == sorted(times, reverse=True)
+
+
+def test_unit_staff_can_edit_own_unit_keeping_parent_out_of_scope(client, city):
+    client.force_login(city.staff_a)  # manages 甲镇, not its parent 某市
+    form = client.get(reverse("cadres:organization_update", args=[city.town_a.pk])).context["form"]
+    assert set(form.fields["parent"].queryset) == {city.root}  # only the current parent
+    resp = client.post(
+        reverse("cadres:organization_update", args=[city.town_a.pk]),
+        {"name": "甲镇", "short_name": "甲", "kind": "township", "parent": city.root.pk, "sort_order": 3},
+    )
+    assert resp.status_code == 302
+    city.town_a.refresh_from_db()
+    assert city.town_a.short_name == "甲" and city.town_a.parent_id == city.root.pk
+    # moving it under a unit outside the user's scope is refused
+    resp = client.post(
+        reverse("cadres:organization_update", args=[city.town_a.pk]),
+        {"name": "甲镇", "kind": "township", "parent": city.town_b.pk, "sort_order": 3},
+    )
+    assert resp.status_code == 200 and "parent" in resp.context["form"].errors
+    city.town_a.refresh_from_db()
+    assert city.town_a.parent_id == city.root.pk

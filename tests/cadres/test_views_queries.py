@@ -19,7 +19,11 @@ POST_LIST_MAX_QUERIES = 16
 def _populate(city, n: int) -> None:
     """n cadres, each holding a current key post (every 5th a 一把手 of its own unit) with a portfolio."""
     for i in range(n):
-        org = city.town_a if i % 5 else OrganizationFactory(name=f"单位{i}", kind="city_organ", parent=city.town_a)
+        org = (
+            city.town_a
+            if i % 5
+            else OrganizationFactory(name=f"单位{i}", kind="city_organ", parent=city.town_a)
+        )
         post = PostFactory(
             organization=org,
             title=f"岗位{i}",
