@@ -7,6 +7,7 @@ Views are thin: reads go through `selectors` (all scoped by `restrict()`), write
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,7 +25,7 @@ from cadre_supervision.excel import XLSX_MIME
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
 
-from . import importer, selectors, services
+from . import importer, rules, selectors, services
 from .choices import KeyCategory
 from .filters import CadreFilter, PostFilter
 from .forms import (
@@ -42,8 +43,6 @@ IMPORT_ERRORS_SESSION_KEY = "cadres_import_errors"
 
 
 def _xlsx_download(filename: str, content: bytes) -> HttpResponse:
-    from urllib.parse import quote
-
     resp = HttpResponse(content, content_type=XLSX_MIME)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return resp
@@ -240,8 +239,7 @@ class PostListView(ScopedListView):
 
 
 def _appt_violation_labels(appt: Appointment, post: Post) -> list[str]:
-    from . import rules
-
+    """Rule 1 labels of one tenure, using an already-loaded post (no query)."""
     if not appt.is_current():
         return []
     return rules.portfolio_violation_labels(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,14 @@ from cadres.choices import TopLeaderKind
 from tests.factories import AppointmentFactory, CadreFactory, OrganizationFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_feb29_birth_dates():
+    """tests/factories.CadreFactory draws random birth dates and fails on 29 February
+    (party_join_date = birth + 22 years); a fixed seed keeps these tests deterministic."""
+    random.seed(1)
+
 
 CADRE_LIST_MAX_QUERIES = 16
 POST_LIST_MAX_QUERIES = 16
@@ -31,7 +40,7 @@ def _populate(city, n: int) -> None:
             key_categories=["finance"],
             key_reason="管财",
         )
-        cadre = CadreFactory(organization=org)
+        cadre = CadreFactory(organization=org, birth_date=dt.date(1978, 4, 5))
         AppointmentFactory(
             cadre=cadre, post=post, start_date=dt.date(2020, 1, 1), portfolio_areas=["finance", "overall"]
         )
