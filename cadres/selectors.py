@@ -138,15 +138,50 @@ def can_manage(user, organization_id: int | None) -> bool:
 # --- history -----------------------------------------------------------------------------------
 
 
+_EXTRA_LABELS = {"id": "编号", "created_at": "创建时间", "updated_at": "更新时间"}
+
+
+def _display(value, choices: dict | None):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if choices:
+        if isinstance(value, list):
+            return "、".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value)) if value not in (None, "") else value
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def _field_meta(model) -> tuple[dict[str, str], dict[str, dict]]:
+    labels: dict[str, str] = dict(_EXTRA_LABELS)
+    choices: dict[str, dict] = {}
+    for f in model._meta.concrete_fields:
+        verbose = str(f.verbose_name)
+        if f.name not in _EXTRA_LABELS or verbose != f.name.replace("_", " "):
+            labels[f.name] = verbose
+        labels[f.attname] = labels[f.name]
+        base = getattr(f, "base_field", None)
+        flat = (base or f).flatchoices if (base or f).choices else None
+        if flat:
+            choices[f.attname] = {k: v for k, v in flat}
+    return labels, choices
+
+
 def _labelled(rows: list[dict], model, prefix: str = "") -> list[dict]:
-    labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
-    labels.update({f"{f.name}_id": labels[f.name] for f in model._meta.get_fields() if f.is_relation})
+    """Field names as Chinese labels, choice codes as their labels; citizen-ID columns dropped."""
+    labels, choices = _field_meta(model)
     out = []
     for row in rows:
         row = dict(row)
         row["object"] = prefix
         row["changes"] = [
-            {**c, "field": labels.get(c["field"], c["field"])}
+            {
+                **c,
+                "field": labels.get(c["field"], c["field"]),
+                "before": _display(c["before"], choices.get(c["field"])),
+                "after": _display(c["after"], choices.get(c["field"])),
+            }
             for c in row["changes"]
             if c["field"] not in HIDDEN_HISTORY_FIELDS
         ]
