@@ -1,0 +1,203 @@
+"""Reads of the registry. Every selector takes `user=` and goes through `restrict()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from cadre_supervision.history import history_for
+from cadre_supervision.permissions import has_org_perm
+
+from .models import Appointment, Cadre, Organization, Post
+
+# Columns never shown in a rendered history diff (the encrypted column is not even tracked).
+HIDDEN_HISTORY_FIELDS = frozenset(
+    {"citizen_id_encrypted", "citizen_id_digest", "citizen_id_masked", "citizen_id_tail"}
+)
+
+
+# --- organizations -----------------------------------------------------------------------------
+
+
+@dataclass
+class OrgNode:
+    org: Organization
+    cadres: int = 0
+    top_leaders: int = 0
+    children: list[OrgNode] = field(default_factory=list)
+
+    @property
+    def cadres_in_subtree(self) -> int:
+        return self.cadres + sum(c.cadres_in_subtree for c in self.children)
+
+
+def organizations_visible(*, user, action: str = "view") -> QuerySet[Organization]:
+    return Organization.objects.restrict(user, action).order_by("path")
+
+
+def organization_tree(*, user, today: dt.date | None = None) -> list[OrgNode]:
+    """The part of the tree `user` may see, nested, with cadre and current-一把手 counts.
+
+    Three queries whatever the size: organizations, cadres per organization, current
+    一把手 tenures per organization. An organization whose parent is out of scope becomes
+    a root of the returned forest.
+    """
+    today = today or timezone.localdate()
+    orgs = list(organizations_visible(user=user).order_by("path", "sort_order"))
+    ids = [o.pk for o in orgs]
+    cadre_counts = dict(
+        Cadre.objects.restrict(user, "view")
+        .filter(organization_id__in=ids)
+        .values_list("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n")
+    )
+    top_counts = dict(
+        Appointment.objects.restrict(user, "view")
+        .current(today)
+        .exclude(post__top_leader_kind="")
+        .filter(post__organization_id__in=ids)
+        .values_list("post__organization_id")
+        .annotate(n=Count("cadre_id", distinct=True))
+        .values_list("post__organization_id", "n")
+    )
+    nodes = {o.pk: OrgNode(o, cadre_counts.get(o.pk, 0), top_counts.get(o.pk, 0)) for o in orgs}
+    roots: list[OrgNode] = []
+    for o in sorted(orgs, key=lambda o: (o.depth, o.sort_order, o.name)):
+        node = nodes[o.pk]
+        parent = nodes.get(o.parent_id)
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (n.org.sort_order, n.org.name))
+    return roots
+
+
+def organization_summary(*, user, organization: Organization, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    posts = list(posts_with_holders(user=user, today=today).filter(organization=organization))
+    children = list(organizations_visible(user=user).filter(parent=organization))
+    cadres_visible = Cadre.objects.restrict(user, "view")
+    return {
+        "posts": posts,
+        "children": children,
+        "cadre_count": cadres_visible.filter(organization=organization).count(),
+        "subtree_cadre_count": cadres_visible.filter(
+            organization__path__startswith=organization.path
+        ).count(),
+        "top_leader_holders": [a for p in posts if p.is_top_leader for a in p.current_appointments],
+    }
+
+
+# --- posts -------------------------------------------------------------------------------------
+
+
+def posts_with_holders(*, user, today: dt.date | None = None, action: str = "view") -> QuerySet[Post]:
+    """Posts in scope with their current tenures prefetched (`post.current_appointments`)."""
+    today = today or timezone.localdate()
+    return (
+        Post.objects.restrict(user, action)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.current(today).select_related("cadre").order_by("start_date"),
+                to_attr="current_appointments",
+            )
+        )
+    )
+
+
+def post_tenures(*, post: Post) -> list[Appointment]:
+    """Every tenure of a post (current and past), newest first."""
+    return list(post.appointments.select_related("cadre", "post").order_by("-start_date", "-id"))
+
+
+# --- cadres ------------------------------------------------------------------------------------
+
+
+def cadre_list(*, user, action: str = "view") -> QuerySet[Cadre]:
+    return Cadre.objects.restrict(user, action).select_related("organization").with_current()
+
+
+def cadre_appointments(*, cadre: Cadre) -> list[Appointment]:
+    """The career history (tenure timeline), newest first."""
+    return list(
+        Appointment.objects.filter(cadre=cadre)
+        .select_related("post", "post__organization", "cadre")
+        .order_by("-start_date", "-id")
+    )
+
+
+def can_manage(user, organization_id: int | None) -> bool:
+    return organization_id is not None and has_org_perm(user, "manage_cadres", organization_id)
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+_EXTRA_LABELS = {"id": "编号", "created_at": "创建时间", "updated_at": "更新时间"}
+
+
+def _display(value, choices: dict | None):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if choices:
+        if isinstance(value, list):
+            return "、".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value)) if value not in (None, "") else value
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def _field_meta(model) -> tuple[dict[str, str], dict[str, dict]]:
+    labels: dict[str, str] = dict(_EXTRA_LABELS)
+    choices: dict[str, dict] = {}
+    for f in model._meta.concrete_fields:
+        verbose = str(f.verbose_name)
+        if f.name not in _EXTRA_LABELS or verbose != f.name.replace("_", " "):
+            labels[f.name] = verbose
+        labels[f.attname] = labels[f.name]
+        base = getattr(f, "base_field", None)
+        flat = (base or f).flatchoices if (base or f).choices else None
+        if flat:
+            choices[f.attname] = {k: v for k, v in flat}
+    return labels, choices
+
+
+def _labelled(rows: list[dict], model, prefix: str = "") -> list[dict]:
+    """Field names as Chinese labels, choice codes as their labels; citizen-ID columns dropped."""
+    labels, choices = _field_meta(model)
+    out = []
+    for row in rows:
+        row = dict(row)
+        row["object"] = prefix
+        row["changes"] = [
+            {
+                **c,
+                "field": labels.get(c["field"], c["field"]),
+                "before": _display(c["before"], choices.get(c["field"])),
+                "after": _display(c["after"], choices.get(c["field"])),
+            }
+            for c in row["changes"]
+            if c["field"] not in HIDDEN_HISTORY_FIELDS
+        ]
+        out.append(row)
+    return out
+
+
+def record_history(obj) -> list[dict]:
+    """history_for(obj) with field labels in Chinese and citizen-ID columns hidden."""
+    return _labelled(history_for(obj), type(obj), str(obj._meta.verbose_name))
+
+
+def cadre_history(*, cadre: Cadre) -> list[dict]:
+    """The cadre's own events and those of all its appointments, newest first."""
+    rows = record_history(cadre)
+    for appt in Appointment.objects.filter(cadre=cadre).select_related("post", "post__organization"):
+        rows.extend(_labelled(history_for(appt), Appointment, f"任职：{appt.post}"))
+    rows.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
+    return rows
