@@ -416,7 +416,9 @@ class PlanItemStatusView(ActionView):
 
 
 def _roster_queryset(qs):
-    return selectors.secondline_with_roles(qs.select_related("cadre", "cadre__organization", "former_post"))
+    return selectors.secondline_with_roles(
+        qs.select_related("cadre", "cadre__organization", "former_post")
+    ).order_by("cadre__organization__path", "cadre__name", "id")
 
 
 class SecondLineRosterView(ScopedListView):

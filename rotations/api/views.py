@@ -114,7 +114,7 @@ class PlanItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 class SecondLineRecordViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = selectors.secondline_with_roles(
         SecondLineRecord.objects.select_related("cadre", "cadre__organization")
-    )
+    ).order_by("-id")
     serializer_class = s.SecondLineRecordSerializer
     filterset_class = SecondLineFilter
 
