@@ -1,6 +1,6 @@
 """Rotation (轮岗交流) and second-line cadres (二线干部).
 
-Scope decisions (see docs/rotations.md):
+Scope decisions (see rotations/README.md):
 - Exchange: visible to holders of `view_rotations` over EITHER side (the organization the
   cadre left or the one they went to); recording one needs `manage_rotations` over BOTH
   sides (and the cadres app's `manage_cadres` checks inside appointment_transfer).

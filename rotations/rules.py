@@ -1,6 +1,6 @@
 """Pure rules of rotation (轮岗交流) and the second line (二线干部). No I/O.
 
-Tenure rule (documented in docs/rotations.md and tested in tests/rotations/test_rules.py):
+Tenure rule (documented in rotations/README.md and tested in tests/rotations/test_rules.py):
 
 * "Years in the same post" counts continuous service in ONE post (same Post row).
 * Several tenure records of one cadre in one post form one continuous run when the gap
