@@ -9,7 +9,7 @@ from tests.rotations.conftest import _only_resolvable_nav, rot  # noqa: F401  (f
 
 
 @pytest.mark.e2e
-def test_due_list_to_plan_to_exchange(transactional_db, live_server, page, rot):
+def test_due_list_to_plan_to_exchange(transactional_db, live_server, page, rot):  # noqa: F811
     year = timezone.localdate().year
     login(page, live_server, "staff_all")
     page.goto(f"{live_server.url}/rotations/")
