@@ -433,7 +433,7 @@ class SecondLineRosterView(ScopedListView):
         ("退出领导岗位日期", lambda r: r.moved_on),
         ("改任职务", lambda r: r.non_leading_title),
         ("状态", lambda r: r.get_status_display()),
-        ("使用情况", lambda r: Utilisation(selectors.utilisation_of(r)).label),
+        ("使用情况", lambda r: str(Utilisation(selectors.utilisation_of(r)).label)),
         ("在岗工作", lambda r: "、".join(str(SecondLineRole(x).label) for x in r.confirmed_roles if x)),
         ("愿意承担工作", lambda r: r.willing_to_serve),
         ("意向岗位", lambda r: "、".join(str(SecondLineRole(x).label) for x in r.preferred_roles)),

@@ -156,6 +156,9 @@ def test_liaison_sees_only_own_units_second_line_and_leave(client, api, secondli
     client.force_login(c.liaison_a)
     roster = client.get(reverse("rotations:secondline_roster")).content.decode()
     assert "周老" in roster and "吴老" not in roster
+    x = client.get(reverse("rotations:secondline_roster"), {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(x.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[6]) for r in rows] == [("周老", "闲置在家")]  # own unit only, in the export too
     assert client.get(reverse("rotations:secondline_detail", args=[c.rec_b.pk])).status_code == 404
     assert client.get(reverse("rotations:secondline_detail", args=[c.rec_a.pk])).status_code == 200
     leave = client.get(reverse("rotations:leave_list")).content.decode()
