@@ -445,3 +445,21 @@ def test_utilisation_filter_agrees_with_the_rule(secondline):
         by_rule = {r.pk for r in recs if selectors.utilisation_of(r) == cat}
         by_sql = set(SecondLineRecord.objects.filter(utilisation_q(cat)).values_list("pk", flat=True))
         assert by_rule == by_sql, cat
+
+
+def test_cadre_page_panel(secondline):
+    from django.template.loader import render_to_string
+
+    from cadre_supervision import registry
+    from rotations.integration import cadre_panel
+
+    c = secondline
+    assert cadre_panel in registry.cadre_page_panels
+    panel = cadre_panel(c.cadre_b, c.staff_all)
+    html = render_to_string(panel["template"], panel["context"])
+    assert "同一职位任职满10年须交流" in html
+    panel = cadre_panel(c.old_a, c.liaison_a)  # liaison: second-line part only
+    assert panel["context"]["due"] == [] and "二线干部" in render_to_string(
+        panel["template"], panel["context"]
+    )
+    assert cadre_panel(c.cadre_b, c.liaison_a) is None  # nothing the liaison may see
