@@ -5,3 +5,24 @@ class RotationsConfig(AppConfig):
     name = "rotations"
     verbose_name = "轮岗交流与二线干部"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cadre_supervision import registry
+
+        from . import integration, policies
+        from .demo import seed_demo
+
+        policies.register_all()
+        registry.register_nav_item(
+            registry.NavItem("轮岗交流", "rotations:due_list", 40, visible=integration.can_see_rotations)
+        )
+        registry.register_nav_item(
+            registry.NavItem(
+                "二线干部", "rotations:secondline_roster", 41, visible=integration.can_see_secondline
+            )
+        )
+        registry.register_sweep_source("rotations.due", integration.due_reminders)
+        if integration.cadre_panel not in registry.cadre_page_panels:
+            registry.cadre_page_panels.append(integration.cadre_panel)
+        registry.stats_sections["rotations"] = "/api/v1/stats/rotations/"
+        registry.register_demo_seeder(60, seed_demo)

@@ -1,0 +1,230 @@
+"""Forms stay thin: they collect input for one service call. Choice lists are scoped."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from cadre_supervision.permissions import org_ids
+from cadres.choices import CadreStatus
+from cadres.models import Cadre, Organization, Post
+
+from .choices import (
+    AssessmentGrade,
+    DueRule,
+    DueState,
+    ExchangeKind,
+    ExchangeReason,
+    LeaveKind,
+    PlanItemStatus,
+    SecondLineRole,
+    WorkStatus,
+)
+from .models import Opening
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.organization.name}）"
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        mark = "【一把手】" if obj.top_leader_kind else ""
+        return f"{obj.organization.name} {obj.title}{mark}"
+
+
+def _orgs(user, codename):
+    return Organization.objects.filter(pk__in=org_ids(user, codename)).order_by("path")
+
+
+class UserForm(forms.Form):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class DueFilterForm(UserForm):
+    q = forms.CharField(label="姓名", required=False)
+    organization = forms.ModelChoiceField(
+        label="单位（含下级）", queryset=Organization.objects.none(), required=False
+    )
+    rule = forms.ChoiceField(label="触发规则", choices=[("", "全部")] + list(DueRule.choices), required=False)
+    state = forms.ChoiceField(
+        label="到期状态", choices=[("", "全部")] + list(DueState.choices), required=False
+    )
+    org_kind = forms.ChoiceField(label="单位类型", required=False, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cadres.choices import OrgKind
+
+        self.fields["organization"].queryset = _orgs(self.user, "view_rotations")
+        self.fields["org_kind"].choices = [("", "全部")] + list(OrgKind.choices)
+
+
+class ExchangeForm(UserForm):
+    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    to_post = PostChoiceField(label="新岗位", queryset=Post.objects.none())
+    kind = forms.ChoiceField(label="交流类型", choices=ExchangeKind.choices)
+    reason = forms.ChoiceField(label="交流原因", choices=ExchangeReason.choices)
+    approval_date = forms.DateField(label="批准日期", widget=DateInput())
+    effective_date = forms.DateField(label="生效日期", widget=DateInput())
+    secondment_end = forms.DateField(label="挂职期满（仅挂职）", required=False, widget=DateInput())
+    document_no = forms.CharField(label="文号", required=False, max_length=60)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    plan_item = forms.IntegerField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = org_ids(self.user, "manage_rotations")
+        self.fields["cadre"].queryset = (
+            Cadre.objects.filter(organization_id__in=orgs, status=CadreStatus.ACTIVE)
+            .select_related("organization")
+            .order_by("organization__path", "name")
+        )
+        self.fields["to_post"].queryset = (
+            Post.objects.filter(organization_id__in=orgs, is_active=True)
+            .select_related("organization")
+            .order_by("organization__path", "sort_order", "id")
+        )
+        self.fields["cadre"].help_text = "原岗位：该干部现任的本职岗位（挂职交流时保留原岗位）"
+
+
+class AvoidanceForm(UserForm):
+    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    reason = forms.CharField(label="回避事由", widget=forms.Textarea(attrs={"rows": 3}))
+    raised_on = forms.DateField(label="提出日期", widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = Cadre.objects.filter(
+            organization_id__in=org_ids(self.user, "manage_rotations"), status=CadreStatus.ACTIVE
+        ).select_related("organization")
+
+
+class PlanForm(UserForm):
+    organization = forms.ModelChoiceField(label="单位", queryset=Organization.objects.none())
+    year = forms.IntegerField(label="年度", initial=lambda: timezone.localdate().year)
+    title = forms.CharField(label="计划名称", required=False, max_length=100)
+    notes = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _orgs(self.user, "manage_rotations")
+
+
+class PlanItemForm(UserForm):
+    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    planned_kind = forms.ChoiceField(
+        label="拟交流类型", choices=[("", "—")] + list(ExchangeKind.choices), required=False
+    )
+    target_note = forms.CharField(label="拟交流去向", required=False, max_length=200)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = Cadre.objects.filter(
+            organization__path__startswith=plan.organization.path, status=CadreStatus.ACTIVE
+        ).select_related("organization")
+
+
+class PlanItemStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="状态", choices=[c for c in PlanItemStatus.choices if c[0] != PlanItemStatus.DONE]
+    )
+    notes = forms.CharField(label="备注", required=False)
+
+
+class SecondLineMoveForm(UserForm):
+    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    effective_date = forms.DateField(label="改任日期", widget=DateInput(), initial=timezone.localdate)
+    non_leading_title = forms.CharField(label="改任职务（职级）", required=False, max_length=60)
+    willing_to_serve = forms.BooleanField(label="愿意承担工作", required=False)
+    preferred_roles = forms.MultipleChoiceField(
+        label="意向岗位", choices=SecondLineRole.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    preference_note = forms.CharField(label="意向说明", required=False, max_length=200)
+    health_note = forms.CharField(label="身体状况", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = Cadre.objects.filter(
+            organization_id__in=org_ids(self.user, "manage_secondline"), status=CadreStatus.ACTIVE
+        ).select_related("organization")
+
+
+class SecondLinePreferenceForm(forms.Form):
+    work_status = forms.ChoiceField(label="在岗情况", choices=WorkStatus.choices)
+    willing_to_serve = forms.BooleanField(label="愿意承担工作", required=False)
+    preferred_roles = forms.MultipleChoiceField(
+        label="意向岗位", choices=SecondLineRole.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    preference_note = forms.CharField(label="意向说明", required=False, max_length=200)
+    health_note = forms.CharField(label="身体状况", required=False, max_length=100)
+
+
+class OpeningForm(UserForm):
+    organization = forms.ModelChoiceField(label="发布单位", queryset=Organization.objects.none())
+    role = forms.ChoiceField(label="岗位类型", choices=SecondLineRole.choices)
+    title = forms.CharField(label="岗位名称", max_length=100)
+    description = forms.CharField(label="工作内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    slots = forms.IntegerField(label="人数", min_value=1, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _orgs(self.user, "manage_secondline")
+
+
+class AssignmentForm(UserForm):
+    opening = forms.ModelChoiceField(
+        label="岗位需求（可选）", queryset=Opening.objects.none(), required=False
+    )
+    role = forms.ChoiceField(
+        label="岗位类型（未选岗位需求时）", choices=[("", "—")] + list(SecondLineRole.choices), required=False
+    )
+    description = forms.CharField(label="工作内容", required=False, max_length=200)
+    cadre_agreed = forms.BooleanField(label="本人同意", required=False)
+    unit_agreed = forms.BooleanField(label="用人单位同意", required=False)
+    mentees = forms.ModelMultipleChoiceField(
+        label="帮带对象（帮带年轻干部时）", queryset=Cadre.objects.none(), required=False
+    )
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opening"].queryset = (
+            Opening.objects.restrict(self.user, "view").filter(is_open=True).select_related("organization")
+        )
+        self.fields["mentees"].queryset = Cadre.objects.filter(
+            organization_id=record.cadre.organization_id, status=CadreStatus.ACTIVE
+        ).order_by("-birth_date")
+
+
+class LeaveForm(forms.Form):
+    kind = forms.ChoiceField(label="假别", choices=LeaveKind.choices)
+    start_date = forms.DateField(label="开始日期", widget=DateInput())
+    end_date = forms.DateField(label="结束日期", widget=DateInput())
+    reason = forms.CharField(label="事由", max_length=200)
+
+
+class AbsenceForm(forms.Form):
+    date = forms.DateField(label="缺勤日期", widget=DateInput())
+    note = forms.CharField(label="情况说明", required=False, max_length=200)
+
+
+class AssessmentForm(forms.Form):
+    year = forms.IntegerField(label="年度")
+    grade = forms.ChoiceField(label="等次", choices=AssessmentGrade.choices)
+    notes = forms.CharField(label="评语", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EarlyRetireForm(forms.Form):
+    retirement_date = forms.DateField(label="离岗退养日期", widget=DateInput())
+    approved_on = forms.DateField(label="批准日期", widget=DateInput())
+    approval = forms.CharField(label="批准文号/批准机关", max_length=100)

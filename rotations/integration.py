@@ -1,0 +1,80 @@
+"""What the rotations app plugs into the shared registries: nav visibility, the reminder
+sweep source and the cadre-page panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.permissions import has_org_perm
+
+from .choices import DueRule
+from .models import Exchange, SecondLineRecord, headed_org_ids
+from .rules import reminder_kind
+
+
+def can_see_rotations(user) -> bool:
+    return has_org_perm(user, "view_rotations")
+
+
+def can_see_secondline(user) -> bool:
+    return has_org_perm(user, "view_secondline") or bool(headed_org_ids(user))
+
+
+def due_reminders(today: dt.date):
+    """Sweep source: 90 days (policy) before a mandatory rotation date, and once it has passed,
+    to every organization-staff user holding manage_rotations over the post's organization."""
+    from .selectors import due_items, recipients_by_org
+
+    items = due_items(on=today)
+    recipients = recipients_by_org({i.organization.pk for i in items})
+    labels = dict(DueRule.choices)
+    url = reverse("rotations:due_list")
+    for item in items:
+        for f in item.findings:
+            kind = reminder_kind(f)
+            if kind is None:
+                continue
+            passed = kind.endswith("passed")
+            title = f"{item.cadre.name}（{item.organization.name}{item.post.title}）" + (
+                "已到强制交流日期" if passed else f"将于{f.mandatory_date}到强制交流日期"
+            )
+            body = (
+                f"触发规则：{labels.get(f.rule, f.rule)}；同一职位连续任职 {item.years} 年"
+                f"（自{item.run_start}起）；强制交流日期：{f.mandatory_date}。"
+            )
+            for uid in sorted(recipients.get(item.organization.pk, ())):
+                yield ReminderSpec(
+                    recipient_id=uid,
+                    kind=kind,
+                    period=f.mandatory_date.isoformat(),
+                    title=title,
+                    body=body,
+                    url=f"{url}?q={item.cadre.name}",
+                    object_type="rotations.due",
+                    object_id=f"{item.cadre.pk}:{item.post.pk}:{f.rule}",
+                )
+
+
+def cadre_panel(cadre, user):
+    """Cadre page panel: rotation due status, exchanges, second-line assignment."""
+    from .selectors import due_items, utilisation_of
+
+    see_rot = has_org_perm(user, "view_rotations", cadre.organization_id)
+    record = SecondLineRecord.objects.restrict(user, "view").filter(cadre=cadre).first()
+    if not see_rot and record is None:
+        return None
+    ctx = {"cadre": cadre, "record": record, "due": [], "exchanges": []}
+    if see_rot:
+        ctx["due"] = due_items(user=user, cadre_ids=[cadre.pk])
+        ctx["exchanges"] = list(
+            Exchange.objects.restrict(user, "view")
+            .filter(cadre=cadre)
+            .select_related("from_post", "to_post", "from_organization", "to_organization")
+        )
+    if record is not None:
+        ctx["utilisation"] = utilisation_of(record)
+        ctx["assignments"] = list(record.assignments.select_related("organization"))
+    return {"title": "轮岗交流与二线", "template": "rotations/_cadre_panel.html", "context": ctx}

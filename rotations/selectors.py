@@ -1,0 +1,474 @@
+"""Reads of the rotations app. Every function that serves a user takes `user=` and scopes
+with the permission layer; the reminder sweep calls the same functions with `user=None`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cadre_supervision.permissions import has_org_perm, org_ids, role_codes
+from cadres.choices import CadreStatus, OrgKind
+from cadres.models import Appointment, Cadre, Organization
+
+from . import rules
+from .choices import (
+    AssignmentStatus,
+    DueRule,
+    DueState,
+    ExchangeKind,
+    PlanItemStatus,
+    SecondLineStatus,
+    Utilisation,
+)
+from .models import AvoidanceCase, Exchange, PlanItem, RotationPlan
+from .policies import load_thresholds
+
+# --- who is who --------------------------------------------------------------------------------
+
+
+def is_org_staff(user, organization_id: int | None) -> bool:
+    """Organization-department staff (role org_staff) holding manage_secondline over the unit.
+    They decide what unit liaisons cannot: moves to the second line, confirmed matches,
+    assessments, early retirement."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if "org_staff" not in role_codes(user):
+        return False
+    return has_org_perm(user, "manage_secondline", organization_id)
+
+
+# --- the due list ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DueItem:
+    cadre: Cadre
+    appointment: Appointment
+    post: object
+    organization: Organization
+    run_start: dt.date
+    terms: int
+    years: float
+    full_years: int
+    findings: list[rules.DueFinding]
+    plan_item: PlanItem | None = None
+    avoidance: AvoidanceCase | None = None
+    rules_labels: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> rules.DueFinding:
+        return self.findings[0]
+
+    @property
+    def rule(self) -> str:
+        return self.first.rule
+
+    @property
+    def mandatory_date(self) -> dt.date:
+        return self.first.mandatory_date
+
+    @property
+    def state(self) -> str:
+        order = [DueState.OVERDUE, DueState.SOON, DueState.WARNING]
+        return str(min((f.state for f in self.findings), key=lambda s: order.index(s)))
+
+    @property
+    def state_label(self) -> str:
+        return str(DueState(self.state).label)
+
+    @property
+    def rule_label(self) -> str:
+        return "；".join(self.rules_labels)
+
+    @property
+    def key(self) -> str:
+        return f"{self.cadre.pk}:{self.post.pk}"
+
+
+def _scope_org_ids(user, codename: str, explicit: frozenset[int] | None) -> frozenset[int] | None:
+    """None = no restriction (the sweep); otherwise the org ids the caller may see."""
+    if explicit is not None:
+        return explicit
+    if user is None:
+        return None
+    if user.is_superuser:
+        return None
+    return org_ids(user, codename)
+
+
+def due_items(
+    *,
+    user=None,
+    on: dt.date | None = None,
+    organization_ids: frozenset[int] | None = None,
+    cadre_ids=None,
+    include_warning: bool = True,
+    thresholds: rules.Thresholds | None = None,
+) -> list[DueItem]:
+    """Cadres due (or soon due) to rotate on `on`: one row per cadre and post, every rule it
+    triggers, earliest mandatory date first. Constant number of queries."""
+    today = timezone.localdate()
+    on = on or today
+    t = thresholds or load_thresholds()
+    scope = _scope_org_ids(user, "view_rotations", organization_ids)
+    if scope is not None and not scope:
+        return []
+    current = (
+        Appointment.objects.current(on)
+        .filter(is_secondment=False)
+        .filter(Q(post__is_leading=True, post__is_middle_level=False) | Q(post__is_middle_level=True))
+        .select_related("cadre", "post", "post__organization")
+    )
+    if on >= today:
+        current = current.filter(cadre__status=CadreStatus.ACTIVE)
+    if scope is not None:
+        current = current.filter(post__organization_id__in=scope)
+    if cadre_ids is not None:
+        current = current.filter(cadre_id__in=cadre_ids)
+    current = list(current)
+    pairs = {(a.cadre_id, a.post_id) for a in current}
+    spans: dict[tuple[int, int], list[rules.Span]] = defaultdict(list)
+    if pairs:
+        for cid, pid, s, e in Appointment.objects.filter(
+            cadre_id__in={p[0] for p in pairs}, post_id__in={p[1] for p in pairs}, start_date__lte=on
+        ).values_list("cadre_id", "post_id", "start_date", "end_date"):
+            if (cid, pid) in pairs:
+                spans[(cid, pid)].append(rules.Span(s, e))
+    labels = dict(DueRule.choices)
+    items: dict[str, DueItem] = {}
+    for a in current:
+        run = rules.current_run(spans[(a.cadre_id, a.post_id)], on, t.join_gap_days)
+        if run is None:
+            continue
+        facts = rules.PostFacts(
+            is_leading=a.post.is_leading,
+            is_middle_level=a.post.is_middle_level,
+            is_key=bool(a.post.key_categories),
+            org_kind=a.post.organization.kind,
+        )
+        findings = rules.due_findings(run, facts, on, t)
+        if not include_warning:
+            findings = [f for f in findings if f.state != DueState.WARNING]
+        if not findings:
+            continue
+        item = DueItem(
+            cadre=a.cadre,
+            appointment=a,
+            post=a.post,
+            organization=a.post.organization,
+            run_start=run.start,
+            terms=run.terms,
+            years=rules.decimal_years(run.start, on),
+            full_years=rules.full_years(run.start, on),
+            findings=findings,
+        )
+        items[item.key] = item
+    # Avoidance cases raised by hand (任职回避): due at once, on the cadre's primary post.
+    cases = AvoidanceCase.objects.filter(raised_on__lte=on).filter(
+        Q(resolved_on__isnull=True) | Q(resolved_on__gt=on)
+    )
+    if scope is not None:
+        cases = cases.filter(organization_id__in=scope)
+    if cadre_ids is not None:
+        cases = cases.filter(cadre_id__in=cadre_ids)
+    cases = list(cases.select_related("cadre", "organization"))
+    if cases:
+        by_cadre = {a.cadre_id: a for a in current}
+        extra = {
+            a.cadre_id: a
+            for a in Appointment.objects.current(on)
+            .filter(
+                cadre_id__in=[c.cadre_id for c in cases if c.cadre_id not in by_cadre], is_secondment=False
+            )
+            .select_related("cadre", "post", "post__organization")
+        }
+        for case in cases:
+            a = by_cadre.get(case.cadre_id) or extra.get(case.cadre_id)
+            if a is None:
+                continue
+            finding = rules.DueFinding(DueRule.AVOIDANCE, case.raised_on, case.raised_on, DueState.OVERDUE)
+            key = f"{a.cadre_id}:{a.post_id}"
+            if key in items:
+                items[key].findings = sorted(
+                    [*items[key].findings, finding], key=lambda f: (f.mandatory_date, f.rule)
+                )
+                items[key].avoidance = case
+            else:
+                run = rules.current_run(
+                    spans.get((a.cadre_id, a.post_id), [rules.Span(a.start_date, a.end_date)]),
+                    on,
+                    t.join_gap_days,
+                )
+                start = run.start if run else a.start_date
+                items[key] = DueItem(
+                    cadre=a.cadre,
+                    appointment=a,
+                    post=a.post,
+                    organization=a.post.organization,
+                    run_start=start,
+                    terms=run.terms if run else 1,
+                    years=rules.decimal_years(start, on),
+                    full_years=rules.full_years(start, on),
+                    findings=[finding],
+                    avoidance=case,
+                )
+    out = sorted(items.values(), key=lambda i: (i.mandatory_date, i.organization.path, i.cadre.name))
+    for item in out:
+        item.rules_labels = [str(labels.get(f.rule, f.rule)) for f in item.findings]
+    if out:
+        plan_items = PlanItem.objects.filter(
+            plan__year=on.year, cadre_id__in=[i.cadre.pk for i in out]
+        ).select_related("plan")
+        by_cadre = {p.cadre_id: p for p in plan_items}
+        for item in out:
+            item.plan_item = by_cadre.get(item.cadre.pk)
+    return out
+
+
+# --- reminder recipients ----------------------------------------------------------------------------
+
+
+def recipients_by_org(organization_ids, codename: str = "manage_rotations") -> dict[int, set[int]]:
+    """Users holding `codename` over each organization (a grant on an ancestor covers it):
+    guardian group object permissions (role groups) and direct user object permissions."""
+    from django.contrib.auth import get_user_model
+
+    from cadres.models import OrganizationGroupObjectPermission, OrganizationUserObjectPermission
+
+    orgs = list(Organization.objects.filter(pk__in=set(organization_ids)).values_list("id", "path"))
+    if not orgs:
+        return {}
+    ancestors = {oid: [int(p) for p in path.split(".") if p] for oid, path in orgs}
+    all_ids = {a for ids in ancestors.values() for a in ids}
+    granted: dict[int, set[int]] = defaultdict(set)  # granting org id -> user ids
+    group_rows = OrganizationGroupObjectPermission.objects.filter(
+        permission__codename=codename, content_object_id__in=all_ids
+    ).values_list("content_object_id", "group_id")
+    group_orgs: dict[int, set[int]] = defaultdict(set)
+    for org_id, group_id in group_rows:
+        group_orgs[group_id].add(org_id)
+    if group_orgs:
+        User = get_user_model()
+        for user_id, group_id in User.groups.through.objects.filter(
+            group_id__in=group_orgs, user__is_active=True
+        ).values_list("user_id", "group_id"):
+            for org_id in group_orgs[group_id]:
+                granted[org_id].add(user_id)
+    for org_id, user_id in OrganizationUserObjectPermission.objects.filter(
+        permission__codename=codename, content_object_id__in=all_ids, user__is_active=True
+    ).values_list("content_object_id", "user_id"):
+        granted[org_id].add(user_id)
+    return {oid: set().union(*(granted.get(a, set()) for a in anc)) for oid, anc in ancestors.items()}
+
+
+# --- execution ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExecutionRow:
+    organization: Organization
+    plan: RotationPlan | None = None
+    planned: int = 0
+    done: int = 0
+    due: int = 0
+    rotated: int = 0
+
+    @property
+    def plan_rate(self) -> float | None:
+        return rules.execution_rate(self.done, self.planned)
+
+    @property
+    def due_rate(self) -> float | None:
+        return rules.execution_rate(self.rotated, self.due)
+
+    @property
+    def stalled(self) -> bool:
+        return self.plan_rate is not None and self.plan_rate < 50
+
+
+def execution_by_org(
+    *, user=None, year: int, organization_ids: frozenset[int] | None = None
+) -> list[ExecutionRow]:
+    """Per organization for `year`: planned vs done (plan items) and due vs rotated (cadres due
+    by 31 December as of 1 January, and how many of them were exchanged out of that post
+    during the year). Ranked by plan execution rate, best first; units without a plan last."""
+    scope = _scope_org_ids(user, "view_rotations", organization_ids)
+    rows: dict[int, ExecutionRow] = {}
+    plans = (
+        RotationPlan.objects.filter(year=year)
+        .select_related("organization")
+        .annotate(
+            n_planned=Count("items", filter=~Q(items__status=PlanItemStatus.CANCELLED)),
+            n_done=Count("items", filter=Q(items__status=PlanItemStatus.DONE)),
+        )
+    )
+    if scope is not None:
+        plans = plans.filter(organization_id__in=scope)
+    for p in plans:
+        rows[p.organization_id] = ExecutionRow(p.organization, p, p.n_planned, p.n_done)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    due = [
+        i
+        for i in due_items(organization_ids=scope if scope is not None else None, on=start)
+        if i.mandatory_date <= end
+    ]
+    if due:
+        exchanged = set(
+            Exchange.objects.filter(
+                effective_date__range=(start, end),
+                cadre_id__in={i.cadre.pk for i in due},
+            )
+            .exclude(kind=ExchangeKind.SECONDMENT)
+            .values_list("cadre_id", "from_post_id")
+        )
+        for i in due:
+            row = rows.setdefault(i.organization.pk, ExecutionRow(i.organization))
+            row.due += 1
+            if (i.cadre.pk, i.post.pk) in exchanged:
+                row.rotated += 1
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.plan_rate is None, -(r.plan_rate or 0), -(r.due_rate or 0), r.organization.path),
+    )
+
+
+def execution_by_org_kind(rows: list[ExecutionRow]) -> list[dict]:
+    agg: dict[str, dict] = {}
+    labels = dict(OrgKind.choices)
+    for r in rows:
+        a = agg.setdefault(
+            r.organization.kind,
+            {
+                "org_kind": r.organization.kind,
+                "label": str(labels.get(r.organization.kind, "")),
+                "planned": 0,
+                "done": 0,
+                "due": 0,
+                "rotated": 0,
+            },
+        )
+        for k in ("planned", "done", "due", "rotated"):
+            a[k] += getattr(r, k)
+    for a in agg.values():
+        a["plan_rate"] = rules.execution_rate(a["done"], a["planned"])
+        a["due_rate"] = rules.execution_rate(a["rotated"], a["due"])
+    return sorted(agg.values(), key=lambda a: a["org_kind"])
+
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+
+def exchange_figures(qs) -> dict:
+    """Essay 1's figures over an already scoped Exchange queryset."""
+    by = Counter()
+    years = set()
+    for kind, year, n in (
+        qs.values_list("kind", "effective_date__year")
+        .annotate(n=Count("id"))
+        .values_list("kind", "effective_date__year", "n")
+    ):
+        by[(kind, year)] += n
+        years.add(year)
+    years = sorted(years)
+    kinds = [
+        {
+            "kind": k,
+            "label": str(label),
+            "by_year": [by.get((k, y), 0) for y in years],
+            "total": sum(by.get((k, y), 0) for y in years),
+        }
+        for k, label in ExchangeKind.choices
+    ]
+    secretaries = (
+        qs.filter(
+            from_top_leader_kind="party", from_org_kind=OrgKind.TOWNSHIP, to_org_kind=OrgKind.CITY_ORGAN
+        )
+        .exclude(to_top_leader_kind="")
+        .values("cadre_id")
+        .distinct()
+        .count()
+    )
+    to_township_heads = (
+        qs.filter(from_org_kind=OrgKind.CITY_ORGAN, to_org_kind=OrgKind.TOWNSHIP)
+        .exclude(to_top_leader_kind="")
+        .values("cadre_id")
+        .distinct()
+        .count()
+    )
+    township_to_city = (
+        qs.filter(from_org_kind=OrgKind.TOWNSHIP, to_org_kind=OrgKind.CITY_ORGAN)
+        .values("cadre_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "years": years,
+        "kinds": kinds,
+        "totals_by_year": [sum(by.get((k, y), 0) for k, _l in ExchangeKind.choices) for y in years],
+        "total": sum(by.values()),
+        "township_to_city_cadres": township_to_city,
+        "township_secretaries_to_city_heads": secretaries,
+        "city_cadres_to_township_heads": to_township_heads,
+    }
+
+
+# --- second line -------------------------------------------------------------------------------------------
+
+
+def secondline_with_roles(qs):
+    """Annotate each record with the roles of its confirmed assignments (one query)."""
+    return qs.annotate(
+        confirmed_roles=ArrayAgg(
+            "assignments__role",
+            filter=Q(assignments__status=AssignmentStatus.CONFIRMED),
+            distinct=True,
+            default=[],
+        )
+    )
+
+
+def utilisation_of(record) -> str:
+    roles = getattr(record, "confirmed_roles", None)
+    if roles is None:
+        roles = [a.role for a in record.assignments.all() if a.status == AssignmentStatus.CONFIRMED]
+    return rules.utilisation(record.status, record.work_status, [r for r in roles if r])
+
+
+def utilisation_table(qs) -> dict:
+    """Essay 3's table over a scoped SecondLineRecord queryset: per unit and city-wide."""
+    cats = [c for c, _l in Utilisation.choices]
+    per_unit: dict[int, dict] = {}
+    total = {"counts": Counter(), "willing": 0, "n": 0}
+    records = secondline_with_roles(
+        qs.exclude(status=SecondLineStatus.ENDED).select_related("cadre__organization")
+    ).order_by()
+    for r in records:
+        cat = utilisation_of(r)
+        org = r.cadre.organization
+        u = per_unit.setdefault(org.pk, {"organization": org, "counts": Counter(), "willing": 0, "n": 0})
+        for bucket in (u, total):
+            bucket["counts"][cat] += 1
+            bucket["n"] += 1
+            bucket["willing"] += 1 if r.willing_to_serve else 0
+
+    def finish(b):
+        return {
+            **b,
+            "cells": [b["counts"].get(c, 0) for c in cats],
+            "rate": rules.utilisation_rate(dict(b["counts"])),
+            "willing_rate": round(100.0 * b["willing"] / b["n"], 1) if b["n"] else None,
+        }
+
+    units = sorted((finish(u) for u in per_unit.values()), key=lambda u: u["organization"].path)
+    return {
+        "categories": [(c, str(label)) for c, label in Utilisation.choices],
+        "units": units,
+        "total": finish(total),
+    }
