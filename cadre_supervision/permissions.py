@@ -103,34 +103,47 @@ def _cache(user) -> dict:
     return user.__dict__.setdefault("_cs_scope_cache", {})
 
 
+def _grants(user) -> dict[str, frozenset[int]]:
+    """All organization permissions of `user`, expanded to subtrees: {codename: org ids}.
+
+    Three queries per request whatever the number of codenames asked for (group grants,
+    user grants, the organization paths), cached on the user object.
+    """
+    cache = _cache(user)
+    if "_grants" in cache:
+        return cache["_grants"]
+    Organization = _organization_model()
+    orgs = list(Organization.objects.values_list("id", "path"))
+    if user.is_superuser:
+        all_ids = frozenset(i for i, _p in orgs)
+        grants = {codename: all_ids for codename, _label in ORG_PERMISSIONS}
+    else:
+        GroupPerm = apps.get_model("cadres", "OrganizationGroupObjectPermission")
+        UserPerm = apps.get_model("cadres", "OrganizationUserObjectPermission")
+        rows = list(
+            GroupPerm.objects.filter(group__user=user).values_list(
+                "permission__codename", "content_object__path"
+            )
+        )
+        rows += list(
+            UserPerm.objects.filter(user=user).values_list("permission__codename", "content_object__path")
+        )
+        paths: dict[str, set[str]] = {}
+        for codename, path in rows:
+            paths.setdefault(codename, set()).add(path)
+        grants = {}
+        for codename, prefixes in paths.items():
+            prefix_tuple = tuple(prefixes)
+            grants[codename] = frozenset(i for i, p in orgs if p.startswith(prefix_tuple))
+    cache["_grants"] = grants
+    return grants
+
+
 def org_ids(user, codename: str) -> frozenset[int]:
     """Ids of organizations where `user` holds `codename` (a grant covers the subtree)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
-    cache = _cache(user)
-    if codename in cache:
-        return cache[codename]
-    Organization = _organization_model()
-    if user.is_superuser:
-        ids = frozenset(Organization.objects.values_list("id", flat=True))
-    else:
-        from guardian.shortcuts import get_objects_for_user
-
-        granted = get_objects_for_user(
-            user,
-            f"cadres.{codename}",
-            klass=Organization,
-            accept_global_perms=False,
-            with_superuser=False,
-        ).values_list("path", flat=True)
-        paths = sorted(set(granted))
-        if not paths:
-            ids = frozenset()
-        else:
-            q = reduce(or_, [Q(path__startswith=p) for p in paths])
-            ids = frozenset(Organization.objects.filter(q).values_list("id", flat=True))
-    cache[codename] = ids
-    return ids
+    return _grants(user).get(codename, frozenset())
 
 
 def has_org_perm(user, codename: str, organization_id: int | None = None) -> bool:

@@ -176,7 +176,7 @@ def _apply_citizen_id(cadre: Cadre, citizen_id: str | None, errors: dict[str, st
         errors["citizen_id"] = str(exc)
         return
     if cadre.birth_date and parsed.birth_date != cadre.birth_date:
-        errors["birth_date"] = "出生日期与身份证号不一致。"
+        errors.setdefault("birth_date", "出生日期与身份证号不一致。")
     if cadre.gender and parsed.gender != cadre.gender:
         errors["gender"] = "性别与身份证号不一致。"
     digest = crypto.digest(parsed.value)
@@ -336,6 +336,7 @@ def appointment_create(*, user, cadre: Cadre, post: Post, move_cadre: bool = Tru
     ):
         Cadre.objects.filter(pk=cadre.pk).update(organization=post.organization_id)
         cadre.organization_id = post.organization_id
+    registry.emit("appointment.created", appointment=appt, user=user)
     return appt
 
 
