@@ -128,7 +128,14 @@ class RoleListView(SuperuserRequiredMixin, TemplateView):
             if admin_services.role_of(g)
         ]
         ctx["form"] = form or RoleGroupForm()
-        ctx["roles"] = ROLES.values()
+        ctx["roles"] = [
+            {
+                "label": r.label,
+                "description": r.description,
+                "permissions": [ORG_PERMISSION_LABELS[c] for c in r.permissions],
+            }
+            for r in ROLES.values()
+        ]
         ctx["tab"] = "roles"
         return ctx
 

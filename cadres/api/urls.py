@@ -1,7 +1,6 @@
 """/api/v1/: the registry resources, token login and the cadre statistics."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -14,7 +13,7 @@ router.register("cadres", views.CadreViewSet, basename="cadre")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
     path("stats/cadres/", views.CadreStatsView.as_view(), name="stats-cadres"),
     *router.urls,
 ]

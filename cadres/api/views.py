@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -210,3 +211,8 @@ class CadreStatsView(HistoryContextMixin, APIView):
         if not has_stats_scope(request.user):
             raise PermissionDenied("您无权查看统计数据。")
         return Response(cadre_stats(request.user))
+
+
+@extend_schema(tags=["认证"], summary="用户名和密码换取 API 令牌（登录失败次数受限）")
+class TokenView(ObtainAuthToken):
+    """`POST /api/v1/auth/token/` (DRF's obtain_auth_token): then send `Authorization: Token <key>`."""
