@@ -397,11 +397,13 @@ def _names(base: list[str], n: int, *, extra=None) -> list[str]:
     if n <= len(base):
         return base[:n]
     out = list(base)
+    seen = set(out)
     i = 0
     while len(out) < n:
-        name = extra(i) if extra else f"{base[i % len(base)]}（{i // len(base) + 2}）"
-        if name not in out:
+        name = extra(i) if extra and i < 1500 else f"{base[i % len(base)]}（{i // len(base) + 2}）"
+        if name not in seen:
             out.append(name)
+            seen.add(name)
         i += 1
     return out
 
@@ -552,6 +554,13 @@ class Builder:
         draft.tenures.append(t)
         return t
 
+    def drop(self, draft: CadreDraft) -> None:
+        """Forget a cadre created for a past tenure that did not fit (the last one created)."""
+        if self.drafts and self.drafts[-1] is draft:
+            self.drafts.pop()
+        else:
+            self.drafts.remove(draft)
+
     def past_tenure(self, draft: CadreDraft, post: Post, years: float, **extra) -> dict | None:
         """A tenure ending when the post's next holder (the earliest one known) took over."""
         end = self.occupied_from.get(id(post), self.today - dt.timedelta(days=30))
@@ -609,10 +618,11 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
     # 1. organizations ------------------------------------------------------------------------------
     root = _org(CITY_NAME, OrgKind.CITY, None, 0, code="330000")
 
+    pairs = [x + y for x in TOWN_SYLLABLES for y in TOWN_SYLLABLES if x != y]  # 1,560 distinct
+
     def town_name(i):
-        a = TOWN_SYLLABLES[(i * 7) % len(TOWN_SYLLABLES)]
-        c = TOWN_SYLLABLES[(i * 13 + 5) % len(TOWN_SYLLABLES)]
-        return f"{a}{c}{'镇' if i % 3 else '街道'}"
+        # 37 is coprime with len(pairs): every index gives a new pair
+        return f"{pairs[(i * 37) % len(pairs)]}{'镇' if i % 3 else '街道'}"
 
     town_names = _names(TOWNSHIPS, _count(20, scale), extra=town_name)
     townships = [_org(n, OrgKind.TOWNSHIP, root, 100 + i) for i, n in enumerate(town_names)]
@@ -667,7 +677,7 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
             )
             is None
         ):
-            b.drafts.remove(d)
+            b.drop(d)
 
     def leader_portfolio(kind: str) -> tuple[list[str], str]:
         if kind == TopLeaderKind.PARTY:
@@ -969,6 +979,10 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
             b.tenure(
                 d, prev, cur - dt.timedelta(days=round(rng.uniform(3, 6) * 365)), cur, end_reason="交流任职"
             )
+    middle_by_org: dict[int, list[Post]] = {}
+    for p in b.posts:
+        if p.is_middle_level and not p.key_categories:
+            middle_by_org.setdefault(id(p.organization), []).append(p)
     for d in b.drafts:
         if len(d.tenures) == 1 and d.tenures[0]["end_date"] is None and d.cadre.status == CadreStatus.ACTIVE:
             cur = d.tenures[0]
@@ -979,11 +993,8 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
             cur_start = cur["start_date"]
             same_org_middle = [
                 p
-                for p in b.posts
-                if p.organization is post.organization
-                and p.is_middle_level
-                and not p.key_categories
-                and b.occupied_from.get(id(p), cur_start) >= cur_start
+                for p in middle_by_org.get(id(post.organization), [])
+                if b.occupied_from.get(id(p), cur_start) >= cur_start
             ]
             if same_org_middle:
                 prev = rng.choice(same_org_middle)
@@ -1033,7 +1044,7 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
                 )
                 is None
             ):
-                b.drafts.remove(d)
+                b.drop(d)
 
     # Any planted violations not placed yet go to township administrative heads.
     for d in town_heads:

@@ -101,6 +101,6 @@ def test_list_query_count_is_flat(client, city, django_assert_max_num_queries, r
 def test_stats_query_count(client, city, django_assert_max_num_queries):
     _grow(city, 30)
     client.force_login(city.staff_all)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         resp = client.get(reverse("cadres-api:stats-cadres"))
     assert resp.status_code == 200
