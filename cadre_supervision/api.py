@@ -6,7 +6,9 @@ import pghistory
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -61,18 +63,37 @@ class ScopedViewSetMixin(HistoryContextMixin):
         return qs.restrict(self.request.user, self.view_action)
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    pass
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary-key reference whose choices (browsable API, schema) are the caller's scope.
 
+    Lookups resolve against every row so that a reference to a record outside the caller's
+    scope reaches the service, which refuses it with PermissionDenied (403) and saves nothing;
+    the list of choices never shows names outside the scope.
+    """
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    """Writes must go through services; the default save() path is disabled."""
+    def __init__(self, model=None, action: str = "view", **kwargs):
+        self.model = model
+        self.scope_action = action
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
 
-    def perform_create(self, serializer):  # pragma: no cover - subclasses must override
-        raise NotImplementedError
+    def get_queryset(self):
+        request = self.context.get("request")
+        qs = self.model.objects.all()
+        if request is None:
+            return qs.none()
+        return qs.restrict(request.user, self.scope_action)
 
-    def perform_update(self, serializer):  # pragma: no cover
-        raise NotImplementedError
+    def to_internal_value(self, data):
+        if self.pk_field is not None:
+            data = self.pk_field.to_internal_value(data)
+        try:
+            return self.model.objects.get(pk=data)
+        except self.model.DoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -86,3 +107,30 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 def history_response(obj) -> Response:
     return Response(HistoryEntrySerializer(history_for(obj), many=True).data)
+
+
+class HistoryActionMixin:
+    """`GET <resource>/<id>/history/`: the change history of a record in scope (404 otherwise)."""
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True)}, summary="变更历史")
+    @action(detail=True, methods=["get"], url_path="history", pagination_class=None, filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        return history_response(self.get_object())
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, HistoryActionMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, HistoryActionMixin, viewsets.ModelViewSet):
+    """Writes must go through services; the default save() path is disabled."""
+
+    def perform_create(self, serializer):  # pragma: no cover - subclasses must override
+        raise NotImplementedError
+
+    def perform_update(self, serializer):  # pragma: no cover
+        raise NotImplementedError
+
+    def perform_destroy(self, instance):
+        # Deleting supervision records is not offered unless a subclass implements it via a service.
+        raise exceptions.MethodNotAllowed(self.request.method)

@@ -1,11 +1,17 @@
-"""Shared pages: notifications (and, later, access log, policy settings, role grants)."""
+"""Shared pages: notifications and the administrator's pages (role grants, policies, access log)."""
 
 from django.urls import path
 
-from . import site_views
+from . import admin_nav, site_views
+
+admin_nav.register()  # idempotent; cadre_supervision.apps.ready() should call it as well
 
 urlpatterns = [
     path("notifications/", site_views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read/", site_views.NotificationReadView.as_view(), name="notifications_read_all"),
     path("notifications/<int:pk>/read/", site_views.NotificationReadView.as_view(), name="notification_read"),
+    path("system/roles/", site_views.RoleListView.as_view(), name="admin_roles"),
+    path("system/roles/<int:pk>/", site_views.RoleDetailView.as_view(), name="admin_role_detail"),
+    path("system/policies/", site_views.PolicyListView.as_view(), name="admin_policies"),
+    path("system/access-log/", site_views.AccessLogListView.as_view(), name="admin_access_log"),
 ]

@@ -125,7 +125,10 @@ class AppointmentFilter(df.FilterSet):
     cadre = df.NumberFilter(field_name="cadre_id", label="干部编号")
     post = df.NumberFilter(field_name="post_id", label="岗位编号")
     organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+        label="单位（含下级）",
+        queryset=scoped_organizations,
+        method="filter_subtree",
+        field_name="post__organization",  # lets the OpenAPI schema type it (the method decides)
     )
     current = df.BooleanFilter(label="现任", method="filter_current")
     top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")

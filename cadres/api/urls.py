@@ -1,5 +1,19 @@
+"""/api/v1/: the registry resources, token login and the cadre statistics."""
+
+from django.urls import path
 from rest_framework.routers import DefaultRouter
+
+from . import views
 
 app_name = "cadres-api"
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("posts", views.PostViewSet, basename="post")
+router.register("cadres", views.CadreViewSet, basename="cadre")
+router.register("appointments", views.AppointmentViewSet, basename="appointment")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("stats/cadres/", views.CadreStatsView.as_view(), name="stats-cadres"),
+    *router.urls,
+]

@@ -1,0 +1,374 @@
+"""Serializers of the registry API. They validate shapes and types; the services decide.
+
+Writes never call `serializer.save()`: the viewsets pass `validated_data` to `cadres.services`.
+The full citizen ID is write-only; reads show the masked form (the unmasked one is behind
+`POST /api/v1/cadres/{id}/reveal-citizen-id/`, logged).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cadre_supervision.api import ScopedRelatedField
+
+from .. import rules
+from ..choices import KeyCategory, PortfolioArea
+from ..models import Appointment, Cadre, EducationRecord, Organization, Post
+
+KEY_CATEGORY_LABELS = dict(KeyCategory.choices)
+PORTFOLIO_LABELS = dict(PortfolioArea.choices)
+
+
+class CodeLabelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+def code_labels(codes, labels: dict) -> list[dict[str, str]]:
+    return [{"code": str(c), "label": str(labels.get(c, c))} for c in codes]
+
+
+def violation_labels(codes) -> list[dict[str, str]]:
+    return [
+        {"code": c, "label": label}
+        for c, label in zip(codes, rules.portfolio_violation_labels(codes), strict=True)
+    ]
+
+
+# --- organizations -----------------------------------------------------------------------------
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    parent = ScopedRelatedField(model=Organization, allow_null=True, required=False, label="上级单位")
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "kind_label",
+            "parent",
+            "parent_name",
+            "path",
+            "depth",
+            "code",
+            "sort_order",
+            "is_active",
+        ]
+        read_only_fields = ["path", "depth"]
+        validators: list = []  # uniqueness of (parent, name) is checked by the service (full_clean)
+
+
+# --- posts ---------------------------------------------------------------------------------------
+
+
+class HolderSerializer(serializers.Serializer):
+    appointment = serializers.IntegerField(source="pk")
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    start_date = serializers.DateField()
+    years_in_post = serializers.SerializerMethodField()
+    portfolio_violations = serializers.SerializerMethodField()
+
+    def get_years_in_post(self, obj: Appointment) -> float:
+        return obj.years()
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_portfolio_violations(self, obj: Appointment):
+        return violation_labels(obj.portfolio_violations)
+
+
+class PostSerializer(serializers.ModelSerializer):
+    organization = ScopedRelatedField(model=Organization, label="单位")
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    top_leader_kind_label = serializers.CharField(source="get_top_leader_kind_display", read_only=True)
+    line_role_label = serializers.CharField(source="get_line_role_display", read_only=True)
+    key_category_labels = serializers.SerializerMethodField()
+    is_key = serializers.BooleanField(read_only=True)
+    is_top_leader = serializers.BooleanField(read_only=True)
+    current_holders = serializers.SerializerMethodField()
+    portfolio_warning = serializers.SerializerMethodField(
+        help_text="一把手岗位现任者分管了不应直接分管的领域（规则一）"
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "title",
+            "is_leading",
+            "top_leader_kind",
+            "top_leader_kind_label",
+            "is_top_leader",
+            "is_middle_level",
+            "line_role",
+            "line_role_label",
+            "key_categories",
+            "key_category_labels",
+            "is_key",
+            "key_reason",
+            "sort_order",
+            "is_active",
+            "current_holders",
+            "portfolio_warning",
+        ]
+
+    def _holders(self, obj: Post) -> list[Appointment]:
+        if hasattr(obj, "current_holder_list"):
+            return obj.current_holder_list
+        return list(Appointment.objects.current().filter(post=obj).select_related("cadre", "post"))
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_key_category_labels(self, obj: Post):
+        return code_labels(obj.key_categories, KEY_CATEGORY_LABELS)
+
+    @extend_schema_field(HolderSerializer(many=True))
+    def get_current_holders(self, obj: Post):
+        return HolderSerializer(self._holders(obj), many=True).data
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_portfolio_warning(self, obj: Post):
+        codes = sorted({c for a in self._holders(obj) for c in a.portfolio_violations})
+        return violation_labels(codes)
+
+
+# --- appointments --------------------------------------------------------------------------------
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    cadre = ScopedRelatedField(model=Cadre, label="干部")
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    post = ScopedRelatedField(model=Post, label="岗位")
+    post_title = serializers.CharField(source="post.title", read_only=True)
+    organization = serializers.IntegerField(source="post.organization_id", read_only=True)
+    organization_name = serializers.CharField(source="post.organization.name", read_only=True)
+    is_top_leader_post = serializers.BooleanField(source="post.is_top_leader", read_only=True)
+    method_label = serializers.CharField(source="get_method_display", read_only=True)
+    portfolio_area_labels = serializers.SerializerMethodField()
+    is_current = serializers.SerializerMethodField()
+    years = serializers.SerializerMethodField()
+    portfolio_violations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "post",
+            "post_title",
+            "organization",
+            "organization_name",
+            "is_top_leader_post",
+            "start_date",
+            "end_date",
+            "is_current",
+            "years",
+            "method",
+            "method_label",
+            "document_no",
+            "portfolio_areas",
+            "portfolio_area_labels",
+            "portfolio_text",
+            "portfolio_violations",
+            "recommended_by",
+            "reviewed_by",
+            "is_secondment",
+            "end_reason",
+        ]
+        validators: list = []  # the end-after-start rule is the service's (Chinese message)
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_portfolio_area_labels(self, obj: Appointment):
+        return code_labels(obj.portfolio_areas, PORTFOLIO_LABELS)
+
+    def get_is_current(self, obj: Appointment) -> bool:
+        return obj.is_current()
+
+    def get_years(self, obj: Appointment) -> float:
+        return obj.years()
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_portfolio_violations(self, obj: Appointment):
+        return violation_labels(obj.portfolio_violations)
+
+
+class CareerEntrySerializer(serializers.ModelSerializer):
+    """One line of a cadre's career history (经历)."""
+
+    post_title = serializers.CharField(source="post.title", read_only=True)
+    organization = serializers.IntegerField(source="post.organization_id", read_only=True)
+    organization_name = serializers.CharField(source="post.organization.name", read_only=True)
+    is_top_leader_post = serializers.BooleanField(source="post.is_top_leader", read_only=True)
+    method_label = serializers.CharField(source="get_method_display", read_only=True)
+    portfolio_area_labels = serializers.SerializerMethodField()
+    is_current = serializers.SerializerMethodField()
+    years = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "post",
+            "post_title",
+            "organization",
+            "organization_name",
+            "is_top_leader_post",
+            "start_date",
+            "end_date",
+            "is_current",
+            "years",
+            "method_label",
+            "portfolio_area_labels",
+            "portfolio_text",
+            "recommended_by",
+            "is_secondment",
+            "end_reason",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_portfolio_area_labels(self, obj: Appointment):
+        return code_labels(obj.portfolio_areas, PORTFOLIO_LABELS)
+
+    def get_is_current(self, obj: Appointment) -> bool:
+        return obj.is_current()
+
+    def get_years(self, obj: Appointment) -> float:
+        return obj.years()
+
+
+class EducationRecordSerializer(serializers.ModelSerializer):
+    # A plain string: the same choice set as Cadre.education would otherwise get two enum names.
+    level = serializers.CharField(read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = EducationRecord
+        fields = ["level", "level_label", "full_time", "school", "major", "degree", "start_date", "end_date"]
+        read_only_fields = fields
+
+
+# --- cadres --------------------------------------------------------------------------------------
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    """List shape: identity (masked ID), 三龄两历一身份, current posts, rule-1 flag."""
+
+    organization = ScopedRelatedField(model=Organization, label="所在单位")
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    citizen_id = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        label="身份证号",
+        help_text="18位身份证号（只写；读取时只显示脱敏号码）",
+    )
+    citizen_id_masked = serializers.CharField(read_only=True)
+    gender_label = serializers.CharField(source="get_gender_display", read_only=True)
+    education_label = serializers.CharField(source="get_education_display", read_only=True)
+    identity_category_label = serializers.CharField(source="get_identity_category_display", read_only=True)
+    rank_label = serializers.CharField(source="get_rank_display", read_only=True)
+    management_level_label = serializers.CharField(source="get_management_level_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    age = serializers.SerializerMethodField()
+    party_age = serializers.SerializerMethodField()
+    work_age = serializers.SerializerMethodField()
+    years_in_current_post = serializers.SerializerMethodField()
+    is_top_leader_now = serializers.BooleanField(read_only=True)
+    current_appointments = serializers.SerializerMethodField()
+    portfolio_violations = serializers.SerializerMethodField(
+        help_text="一把手直接分管财务、人事、工程、采购等（规则一）的领域"
+    )
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "gender_label",
+            "ethnicity",
+            "birth_date",
+            "citizen_id",
+            "citizen_id_masked",
+            "native_place",
+            "party_join_date",
+            "work_start_date",
+            "education",
+            "education_label",
+            "degree",
+            "identity_category",
+            "identity_category_label",
+            "rank",
+            "rank_label",
+            "management_level",
+            "management_level_label",
+            "status",
+            "status_label",
+            "organization",
+            "organization_name",
+            "age",
+            "party_age",
+            "work_age",
+            "years_in_current_post",
+            "is_top_leader_now",
+            "current_appointments",
+            "portfolio_violations",
+        ]
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("citizen_id"):
+            raise serializers.ValidationError({"citizen_id": "请填写身份证号。"})
+        return attrs
+
+    def get_age(self, obj: Cadre) -> int | None:
+        return obj.age()
+
+    def get_party_age(self, obj: Cadre) -> int | None:
+        return obj.party_age()
+
+    def get_work_age(self, obj: Cadre) -> int | None:
+        return obj.work_age()
+
+    def get_years_in_current_post(self, obj: Cadre) -> float | None:
+        return obj.years_in_current_post()
+
+    @extend_schema_field(CareerEntrySerializer(many=True))
+    def get_current_appointments(self, obj: Cadre):
+        return CareerEntrySerializer(obj.current_appointment_list, many=True).data
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_portfolio_violations(self, obj: Cadre):
+        return violation_labels(obj.portfolio_violations)
+
+
+class CadreDetailSerializer(CadreSerializer):
+    """Detail shape: adds the career history (经历), education records, contact and notes."""
+
+    career = serializers.SerializerMethodField(help_text="任职经历（含历任），按开始时间倒序")
+    education_records = EducationRecordSerializer(many=True, read_only=True)
+
+    class Meta(CadreSerializer.Meta):
+        fields = [*CadreSerializer.Meta.fields, "degree", "phone", "notes", "career", "education_records"]
+        fields = list(dict.fromkeys(fields))
+
+    @extend_schema_field(CareerEntrySerializer(many=True))
+    def get_career(self, obj: Cadre):
+        if hasattr(obj, "career_list"):
+            items = obj.career_list
+        else:
+            items = list(obj.appointments.select_related("post", "post__organization"))
+        items = sorted(items, key=lambda a: (a.start_date, a.pk), reverse=True)
+        return CareerEntrySerializer(items, many=True).data
+
+
+class CitizenIdSerializer(serializers.Serializer):
+    citizen_id = serializers.CharField(read_only=True)
