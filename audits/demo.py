@@ -49,7 +49,13 @@ REQUIREMENTS = {
     Stream.MONEY: "清退违规列支款项，完善财务内控制度，对相关责任人进行批评教育并报送整改材料",
 }
 # Rectification states for the findings of an audit in the rectification stage (cycled).
-RECT_MIX = [RectState.VERIFIED, RectState.SUBMITTED, RectState.IN_PROGRESS, RectState.RETURNED, RectState.OPEN]
+RECT_MIX = [
+    RectState.VERIFIED,
+    RectState.SUBMITTED,
+    RectState.IN_PROGRESS,
+    RectState.RETURNED,
+    RectState.OPEN,
+]
 PATHS = {
     RectState.OPEN: [],
     RectState.IN_PROGRESS: [RectState.IN_PROGRESS],
@@ -144,7 +150,9 @@ class Seeder:
         return self.today - dt.timedelta(days=back)
 
     @transaction.atomic
-    def audit(self, appt: Appointment, kind: str, target: str, fieldwork: dt.date | None = None) -> Audit | None:
+    def audit(
+        self, appt: Appointment, kind: str, target: str, fieldwork: dt.date | None = None
+    ) -> Audit | None:
         fieldwork = fieldwork or self.fieldwork_for(target)
         d = self.dates(fieldwork)
         planned = min(d[AuditStatus.PLANNED], self.today)
@@ -161,7 +169,9 @@ class Seeder:
             planned_date=planned,
         )
         for user, role, stream in self.members:
-            services.audit_member_add(user=self.actor, audit=audit, member_user=user, role=role, stream=stream)
+            services.audit_member_add(
+                user=self.actor, audit=audit, member_user=user, role=role, stream=stream
+            )
         self.counts["audits"] += 1
         order = rules.AUDIT_ORDER
         for status in order[1 : order.index(target) + 1]:
@@ -172,16 +182,32 @@ class Seeder:
                 services.audit_update(
                     user=self.actor,
                     audit=audit,
-                    overall_conclusion=self.rng.choice([Conclusion.GOOD, Conclusion.FAIRLY_GOOD, Conclusion.FAIR]),
+                    overall_conclusion=self.rng.choice(
+                        [Conclusion.GOOD, Conclusion.FAIRLY_GOOD, Conclusion.FAIR]
+                    ),
                     overall_summary="被审计领导干部能够贯彻民主集中制，用人、用编、用钱总体规范，审计发现问题已全部整改销号。",
                 )
             services.audit_transition(user=self.actor, audit=audit, status=status, on=d[status])
             if status == AuditStatus.NOTIFIED:
-                self.upload(audit, FileKind.NOTICE, "审计通知书", f"审计通知书{audit.pk}.pdf", notice_pdf(audit), d[status])
+                self.upload(
+                    audit,
+                    FileKind.NOTICE,
+                    "审计通知书",
+                    f"审计通知书{audit.pk}.pdf",
+                    notice_pdf(audit),
+                    d[status],
+                )
             if status == AuditStatus.FIELDWORK:
                 self.findings(audit, d, target)
             if status == AuditStatus.REPORT:
-                self.upload(audit, FileKind.REPORT, "三责联审报告", f"联审报告{audit.pk}.xlsx", report_xlsx(audit), d[status])
+                self.upload(
+                    audit,
+                    FileKind.REPORT,
+                    "三责联审报告",
+                    f"联审报告{audit.pk}.xlsx",
+                    report_xlsx(audit),
+                    d[status],
+                )
             if status == AuditStatus.RECTIFICATION:
                 self.rectify(audit, d)
         return audit
@@ -189,7 +215,9 @@ class Seeder:
     def conclude_streams(self, audit: Audit) -> None:
         for s in audit.streams.all():
             n = s.findings.count()
-            conclusion = Conclusion.GOOD if n == 0 else (Conclusion.FAIRLY_GOOD if n == 1 else Conclusion.FAIR)
+            conclusion = (
+                Conclusion.GOOD if n == 0 else (Conclusion.FAIRLY_GOOD if n == 1 else Conclusion.FAIR)
+            )
             services.audit_stream_update(
                 user=self.actor,
                 stream=s,
@@ -210,7 +238,9 @@ class Seeder:
                 description=self.rng.choice(FINDINGS[stream]),
                 severity=self.rng.choice([Severity.MINOR, Severity.MINOR, Severity.SERIOUS, Severity.GRAVE]),
                 responsible_cadre=audit.cadre if i == 0 else None,
-                responsible_name="" if i == 0 else self.rng.choice(["分管副职", "财务科负责人", "办公室主任", "人事科负责人"]),
+                responsible_name=""
+                if i == 0
+                else self.rng.choice(["分管副职", "财务科负责人", "办公室主任", "人事科负责人"]),
                 rectification_required=REQUIREMENTS[stream],
                 due_date=due,
             )
@@ -242,7 +272,9 @@ class Seeder:
             self._move(f, path, d[AuditStatus.RECTIFICATION])
 
     def upload(self, audit: Audit, kind: str, title: str, name: str, data: bytes, on: dt.date) -> None:
-        f = services.audit_file_upload(user=self.actor, audit=audit, kind=kind, title=title, uploaded_file=ContentFile(data, name=name))
+        f = services.audit_file_upload(
+            user=self.actor, audit=audit, kind=kind, title=title, uploaded_file=ContentFile(data, name=name)
+        )
         AuditFile.objects.filter(pk=f.pk).update(uploaded_at=_at(on, 16))
         self.counts["files"] += 1
 
@@ -257,13 +289,22 @@ PLAN_MID_TERM = [
     (AuditStatus.NOTIFIED, 3),
     (AuditStatus.PLANNED, 5),
 ]
-PLAN_DEPARTURE = [AuditStatus.CLOSED, AuditStatus.RECTIFICATION, AuditStatus.REPORT, AuditStatus.CLOSED, AuditStatus.FIELDWORK]
+PLAN_DEPARTURE = [
+    AuditStatus.CLOSED,
+    AuditStatus.RECTIFICATION,
+    AuditStatus.REPORT,
+    AuditStatus.CLOSED,
+    AuditStatus.FIELDWORK,
+]
 PLAN_SPECIAL = [AuditStatus.RECTIFICATION, AuditStatus.FIELDWORK, AuditStatus.CLOSED]
 
 
 def _users():
     User = get_user_model()
-    by_name = {u.username: u for u in User.objects.filter(username__in=["zuzhibu", "admin", "shenji", "ganbuke", "jiwei"])}
+    by_name = {
+        u.username: u
+        for u in User.objects.filter(username__in=["zuzhibu", "admin", "shenji", "ganbuke", "jiwei"])
+    }
     actor = by_name.get("zuzhibu") or by_name.get("admin") or User.objects.filter(is_superuser=True).first()
     members = []
     if "ganbuke" in by_name:
@@ -315,7 +356,10 @@ def seed(*, today, rng, stdout) -> None:
         fieldwork = appt.end_date + dt.timedelta(days=75)
         if status != AuditStatus.CLOSED:
             fieldwork = max(fieldwork, s.fieldwork_for(status))
-        if fieldwork + dt.timedelta(days={"closed": 150, "rectification": 60, "report": 45}.get(status, 0)) > today:
+        if (
+            fieldwork + dt.timedelta(days={"closed": 150, "rectification": 60, "report": 45}.get(status, 0))
+            > today
+        ):
             fieldwork = s.fieldwork_for(status)
         s.audit(appt, AuditKind.DEPARTURE, status, fieldwork=fieldwork)
 
@@ -335,9 +379,7 @@ def seed(*, today, rng, stdout) -> None:
 
     from . import selectors
 
-    by_status = {
-        label: Audit.objects.filter(status=code).count() for code, label in AuditStatus.choices
-    }
+    by_status = {label: Audit.objects.filter(status=code).count() for code, label in AuditStatus.choices}
     by_state = {label: Finding.objects.filter(state=code).count() for code, label in RectState.choices}
     overdue = Finding.objects.overdue(today).count()
     departures = len(selectors.departures_without_audit(today=today))

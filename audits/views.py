@@ -83,10 +83,14 @@ class ActionView(LoginRequiredMixin, View):
 
 def _audit_list_qs(qs):
     today = timezone.localdate()
-    return qs.for_list().annotate(
-        n_findings=Count("findings", distinct=True),
-        n_open=Count("findings", filter=~Q(findings__state=RectState.VERIFIED), distinct=True),
-        has_overdue=Exists(Finding.objects.overdue(today).filter(audit=OuterRef("pk"))),
+    return (
+        qs.for_list()
+        .annotate(
+            n_findings=Count("findings", distinct=True),
+            n_open=Count("findings", filter=~Q(findings__state=RectState.VERIFIED), distinct=True),
+            has_overdue=Exists(Finding.objects.overdue(today).filter(audit=OuterRef("pk"))),
+        )
+        .order_by("-year", "-planned_date", "-id")
     )
 
 

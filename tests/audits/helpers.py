@@ -69,7 +69,9 @@ def verify(finding, actor, verifier):
         (RectState.SUBMITTED, "已整改"),
     ):
         services.finding_transition(user=actor, finding=finding, to_state=state, note=note)
-    return services.finding_transition(user=verifier, finding=finding, to_state=RectState.VERIFIED, note="同意销号")
+    return services.finding_transition(
+        user=verifier, finding=finding, to_state=RectState.VERIFIED, note="同意销号"
+    )
 
 
 @pytest.fixture
@@ -89,10 +91,18 @@ def ac(city, private_media, resolvable_nav):
         planned_date=D(2024, 1, 10),
     )
     services.audit_member_add(
-        user=ns.staff_all, audit=ns.audit_a, member_user=ns.staff_a, role=MemberRole.LEADER, stream=Stream.PEOPLE
+        user=ns.staff_all,
+        audit=ns.audit_a,
+        member_user=ns.staff_a,
+        role=MemberRole.LEADER,
+        stream=Stream.PEOPLE,
     )
     services.audit_member_add(
-        user=ns.staff_all, audit=ns.audit_a, member_user=ns.auditor, role=MemberRole.MEMBER, stream=Stream.MONEY
+        user=ns.staff_all,
+        audit=ns.audit_a,
+        member_user=ns.auditor,
+        role=MemberRole.MEMBER,
+        stream=Stream.MONEY,
     )
     services.audit_member_add(
         user=ns.staff_all, audit=ns.audit_a, member_user=ns.discipline, role=MemberRole.OBSERVER

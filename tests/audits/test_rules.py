@@ -31,7 +31,13 @@ TODAY = D(2025, 6, 30)
 )
 def test_audit_transitions(current, target, on, prev, unverified, missing, expect):
     err = rules.audit_transition_error(
-        current, target, on=on, previous_date=prev, today=TODAY, unverified_findings=unverified, missing_conclusions=missing
+        current,
+        target,
+        on=on,
+        previous_date=prev,
+        today=TODAY,
+        unverified_findings=unverified,
+        missing_conclusions=missing,
     )
     if expect is None:
         assert err is None
@@ -134,14 +140,18 @@ def test_auditable_posts(kind, cats, expect):
     ],
 )
 def test_cycle_state(start, last, state, never):
-    cs = rules.cycle_state(today=TODAY, tenure_start=start, last_audit_date=last, cycle_years=3, warning_days=60)
+    cs = rules.cycle_state(
+        today=TODAY, tenure_start=start, last_audit_date=last, cycle_years=3, warning_days=60
+    )
     assert cs.state == state
     assert cs.never_audited is never
     assert cs.is_due is (state == "overdue")
 
 
 def test_cycle_state_leap_day():
-    cs = rules.cycle_state(today=TODAY, tenure_start=D(2020, 2, 29), last_audit_date=None, cycle_years=3, warning_days=0)
+    cs = rules.cycle_state(
+        today=TODAY, tenure_start=D(2020, 2, 29), last_audit_date=None, cycle_years=3, warning_days=0
+    )
     assert cs.due_date == D(2023, 2, 28)
 
 
@@ -158,7 +168,9 @@ def test_cycle_state_leap_day():
 )
 def test_departure_requires_audit(end, has_audit, expect):
     assert (
-        rules.departure_requires_audit(end_date=end, today=TODAY, lookback_years=5, has_departure_audit=has_audit)
+        rules.departure_requires_audit(
+            end_date=end, today=TODAY, lookback_years=5, has_departure_audit=has_audit
+        )
         is expect
     )
 

@@ -39,14 +39,23 @@ def test_create_makes_three_streams_with_lead_agencies_and_emits_event(ac):
         ("money", "audit_bureau"),
     }
     assert audit.organization == ac.town_a and audit.cadre == ac.cadre_a and audit.is_top_leader
-    assert seen and seen[0]["audit"] == audit and seen[0]["cadre"] == ac.cadre_a and seen[0]["user"] == ac.staff_all
+    assert (
+        seen
+        and seen[0]["audit"] == audit
+        and seen[0]["cadre"] == ac.cadre_a
+        and seen[0]["user"] == ac.staff_all
+    )
     assert "张伟同志任甲镇党委书记期间专项审计" in audit.title
 
 
 @pytest.mark.parametrize(
     "kw,field,message",
     [
-        ({"period_start": D(2019, 4, 30), "period_end": D(2020, 1, 1)}, "period_start", "不能早于该任职的开始日期"),
+        (
+            {"period_start": D(2019, 4, 30), "period_end": D(2020, 1, 1)},
+            "period_start",
+            "不能早于该任职的开始日期",
+        ),
         ({"period_start": D(2020, 1, 1), "period_end": D(2099, 1, 1)}, "period_end", "不能晚于今天"),
         ({"period_start": D(2021, 1, 1), "period_end": D(2020, 1, 1)}, "period_end", "不能早于起始日期"),
         ({"kind": AuditKind.DEPARTURE}, "kind", "离任审计只能针对已离任"),
@@ -62,7 +71,9 @@ def test_create_rejects_bad_input_and_saves_nothing(ac, kw, field, message):
 
 
 def test_mid_term_needs_a_current_tenure_and_departure_is_unique(ac):
-    ended = AppointmentFactory(cadre=ac.cadre_a2, post=ac.head_a, start_date=D(2015, 1, 1), end_date=D(2019, 1, 1))
+    ended = AppointmentFactory(
+        cadre=ac.cadre_a2, post=ac.head_a, start_date=D(2015, 1, 1), end_date=D(2019, 1, 1)
+    )
     with pytest.raises(ValidationError, match="届中审计只能针对在任的任职"):
         _create(ac, appointment=ended, kind=AuditKind.MID_TERM)
     _create(ac, appointment=ended, kind=AuditKind.DEPARTURE)
@@ -75,7 +86,12 @@ def test_only_top_leaders_or_key_deputies_with_people_money_goods(ac):
     with pytest.raises(ValidationError, match="只能对党政一把手"):
         _create(ac, appointment=ac.appt_a2)
     # a deputy holding finance power may be audited (essay 1 三.5)
-    post = PostFactory(organization=ac.town_a, title="分管财政副镇长", key_categories=[KeyCategory.FINANCE], key_reason="分管财政")
+    post = PostFactory(
+        organization=ac.town_a,
+        title="分管财政副镇长",
+        key_categories=[KeyCategory.FINANCE],
+        key_reason="分管财政",
+    )
     appt = AppointmentFactory(cadre=CadreFactory(organization=ac.town_a), post=post, start_date=D(2020, 1, 1))
     audit = _create(ac, appointment=appt)
     assert audit.is_top_leader is False
@@ -92,17 +108,27 @@ def test_create_outside_scope_is_refused(ac):
 def test_status_moves_only_in_order_and_each_step_is_dated(ac):
     audit = ac.audit_a
     with pytest.raises(ValidationError, match="只能按顺序推进"):
-        services.audit_transition(user=ac.staff_all, audit=audit, status=AuditStatus.FIELDWORK, on=D(2024, 2, 1))
+        services.audit_transition(
+            user=ac.staff_all, audit=audit, status=AuditStatus.FIELDWORK, on=D(2024, 2, 1)
+        )
     audit.refresh_from_db()
     assert audit.status == AuditStatus.PLANNED and audit.fieldwork_date is None
     with pytest.raises(ValidationError, match="不能早于上一步骤"):
-        services.audit_transition(user=ac.staff_all, audit=audit, status=AuditStatus.NOTIFIED, on=D(2024, 1, 9))
-    audit = services.audit_transition(user=ac.staff_all, audit=audit, status=AuditStatus.NOTIFIED, on=D(2024, 2, 1))
+        services.audit_transition(
+            user=ac.staff_all, audit=audit, status=AuditStatus.NOTIFIED, on=D(2024, 1, 9)
+        )
+    audit = services.audit_transition(
+        user=ac.staff_all, audit=audit, status=AuditStatus.NOTIFIED, on=D(2024, 2, 1)
+    )
     assert audit.notified_date == D(2024, 2, 1)
     # a team member (non-observer) may move it too; an observer may not
-    audit = services.audit_transition(user=ac.auditor, audit=audit, status=AuditStatus.FIELDWORK, on=D(2024, 3, 1))
+    audit = services.audit_transition(
+        user=ac.auditor, audit=audit, status=AuditStatus.FIELDWORK, on=D(2024, 3, 1)
+    )
     with pytest.raises(PermissionDenied):
-        services.audit_transition(user=ac.discipline, audit=audit, status=AuditStatus.REPORT, on=D(2024, 4, 1))
+        services.audit_transition(
+            user=ac.discipline, audit=audit, status=AuditStatus.REPORT, on=D(2024, 4, 1)
+        )
     assert audit.fieldwork_date == D(2024, 3, 1)
 
 
@@ -112,7 +138,9 @@ def test_closing_with_unverified_findings_is_refused(ac):
     f2 = make_finding(audit, ac.auditor, stream=Stream.PEOPLE)
     audit = advance(audit, ac.staff_all, AuditStatus.RECTIFICATION)
     for s in audit.streams.all():
-        services.audit_stream_update(user=ac.staff_all, stream=s, conclusion=Conclusion.FAIR, conclusion_text="一般")
+        services.audit_stream_update(
+            user=ac.staff_all, stream=s, conclusion=Conclusion.FAIR, conclusion_text="一般"
+        )
     services.audit_update(user=ac.staff_all, audit=audit, overall_conclusion=Conclusion.FAIR)
     verify(f1, ac.staff_all, ac.auditor)
     with pytest.raises(ValidationError) as exc:
@@ -143,17 +171,26 @@ def test_findings_not_before_fieldwork_and_validated(ac):
     audit = advance(ac.audit_a, ac.staff_all, AuditStatus.FIELDWORK)
     with pytest.raises(ValidationError) as exc:
         services.finding_create(
-            user=ac.staff_all, audit=audit, stream=audit.streams.get(stream="money"), description=" ",
-            rectification_required="", due_date=D(2020, 1, 1),
+            user=ac.staff_all,
+            audit=audit,
+            stream=audit.streams.get(stream="money"),
+            description=" ",
+            rectification_required="",
+            due_date=D(2020, 1, 1),
         )
     errs = exc.value.message_dict
     assert {"description", "rectification_required", "responsible_name", "due_date"} <= set(errs)
     assert "不能早于进点审计日期" in errs["due_date"][0]
     other_stream = ac.audit_b.streams.first()
     with pytest.raises(ValidationError, match="请选择该联审的审计事项"):
-        make_finding(audit, ac.staff_all, stream=Stream.MONEY, **{"stream": other_stream}) if False else services.finding_create(
-            user=ac.staff_all, audit=audit, stream=other_stream, description="x", responsible_name="y",
-            rectification_required="z", due_date=D(2030, 1, 1),
+        services.finding_create(
+            user=ac.staff_all,
+            audit=audit,
+            stream=other_stream,
+            description="x",
+            responsible_name="y",
+            rectification_required="z",
+            due_date=D(2030, 1, 1),
         )
     assert Finding.objects.count() == 0
 
@@ -177,7 +214,9 @@ def test_rectification_machine_and_verification_by_team_only(ac):
     services.finding_transition(user=ac.staff_all, finding=f, to_state=RectState.SUBMITTED, note="补充材料")
     f = services.finding_transition(user=ac.staff_a, finding=f, to_state=RectState.VERIFIED, note="同意销号")
     assert f.state == RectState.VERIFIED and f.verified_by == ac.staff_a and f.verified_at is not None
-    steps = list(RectificationStep.objects.filter(finding=f).values_list("from_state", "to_state", "by__username"))
+    steps = list(
+        RectificationStep.objects.filter(finding=f).values_list("from_state", "to_state", "by__username")
+    )
     assert steps == [
         ("open", "in_progress", "staff_all"),
         ("in_progress", "submitted", "staff_all"),
@@ -208,12 +247,20 @@ def test_responsible_cadre_with_account_may_report_progress_but_not_verify(ac):
 
 def test_members_and_observers(ac):
     with pytest.raises(ValidationError, match="列席人员须为纪检监察干部"):
-        services.audit_member_add(user=ac.staff_all, audit=ac.audit_b, member_user=ac.auditor, role=MemberRole.OBSERVER)
+        services.audit_member_add(
+            user=ac.staff_all, audit=ac.audit_b, member_user=ac.auditor, role=MemberRole.OBSERVER
+        )
     with pytest.raises(ValidationError, match="请选择组长、组员所在的事项组"):
-        services.audit_member_add(user=ac.staff_all, audit=ac.audit_b, member_user=ac.auditor, role=MemberRole.MEMBER)
+        services.audit_member_add(
+            user=ac.staff_all, audit=ac.audit_b, member_user=ac.auditor, role=MemberRole.MEMBER
+        )
     with pytest.raises(ValidationError, match="已在联审组中"):
         services.audit_member_add(
-            user=ac.staff_all, audit=ac.audit_a, member_user=ac.auditor, role=MemberRole.MEMBER, stream="people"
+            user=ac.staff_all,
+            audit=ac.audit_a,
+            member_user=ac.auditor,
+            role=MemberRole.MEMBER,
+            stream="people",
         )
     with pytest.raises(PermissionDenied):
         services.audit_member_add(
@@ -223,7 +270,11 @@ def test_members_and_observers(ac):
 
 def _upload(ac, name, data, **kw):
     return services.audit_file_upload(
-        user=kw.pop("user", ac.staff_all), audit=ac.audit_a, kind="report", title="", uploaded_file=SimpleUploadedFile(name, data)
+        user=kw.pop("user", ac.staff_all),
+        audit=ac.audit_a,
+        kind="report",
+        title="",
+        uploaded_file=SimpleUploadedFile(name, data),
     )
 
 
@@ -269,13 +320,19 @@ def test_delete_only_empty_planned(ac):
 
 
 def test_plan_create_all_or_nothing(ac):
-    ended = AppointmentFactory(cadre=ac.cadre_a2, post=ac.head_a, start_date=D(2015, 1, 1), end_date=D(2019, 1, 1))
-    created = services.audit_plan_create(user=ac.staff_all, year=2026, items=[(ended.pk, AuditKind.DEPARTURE)])
+    ended = AppointmentFactory(
+        cadre=ac.cadre_a2, post=ac.head_a, start_date=D(2015, 1, 1), end_date=D(2019, 1, 1)
+    )
+    created = services.audit_plan_create(
+        user=ac.staff_all, year=2026, items=[(ended.pk, AuditKind.DEPARTURE)]
+    )
     assert len(created) == 1 and created[0].status == AuditStatus.PLANNED
     n = Audit.objects.count()
     with pytest.raises(ValidationError):
         services.audit_plan_create(
-            user=ac.staff_all, year=2026, items=[(ac.appt_b.pk, AuditKind.MID_TERM), (ended.pk, AuditKind.DEPARTURE)]
+            user=ac.staff_all,
+            year=2026,
+            items=[(ac.appt_b.pk, AuditKind.MID_TERM), (ended.pk, AuditKind.DEPARTURE)],
         )
     assert Audit.objects.count() == n
     assert dt.date.today().year >= 2025
