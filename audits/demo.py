@@ -125,6 +125,7 @@ class Seeder:
         self.actor = actor
         self.members = members  # [(user, role, stream or None)]
         self.counts = {"audits": 0, "findings": 0, "files": 0}
+        self.rect_turn = 0  # cycles RECT_MIX over all findings in rectification
 
     def dates(self, fieldwork: dt.date) -> dict[str, dt.date]:
         return {
@@ -226,7 +227,8 @@ class Seeder:
             )
 
     def findings(self, audit: Audit, d, target: str) -> None:
-        n = self.rng.randint(1, 4)
+        # audits that will sit in rectification get enough findings to show every state
+        n = self.rng.randint(3, 4) if target == AuditStatus.RECTIFICATION else self.rng.randint(1, 4)
         streams = {s.stream: s for s in audit.streams.all()}
         for i in range(n):
             stream = self.rng.choice(list(Stream.values))
@@ -259,8 +261,9 @@ class Seeder:
                 Finding.objects.filter(pk=f.pk).update(verified_at=_at(day))
 
     def rectify(self, audit: Audit, d) -> None:
-        for i, f in enumerate(audit.findings.order_by("id")):
-            state = RECT_MIX[(audit.pk + i) % len(RECT_MIX)]
+        for f in audit.findings.order_by("id"):
+            state = RECT_MIX[self.rect_turn % len(RECT_MIX)]
+            self.rect_turn += 1
             self._move(f, PATHS[state], d[AuditStatus.RECTIFICATION])
 
     def close_findings(self, audit: Audit, d) -> None:
@@ -336,7 +339,12 @@ def seed(*, today, rng, stdout) -> None:
     )
     rng.shuffle(current)
     queue = iter(current)
+    # Audit at most ~60% of the sitting 一把手 so that the rest can fall due under the cycle;
+    # on a small city every status still gets at least one audit.
+    total = sum(n for _s, n in PLAN_MID_TERM)
+    factor = min(1.0, len(current) * 0.6 / total)
     for status, n in PLAN_MID_TERM:
+        n = max(1, round(n * factor))
         made = 0
         for appt in queue:
             if s.audit(appt, AuditKind.MID_TERM, status):
@@ -352,7 +360,8 @@ def seed(*, today, rng, stdout) -> None:
         .order_by("id")
     )
     rng.shuffle(ended)
-    for appt, status in zip(ended, PLAN_DEPARTURE, strict=False):
+    # audit about half of the recent departures; the rest stay on the 离任必审 list
+    for appt, status in zip(ended[: len(ended) // 2], PLAN_DEPARTURE, strict=False):
         fieldwork = appt.end_date + dt.timedelta(days=75)
         if status != AuditStatus.CLOSED:
             fieldwork = max(fieldwork, s.fieldwork_for(status))
