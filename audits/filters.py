@@ -19,7 +19,7 @@ def _year_choices():
 
 class AuditFilter(df.FilterSet):
     q = df.CharFilter(label="搜索", method="filter_q", help_text="被审计干部姓名或项目名称")
-    year = df.TypedChoiceFilter(label="计划年度", choices=_year_choices, coerce=int)
+    year = df.ChoiceFilter(label="计划年度", choices=_year_choices)
     kind = df.ChoiceFilter(label="审计类型", choices=AuditKind.choices)
     status = df.MultipleChoiceFilter(label="状态", choices=AuditStatus.choices)
     organization = df.ModelChoiceFilter(
@@ -54,7 +54,7 @@ class AuditFilter(df.FilterSet):
 
 class FindingFilter(df.FilterSet):
     q = df.CharFilter(label="搜索", method="filter_q", help_text="干部姓名、问题描述或责任人")
-    year = df.TypedChoiceFilter(label="联审年度", choices=_year_choices, coerce=int, field_name="audit__year")
+    year = df.ChoiceFilter(label="联审年度", choices=_year_choices, field_name="audit__year")
     stream = df.ChoiceFilter(label="审计事项", choices=Stream.choices, field_name="stream__stream")
     severity = df.ChoiceFilter(label="严重程度", choices=Severity.choices)
     state = df.MultipleChoiceFilter(label="整改状态", choices=RectState.choices)

@@ -108,7 +108,7 @@ def team_candidates():
 
 class MemberForm(forms.Form):
     member_user = UserChoiceField(label="人员", queryset=get_user_model().objects.none())
-    role = forms.ChoiceField(label="角色", choices=MemberRole.choices)
+    role = forms.ChoiceField(label="角色", choices=MemberRole.choices, initial=MemberRole.MEMBER)
     stream = forms.ChoiceField(label="事项组", required=False)
     agency = forms.CharField(
         label="所在单位", required=False, max_length=60, help_text="留空取事项的牵头单位"

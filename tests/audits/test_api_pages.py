@@ -317,3 +317,35 @@ def test_query_ceilings(client, api, ac, n, django_assert_max_num_queries):
     with django_assert_max_num_queries(16):
         assert client.get(reverse("audits:compliance_departures")).status_code == 200
     assert RectState.OPEN == Finding.objects.first().state
+
+
+def test_form_pages_render(client, ac):
+    audit = advance(ac.audit_a, ac.staff_all, AuditStatus.FIELDWORK)
+    f = make_finding(audit, ac.staff_all)
+    file = AuditFile.objects.create(
+        audit=audit,
+        kind="report",
+        title="t",
+        original_name="t.pdf",
+        size=1,
+        sha256="0" * 64,
+        file="audits/x.pdf",
+    )
+    client.force_login(ac.staff_all)
+    for url in (
+        reverse("audits:audit_edit", args=[audit.pk]),
+        reverse("audits:stream_edit", args=[audit.streams.first().pk]),
+        reverse("audits:finding_create", args=[audit.pk]),
+        reverse("audits:finding_edit", args=[f.pk]),
+        reverse("audits:file_share", args=[file.pk]),
+        reverse("audits:plan"),
+        reverse("integrity_index"),
+        reverse("audits:audit_list")
+        + "?year=2024&kind=mid_term&status=fieldwork&stream=money&has_overdue=false",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200, url
+    # out of scope edit pages are 404
+    client.force_login(ac.staff_a)
+    assert client.get(reverse("audits:audit_edit", args=[ac.audit_b.pk])).status_code == 404
+    assert client.get(reverse("audits:stream_edit", args=[ac.audit_b.streams.first().pk])).status_code == 404
