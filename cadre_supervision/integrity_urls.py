@@ -1,5 +1,11 @@
 """The integrity file (廉政档案) pages, composed from registry.integrity_sections."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import integrity
+
+urlpatterns = [
+    path("", integrity.IntegrityIndexView.as_view(), name="integrity_index"),
+    path("<int:cadre_id>/", integrity.IntegrityFileView.as_view(), name="integrity_file"),
+    path("<int:cadre_id>/export/", integrity.IntegrityExportView.as_view(), name="integrity_file_export"),
+]

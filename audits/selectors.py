@@ -1,0 +1,309 @@
+"""Reads of the joint audits. Pages, API, warnings, reminders and statistics use these.
+
+`user=None` means "system" (the daily sweep): no scope filter. Otherwise everything goes
+through `restrict()` / the user's organization ids, so out of scope is absent everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from cadre_supervision import policy
+from cadre_supervision.permissions import org_ids
+from cadres.choices import OrgKind
+from cadres.models import (
+    Appointment,
+    Cadre,
+    Organization,
+    OrganizationGroupObjectPermission,
+    OrganizationUserObjectPermission,
+)
+
+from . import rules
+from .choices import AuditKind, AuditStatus, MemberRole, RectState
+from .models import Audit, AuditMember, Finding
+
+PENDING_STATUSES = (AuditStatus.PLANNED, AuditStatus.NOTIFIED)
+
+
+def cycle_years() -> int:
+    return policy.get("audits.cycle_years")
+
+
+# --- who receives reminders --------------------------------------------------------------------
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    return [int(p) for p in path.split(".") if p]
+
+
+def audit_managers_by_org(organization_ids) -> dict[int, set[int]]:
+    """Active users holding `manage_audits` over each organization (a grant on the organization
+    or any ancestor, to one of their groups or to them directly)."""
+    orgs = dict(Organization.objects.filter(pk__in=set(organization_ids)).values_list("id", "path"))
+    ancestors = {oid: _ancestor_ids(path) for oid, path in orgs.items()}
+    all_ids = {a for ids in ancestors.values() for a in ids}
+    if not all_ids:
+        return {}
+    holders: dict[int, set[int]] = defaultdict(set)
+    User = get_user_model()
+    group_rows = OrganizationGroupObjectPermission.objects.filter(
+        permission__codename="manage_audits", content_object_id__in=all_ids
+    ).values_list("content_object_id", "group_id")
+    by_group: dict[int, set[int]] = defaultdict(set)
+    for org_id, group_id in group_rows:
+        by_group[group_id].add(org_id)
+    if by_group:
+        for user_id, group_id in User.objects.filter(is_active=True, groups__in=by_group.keys()).values_list(
+            "id", "groups"
+        ):
+            if group_id in by_group:
+                for org_id in by_group[group_id]:
+                    holders[org_id].add(user_id)
+    for org_id, user_id in OrganizationUserObjectPermission.objects.filter(
+        permission__codename="manage_audits", content_object_id__in=all_ids, user__is_active=True
+    ).values_list("content_object_id", "user_id"):
+        holders[org_id].add(user_id)
+    return {oid: set().union(*(holders.get(a, set()) for a in anc)) for oid, anc in ancestors.items()}
+
+
+def audit_manager_user_ids(organization) -> set[int]:
+    org_id = getattr(organization, "pk", organization)
+    return audit_managers_by_org([org_id]).get(org_id, set())
+
+
+def team_user_ids_by_audit(audit_ids) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    for audit_id, user_id in (
+        AuditMember.objects.filter(audit_id__in=set(audit_ids), user__is_active=True)
+        .exclude(role=MemberRole.OBSERVER)
+        .values_list("audit_id", "user_id")
+    ):
+        out[audit_id].add(user_id)
+    return out
+
+
+# --- compliance: 轮审 (cycle) and 离任必审 (departure) ---------------------------------------
+
+
+@dataclass
+class CycleRow:
+    appointment: Appointment
+    last_audit_date: dt.date | None
+    state: rules.CycleState
+    pending_audit: Audit | None
+
+    @property
+    def cadre(self):
+        return self.appointment.cadre
+
+    @property
+    def organization(self):
+        return self.appointment.post.organization
+
+
+def _appointment_scope(user, qs):
+    if user is None or user.is_superuser:
+        return qs
+    return qs.filter(post__organization_id__in=org_ids(user, "view_audits"))
+
+
+def cycle_rows(
+    *, user=None, today: dt.date | None = None, include_ok: bool = False, cadre_ids=None
+) -> list[CycleRow]:
+    """Every 一把手 in office with their 轮审 state (overdue / due soon / ok)."""
+    today = today or timezone.localdate()
+    years = cycle_years()
+    warn = policy.get("audits.cycle_warning_days")
+    qs = (
+        Appointment.objects.current(today)
+        .exclude(post__top_leader_kind="")
+        .select_related("cadre", "post", "post__organization")
+    )
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=cadre_ids)
+    appts = list(
+        _appointment_scope(user, qs).order_by("post__organization__path", "post__top_leader_kind", "id")
+    )
+    cadre_ids = {a.cadre_id for a in appts}
+    last = dict(
+        Audit.objects.filter(cadre_id__in=cadre_ids, fieldwork_date__isnull=False, fieldwork_date__lte=today)
+        .values("cadre_id")
+        .annotate(last=Max("fieldwork_date"))
+        .values_list("cadre_id", "last")
+    )
+    pending = {
+        a.cadre_id: a
+        for a in Audit.objects.filter(cadre_id__in=cadre_ids, status__in=PENDING_STATUSES).order_by(
+            "planned_date"
+        )
+    }
+    rows = []
+    for a in appts:
+        state = rules.cycle_state(
+            today=today,
+            tenure_start=a.start_date,
+            last_audit_date=last.get(a.cadre_id),
+            cycle_years=years,
+            warning_days=warn,
+        )
+        if include_ok or state.state != "ok":
+            rows.append(CycleRow(a, last.get(a.cadre_id), state, pending.get(a.cadre_id)))
+    return rows
+
+
+def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_ids=None) -> list[Appointment]:
+    """离任必审: ended 一把手 tenures (within the look-back window) with no departure audit."""
+    today = today or timezone.localdate()
+    lookback = policy.get("audits.departure_lookback_years")
+    since = rules.add_years(today, -lookback)
+    qs = (
+        Appointment.objects.exclude(post__top_leader_kind="")
+        .filter(end_date__isnull=False, end_date__lte=today, end_date__gte=since)
+        .exclude(audits__kind=AuditKind.DEPARTURE)
+        .select_related("cadre", "post", "post__organization")
+    )
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=cadre_ids)
+    qs = _appointment_scope(user, qs).order_by("-end_date", "id")
+    return [
+        a
+        for a in qs
+        if rules.departure_requires_audit(
+            end_date=a.end_date, today=today, lookback_years=lookback, has_departure_audit=False
+        )
+    ]
+
+
+def counts_by_org_kind(organizations) -> list[tuple[str, int]]:
+    labels = dict(OrgKind.choices)
+    c = Counter(o.kind for o in organizations)
+    return [(str(labels[k]), c.get(k, 0)) for k in labels if c.get(k)]
+
+
+# --- rectification ----------------------------------------------------------------------------
+
+
+def overdue_findings(*, user=None, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    qs = Finding.objects.all() if user is None else Finding.objects.restrict(user, "view")
+    return qs.overdue(today)
+
+
+def cadre_ids_with_overdue_rectification(user, today: dt.date | None = None) -> set[int]:
+    """Cadres (the audited 一把手 and, if recorded, the responsible cadre) with a finding past
+    its rectification deadline and not verified, over the user's audit scope."""
+    ids: set[int] = set()
+    for audit_cadre, responsible in overdue_findings(user=user, today=today).values_list(
+        "audit__cadre_id", "responsible_cadre_id"
+    ):
+        ids.add(audit_cadre)
+        if responsible:
+            ids.add(responsible)
+    return ids
+
+
+def audits_of_cadre(cadre, user):
+    return (
+        Audit.objects.restrict(user, "view")
+        .filter(cadre=cadre)
+        .select_related("organization", "appointment__post")
+        .annotate(
+            n_findings=Count("findings", distinct=True),
+            n_open=Count("findings", filter=~Q(findings__state=RectState.VERIFIED), distinct=True),
+        )
+        .order_by("-planned_date", "-id")
+    )
+
+
+def findings_of_cadre(cadre, user):
+    return (
+        Finding.objects.restrict(user, "view")
+        .filter(Q(audit__cadre=cadre) | Q(responsible_cadre=cadre))
+        .for_list()
+        .order_by("-audit__planned_date", "due_date", "id")
+    )
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+def stats_organization_ids(user) -> frozenset[int] | None:
+    """Audit statistics: organizations where the user may read audits or statistics.
+    None means everything (superuser)."""
+    if user.is_superuser:
+        return None
+    return org_ids(user, "view_audits") | org_ids(user, "view_stats")
+
+
+def audit_stats(user, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    orgs = stats_organization_ids(user)
+    audits = Audit.objects.all()
+    findings = Finding.objects.all()
+    appts = Appointment.objects.current(today).exclude(post__top_leader_kind="")
+    if orgs is not None:
+        audits = audits.filter(organization_id__in=orgs)
+        findings = findings.filter(audit__organization_id__in=orgs)
+        appts = appts.filter(post__organization_id__in=orgs)
+
+    by_year_kind = defaultdict(lambda: {k: 0 for k in AuditKind.values})
+    for year, kind, n in audits.values_list("year", "kind").annotate(n=Count("id")).order_by("year"):
+        by_year_kind[year][kind] = n
+    by_status = dict(audits.values_list("status").annotate(n=Count("id")).order_by())
+
+    by_stream_sev: dict[str, dict[str, int]] = defaultdict(dict)
+    for stream, sev, n in (
+        findings.values_list("stream__stream", "severity").annotate(n=Count("id")).order_by()
+    ):
+        by_stream_sev[stream][sev] = n
+    by_state = dict(findings.values_list("state").annotate(n=Count("id")).order_by())
+    total = sum(by_state.values())
+    verified = by_state.get(RectState.VERIFIED, 0)
+    overdue = findings.overdue(today).count()
+
+    years = cycle_years()
+    leader_rows = list(appts.values_list("cadre_id", "start_date"))
+    last = dict(
+        Audit.objects.filter(
+            cadre_id__in={c for c, _s in leader_rows}, fieldwork_date__isnull=False, fieldwork_date__lte=today
+        )
+        .values("cadre_id")
+        .annotate(last=Max("fieldwork_date"))
+        .values_list("cadre_id", "last")
+    )
+    covered = sum(
+        1
+        for c, start in leader_rows
+        if not rules.cycle_state(
+            today=today, tenure_start=start, last_audit_date=last.get(c), cycle_years=years, warning_days=0
+        ).is_due
+    )
+    return {
+        "as_of": today.isoformat(),
+        "audits_total": sum(by_status.values()),
+        "audits_by_year": [{"year": y, **kinds} for y, kinds in sorted(by_year_kind.items())],
+        "audits_by_status": {s: by_status.get(s, 0) for s in AuditStatus.values},
+        "findings_total": total,
+        "findings_by_stream": {
+            s: {sev: by_stream_sev.get(s, {}).get(sev, 0) for sev in ("minor", "serious", "grave")}
+            for s in ("people", "staffing", "money")
+        },
+        "findings_by_state": {s: by_state.get(s, 0) for s in RectState.values},
+        "rectification_rate": rules.rectification_rate(verified, total),
+        "rectification_overdue": overdue,
+        "top_leaders_in_office": len(leader_rows),
+        "top_leaders_within_cycle": covered,
+        "cycle_coverage_rate": round(covered / len(leader_rows), 4) if leader_rows else None,
+        "cycle_years": years,
+    }
+
+
+def cadres_by_ids(ids):
+    return Cadre.objects.filter(pk__in=ids)

@@ -1,0 +1,1 @@
+from .helpers import ac, private_media, resolvable_nav  # noqa: F401
