@@ -339,6 +339,20 @@ def _plan(
                 "submitted",
                 dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59)), tz),
             )
+    # At least one of each state the shares call for (a small city may otherwise miss one).
+    forced = [
+        (missing_share, lambda s, w: s == "not_started", ("not_started", None)),
+        (draft_share, lambda s, w: s == "draft", ("draft", None)),
+        (
+            late_share,
+            lambda s, w: s == "submitted" and timezone.localdate(w) > deadline,
+            ("submitted", dt.datetime.combine(deadline + dt.timedelta(days=9), dt.time(15, 20), tz)),
+        ),
+    ]
+    ids = [r.pk for r in reports]
+    for k, (share, present, value) in enumerate(forced):
+        if share and len(ids) > 10 and not any(present(*plan[i]) for i in ids):
+            plan[ids[-1 - k]] = value
     return plan
 
 
@@ -451,14 +465,15 @@ def seed(*, today: dt.date, rng: random.Random, stdout) -> None:
         )
         verifs = list(draw_last.verifications.select_related("report", "report__cadre").order_by("id"))
         n = len(verifs)
-        outcomes = [Outcome.CONCEALMENT] * min(2, n) + [Outcome.OMISSION] * min(4, max(0, n - 2))
+        small = n < 20
+        plan_outcomes = [Outcome.CONCEALMENT] * (1 if small else 2) + [Outcome.OMISSION] * (1 if small else 4)
+        pending = 0 if n < 6 else max(3, n // 5)
+        plan_outcomes += [Outcome.CONSISTENT] * max(0, n - len(plan_outcomes) - pending)
         for i, v in enumerate(verifs):
             if verifier is not None and i % 3 == 0:
                 services.verification_assign(user=staff, verification=v, verifier=verifier)
-            if i < len(outcomes):
-                _record(staff, v, outcomes[i], rng)
-            elif i < n - max(3, n // 5):
-                _record(staff, v, Outcome.CONSISTENT, rng)
+            if i < len(plan_outcomes):
+                _record(staff, v, plan_outcomes[i], rng)
             # the rest stay pending: verification still in progress
 
         # Promotion candidates: one cleared, one under publicity, one just marked.

@@ -222,7 +222,7 @@ class SampleDrawView(LoginRequiredMixin, View):
                     request, f"已抽取 {len(draw.selected)} 人进行随机抽查，随机种子：{draw.seed}。"
                 )
                 return HttpResponseRedirect(reverse("reports:sample_draw", args=[cycle.pk]))
-        return render(request, self.template_name, self._ctx(request, cycle, form))
+        return render(request, self.template_name, self._ctx(request, cycle, form), status=400)
 
 
 # --- reports -----------------------------------------------------------------------------------
