@@ -393,7 +393,9 @@ class ReportEditView(LoginRequiredMixin, View):
         return {
             "report": report,
             "rows": rows,
-            "errors": (errors or {}).get("__all__", []) + (errors or {}).get("answers", []),
+            "errors": (errors or {}).get("__all__", [])
+            + (errors or {}).get("answers", [])
+            + [f"第{r['item'].number}项：{e}" for r in rows for e in r["errors"]],
             "has_errors": bool(errors),
             "draft": services.open_draft(report),
         }

@@ -152,3 +152,40 @@ def test_demo_seeder_on_a_small_city(city):
     assert "随机抽查" in out.getvalue()
     seed(today=today, rng=random.Random(7), stdout=out)  # second run: skipped, nothing doubled
     assert ReportCycle.objects.count() == 2
+
+
+def _integrity_urlconf():
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    from cadre_supervision import urls as project_urls
+
+    def page(request, pk):
+        from cadres.models import Cadre
+
+        cadre = Cadre.objects.get(pk=pk)
+        html = "".join(
+            render_to_string(s.template, s.build(cadre, request.user)) for s in registry.integrity_sections
+        )
+        return HttpResponse(html)
+
+    return [
+        path("integrity/<int:pk>/", page, name="integrity_file"),
+        path("", include(project_urls.urlpatterns)),
+    ]
+
+
+def test_integrity_page_composition_and_warning_links(client, rc, settings):
+    import sys
+    import types
+
+    mod = types.ModuleType("reports_test_integrity_urls")
+    mod.urlpatterns = _integrity_urlconf()
+    sys.modules[mod.__name__] = mod
+    settings.ROOT_URLCONF = mod.__name__
+    _omission(rc)
+    client.force_login(rc.discipline)
+    body = client.get(f"/integrity/{rc.cadre_a.pk}/").content.decode()
+    assert 'id="integrity-verifications"' in body and "漏报" in body and "人民路" not in body
+    warnings = collect_warnings(rc.discipline, [rc.cadre_a.pk], today=AFTER_DEADLINE)
+    assert warnings and all(w.url == f"/integrity/{rc.cadre_a.pk}/" for w in warnings)
