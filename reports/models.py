@@ -206,7 +206,9 @@ class PersonalReport(models.Model):
         indexes = [models.Index(fields=["cycle", "status"]), models.Index(fields=["cadre", "year"])]
 
     def __str__(self) -> str:
-        return f"{self.cadre.name} {self.year}年度{self.get_kind_display()}"
+        if self.kind == ReportKind.CANDIDATE:
+            return f"{self.cadre.name} {self.year}年拟提拔人选个人有关事项报告表"
+        return f"{self.cadre.name} {self.year}年度个人有关事项报告"
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report_detail", args=[self.pk])

@@ -118,16 +118,18 @@ def report_view(
 def comparison_rows(item: ReportItem, cmp: rules.ItemComparison) -> dict:
     """Template-friendly comparison: labelled added/removed rows and changed cells."""
     labels = {f["key"]: f["label"] for f in item.fields}
+    identity = [f["key"] for f in item.fields if f.get("identity")]
 
-    def fmt(e):
-        return "；".join(f"{labels[k]}：{v}" for k, v in e.items() if v not in ("", None) and k in labels)
+    def fmt(e, keys=None):
+        keys = keys or list(labels)
+        return "；".join(f"{labels[k]}：{e[k]}" for k in keys if e.get(k) not in ("", None))
 
     return {
         "added": [fmt(e) for e in cmp.added],
         "removed": [fmt(e) for e in cmp.removed],
         "changed": [
             {
-                "summary": fmt(c.after),
+                "summary": fmt(c.after, identity) or fmt(c.after),
                 "fields": [
                     {
                         "label": labels.get(k, k),

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -673,7 +674,9 @@ class CandidateDetailView(LoginRequiredMixin, View):
         ctx = {
             "c": c,
             "verification": getattr(c, "verification", None),
-            "notices": c.notices.prefetch_related("feedback").order_by("start_date"),
+            "notices": c.notices.annotate(
+                n_feedback=Count("feedback"), unhandled=Count("feedback", filter=Q(feedback__handled=False))
+            ).order_by("start_date"),
             "problems": services.clearance_problems(c) if c.status == "under_review" else [],
             "can_manage": has_org_perm(request.user, "manage_personal_reports", c.cadre.organization_id),
             "notice_form": forms.NoticeForm(initial={"start_date": timezone.localdate()}),
