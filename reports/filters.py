@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters as df
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cadres.filters import scoped_organizations
 
@@ -20,8 +22,15 @@ from .choices import (
 from .models import MajorMatterReport, PersonalReport, PromotionCandidate, PublicityNotice, Verification
 
 
+def _org_filter():
+    """The organization filter (subtree); documented as an organization id in the schema."""
+    return extend_schema_field(OpenApiTypes.INT)(
+        df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    )
+
+
 class _CadreFilterMixin:
-    def filter_q(self, qs, name, value):
+    def filter_q(self, qs, name, value: str):
         value = (value or "").strip()
         if not value:
             return qs
@@ -31,7 +40,7 @@ class _CadreFilterMixin:
             cond |= Q(**{f"{prefix}name_initials__startswith": value.lower()})
         return qs.filter(cond)
 
-    def filter_subtree(self, qs, name, value):
+    def filter_subtree(self, qs, name, value: int):
         return (
             qs.filter(**{f"{self.cadre_prefix}organization__path__startswith": value.path}) if value else qs
         )
