@@ -1,7 +1,72 @@
 from django.apps import AppConfig
 
 
+def _sees_reports(user) -> bool:
+    from cadre_supervision.permissions import role_codes
+
+    if user.is_superuser or "org_staff" in role_codes(user):
+        return True
+    try:
+        return user.cadre is not None
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: no linked cadre
+        return False
+
+
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "个人有关事项报告"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cadre_supervision import policy, registry
+
+        from . import integration
+        from .demo import seed
+
+        policy.register(
+            "reports.deadline_month", 1, "个人有关事项年度报告截止月份（次年）", minimum=1, maximum=12
+        )
+        policy.register("reports.deadline_day", 31, "个人有关事项年度报告截止日", minimum=1, maximum=31)
+        policy.register(
+            "reports.sample_share_percent",
+            10,
+            "个人有关事项报告随机抽查比例（%）",
+            kind=float,
+            minimum=1,
+            maximum=100,
+        )
+        policy.register("reports.publicity_days", 3, "拟提拔人选报告表公示天数", minimum=1, maximum=30)
+        policy.register("reports.due_soon_days", 14, "报告截止前提醒提前天数", minimum=1, maximum=90)
+        policy.register(
+            "reports.max_amount_wan", 100000, "单项金额合理上限（万元），超过视为填报错误", minimum=1
+        )
+
+        registry.register_nav_item(
+            registry.NavItem("个人事项报告", "reports:home", 50, visible=_sees_reports)
+        )
+        registry.register_sweep_source(integration.SWEEP_KIND, integration.reminder_specs)
+        registry.register_integrity_section(
+            registry.IntegritySection(
+                key="reports.reports",
+                title="个人有关事项报告",
+                order=40,
+                build=integration.integrity_reports,
+                template="reports/integrity/reports_section.html",
+                export=integration.integrity_reports_export,
+            )
+        )
+        registry.register_integrity_section(
+            registry.IntegritySection(
+                key="reports.verifications",
+                title="个人有关事项报告查核结果",
+                order=41,
+                build=integration.integrity_verifications,
+                template="reports/integrity/verifications_section.html",
+                export=integration.integrity_verifications_export,
+            )
+        )
+        registry.register_warning_source(
+            registry.WarningSource("reports.reports", "个人有关事项报告", integration.collect_warnings)
+        )
+        registry.stats_sections.setdefault("reports", "reports-api:stats-reports")
+        registry.register_demo_seeder(50, seed)

@@ -1,0 +1,121 @@
+"""FilterSets shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from cadres.filters import scoped_organizations
+
+from . import selectors
+from .choices import (
+    CandidateStatus,
+    DisplayStatus,
+    MajorMatterKind,
+    Outcome,
+    ReportKind,
+    VerificationKind,
+    VerificationStatus,
+)
+from .models import MajorMatterReport, PersonalReport, PromotionCandidate, PublicityNotice, Verification
+
+
+def _org_filter():
+    """The organization filter (subtree); documented as an organization id in the schema."""
+    return extend_schema_field(OpenApiTypes.INT)(
+        df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
+    )
+
+
+class _CadreFilterMixin:
+    def filter_q(self, qs, name, value: str):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        prefix = self.cadre_prefix
+        cond = Q(**{f"{prefix}name__icontains": value})
+        if value.isascii() and value.isalpha():
+            cond |= Q(**{f"{prefix}name_initials__startswith": value.lower()})
+        return qs.filter(cond)
+
+    def filter_subtree(self, qs, name, value: int):
+        return (
+            qs.filter(**{f"{self.cadre_prefix}organization__path__startswith": value.path}) if value else qs
+        )
+
+
+class ReportFilter(_CadreFilterMixin, df.FilterSet):
+    cadre_prefix = "cadre__"
+    q = df.CharFilter(label="姓名", method="filter_q")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+    status = df.ChoiceFilter(label="状态", choices=DisplayStatus.choices, method="filter_status")
+    kind = df.ChoiceFilter(label="报告类型", choices=ReportKind.choices)
+    year = df.NumberFilter(label="年度")
+    cadre = df.NumberFilter(label="干部编号", field_name="cadre_id")
+
+    class Meta:
+        model = PersonalReport
+        fields = ["q", "organization", "status", "kind", "year", "cadre"]
+
+    def filter_status(self, qs, name, value):
+        return selectors.status_filter(qs, value) if value else qs
+
+
+class VerificationFilter(_CadreFilterMixin, df.FilterSet):
+    cadre_prefix = "report__cadre__"
+    q = df.CharFilter(label="姓名", method="filter_q")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+    kind = df.ChoiceFilter(label="查核类型", choices=VerificationKind.choices)
+    status = df.ChoiceFilter(label="状态", choices=VerificationStatus.choices)
+    outcome = df.ChoiceFilter(label="结果", choices=Outcome.choices)
+    year = df.NumberFilter(label="报告年度", field_name="report__year")
+
+    class Meta:
+        model = Verification
+        fields = ["q", "organization", "kind", "status", "outcome", "year"]
+
+
+class CandidateFilter(_CadreFilterMixin, df.FilterSet):
+    cadre_prefix = "cadre__"
+    q = df.CharFilter(label="姓名", method="filter_q")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+    status = df.ChoiceFilter(label="状态", choices=CandidateStatus.choices)
+
+    class Meta:
+        model = PromotionCandidate
+        fields = ["q", "organization", "status"]
+
+
+class NoticeFilter(_CadreFilterMixin, df.FilterSet):
+    cadre_prefix = "candidate__cadre__"
+    q = df.CharFilter(label="姓名", method="filter_q")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+
+    class Meta:
+        model = PublicityNotice
+        fields = ["q", "organization"]
+
+
+class MajorMatterFilter(_CadreFilterMixin, df.FilterSet):
+    cadre_prefix = "cadre__"
+    q = df.CharFilter(label="姓名", method="filter_q")
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+    kind = df.ChoiceFilter(label="事项类别", choices=MajorMatterKind.choices)
+    reported_after = df.DateFilter(label="报告日期起", field_name="reported_on", lookup_expr="gte")
+    reported_before = df.DateFilter(label="报告日期止", field_name="reported_on", lookup_expr="lte")
+
+    class Meta:
+        model = MajorMatterReport
+        fields = ["q", "organization", "kind", "reported_after", "reported_before"]

@@ -1,0 +1,258 @@
+"""What the reports app contributes to shared pages: reminder sweep, integrity-file sections,
+early-warning signals. Registered from ReportsConfig.ready()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.urls import reverse
+
+from cadre_supervision import policy
+from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.registry import Warning
+
+from .choices import Outcome, ReportStatus, VerificationStatus
+from .models import MajorMatterReport, PersonalReport, ReportCycle, Verification
+from .selectors import (
+    integrity_url,
+    may_see_integrity,
+    report_managers_by_org,
+    unit_liaisons_by_org,
+    unsubmitted_reports,
+    visible_reports,
+    warning_cadre_scope,
+)
+
+# --- reminders ---------------------------------------------------------------------------------
+
+SWEEP_KIND = "reports.annual"
+
+
+def reminder_specs(today: dt.date) -> list[ReminderSpec]:
+    """Before the deadline (due-soon window) and after it (late): to each unsubmitted cadre's
+    unit liaisons and linked account (one per report), and to report managers (one summary
+    per cycle with the count in their scope)."""
+    due_soon = dt.timedelta(days=policy.get("reports.due_soon_days"))
+    specs: list[ReminderSpec] = []
+    cycles = ReportCycle.objects.filter(
+        deadline__gte=today - dt.timedelta(days=365), deadline__lte=today + due_soon
+    )
+    for cycle in cycles:
+        late = today > cycle.deadline
+        period = f"{cycle.year}-late" if late else f"{cycle.year}-due"
+        reports = list(unsubmitted_reports(cycle))
+        if not reports:
+            continue
+        org_ids = {r.cadre.organization_id for r in reports}
+        liaisons = unit_liaisons_by_org(org_ids)
+        managers = report_managers_by_org(org_ids)
+        what = "已逾期未提交" if late else f"将于{cycle.deadline:%Y年%m月%d日}截止，尚未提交"
+        for r in reports:
+            url = reverse("reports:report_detail", args=[r.pk])
+            title = f"{r.cadre.name}的{cycle.year}年度个人有关事项报告{what}"
+            recipients = set(liaisons.get(r.cadre.organization_id, ()))
+            if r.cadre.user_id:
+                recipients.add(r.cadre.user_id)
+            for uid in sorted(recipients):
+                specs.append(
+                    ReminderSpec(
+                        recipient_id=uid,
+                        kind=SWEEP_KIND,
+                        period=period,
+                        title=title,
+                        body="请督促按时如实报告个人有关事项。"
+                        if uid != r.cadre.user_id
+                        else "请按时如实报告个人有关事项。",
+                        url=url if uid == r.cadre.user_id else "",
+                        object_type="reports.personalreport",
+                        object_id=str(r.pk),
+                    )
+                )
+        per_manager: dict[int, int] = defaultdict(int)
+        for r in reports:
+            for uid in managers.get(r.cadre.organization_id, ()):
+                per_manager[uid] += 1
+        for uid, n in sorted(per_manager.items()):
+            specs.append(
+                ReminderSpec(
+                    recipient_id=uid,
+                    kind=SWEEP_KIND,
+                    period=period,
+                    title=f"{cycle.year}年度个人有关事项报告：{n} 人{what}",
+                    body="请在报告周期看板查看未提交名单。",
+                    url=reverse("reports:cycle_detail", args=[cycle.pk]),
+                    object_type="reports.reportcycle",
+                    object_id=str(cycle.pk),
+                )
+            )
+    return specs
+
+
+# --- integrity file ----------------------------------------------------------------------------
+
+
+def integrity_reports(cadre, user) -> dict:
+    """Status per year; a link to the contents only for those who may see them."""
+    if not may_see_integrity(user, cadre):
+        return {"allowed": False, "rows": []}
+    reports = list(
+        PersonalReport.objects.filter(cadre=cadre).select_related("current_version").order_by("-year", "-id")
+    )
+    readable = set(visible_reports(user).filter(cadre=cadre).values_list("id", flat=True))
+    rows = [
+        {
+            "year": r.year,
+            "kind": r.get_kind_display(),
+            "status": r.get_display_status_display(),
+            "status_code": r.display_status(),
+            "submitted_at": r.first_submitted_at,
+            "version": r.current_version.number if r.current_version else None,
+            "url": r.get_absolute_url() if r.pk in readable else "",
+        }
+        for r in reports
+    ]
+    majors = list(MajorMatterReport.objects.filter(cadre=cadre).order_by("-reported_on"))
+    readable_major = set(
+        MajorMatterReport.objects.restrict(user, "view").filter(cadre=cadre).values_list("id", flat=True)
+    )
+    major_rows = [
+        {
+            "reported_on": m.reported_on,
+            "kind": m.get_kind_display(),
+            "url": m.get_absolute_url() if m.pk in readable_major else "",
+        }
+        for m in majors
+    ]
+    return {"allowed": True, "rows": rows, "major_rows": major_rows}
+
+
+def integrity_reports_export(cadre, user):
+    ctx = integrity_reports(cadre, user)
+    header = ["报告年度", "报告类型", "状态", "首次提交时间", "现行版本"]
+    rows = [[r["year"], r["kind"], r["status"], r["submitted_at"], r["version"]] for r in ctx["rows"]]
+    rows += [
+        [m["reported_on"].year, f"重大事项：{m['kind']}", "已报告", m["reported_on"], None]
+        for m in ctx.get("major_rows", [])
+    ]
+    return header, rows
+
+
+def integrity_verifications(cadre, user) -> dict:
+    """Verification outcomes (consistent / omission / concealment) with handling; item names
+    only, never the reported amounts or addresses."""
+    if not may_see_integrity(user, cadre):
+        return {"allowed": False, "rows": []}
+    verifs = (
+        Verification.objects.filter(report__cadre=cadre)
+        .select_related("report", "draw__cycle", "candidate")
+        .prefetch_related("item_outcomes__item")
+        .order_by("-report__year", "-created_at")
+    )
+    rows = []
+    for v in verifs:
+        rows.append(
+            {
+                "year": v.report.year,
+                "kind": v.get_kind_display(),
+                "status": v.get_status_display(),
+                "done": v.status == VerificationStatus.DONE,
+                "outcome": v.outcome,
+                "outcome_label": v.get_outcome_display() if v.outcome else "",
+                "handling": v.get_handling_display() if v.handling else "",
+                "handling_note": v.handling_note,
+                "sources": v.evidence_source_labels,
+                "completed_at": v.completed_at,
+                "items": [
+                    {"title": io.item.short_title, "outcome": io.get_outcome_display(), "code": io.outcome}
+                    for io in v.item_outcomes.all()
+                    if io.outcome != Outcome.CONSISTENT
+                ],
+            }
+        )
+    return {"allowed": True, "rows": rows}
+
+
+def integrity_verifications_export(cadre, user):
+    ctx = integrity_verifications(cadre, user)
+    header = ["报告年度", "查核类型", "状态", "结果", "问题事项", "处理方式", "处理情况", "完成时间"]
+    rows = [
+        [
+            r["year"],
+            r["kind"],
+            r["status"],
+            r["outcome_label"],
+            "、".join(f"{i['title']}（{i['outcome']}）" for i in r["items"]),
+            r["handling"],
+            r["handling_note"],
+            r["completed_at"],
+        ]
+        for r in ctx["rows"]
+    ]
+    return header, rows
+
+
+# --- warnings ----------------------------------------------------------------------------------
+
+
+def collect_warnings(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
+    """Missing or late annual reports of the latest past-deadline cycle; omission or
+    concealment found by verification in the last three years."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    orgs = warning_cadre_scope(user) if not user.is_superuser else None
+    if orgs is not None and not orgs:
+        return []
+    out: list[Warning] = []
+    cycle = ReportCycle.objects.filter(deadline__lt=today).order_by("-year").first()
+    if cycle is not None:
+        qs = PersonalReport.objects.filter(cycle=cycle).select_related("cadre")
+        if orgs is not None:
+            qs = qs.filter(cadre__organization_id__in=orgs)
+        if cadre_ids is not None:
+            qs = qs.filter(cadre_id__in=list(cadre_ids))
+        for r in qs.exclude(status=ReportStatus.SUBMITTED).only("id", "cadre_id"):
+            out.append(
+                Warning(
+                    cadre_id=r.cadre_id,
+                    kind="reports.overdue",
+                    title=f"{cycle.year}年度个人有关事项报告逾期未报",
+                    detail=f"截止日期 {cycle.deadline}",
+                    url=integrity_url(r.cadre_id),
+                    severity="danger",
+                )
+            )
+        for r in qs.filter(status=ReportStatus.SUBMITTED, first_submitted_at__date__gt=cycle.deadline).only(
+            "id", "cadre_id", "first_submitted_at"
+        ):
+            out.append(
+                Warning(
+                    cadre_id=r.cadre_id,
+                    kind="reports.late",
+                    title=f"{cycle.year}年度个人有关事项报告逾期提交",
+                    detail=f"截止日期 {cycle.deadline}，提交于 {timezone.localdate(r.first_submitted_at)}",
+                    url=integrity_url(r.cadre_id),
+                )
+            )
+    vq = Verification.objects.filter(
+        status=VerificationStatus.DONE,
+        outcome__in=[Outcome.OMISSION, Outcome.CONCEALMENT],
+        report__year__gte=today.year - 3,
+    ).select_related("report")
+    if orgs is not None:
+        vq = vq.filter(report__cadre__organization_id__in=orgs)
+    if cadre_ids is not None:
+        vq = vq.filter(report__cadre_id__in=list(cadre_ids))
+    for v in vq:
+        out.append(
+            Warning(
+                cadre_id=v.report.cadre_id,
+                kind=f"reports.{v.outcome}",
+                title=f"个人有关事项报告查核发现{v.get_outcome_display()}（{v.report.year}年度）",
+                detail=f"处理：{v.get_handling_display()}",
+                url=integrity_url(v.report.cadre_id),
+                severity="danger" if v.outcome == Outcome.CONCEALMENT else "warning",
+            )
+        )
+    return out
