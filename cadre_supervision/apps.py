@@ -5,3 +5,8 @@ class CadreSupervisionConfig(AppConfig):
     name = "cadre_supervision"
     verbose_name = "干部管理监督（公共框架）"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import admin_nav
+
+        admin_nav.register()

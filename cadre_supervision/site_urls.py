@@ -2,9 +2,7 @@
 
 from django.urls import path
 
-from . import admin_nav, site_views
-
-admin_nav.register()  # idempotent; cadre_supervision.apps.ready() should call it as well
+from . import site_views
 
 urlpatterns = [
     path("notifications/", site_views.NotificationListView.as_view(), name="notifications"),

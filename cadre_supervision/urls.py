@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,8 +20,4 @@ urlpatterns = [
 
 for app in ("interviews", "audits", "rotations", "reports"):
     urlpatterns += [path(f"{app}/", include(f"{app}.urls")), path("api/v1/", include(f"{app}.api.urls"))]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are never served directly: every file goes through its app's checked, logged view.

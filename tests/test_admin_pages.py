@@ -20,21 +20,6 @@ pytestmark = pytest.mark.django_db
 PAGES = ["admin_roles", "admin_policies", "admin_access_log"]
 
 
-@pytest.fixture(autouse=True)
-def resolvable_nav(monkeypatch):
-    """Pages render the main navigation: keep only entries whose pages exist on this branch."""
-    from django.urls import NoReverseMatch
-
-    def ok(item):
-        try:
-            reverse(item.url_name)
-        except NoReverseMatch:
-            return False
-        return True
-
-    monkeypatch.setattr(registry, "nav_items", [i for i in registry.nav_items if ok(i)])
-
-
 @pytest.fixture
 def test_policy():
     policy.register("test.rotation_years", 10, "测试：同一岗位任职年限上限", minimum=1, maximum=30)

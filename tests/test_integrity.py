@@ -17,7 +17,6 @@ from tests.audits.helpers import advance, make_finding
 # the audits fixtures (a small city with audits), shared with this top-level test module
 ac = helpers.ac
 private_media = helpers.private_media
-resolvable_nav = helpers.resolvable_nav
 
 pytestmark = pytest.mark.django_db
 

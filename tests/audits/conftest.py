@@ -1,1 +1,1 @@
-from .helpers import ac, private_media, resolvable_nav  # noqa: F401
+from .helpers import ac, private_media  # noqa: F401

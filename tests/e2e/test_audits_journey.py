@@ -15,7 +15,6 @@ from .conftest import login
 
 ac = helpers.ac
 private_media = helpers.private_media
-resolvable_nav = helpers.resolvable_nav
 
 
 @pytest.mark.e2e

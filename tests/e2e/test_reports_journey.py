@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from reports import services
 from reports.catalogue import ensure_catalogue
 from reports.models import PersonalReport
-from tests.reports.conftest import DEADLINE, YEAR, resolvable_nav_items
+from tests.reports.conftest import DEADLINE, YEAR
 
 from .conftest import login
 
@@ -23,11 +23,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _setup(monkeypatch):
-    from cadre_supervision import registry
 
     random.seed(3)
     ensure_catalogue()  # transactional tests flush the data migration's rows
-    monkeypatch.setattr(registry, "nav_items", resolvable_nav_items())
 
 
 def _integrity_url(cadre_id: int) -> str | None:

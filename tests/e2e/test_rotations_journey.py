@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.conftest import login
-from tests.rotations.conftest import _only_resolvable_nav, rot  # noqa: F401  (fixtures)
+from tests.rotations.conftest import rot  # noqa: F401  (fixture)
 
 
 @pytest.mark.e2e

@@ -51,29 +51,6 @@ def submit(user, report, answers=None, now=None):
     return services.report_submit(user=user, report=report, now=now or ON_TIME)
 
 
-def resolvable_nav_items():
-    """Nav items whose URL exists on this branch (other apps' pages may not be merged yet)."""
-    from django.urls import NoReverseMatch, reverse
-
-    from cadre_supervision import registry
-
-    ok = []
-    for item in registry.nav_items:
-        try:
-            reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        ok.append(item)
-    return ok
-
-
-@pytest.fixture(autouse=True)
-def _nav_items_of_this_branch(monkeypatch):
-    from cadre_supervision import registry
-
-    monkeypatch.setattr(registry, "nav_items", resolvable_nav_items())
-
-
 @pytest.fixture(autouse=True)
 def _deterministic_factories():
     """CadreFactory draws random birth dates (and fails on 29 February): fix the seed."""
