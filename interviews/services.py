@@ -568,8 +568,9 @@ def _validate_record(
                 errors["interviewers"].append(
                     f"{_user_label(u)}不是{interviewee.name}的谈话责任人，无权开展{InterviewKind(kind).label}。"
                 )
+    errors = {k: v for k, v in errors.items() if v}
     if errors:
-        raise ValidationError({k: v for k, v in errors.items()})
+        raise ValidationError(errors)
 
 
 def _ensure_may_record(user, interviewee: Cadre, interviewers: Sequence) -> None:
