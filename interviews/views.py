@@ -382,7 +382,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
 
 def _talk_status_label(t) -> str:
-    return TalkStatus(getattr(t, "status", TalkStatus.PENDING)).label
+    return str(TalkStatus(getattr(t, "status", TalkStatus.PENDING)).label)
 
 
 class RequiredTalkListView(ScopedListView):

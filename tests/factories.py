@@ -17,6 +17,14 @@ from cadres.models import Appointment, Cadre, Organization, Post
 _seq = itertools.count(1)
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same day `years` later; 29 February falls back to 28 February in non-leap years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def make_citizen_id(birth: dt.date, gender: str = "M", region: str = "330102", seq: int | None = None) -> str:
     n = seq if seq is not None else next(_seq)
     order = (n % 499) * 2 + (1 if gender == "M" else 0)  # 17th digit parity = gender
@@ -61,8 +69,8 @@ class CadreFactory(factory.django.DjangoModelFactory):
     birth_date = factory.LazyFunction(
         lambda: dt.date(1975, 1, 1) + dt.timedelta(days=random.randint(0, 5000))
     )
-    party_join_date = factory.LazyAttribute(lambda o: o.birth_date.replace(year=o.birth_date.year + 22))
-    work_start_date = factory.LazyAttribute(lambda o: o.birth_date.replace(year=o.birth_date.year + 21))
+    party_join_date = factory.LazyAttribute(lambda o: add_years(o.birth_date, 22))
+    work_start_date = factory.LazyAttribute(lambda o: add_years(o.birth_date, 21))
     identity_category = IdentityCategory.CIVIL_SERVANT
     rank = Rank.FUCHU
     management_level = ManagementLevel.CITY

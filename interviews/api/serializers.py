@@ -145,7 +145,10 @@ class InterviewRecordSerializer(serializers.ModelSerializer):
     interviewee = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     interviewee_name = serializers.CharField(source="interviewee.name", read_only=True)
     organization = serializers.IntegerField(source="interviewee.organization_id", read_only=True)
-    interviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    # Written as a list of user ids; read back from the prefetched participants (no N+1).
+    interviewers = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, write_only=True
+    )
     interviewer_names = serializers.CharField(read_only=True)
     kind = serializers.ChoiceField(choices=InterviewKind.choices)
     follow_ups = FollowUpInlineSerializer(many=True, required=False)

@@ -14,6 +14,8 @@ from interviews.choices import InterviewerRole
 from interviews.models import InterviewAssignment
 from tests.factories import AppointmentFactory, CadreFactory, OrganizationFactory, PostFactory, make_user
 
+BIRTH = dt.date(1975, 3, 15)
+
 
 def assign(role, user, org, line_role=""):
     return InterviewAssignment.objects.create(role=role, user=user, organization=org, line_role=line_role)
@@ -28,21 +30,27 @@ def talks(city):
     other_sup (a supervisor with no assignment)."""
     c = city
     ns = SimpleNamespace(**vars(c))
+    # Explicit birth dates: the shared factory derives party/work dates with replace(year=...),
+    # which fails for a random 29 February.
     ns.organ_b = OrganizationFactory(name="丁局", kind=OrgKind.CITY_ORGAN, parent=c.root)
     organ_head = PostFactory(organization=c.organ, title="局长", top_leader_kind=TopLeaderKind.ADMIN)
     organ_dep = PostFactory(organization=c.organ, title="副局长")
     organ_b_dep = PostFactory(organization=ns.organ_b, title="副局长")
     line_post = PostFactory(organization=c.town_a, title="组织委员", line_role=LineRole.ORGANIZATION)
     clerk = PostFactory(organization=c.organ, title="办公室主任", is_leading=False, is_middle_level=True)
-    ns.organ_chief = CadreFactory(name="赵局", organization=c.organ)
-    ns.organ_deputy = CadreFactory(name="钱副", organization=c.organ)
-    ns.organ_b_deputy = CadreFactory(name="孙副", organization=ns.organ_b)
-    ns.line_member = CadreFactory(name="周委", organization=c.town_a)
+    ns.organ_chief = CadreFactory(name="赵局", birth_date=BIRTH, organization=c.organ)
+    ns.organ_deputy = CadreFactory(name="钱副", birth_date=BIRTH, organization=c.organ)
+    ns.organ_b_deputy = CadreFactory(name="孙副", birth_date=BIRTH, organization=ns.organ_b)
+    ns.line_member = CadreFactory(name="周委", birth_date=BIRTH, organization=c.town_a)
     ns.dept_managed = CadreFactory(
         name="吴科", organization=c.organ, management_level=ManagementLevel.DEPARTMENT, rank="zhengke"
     )
-    ns.second_line = CadreFactory(name="郑老", organization=c.town_a, status=CadreStatus.SECOND_LINE)
-    ns.retired = CadreFactory(name="冯退", organization=c.town_a, status=CadreStatus.RETIRED)
+    ns.second_line = CadreFactory(
+        name="郑老", birth_date=BIRTH, organization=c.town_a, status=CadreStatus.SECOND_LINE
+    )
+    ns.retired = CadreFactory(
+        name="冯退", birth_date=BIRTH, organization=c.town_a, status=CadreStatus.RETIRED
+    )
     start = dt.date(2020, 1, 1)
     AppointmentFactory(cadre=ns.organ_chief, post=organ_head, start_date=start)
     AppointmentFactory(cadre=ns.organ_deputy, post=organ_dep, start_date=start)
