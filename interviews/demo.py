@@ -51,13 +51,17 @@ ISSUES = ["", "", "反映单位编制紧张、人员老化", "希望加强年轻
 PLACES = ["市委组织部谈话室", "市委小会议室", "市政府会议室", "所在单位会议室"]
 
 
+_HASH: list[str] = []
+
+
 def _user(username: str, display_name: str, group: Group) -> User:
+    if not _HASH:  # hashing is slow on purpose: hash the demo password once
+        from django.contrib.auth.hashers import make_password
+
+        _HASH.append(make_password(PASSWORD))
     user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": display_name, "is_active": True}
+        username=username, defaults={"first_name": display_name, "is_active": True, "password": _HASH[0]}
     )
-    if created:
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
     user.groups.add(group)
     return user
 
@@ -296,6 +300,5 @@ def _seed(*, today: dt.date, rng, stdout, root: Organization) -> None:
                 )
             )
     FollowUp.objects.bulk_create(follow_ups, batch_size=1000)
-    for cadre_id in touched:
-        services.fulfilment_sync(cadre_id)
+    services.fulfilment_sync_many(touched)
     stdout.write(f"谈心谈话：谈话记录 {len(records)} 条，后续措施 {len(follow_ups)} 条。")

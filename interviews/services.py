@@ -408,20 +408,11 @@ def required_talk_cancel(*, user, talk: RequiredTalk, reason: str) -> RequiredTa
 
 
 def fulfilment_sync(cadre_id: int) -> int:
-    """Derive which record fulfils which required talk of a cadre; returns rows changed.
+    """Derive which record fulfils which required talk of one cadre (see fulfilment_sync_many)."""
+    return fulfilment_sync_many([cadre_id])
 
-    Routine talks of a year are fulfilled, in due order, by that year's routine records in
-    date order; special-topic talks, in trigger order, by the earliest unused special-topic
-    record dated on or after the trigger. Cancelled talks are fulfilled by nothing.
-    """
-    talks = list(
-        RequiredTalk.objects.select_for_update().filter(cadre_id=cadre_id).order_by("due_date", "seq", "id")
-    )
-    records = list(
-        InterviewRecord.objects.filter(interviewee_id=cadre_id, kind__in=REQUIRED_KINDS)
-        .order_by("date", "id")
-        .values_list("id", "kind", "date")
-    )
+
+def _match(talks: list[RequiredTalk], records: list[tuple[int, str, dt.date]]) -> dict[int, tuple]:
     wanted: dict[int, tuple[int | None, dt.date | None]] = {t.pk: (None, None) for t in talks}
     used: set[int] = set()
     routine_by_year: dict[int, list[RequiredTalk]] = defaultdict(list)
@@ -441,14 +432,60 @@ def fulfilment_sync(cadre_id: int) -> int:
                 wanted[t.pk] = (rid, date)
                 used.add(rid)
                 break
-    changed = [t for t in talks if (t.fulfilled_by_id, t.done_on) != wanted[t.pk]]
+    return wanted
+
+
+def fulfilment_sync_many(cadre_ids: Iterable[int]) -> int:
+    """Derive which record fulfils which required talk; returns the number of talks changed.
+
+    Routine talks of a year are fulfilled, in due order, by that year's routine records in
+    date order; special-topic talks, in trigger order, by the earliest unused special-topic
+    record dated on or after the trigger. Cancelled talks are fulfilled by nothing. A fixed
+    number of queries however many cadres are given.
+    """
+    ids = sorted(set(cadre_ids))
+    if not ids:
+        return 0
+    talks_by: dict[int, list[RequiredTalk]] = defaultdict(list)
+    for t in (
+        RequiredTalk.objects.select_for_update()
+        .filter(cadre_id__in=ids)
+        .order_by("cadre_id", "due_date", "seq", "id")
+        .only(
+            "id",
+            "cadre_id",
+            "year",
+            "kind",
+            "seq",
+            "due_date",
+            "trigger_date",
+            "cancelled_at",
+            "fulfilled_by_id",
+            "done_on",
+        )
+    ):
+        talks_by[t.cadre_id].append(t)
+    records_by: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
+    for rid, cid, kind, date in (
+        InterviewRecord.objects.filter(interviewee_id__in=ids, kind__in=REQUIRED_KINDS)
+        .order_by("date", "id")
+        .values_list("id", "interviewee_id", "kind", "date")
+    ):
+        records_by[cid].append((rid, kind, date))
+    changed: list[RequiredTalk] = []
+    for cid, talks in talks_by.items():
+        wanted = _match(talks, records_by.get(cid, []))
+        for t in talks:
+            if (t.fulfilled_by_id, t.done_on) != wanted[t.pk]:
+                t.fulfilled_by_id, t.done_on = wanted[t.pk]
+                changed.append(t)
     if not changed:
         return 0
     # Two passes keep the one-to-one constraint satisfied while records move between talks.
     RequiredTalk.objects.filter(pk__in=[t.pk for t in changed]).update(fulfilled_by=None, done_on=None)
-    for t in changed:
-        t.fulfilled_by_id, t.done_on = wanted[t.pk]
-    RequiredTalk.objects.bulk_update([t for t in changed if t.fulfilled_by_id], ["fulfilled_by", "done_on"])
+    RequiredTalk.objects.bulk_update(
+        [t for t in changed if t.fulfilled_by_id], ["fulfilled_by", "done_on"], batch_size=1000
+    )
     done_ids = [str(t.pk) for t in changed if t.done_on]
     if done_ids:
         # A reminder stops once its talk is logged: earlier reminders of it are settled.

@@ -188,3 +188,19 @@ def test_gap_list_is_scoped(recs, client):
     assert "孙副" in html and "分管市领导" in html
     client.force_login(recs.staff_a)
     assert "孙副" not in client.get("/interviews/gaps/").content.decode()
+
+
+def test_integrity_section_lists_admonishments_and_inquiries_in_scope(recs):
+    from django.template.loader import render_to_string
+
+    from cadre_supervision import registry
+
+    (section,) = [s for s in registry.integrity_sections if s.key == "interviews.discipline"]
+    ctx = section.build(recs.cadre_a2, recs.discipline)
+    assert [r.pk for r in ctx["records"]] == [recs.r_admon.pk]  # not the routine talk
+    html = render_to_string(section.template, ctx)
+    assert "诫勉谈话" in html
+    assert section.build(recs.cadre_a2, recs.liaison_a)["records"] == []
+    assert section.build(recs.cadre_a2, recs.staff_a)["records"] == [recs.r_admon]
+    header, rows = section.export(recs.cadre_a2, recs.staff_all)
+    assert header[0] == "日期" and len(rows) == 1
