@@ -83,19 +83,42 @@ class AssignmentRef:
     line_role: str = ""
 
 
+class AssignmentIndex:
+    """The assignment table indexed by (role, organization path): looking up what covers an
+    organization costs one dictionary probe per ancestor, not a scan of the table."""
+
+    def __init__(self, assignments: Iterable[AssignmentRef]):
+        self.by_key: dict[tuple[str, str], list[AssignmentRef]] = {}
+        for a in assignments:
+            self.by_key.setdefault((a.role, a.org_path), []).append(a)
+
+    def __iter__(self):
+        for refs in self.by_key.values():
+            yield from refs
+
+    def candidates(self, role: str, org_path: str) -> list[AssignmentRef]:
+        out: list[AssignmentRef] = []
+        end = org_path.find(".")
+        while end != -1:
+            out.extend(self.by_key.get((role, org_path[: end + 1]), ()))
+            end = org_path.find(".", end + 1)
+        return out
+
+
 def covering(
     role: str,
     org_path: str,
     line_role: str,
-    assignments: Iterable[AssignmentRef],
+    assignments: Iterable[AssignmentRef] | AssignmentIndex,
     *,
     exclude_user_id: int | None = None,
 ) -> list[AssignmentRef]:
     """Assignments of `role` whose organization covers `org_path`, most specific first.
     Nobody talks to themselves: `exclude_user_id` is the cadre's own account."""
+    pool = assignments.candidates(role, org_path) if isinstance(assignments, AssignmentIndex) else assignments
     out = [
         a
-        for a in assignments
+        for a in pool
         if a.role == role
         and org_path.startswith(a.org_path)
         and (role != InterviewerRole.LINE_LEADER or a.line_role == line_role)
@@ -108,7 +131,7 @@ def resolve(
     category: str | None,
     org_path: str,
     line_role: str,
-    assignments: Sequence[AssignmentRef],
+    assignments: Sequence[AssignmentRef] | AssignmentIndex,
     *,
     exclude_user_id: int | None = None,
 ) -> tuple[str, AssignmentRef | None]:

@@ -249,10 +249,10 @@ def selectable_cadres(user):
 # --- the sweep ------------------------------------------------------------------------------------------
 
 
-def _escalation_targets() -> list[rules.AssignmentRef]:
+def _escalation_targets() -> rules.AssignmentIndex:
     from .services import assignment_refs
 
-    return [a for a in assignment_refs() if a.role == InterviewerRole.ORG_DEPT]
+    return rules.AssignmentIndex(a for a in assignment_refs() if a.role == InterviewerRole.ORG_DEPT)
 
 
 def talk_reminders(today: dt.date) -> Iterator[ReminderSpec]:

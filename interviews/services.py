@@ -57,14 +57,14 @@ User = get_user_model()
 # --- profiles and the assignment table ------------------------------------------------------------
 
 
-def assignment_refs() -> list[rules.AssignmentRef]:
-    """The active assignment table, flattened (a small table: one query)."""
-    return [
+def assignment_refs() -> rules.AssignmentIndex:
+    """The active assignment table, flattened and indexed (one query)."""
+    return rules.AssignmentIndex(
         rules.AssignmentRef(id=pk, role=role, user_id=uid, org_path=path, line_role=line)
         for pk, role, uid, path, line in InterviewAssignment.objects.active()
         .filter(user__is_active=True)
         .values_list("id", "role", "user_id", "organization__path", "line_role")
-    ]
+    )
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class Responsibility:
         return self.category is None
 
 
-def responsibility(facts: CadreFacts, refs: Sequence[rules.AssignmentRef]) -> Responsibility:
+def responsibility(facts: CadreFacts, refs: rules.AssignmentIndex) -> Responsibility:
     category = rules.classify(facts.profile)
     role, found = rules.resolve(
         category, facts.org_path, facts.profile.line_role, refs, exclude_user_id=facts.user_id

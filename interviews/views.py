@@ -54,7 +54,13 @@ def _year(request) -> int:
 
 
 def is_supervisor(user) -> bool:
-    return user.is_superuser or "supervisor" in role_codes(user)
+    """Supervisors by role, and anyone named in the assignment table (cached per request)."""
+    if user.is_superuser or "supervisor" in role_codes(user):
+        return True
+    cache = user.__dict__.setdefault("_cs_scope_cache", {})
+    if "_interview_assignee" not in cache:
+        cache["_interview_assignee"] = InterviewAssignment.objects.active().filter(user=user).exists()
+    return cache["_interview_assignee"]
 
 
 def is_interviews_staff(user) -> bool:

@@ -92,3 +92,8 @@ def _only_resolvable_nav_items(monkeypatch):
         return True
 
     monkeypatch.setattr(registry, "nav_items", [i for i in registry.nav_items if ok(i)])
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

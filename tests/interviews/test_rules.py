@@ -194,8 +194,9 @@ REFS = [
     ],
 )
 def test_resolve_person(category, path, line, exclude, expected):
-    role, found = rules.resolve(category, path, line, REFS, exclude_user_id=exclude)
-    assert (role, found.user_id if found else None) == expected
+    for table in (REFS, rules.AssignmentIndex(REFS)):  # plain list and the index agree
+        role, found = rules.resolve(category, path, line, table, exclude_user_id=exclude)
+        assert (role, found.user_id if found else None) == expected
 
 
 def test_record_input_checks():
