@@ -24,7 +24,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -76,62 +76,81 @@ class CadreFacts:
     organization_id: int
 
 
-def _facts(cadre: Cadre, appointments: Sequence[Appointment]) -> CadreFacts:
-    appts = [a for a in appointments if not a.is_secondment] or list(appointments)
+@dataclass(frozen=True)
+class _Seat:
+    """A current appointment, flattened (what rule 3 needs of it)."""
+
+    start_date: dt.date
+    is_secondment: bool
+    top_leader_kind: str
+    is_leading: bool
+    line_role: str
+    org_id: int
+    org_kind: str
+    org_path: str
+
+
+def _facts(
+    cadre_id: int,
+    user_id: int | None,
+    status: str,
+    level: str,
+    org: tuple[int, str, str],
+    seats: Sequence[_Seat],
+) -> CadreFacts:
+    main = [a for a in seats if not a.is_secondment] or list(seats)
     primary = (
-        sorted(appts, key=lambda a: (not a.post.top_leader_kind, not a.post.is_leading, a.start_date))[0]
-        if appts
-        else None
+        min(main, key=lambda a: (not a.top_leader_kind, not a.is_leading, a.start_date)) if main else None
     )
-    org = primary.post.organization if primary else cadre.organization
+    org_id, org_kind, org_path = (primary.org_id, primary.org_kind, primary.org_path) if primary else org
     profile = rules.CadreProfile(
-        org_kind=org.kind,
-        status=cadre.status,
-        is_top_leader=any(a.post.top_leader_kind for a in appointments),
-        is_leading=any(a.post.is_leading for a in appointments),
-        line_role=next((a.post.line_role for a in appointments if a.post.line_role), ""),
-        management_level=cadre.management_level,
+        org_kind=org_kind,
+        status=status,
+        is_top_leader=any(a.top_leader_kind for a in seats),
+        is_leading=any(a.is_leading for a in seats),
+        line_role=next((a.line_role for a in seats if a.line_role), ""),
+        management_level=level,
     )
-    return CadreFacts(cadre.pk, cadre.user_id, profile, org.path, org.pk)
+    return CadreFacts(cadre_id, user_id, profile, org_path, org_id)
 
 
 def cadre_facts(cadre_qs, today: dt.date) -> dict[int, CadreFacts]:
-    """Facts of many cadres in two queries (cadres with organization; current appointments)."""
+    """Facts of many cadres in two queries (cadres with organization; current appointments),
+    read as tuples: this runs over the whole city on every sweep."""
     cadres = list(
-        cadre_qs.select_related("organization").only(
+        cadre_qs.values_list(
             "id",
             "user_id",
             "status",
             "management_level",
-            "organization__id",
+            "organization_id",
             "organization__kind",
             "organization__path",
         )
     )
-    by_cadre: dict[int, list[Appointment]] = defaultdict(list)
-    ids = [c.pk for c in cadres]
+    seats: dict[int, list[_Seat]] = defaultdict(list)
+    ids = [c[0] for c in cadres]
     for i in range(0, len(ids), 5000):
-        for a in (
+        for cid, *rest in (
             Appointment.objects.current(today)
             .filter(cadre_id__in=ids[i : i + 5000])
-            .select_related("post", "post__organization")
-            .only(
-                "id",
+            .values_list(
                 "cadre_id",
                 "start_date",
-                "end_date",
                 "is_secondment",
-                "post__id",
                 "post__top_leader_kind",
                 "post__is_leading",
                 "post__line_role",
-                "post__organization__id",
+                "post__organization_id",
                 "post__organization__kind",
                 "post__organization__path",
             )
         ):
-            by_cadre[a.cadre_id].append(a)
-    return {c.pk: _facts(c, by_cadre.get(c.pk, [])) for c in cadres}
+            seats[cid].append(_Seat(*rest))
+    return {
+        cid: _facts(cid, uid, status, level, (oid, kind, path), seats.get(cid, ()))
+        for cid, uid, status, level, oid, kind, path in cadres
+    }
 
 
 def facts_for(cadre: Cadre, today: dt.date | None = None) -> CadreFacts:
@@ -174,6 +193,38 @@ class PlanResult:
 PLAN_FIELDS = ["due_date", "category", "interviewer_role", "responsible", "cancelled_at", "cancel_reason"]
 
 
+def values_update(model, objs: Sequence, fields: Sequence[str], *, batch_size: int = 2000) -> int:
+    """UPDATE … FROM (VALUES …): many rows with different values in one statement per batch.
+
+    Django's bulk_update() builds one CASE WHEN per row and field, which PostgreSQL evaluates
+    row by row (seconds per thousand rows); a VALUES join is linear. Database triggers (the
+    change history) fire as for any UPDATE.
+    """
+    if not objs:
+        return 0
+    cols = [model._meta.get_field(f) for f in fields]
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    names = ", ".join(qn(c.column) for c in cols)
+    sets = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}::{c.db_type(connection)}" for c in cols)
+    done = 0
+    with connection.cursor() as cursor:
+        for i in range(0, len(objs), batch_size):
+            chunk = objs[i : i + batch_size]
+            row = "(" + ", ".join(["%s"] * (len(cols) + 1)) + ")"
+            params: list = []
+            for o in chunk:
+                params.append(o.pk)
+                params += [c.get_db_prep_save(getattr(o, c.attname), connection) for c in cols]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(chunk))}) "
+                f"AS v(id, {names}) WHERE t.id = v.id::bigint",
+                params,
+            )
+            done += cursor.rowcount
+    return done
+
+
 def _apply(talk: RequiredTalk, **values) -> bool:
     changed = False
     for k, v in values.items():
@@ -197,7 +248,9 @@ def plan_refresh(
     refs = assignment_refs()
     live_status = [CadreStatus.ACTIVE, CadreStatus.SECOND_LINE]
     if cadre_ids is None:
-        with_open = RequiredTalk.objects.open().filter(Q(year=year) | Q(kind=InterviewKind.SPECIAL_TOPIC))
+        with_open = RequiredTalk.objects.open().filter(
+            Q(year__lte=year) | Q(kind=InterviewKind.SPECIAL_TOPIC)
+        )
         cadre_qs = Cadre.objects.filter(Q(status__in=live_status) | Q(pk__in=with_open.values("cadre_id")))
         talk_filter: dict[str, Any] = {}
     else:
@@ -208,9 +261,12 @@ def plan_refresh(
     routine: dict[int, dict[int, RequiredTalk]] = defaultdict(dict)
     for t in RequiredTalk.objects.filter(year=year, kind=InterviewKind.ROUTINE, **talk_filter):
         routine[t.cadre_id][t.seq] = t
-    specials: dict[int, list[RequiredTalk]] = defaultdict(list)
-    for t in RequiredTalk.objects.open().filter(kind=InterviewKind.SPECIAL_TOPIC, **talk_filter):
-        specials[t.cadre_id].append(t)
+    # Other open talks follow the cadre too: special-topic ones, and overdue ones of past years.
+    others: dict[int, list[RequiredTalk]] = defaultdict(list)
+    for t in RequiredTalk.objects.open().filter(
+        Q(kind=InterviewKind.SPECIAL_TOPIC) | Q(kind=InterviewKind.ROUTINE, year__lt=year), **talk_filter
+    ):
+        others[t.cadre_id].append(t)
 
     result = PlanResult(cadres=len(facts))
     new: list[RequiredTalk] = []
@@ -254,7 +310,7 @@ def plan_refresh(
                 _apply(t, cancelled_at=now, cancel_reason=reason)
                 changed.append(t)
                 result.cancelled += 1
-        for t in specials.get(cadre_id, []):
+        for t in others.get(cadre_id, []):
             if resp.exempt:
                 _apply(t, cancelled_at=now, cancel_reason=reason)
                 changed.append(t)
@@ -265,8 +321,9 @@ def plan_refresh(
         created = RequiredTalk.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         result.created = len(created)
     if changed:
-        RequiredTalk.objects.bulk_update(changed, PLAN_FIELDS, batch_size=1000)
-        result.updated = len({t.pk for t in changed})
+        unique = list({t.pk: t for t in changed}.values())
+        values_update(RequiredTalk, unique, PLAN_FIELDS)
+        result.updated = len(unique)
     return result
 
 
@@ -483,9 +540,7 @@ def fulfilment_sync_many(cadre_ids: Iterable[int]) -> int:
         return 0
     # Two passes keep the one-to-one constraint satisfied while records move between talks.
     RequiredTalk.objects.filter(pk__in=[t.pk for t in changed]).update(fulfilled_by=None, done_on=None)
-    RequiredTalk.objects.bulk_update(
-        [t for t in changed if t.fulfilled_by_id], ["fulfilled_by", "done_on"], batch_size=1000
-    )
+    values_update(RequiredTalk, [t for t in changed if t.fulfilled_by_id], ["fulfilled_by", "done_on"])
     done_ids = [str(t.pk) for t in changed if t.done_on]
     if done_ids:
         # A reminder stops once its talk is logged: earlier reminders of it are settled.

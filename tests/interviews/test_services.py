@@ -434,3 +434,20 @@ def test_history_is_kept(talks):
     assert [h["action"] for h in history_for(rec)][:2] == ["update", "insert"]
     (t,) = routine(talks.cadre_a2, talks.today.year)
     assert any(c["field"] == "done_on" for h in history_for(t) for c in h["changes"])
+
+
+def test_overdue_talks_of_past_years_follow_the_cadre(talks):
+    y = talks.today.year
+    services.plan_refresh(year=y - 1)
+    (old,) = routine(talks.organ_b_deputy, y - 1)
+    assert old.responsible is None  # 丁局 has no city leader in charge
+    leader = make_user("fenguan3", "supervisor", [])
+    assign(InterviewerRole.IN_CHARGE, leader, talks.organ_b)
+    services.plan_refresh(year=y)
+    old.refresh_from_db()
+    assert old.responsible == leader  # the person now in charge inherits the overdue talk
+    talks.organ_b_deputy.status = CadreStatus.RETIRED
+    talks.organ_b_deputy.save()
+    services.plan_refresh(year=y)
+    old.refresh_from_db()
+    assert old.cancelled_at is not None  # no more reminders about a retired cadre
