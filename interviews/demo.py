@@ -280,7 +280,7 @@ def _seed(*, today: dt.date, rng, stdout, root: Organization) -> None:
     for r, u in zip(records, interviewers, strict=True):
         if rng.random() < 0.2:
             due = r.date + dt.timedelta(days=rng.randint(15, 90))
-            done = due < today and rng.random() < 0.6
+            done = due < today and rng.random() < 0.85
             follow_ups.append(
                 FollowUp(
                     record_id=r.pk,

@@ -511,7 +511,9 @@ class CoverageView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if not is_interviews_staff(request.user) and not is_supervisor(request.user):
             raise PermissionDenied("您无权查看谈话覆盖率。")
-        self.filter = CoverageFilter(request.GET or None, queryset=RequiredTalk.objects.none())
+        data = request.GET.copy()
+        data.setdefault("year", str(timezone.localdate().year))
+        self.filter = CoverageFilter(data, queryset=RequiredTalk.objects.none())
         data = self.filter.form.cleaned_data if self.filter.is_bound and self.filter.form.is_valid() else {}
         today = timezone.localdate()
         self.args_ = {
