@@ -4,24 +4,39 @@ A sweep asks each registered source (registry.sweep_sources) what is due or over
 inserts one Notification row per (recipient, kind, period, object) with ON CONFLICT DO
 NOTHING, then delivers pending rows by e-mail. The row is the truth: re-running a sweep,
 a redelivered task, or two sweeps at once never notify twice.
+
+How an app uses it:
+- `registry.register_sweep_source("app.kind", fn)` with `fn(today) -> iterable[ReminderSpec]`;
+  compute what is due with the same selectors the pages use. Choose `period` so that one
+  reminder per period is what you want (e.g. the due date for "due soon", an ISO week for
+  "overdue", a month for escalations).
+- For an immediate notification (e.g. "a new task was assigned to you") call
+  `notify([...])` inside your write and `tasks.enqueue(tasks.deliver_pending)`.
+- Pages show `Notification` rows (the notification centre, the unread badge).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import registry
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+MAX_EMAIL_ATTEMPTS = 3
+INSERT_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -35,82 +50,167 @@ class ReminderSpec:
     object_type: str = ""
     object_id: str = ""
 
+    @property
+    def key(self) -> tuple:
+        return (self.recipient_id, self.kind, self.period, self.object_type, str(self.object_id))
+
 
 @dataclass
 class SweepResult:
     considered: int = 0
     created: int = 0
     delivered: int = 0
-    by_source: dict | None = None
+    by_source: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "considered": self.considered,
+            "created": self.created,
+            "delivered": self.delivered,
+            "by_source": self.by_source,
+            "errors": self.errors,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _insert_sql(n: int) -> str:
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    cols = "recipient_id, kind, period, object_type, object_id, title, body, url, created_at, email_attempts"
+    row = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, 0)"
+    return (
+        f"INSERT INTO {table} ({cols}) VALUES {', '.join([row] * n)} "
+        "ON CONFLICT (recipient_id, kind, period, object_type, object_id) DO NOTHING RETURNING id"
+    )
 
 
 def notify(specs: Iterable[ReminderSpec]) -> int:
-    """Insert notifications; duplicates of (recipient, kind, period, object) are skipped."""
-    rows = [
-        Notification(
-            recipient_id=s.recipient_id,
-            kind=s.kind,
-            period=s.period,
-            title=s.title[:200],
-            body=s.body,
-            url=s.url[:300],
-            object_type=s.object_type,
-            object_id=str(s.object_id),
-        )
-        for s in specs
-    ]
-    if not rows:
+    """Insert notifications; returns how many were new. A row that exists for the same
+    (recipient, kind, period, object) is skipped by the database's unique constraint, so
+    concurrent callers never create duplicates."""
+    unique: dict[tuple, ReminderSpec] = {}
+    for s in specs:
+        if s.recipient_id:
+            unique.setdefault(s.key, s)
+    if not unique:
         return 0
-    # ON CONFLICT DO NOTHING: the unique constraint drops what a previous sweep inserted.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return len(rows)
+    now = timezone.now()
+    rows = list(unique.values())
+    created = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for i in range(0, len(rows), INSERT_BATCH):
+            batch = rows[i : i + INSERT_BATCH]
+            params: list = []
+            for s in batch:
+                params += [
+                    s.recipient_id,
+                    s.kind[:60],
+                    s.period[:30],
+                    s.object_type[:100],
+                    str(s.object_id)[:64],
+                    s.title[:200],
+                    s.body,
+                    s.url[:300],
+                    now,
+                ]
+            cursor.execute(_insert_sql(len(batch)), params)
+            created += len(cursor.fetchall())
+    return created
 
 
 def run_sweep(today: dt.date | None = None, *, deliver: bool = True) -> SweepResult:
+    """Run every registered source for `today` and insert its reminders; then deliver.
+
+    A failing source is logged and reported in `errors`; the others still run.
+    """
+    started = time.perf_counter()
     today = today or timezone.localdate()
-    result = SweepResult(by_source={})
-    before = Notification.objects.count()
-    for key, source in registry.sweep_sources.items():
-        specs = list(source(today))
+    result = SweepResult()
+    for key, source in list(registry.sweep_sources.items()):
+        try:
+            with transaction.atomic():
+                specs = list(source(today))
+                created = notify(specs)
+        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
+            logger.exception("sweep source %s failed", key)
+            result.errors[key] = f"{type(exc).__name__}: {exc}"[:500]
+            continue
         result.considered += len(specs)
-        with transaction.atomic():
-            notify(specs)
-        result.by_source[key] = len(specs)
-    result.created = Notification.objects.count() - before
+        result.created += created
+        result.by_source[key] = {"considered": len(specs), "created": created}
     if deliver:
         result.delivered = deliver_pending()
+    result.seconds = time.perf_counter() - started
     return result
 
 
+def absolute_url(url: str) -> str:
+    base = (getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL", "")).rstrip("/")
+    if url and base and url.startswith("/"):
+        return base + url
+    return url
+
+
+def _email_for(n: Notification) -> EmailMessage:
+    link = absolute_url(n.url)
+    body = "\n\n".join(
+        p for p in [n.body, f"查看：{link}" if link else "", "—— 干部管理监督系统（请勿回复）"] if p
+    )
+    return EmailMessage(
+        subject=n.title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[n.recipient.email]
+    )
+
+
 def deliver_pending(limit: int = 500) -> int:
-    """E-mail notifications not yet e-mailed. Rows are locked (SKIP LOCKED) so two workers
-    never send the same one."""
+    """E-mail notifications not yet e-mailed; returns how many e-mails were sent.
+
+    Rows are locked with SKIP LOCKED so two workers never send the same one; a failed
+    e-mail keeps its row pending (up to MAX_EMAIL_ATTEMPTS) for the next run.
+    """
     sent = 0
     with transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(emailed_at__isnull=True, email_attempts__lt=3)
+            .filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
             .order_by("id")[:limit]
         )
+        if not pending:
+            return 0
         now = timezone.now()
+        no_mail: list[int] = []
+        done: list[int] = []
+        failed: list[int] = []
+        mail_connection = None
         for n in pending:
-            email = n.recipient.email
-            if not email:
-                n.emailed_at = now  # nothing to send; in-app only
-                n.save(update_fields=["emailed_at"])
+            if not n.recipient.email or not n.recipient.is_active:
+                no_mail.append(n.pk)  # in-app only
                 continue
             try:
-                send_mail(n.title, f"{n.body}\n\n{n.url}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+                if mail_connection is None:
+                    mail_connection = get_connection(fail_silently=False)
+                    mail_connection.open()
+                mail_connection.send_messages([_email_for(n)])
             except Exception:  # noqa: BLE001 - a mail failure must not lose the row
                 logger.exception("e-mail delivery failed for notification %s", n.pk)
-                n.email_attempts += 1
-                n.save(update_fields=["email_attempts"])
+                failed.append(n.pk)
                 continue
-            n.emailed_at = now
-            n.email_attempts += 1
-            n.save(update_fields=["emailed_at", "email_attempts"])
-            sent += 1
+            done.append(n.pk)
+        if mail_connection is not None:
+            try:
+                mail_connection.close()
+            except Exception:  # noqa: BLE001
+                logger.warning("closing the mail connection failed", exc_info=True)
+        if no_mail:
+            Notification.objects.filter(pk__in=no_mail).update(emailed_at=now)
+        if done:
+            Notification.objects.filter(pk__in=done).update(
+                emailed_at=now, email_attempts=F("email_attempts") + 1
+            )
+        if failed:
+            Notification.objects.filter(pk__in=failed).update(email_attempts=F("email_attempts") + 1)
+        sent = len(done)
     return sent
 
 
@@ -119,3 +219,9 @@ def mark_read(user, notification_ids=None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

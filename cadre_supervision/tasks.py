@@ -1,4 +1,9 @@
-"""Thin Celery tasks: take ids, call one service. Enqueue with `enqueue()` after commit."""
+"""Thin Celery tasks: take ids, call one service. Enqueue with `enqueue()` after commit.
+
+The beat schedule (cadre_supervision/celery.py) runs `run_sweep` daily and
+`deliver_pending` every 15 minutes. Both are idempotent: the Notification rows and their
+unique constraint are the truth, so a redelivered task (acks_late) sends nothing twice.
+"""
 
 import logging
 
@@ -22,13 +27,15 @@ def enqueue(task, *args, **kwargs) -> None:
 
 
 @shared_task(name="cadre_supervision.tasks.run_sweep", acks_late=True)
-def run_sweep(today: str | None = None) -> dict:
+def run_sweep(today: str | None = None, deliver: bool = True) -> dict:
     import datetime as dt
 
     from .notifications import run_sweep as _run
 
-    result = _run(dt.date.fromisoformat(today) if today else None)
-    return {"considered": result.considered, "created": result.created, "delivered": result.delivered}
+    result = _run(dt.date.fromisoformat(today) if today else None, deliver=deliver)
+    if result.errors:
+        logger.error("sweep finished with failing sources: %s", result.errors)
+    return result.as_dict()
 
 
 @shared_task(name="cadre_supervision.tasks.deliver_pending", acks_late=True)

@@ -5,3 +5,43 @@ class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = "谈心谈话"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cadre_supervision import registry
+
+        from . import demo, integrity, policies, selectors, services
+        from .views import can_see_records, is_interviews_staff, is_supervisor
+
+        policies.register()
+
+        # Domain events: the plan follows posts and statuses; events make special-topic talks due.
+        registry.on_event("appointment.created", services.on_appointment_created)
+        registry.on_event("appointment.ended", services.on_appointment_ended)
+        registry.on_event("cadre.status_changed", services.on_cadre_status_changed)
+        registry.on_event("audit.created", services.on_audit_created)
+        registry.on_event("assessment.recorded", services.on_assessment_recorded)
+        registry.on_event("team.changed", services.on_team_changed)
+
+        # The daily sweep: keep the plan current, remind and escalate; overdue follow-ups.
+        registry.register_sweep_source("interviews.talks", selectors.plan_then_talk_reminders)
+        registry.register_sweep_source("interviews.follow_ups", selectors.follow_up_reminders)
+
+        registry.register_nav_item(registry.NavItem("我的谈话任务", "interviews:my_tasks", 20, is_supervisor))
+        registry.register_nav_item(
+            registry.NavItem("谈话覆盖率", "interviews:coverage", 21, is_interviews_staff)
+        )
+        registry.register_nav_item(
+            registry.NavItem("谈话记录", "interviews:record_list", 22, can_see_records)
+        )
+
+        registry.register_integrity_section(
+            registry.IntegritySection(
+                key="interviews.discipline",
+                title="诫勉谈话与函询",
+                order=30,
+                build=integrity.build,
+                template="interviews/integrity_section.html",
+                export=integrity.export,
+            )
+        )
+        registry.register_demo_seeder(30, demo.seed)

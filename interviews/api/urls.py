@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
 
 app_name = "interviews-api"
-urlpatterns: list = []
+router = DefaultRouter()
+router.include_root_view = False
+router.register("interview-assignments", views.AssignmentViewSet, basename="assignment")
+router.register("required-talks", views.RequiredTalkViewSet, basename="required-talk")
+router.register("interview-records", views.InterviewRecordViewSet, basename="record")
+router.register("interview-follow-ups", views.FollowUpViewSet, basename="follow-up")
+urlpatterns = [
+    path("stats/interviews/", views.InterviewStatsView.as_view(), name="stats"),
+    *router.urls,
+]

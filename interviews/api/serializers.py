@@ -1,0 +1,227 @@
+"""Serializers: shapes only. Writes go to the services (see api/views.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from cadres.models import Cadre, Organization
+
+from ..choices import InterviewKind, SpecialTrigger, TalkStatus
+from ..models import FollowUp, InterviewAssignment, InterviewAttachment, InterviewRecord, RequiredTalk
+
+User = get_user_model()
+
+
+def _name(u) -> str:
+    return (u.get_full_name() or u.get_username()) if u else ""
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    user_name = serializers.SerializerMethodField()
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+
+    class Meta:
+        model = InterviewAssignment
+        fields = [
+            "id",
+            "role",
+            "role_label",
+            "user",
+            "user_name",
+            "organization",
+            "organization_name",
+            "line_role",
+            "note",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_active", "created_at", "updated_at"]
+        validators: list = []  # uniqueness and line-role rules are checked by the service
+
+    def get_user_name(self, obj) -> str:
+        return _name(obj.user)
+
+
+class RequiredTalkSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    organization = serializers.IntegerField(source="cadre.organization_id", read_only=True)
+    organization_name = serializers.CharField(source="cadre.organization.name", read_only=True)
+    responsible_name = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.SerializerMethodField()
+    title = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = RequiredTalk
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "organization",
+            "organization_name",
+            "year",
+            "kind",
+            "seq",
+            "title",
+            "trigger",
+            "trigger_date",
+            "due_date",
+            "category",
+            "interviewer_role",
+            "responsible",
+            "responsible_name",
+            "status",
+            "status_label",
+            "fulfilled_by",
+            "done_on",
+            "cancelled_at",
+            "cancel_reason",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_responsible_name(self, obj) -> str:
+        return _name(obj.responsible)
+
+    def get_status_label(self, obj) -> str:
+        return str(TalkStatus(getattr(obj, "status", TalkStatus.PENDING)).label)
+
+
+class SpecialTalkRaiseSerializer(serializers.Serializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    trigger = serializers.ChoiceField(choices=SpecialTrigger.choices)
+    trigger_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class FollowUpInlineSerializer(serializers.Serializer):
+    action = serializers.CharField(max_length=300, allow_blank=True)
+    owner_name = serializers.CharField(max_length=50, allow_blank=True)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+    record = serializers.PrimaryKeyRelatedField(queryset=InterviewRecord.objects.none())
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "record", "action", "owner_name", "owner", "due_date", "done_on", "result", "status"]
+        read_only_fields = ["done_on", "result"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["record"].queryset = InterviewRecord.objects.restrict(request.user, "change")
+
+    def get_status(self, obj) -> str:
+        return obj.status()
+
+
+class FollowUpCompleteSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InterviewAttachment
+        fields = ["id", "name", "size", "uploaded_at"]
+
+
+class InterviewRecordSerializer(serializers.ModelSerializer):
+    interviewee = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    interviewee_name = serializers.CharField(source="interviewee.name", read_only=True)
+    organization = serializers.IntegerField(source="interviewee.organization_id", read_only=True)
+    # Written as a list of user ids; read back from the prefetched participants (no N+1).
+    interviewers = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, write_only=True
+    )
+    interviewer_names = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=InterviewKind.choices)
+    follow_ups = FollowUpInlineSerializer(many=True, required=False)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    fulfils = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InterviewRecord
+        fields = [
+            "id",
+            "kind",
+            "trigger",
+            "date",
+            "place",
+            "interviewee",
+            "interviewee_name",
+            "organization",
+            "interviewers",
+            "interviewer_names",
+            "topics",
+            "summary",
+            "stated_issues",
+            "reply",
+            "reply_date",
+            "follow_ups",
+            "attachments",
+            "fulfils",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"summary": {"allow_blank": True}}
+
+    def get_fulfils(self, obj) -> int | None:
+        talk = getattr(obj, "fulfils", None)
+        return talk.pk if talk is not None else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["interviewers"] = [p.user_id for p in instance.participants.all()]
+        data["follow_ups"] = [
+            {
+                "id": f.pk,
+                "action": f.action,
+                "owner_name": f.owner_name,
+                "owner": f.owner_id,
+                "due_date": f.due_date.isoformat(),
+                "done_on": f.done_on.isoformat() if f.done_on else None,
+                "status": f.status(),
+            }
+            for f in instance.follow_ups.all()
+        ]
+        return data
+
+
+class InterviewRecordListSerializer(InterviewRecordSerializer):
+    class Meta(InterviewRecordSerializer.Meta):
+        fields = [
+            "id",
+            "kind",
+            "trigger",
+            "date",
+            "place",
+            "interviewee",
+            "interviewee_name",
+            "organization",
+            "interviewers",
+            "interviewer_names",
+            "topics",
+            "fulfils",
+        ]
+
+    def to_representation(self, instance):
+        data = serializers.ModelSerializer.to_representation(self, instance)
+        data["interviewers"] = [p.user_id for p in instance.participants.all()]
+        return data
