@@ -228,6 +228,18 @@ def exchange_record(
                 method=AppointmentMethod.TRANSFERRED,
                 document_no=document_no,
             )
+            if to_post.organization_id != from_post.organization_id:
+                # Posts held concurrently in the unit being left (e.g. 局长 and 党组书记) end too.
+                concurrent = (
+                    Appointment.objects.current(effective_date)
+                    .filter(cadre=cadre, post__organization_id=from_post.organization_id, is_secondment=False)
+                    .exclude(pk=from_appointment.pk)
+                    .filter(start_date__lt=effective_date)
+                )
+                for other in concurrent:
+                    cadre_services.appointment_end(
+                        user=user, appointment=other, end_date=effective_date, reason=f"轮岗交流（{label}）"
+                    )
     except ValidationError as exc:
         raise _remapped(exc, _REMAP)
     exchange = Exchange.objects.create(

@@ -32,7 +32,13 @@ DEMO_USERS = [
 ]
 
 
-def test_seed_demo_small_scale_is_consistent_and_idempotent():
+@pytest.fixture
+def cadres_only(monkeypatch):
+    """The registry's city alone: other apps' seeders (exchanges, second line) have their own tests."""
+    monkeypatch.setattr(registry, "demo_seeders", [])
+
+
+def test_seed_demo_small_scale_is_consistent_and_idempotent(cadres_only):
     calls = []
 
     def seeder(*, today, rng, stdout):
@@ -131,7 +137,7 @@ def test_seed_demo_small_scale_is_consistent_and_idempotent():
         call_command("seed_demo", "--scale", "0.05", stdout=io.StringIO())
 
 
-def test_seed_demo_is_deterministic():
+def test_seed_demo_is_deterministic(cadres_only):
     call_command("seed_demo", "--scale", "0.05", stdout=io.StringIO())
     first = list(Cadre.objects.order_by("id").values_list("name", "birth_date", "citizen_id_tail"))
     Appointment.objects.all().delete()
@@ -144,3 +150,15 @@ def test_seed_demo_is_deterministic():
     call_command("seed_demo", "--scale", "0.05", stdout=io.StringIO())
     second = list(Cadre.objects.order_by("id").values_list("name", "birth_date", "citizen_id_tail"))
     assert first == second
+
+
+def test_seed_demo_with_every_app_seeder_then_a_sweep():
+    """What `make run` does on a fresh database: the whole demo, then reminders."""
+    from cadre_supervision.models import Notification
+    from cadre_supervision.notifications import run_sweep
+
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "0.05", stdout=out)
+    assert "demo12345" in out.getvalue()
+    run_sweep(deliver=False)
+    assert Notification.objects.exists()

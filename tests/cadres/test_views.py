@@ -276,8 +276,8 @@ def test_cadre_detail_panels_timeline_and_rule1_warning(client, city, monkeypatc
     assert appts[0].current_flag and not appts[1].current_flag
     assert 'class="current" id="appointment-' in body and "至今" in body
     assert "现任一把手</dt><dd>是" in body
-    # no integrity page registered in the default URLconf: no link, no error
-    assert resp.context["integrity_url"] == ""
+    # the integrity file (composed by the registry) is linked from the cadre page
+    assert resp.context["integrity_url"] == reverse("integrity_file", args=[city.cadre_a.pk])
 
 
 def test_cadre_detail_without_violation_has_no_warning(client, city):

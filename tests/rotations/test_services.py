@@ -63,6 +63,16 @@ def test_exchange_ends_old_and_starts_new_tenure(rot):
     assert [h["action"] for h in history_for(ex)] == ["insert"]
 
 
+def test_exchange_ends_posts_held_concurrently_in_the_unit_left(rot):
+    """A township secretary who is also its 镇长 (一肩挑) leaves both posts when moved away."""
+    concurrent = AppointmentFactory(cadre=rot.cadre_b, post=rot.head_b, start_date=D(2018, 1, 1))
+    _exchange(rot)
+    concurrent.refresh_from_db()
+    assert concurrent.end_date == D(2026, 3, 10)
+    current = Appointment.objects.current(D(2026, 3, 11)).filter(cadre=rot.cadre_b)
+    assert [a.post for a in current] == [rot.organ_head]
+
+
 def test_exchange_into_occupied_top_leader_post_is_refused_and_nothing_saved(rot):
     AppointmentFactory(
         cadre=CadreFactory(name="现任局长", organization=rot.organ),
