@@ -19,6 +19,7 @@ class AccessLog(models.Model):
         VIEW_REPORT = "view_report", _("查看个人有关事项报告")
         DOWNLOAD_FILE = "download_file", _("下载文件")
         VIEW_AUDIT_FILE = "view_audit_file", _("查看审计档案")
+        VIEW_INTERVIEW = "view_interview", _("查看谈话记录")
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
         PERMISSION_CHANGE = "permission_change", _("权限变更")

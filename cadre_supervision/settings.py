@@ -96,8 +96,12 @@ if _db["ENGINE"] != "django.db.backends.postgresql":
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 _db["ATOMIC_REQUESTS"] = False
 if TESTING:
+    # Test tables are emptied (TRUNCATE by transactional tests) and autovacuumed while empty,
+    # then refilled inside uncommitted test transactions that statistics never see: the planner
+    # then believes every table is empty and nests sequential scans five deep. Hash and merge
+    # joins are what production plans use on analysed tables, so tests turn nested loops off.
     # A runaway query fails its test (with the query in the error) instead of stalling the suite.
-    _db.setdefault("OPTIONS", {})["options"] = "-c statement_timeout=180000"
+    _db.setdefault("OPTIONS", {})["options"] = "-c statement_timeout=180000 -c enable_nestloop=off"
 if env.str("CS_TEST_DB", default=""):
     _db["TEST"] = {"NAME": env.str("CS_TEST_DB")}
 DATABASES = {"default": _db}
@@ -181,6 +185,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cadre-supervision@localhost")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".run" / "mail"))
+# Absolute base URL used in e-mailed links (e.g. https://cadre.example.org); empty = relative links.
+SITE_URL = env.str("SITE_URL", default="")
 
 # Citizen IDs are stored encrypted at rest with a key derived from this value.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default=SECRET_KEY)

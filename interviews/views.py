@@ -143,7 +143,7 @@ class RecordDetailView(ScopedDetailView):
         r = self.object
         log_access(
             user=self.request.user,
-            action=AccessLog.Action.OTHER,
+            action=AccessLog.Action.VIEW_INTERVIEW,
             obj=r,
             detail={"what": "view_interview_record", "kind": r.kind},
             request=self.request,

@@ -24,7 +24,7 @@ from cadre_supervision.celery import app
 from cadre_supervision.models import Notification
 from interviews.choices import ReminderKind
 from interviews.models import RequiredTalk
-from tests.interviews.conftest import _only_resolvable_nav_items, talks  # noqa: F401  (fixtures)
+from tests.interviews.conftest import talks  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,12 +83,12 @@ def test_real_worker_delivers_one_reminder(talks, tmp_path):
     mail_dir.mkdir()
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.celery_worker_settings",
+        DJANGO_SETTINGS_MODULE="cadre_supervision.settings",
         CS_TESTING="1",
         DATABASE_URL=_database_url(),
         CELERY_BROKER_URL=broker,
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        CS_TEST_EMAIL_DIR=str(mail_dir),
+        EMAIL_FILE_PATH=str(mail_dir),
         PYTHONPATH=str(ROOT),
     )
     env.pop("CS_TEST_DB", None)

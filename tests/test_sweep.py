@@ -16,7 +16,7 @@ from cadre_supervision.notifications import ReminderSpec, deliver_pending, notif
 from interviews import services
 from interviews.choices import InterviewKind, ReminderKind
 from interviews.models import RequiredTalk
-from tests.interviews.conftest import _only_resolvable_nav_items, talks  # noqa: F401  (fixtures)
+from tests.interviews.conftest import talks  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import connection
 
 from cadre_supervision.models import Notification
 from cadre_supervision.notifications import deliver_pending, run_sweep
-from tests.interviews.conftest import _only_resolvable_nav_items, talks  # noqa: F401  (fixtures)
+from tests.interviews.conftest import talks  # noqa: F401  (fixture)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -139,7 +139,7 @@ class InterviewRecordViewSet(ScopedModelViewSet):
 
         log_access(
             user=self.request.user,
-            action=AccessLog.Action.OTHER,
+            action=AccessLog.Action.VIEW_INTERVIEW,
             obj=obj,
             detail={"what": "view_interview_record", "kind": obj.kind, "via": "api"},
             request=self.request,

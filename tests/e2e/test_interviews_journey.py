@@ -8,7 +8,7 @@ import pytest
 
 from interviews.models import RequiredTalk
 from tests.e2e.conftest import login
-from tests.interviews.conftest import _only_resolvable_nav_items, talks  # noqa: F401  (fixtures)
+from tests.interviews.conftest import talks  # noqa: F401  (fixture)
 
 
 @pytest.mark.e2e

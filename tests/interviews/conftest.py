@@ -77,23 +77,5 @@ def talks(city):
 
 
 @pytest.fixture(autouse=True)
-def _only_resolvable_nav_items(monkeypatch):
-    """Until the cadres pages land on this branch, hide nav entries whose URL does not exist
-    (cadres registers 单位 / 岗位 ahead of its views)."""
-    from django.urls import NoReverseMatch, reverse
-
-    from cadre_supervision import registry
-
-    def ok(item):
-        try:
-            reverse(item.url_name)
-        except NoReverseMatch:
-            return False
-        return True
-
-    monkeypatch.setattr(registry, "nav_items", [i for i in registry.nav_items if ok(i)])
-
-
-@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

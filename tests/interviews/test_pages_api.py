@@ -64,7 +64,9 @@ def test_log_a_talk_from_my_tasks_page(talks, client):
     assert AccessLog.objects.filter(action="download_file", object_id=str(att.pk)).exists()
     # Viewing the record is logged too.
     client.get(rec.get_absolute_url())
-    assert AccessLog.objects.filter(object_type="interviews.interviewrecord", object_id=str(rec.pk)).exists()
+    assert AccessLog.objects.filter(
+        action="view_interview", object_type="interviews.interviewrecord", object_id=str(rec.pk)
+    ).exists()
 
 
 def test_bad_input_on_the_form_shows_chinese_messages_and_saves_nothing(talks, client):
