@@ -149,7 +149,7 @@ class SecondLineRecordSerializer(serializers.ModelSerializer):
         return utilisation_of(obj)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class SecondLineAssignmentSerializer(serializers.ModelSerializer):
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), write_only=True)
     cadre_id = serializers.IntegerField(source="record.cadre_id", read_only=True)
     cadre_name = serializers.CharField(source="record.cadre.name", read_only=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -125,7 +127,7 @@ class SecondLineRecordViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
 class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Assignment.objects.select_related("record__cadre").prefetch_related("mentees")
-    serializer_class = s.AssignmentSerializer
+    serializer_class = s.SecondLineAssignmentSerializer
     filterset_class = AssignmentFilter
 
     def perform_create(self, serializer):
@@ -143,7 +145,7 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         )
 
     def _done(self, obj):
-        return Response(s.AssignmentSerializer(obj).data)
+        return Response(s.SecondLineAssignmentSerializer(obj).data)
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
@@ -208,6 +210,7 @@ class LeaveRequestViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         return Response(s.LeaveRequestSerializer(obj).data)
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class DueListAPIView(APIView):
     """GET /api/v1/rotation-due/: the due list of the caller's scope (filters: rule, state, organization)."""
 
@@ -250,6 +253,7 @@ class DueListAPIView(APIView):
         )
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class RotationStatsView(APIView):
     """GET /api/v1/stats/rotations/: aggregates only, over the caller's scope (organizations
     where they hold view_stats, view_rotations or view_secondline)."""
