@@ -28,7 +28,7 @@ lint: $(STAMP)
 
 check: $(STAMP)
 	$(PY) scripts/dev.py env >/dev/null
-	eval "$$($(PY) scripts/dev.py env)" && $(PY) manage.py check && $(PY) manage.py makemigrations --check --dry-run
+	eval "$$($(PY) scripts/dev.py env)" && DJANGO_DEBUG=1 $(PY) manage.py check && DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 env: $(STAMP)
 	@$(PY) scripts/dev.py env

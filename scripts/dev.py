@@ -167,6 +167,8 @@ def cmd_test(argv: list[str]) -> int:
 
 def cmd_bench(argv: list[str]) -> int:
     env = ensure_services()
+    env.setdefault("DJANGO_DEBUG", "1")
+    manage(env, "migrate", "--noinput", "-v", "0")
     return subprocess.call([PY, "manage.py", "bench", *argv], cwd=ROOT, env=env)
 
 
