@@ -7,6 +7,7 @@ Modes
   DATABASE_URL, REDIS_URL (and e-mail settings) given by the deployment.
 """
 
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,8 +19,11 @@ env = environ.Env()
 DEV_SECRET_KEY = "dev-insecure-cadre-supervision-key-do-not-use-in-production"
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
-TESTING = env.bool("CS_TESTING", default="pytest" in __import__("sys").modules)
-if not DEBUG and not TESTING and SECRET_KEY == DEV_SECRET_KEY:
+TESTING = env.bool("CS_TESTING", default="pytest" in sys.modules)
+# Developer tools that never serve anything may run without production variables.
+_TOOL_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "check", "help", "spectacular"}
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+if not DEBUG and not TESTING and SECRET_KEY == DEV_SECRET_KEY and _COMMAND not in _TOOL_COMMANDS:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(

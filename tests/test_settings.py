@@ -1,0 +1,33 @@
+"""Production mode refuses the development secret key; developer tools still run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(args, **env_over):
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_SECRET_KEY"}}
+    env.update(CS_TESTING="0", **env_over)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_serving_process_refuses_the_development_key():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cadre_supervision.settings'; django.setup()"
+    )
+    refused = _run(["-c", code])
+    assert refused.returncode != 0 and "refusing to start with the development key" in refused.stderr
+    started = _run(["-c", code], DJANGO_SECRET_KEY="x" * 60)
+    assert started.returncode == 0, started.stderr
+    wsgi = _run(["-c", "import cadre_supervision.wsgi"])
+    assert wsgi.returncode != 0 and "DJANGO_SECRET_KEY" in wsgi.stderr
+
+
+def test_developer_tools_run_without_production_variables():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
