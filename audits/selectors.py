@@ -10,19 +10,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from cadre_supervision import policy
-from cadre_supervision.permissions import org_ids
+from cadre_supervision.permissions import org_ids, users_with_org_perm
 from cadres.choices import OrgKind
 from cadres.models import (
     Appointment,
     Cadre,
-    Organization,
-    OrganizationGroupObjectPermission,
-    OrganizationUserObjectPermission,
 )
 
 from . import rules
@@ -39,38 +35,9 @@ def cycle_years() -> int:
 # --- who receives reminders --------------------------------------------------------------------
 
 
-def _ancestor_ids(path: str) -> list[int]:
-    return [int(p) for p in path.split(".") if p]
-
-
 def audit_managers_by_org(organization_ids) -> dict[int, set[int]]:
-    """Active users holding `manage_audits` over each organization (a grant on the organization
-    or any ancestor, to one of their groups or to them directly)."""
-    orgs = dict(Organization.objects.filter(pk__in=set(organization_ids)).values_list("id", "path"))
-    ancestors = {oid: _ancestor_ids(path) for oid, path in orgs.items()}
-    all_ids = {a for ids in ancestors.values() for a in ids}
-    if not all_ids:
-        return {}
-    holders: dict[int, set[int]] = defaultdict(set)
-    User = get_user_model()
-    group_rows = OrganizationGroupObjectPermission.objects.filter(
-        permission__codename="manage_audits", content_object_id__in=all_ids
-    ).values_list("content_object_id", "group_id")
-    by_group: dict[int, set[int]] = defaultdict(set)
-    for org_id, group_id in group_rows:
-        by_group[group_id].add(org_id)
-    if by_group:
-        for user_id, group_id in User.objects.filter(is_active=True, groups__in=by_group.keys()).values_list(
-            "id", "groups"
-        ):
-            if group_id in by_group:
-                for org_id in by_group[group_id]:
-                    holders[org_id].add(user_id)
-    for org_id, user_id in OrganizationUserObjectPermission.objects.filter(
-        permission__codename="manage_audits", content_object_id__in=all_ids, user__is_active=True
-    ).values_list("content_object_id", "user_id"):
-        holders[org_id].add(user_id)
-    return {oid: set().union(*(holders.get(a, set()) for a in anc)) for oid, anc in ancestors.items()}
+    """Active users holding `manage_audits` over each organization (or an ancestor)."""
+    return users_with_org_perm(organization_ids, "manage_audits")
 
 
 def audit_manager_user_ids(organization) -> set[int]:

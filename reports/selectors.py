@@ -5,7 +5,6 @@ access-log row. Statistics read counts only, never amounts or addresses."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q
@@ -14,12 +13,9 @@ from django.utils import timezone
 
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
-from cadre_supervision.permissions import has_org_perm, org_ids
+from cadre_supervision.permissions import has_org_perm, org_ids, users_with_org_perm
 from cadres.models import (
     Cadre,
-    Organization,
-    OrganizationGroupObjectPermission,
-    OrganizationUserObjectPermission,
 )
 
 from . import rules
@@ -204,34 +200,9 @@ def status_filter(qs, status: str, today: dt.date | None = None):
 # --- reminders ---------------------------------------------------------------------------------
 
 
-def _users_by_path(rows) -> list[tuple[str, int]]:
-    return [(path, uid) for path, uid in rows if uid is not None]
-
-
 def org_users_with_perm(org_ids_: set[int], codename: str, *, role: str | None = None) -> dict[int, set[int]]:
-    """org id -> ids of active users holding `codename` over it (a grant on an ancestor
-    covers it), through group grants (optionally only groups of `role`) and user grants."""
-    if not org_ids_:
-        return {}
-    orgs = dict(Organization.objects.filter(pk__in=org_ids_).values_list("id", "path"))
-    gq = OrganizationGroupObjectPermission.objects.filter(permission__codename=codename)
-    if role:
-        gq = gq.filter(group__name__startswith=f"{role}:")
-    grants = _users_by_path(
-        gq.filter(group__user__is_active=True).values_list("content_object__path", "group__user__id")
-    )
-    if not role:
-        grants += _users_by_path(
-            OrganizationUserObjectPermission.objects.filter(
-                permission__codename=codename, user__is_active=True
-            ).values_list("content_object__path", "user_id")
-        )
-    out: dict[int, set[int]] = defaultdict(set)
-    for oid, path in orgs.items():
-        for gpath, uid in grants:
-            if path.startswith(gpath):
-                out[oid].add(uid)
-    return out
+    """org id -> ids of active users holding `codename` over it (see cadre_supervision.permissions)."""
+    return users_with_org_perm(org_ids_, codename, role=role)
 
 
 def unit_liaisons_by_org(org_ids_: set[int]) -> dict[int, set[int]]:

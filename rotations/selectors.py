@@ -11,7 +11,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cadre_supervision.permissions import has_org_perm, org_ids, role_codes
+from cadre_supervision.permissions import has_org_perm, org_ids, role_codes, users_with_org_perm
 from cadres.choices import CadreStatus, OrgKind
 from cadres.models import Appointment, Cadre, Organization
 
@@ -236,36 +236,8 @@ def due_items(
 
 
 def recipients_by_org(organization_ids, codename: str = "manage_rotations") -> dict[int, set[int]]:
-    """Users holding `codename` over each organization (a grant on an ancestor covers it):
-    guardian group object permissions (role groups) and direct user object permissions."""
-    from django.contrib.auth import get_user_model
-
-    from cadres.models import OrganizationGroupObjectPermission, OrganizationUserObjectPermission
-
-    orgs = list(Organization.objects.filter(pk__in=set(organization_ids)).values_list("id", "path"))
-    if not orgs:
-        return {}
-    ancestors = {oid: [int(p) for p in path.split(".") if p] for oid, path in orgs}
-    all_ids = {a for ids in ancestors.values() for a in ids}
-    granted: dict[int, set[int]] = defaultdict(set)  # granting org id -> user ids
-    group_rows = OrganizationGroupObjectPermission.objects.filter(
-        permission__codename=codename, content_object_id__in=all_ids
-    ).values_list("content_object_id", "group_id")
-    group_orgs: dict[int, set[int]] = defaultdict(set)
-    for org_id, group_id in group_rows:
-        group_orgs[group_id].add(org_id)
-    if group_orgs:
-        User = get_user_model()
-        for user_id, group_id in User.groups.through.objects.filter(
-            group_id__in=group_orgs, user__is_active=True
-        ).values_list("user_id", "group_id"):
-            for org_id in group_orgs[group_id]:
-                granted[org_id].add(user_id)
-    for org_id, user_id in OrganizationUserObjectPermission.objects.filter(
-        permission__codename=codename, content_object_id__in=all_ids, user__is_active=True
-    ).values_list("content_object_id", "user_id"):
-        granted[org_id].add(user_id)
-    return {oid: set().union(*(granted.get(a, set()) for a in anc)) for oid, anc in ancestors.items()}
+    """Users holding `codename` over each organization (see cadre_supervision.permissions)."""
+    return users_with_org_perm(organization_ids, codename)
 
 
 # --- execution ----------------------------------------------------------------------------------------
