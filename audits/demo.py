@@ -333,7 +333,7 @@ def seed(*, today, rng, stdout) -> None:
 
     current = list(
         Appointment.objects.current(today)
-        .exclude(post__top_leader_kind="")
+        .top_leaders()
         .select_related("cadre", "post", "post__organization")
         .order_by("id")
     )
@@ -354,7 +354,7 @@ def seed(*, today, rng, stdout) -> None:
 
     lookback = rules.add_years(today, -3)
     ended = list(
-        Appointment.objects.exclude(post__top_leader_kind="")
+        Appointment.objects.top_leaders()
         .filter(end_date__isnull=False, end_date__lte=today - dt.timedelta(days=30), end_date__gte=lookback)
         .select_related("cadre", "post", "post__organization")
         .order_by("id")

@@ -89,9 +89,7 @@ def cycle_rows(
     years = cycle_years()
     warn = policy.get("audits.cycle_warning_days")
     qs = (
-        Appointment.objects.current(today)
-        .exclude(post__top_leader_kind="")
-        .select_related("cadre", "post", "post__organization")
+        Appointment.objects.current(today).top_leaders().select_related("cadre", "post", "post__organization")
     )
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=cadre_ids)
@@ -131,7 +129,7 @@ def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_i
     lookback = policy.get("audits.departure_lookback_years")
     since = rules.add_years(today, -lookback)
     qs = (
-        Appointment.objects.exclude(post__top_leader_kind="")
+        Appointment.objects.top_leaders()
         .filter(end_date__isnull=False, end_date__lte=today, end_date__gte=since)
         .exclude(audits__kind=AuditKind.DEPARTURE)
         .select_related("cadre", "post", "post__organization")
@@ -214,7 +212,7 @@ def audit_stats(user, today: dt.date | None = None) -> dict:
     orgs = stats_organization_ids(user)
     audits = Audit.objects.all()
     findings = Finding.objects.all()
-    appts = Appointment.objects.current(today).exclude(post__top_leader_kind="")
+    appts = Appointment.objects.current(today).top_leaders()
     if orgs is not None:
         audits = audits.filter(organization_id__in=orgs)
         findings = findings.filter(audit__organization_id__in=orgs)

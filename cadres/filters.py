@@ -117,7 +117,7 @@ class CadreFilter(df.FilterSet):
     def filter_top(self, qs, name, value):
         if value is None:
             return qs
-        ids = _current_appointments().exclude(post__top_leader_kind="").values("cadre_id")
+        ids = _current_appointments().top_leaders().values("cadre_id")
         return qs.filter(pk__in=ids) if value else qs.exclude(pk__in=ids)
 
 
@@ -149,4 +149,4 @@ class AppointmentFilter(df.FilterSet):
     def filter_top(self, qs, name, value):
         if value is None:
             return qs
-        return qs.exclude(post__top_leader_kind="") if value else qs.filter(post__top_leader_kind="")
+        return qs.top_leaders() if value else qs.filter(post__top_leader_kind="")

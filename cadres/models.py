@@ -287,6 +287,10 @@ class AppointmentQuerySet(ScopedQuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gt=on))
 
+    def top_leaders(self):
+        """Tenures of 一把手 posts (党政正职: party secretary or administrative head)."""
+        return self.exclude(post__top_leader_kind="")
+
 
 @track_history()
 class Appointment(models.Model):

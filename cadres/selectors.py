@@ -58,7 +58,7 @@ def organization_tree(*, user, today: dt.date | None = None) -> list[OrgNode]:
     top_counts = dict(
         Appointment.objects.restrict(user, "view")
         .current(today)
-        .exclude(post__top_leader_kind="")
+        .top_leaders()
         .filter(post__organization_id__in=ids)
         .values_list("post__organization_id")
         .annotate(n=Count("cadre_id", distinct=True))

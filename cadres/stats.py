@@ -105,7 +105,7 @@ def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
             for c in KeyCategory.values
         },
     )
-    top = current.exclude(post__top_leader_kind="")
+    top = current.top_leaders()
     top_aggr = top.aggregate(
         cadres=Count("cadre_id", distinct=True),
         violations=Count("cadre_id", distinct=True, filter=portfolio_violation_q()),

@@ -546,10 +546,7 @@ def seed(*, today: dt.date, rng: random.Random, stdout) -> None:
 
         # Major-matter reports by current top leaders (党政正职), including social ties (三圈).
         tops = list(
-            Appointment.objects.current(today)
-            .exclude(post__top_leader_kind="")
-            .select_related("cadre")
-            .order_by("id")[:200]
+            Appointment.objects.current(today).top_leaders().select_related("cadre").order_by("id")[:200]
         )
         rng.shuffle(tops)
         kinds = [

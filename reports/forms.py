@@ -128,7 +128,7 @@ class MajorMatterForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        top_ids = Appointment.objects.current(today).exclude(post__top_leader_kind="").values("cadre_id")
+        top_ids = Appointment.objects.current(today).top_leaders().values("cadre_id")
         qs = manageable_cadres(user).filter(pk__in=top_ids)
         own = Cadre.objects.filter(user=user, pk__in=top_ids).select_related("organization") if user else None
         self.fields["cadre"].queryset = (qs | own).distinct() if own is not None else qs

@@ -693,7 +693,7 @@ def feedback_handle(*, user, feedback: PublicityFeedback, handling: str) -> Publ
 
 
 def is_top_leader_on(cadre: Cadre, on: dt.date) -> bool:
-    return Appointment.objects.current(on).filter(cadre=cadre).exclude(post__top_leader_kind="").exists()
+    return Appointment.objects.current(on).filter(cadre=cadre).top_leaders().exists()
 
 
 @transaction.atomic

@@ -55,7 +55,7 @@ def headed_org_ids(user) -> frozenset[int]:
         cache["_headed_orgs"] = frozenset(
             Appointment.objects.current()
             .filter(cadre__user=user, is_secondment=False)
-            .exclude(post__top_leader_kind="")
+            .top_leaders()
             .values_list("post__organization_id", flat=True)
         )
     return cache["_headed_orgs"]
@@ -69,6 +69,15 @@ def _unit_head_extra(path: str):
         return Q(**{f"{path}__in": ids}) if ids else None
 
     return extra
+
+
+# Records hanging off a second-line cadre's record (assignments, leave, absences, assessments):
+# second-line permissions over the cadre's unit, plus the unit's head for viewing.
+SECOND_LINE_RECORD_SCOPE = Scope(
+    org_field="record__cadre__organization",
+    perms={"view": "view_secondline", "change": "manage_secondline"},
+    extra=_unit_head_extra("record__cadre__organization_id"),
+)
 
 
 @track_history()
@@ -368,11 +377,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope = Scope(
-        org_field="record__cadre__organization",
-        perms={"view": "view_secondline", "change": "manage_secondline"},
-        extra=_unit_head_extra("record__cadre__organization_id"),
-    )
+    scope = SECOND_LINE_RECORD_SCOPE
 
     class Meta:
         verbose_name = _("二线干部工作安排")
@@ -410,11 +415,7 @@ class LeaveRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope = Scope(
-        org_field="record__cadre__organization",
-        perms={"view": "view_secondline", "change": "manage_secondline"},
-        extra=_unit_head_extra("record__cadre__organization_id"),
-    )
+    scope = SECOND_LINE_RECORD_SCOPE
 
     class Meta:
         verbose_name = _("请销假")
@@ -448,11 +449,7 @@ class Absence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope = Scope(
-        org_field="record__cadre__organization",
-        perms={"view": "view_secondline", "change": "manage_secondline"},
-        extra=_unit_head_extra("record__cadre__organization_id"),
-    )
+    scope = SECOND_LINE_RECORD_SCOPE
 
     class Meta:
         verbose_name = _("未请假缺勤")
