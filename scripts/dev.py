@@ -9,6 +9,7 @@ With DATABASE_URL / REDIS_URL set, the given servers are used instead.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -159,8 +160,51 @@ def cmd_run(argv: list[str]) -> int:
                 child.kill()
 
 
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+CHROMIUM_INSTALL = "sudo apt-get update && sudo apt-get install -y chromium"
+
+
+def find_chromium() -> str | None:
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit if os.path.exists(explicit) else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def ensure_chromium() -> str:
+    """The browser journeys drive Debian's `chromium`. Install it when it is absent and we may
+    (root with apt-get); otherwise stop with the one command that installs it."""
+    found = find_chromium()
+    if found:
+        return found
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        print(
+            "Chromium (for the browser tests) is not installed: installing Debian's `chromium`...", flush=True
+        )
+        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"]
+        done = subprocess.run(install, env=apt_env, stdout=subprocess.DEVNULL).returncode == 0
+        if not done:  # a fresh machine has no package lists yet
+            subprocess.run([apt, "update", "-q"], env=apt_env, stdout=subprocess.DEVNULL, check=False)
+            done = subprocess.run(install, env=apt_env, stdout=subprocess.DEVNULL).returncode == 0
+        found = find_chromium()
+        if done and found:
+            return found
+    sys.exit(
+        "The browser tests need Chromium, which is not installed and cannot be installed from here.\n"
+        f"Install it with:\n\n    {CHROMIUM_INSTALL}\n\n"
+        "(or point CHROMIUM_PATH at a Chromium binary), then run `make test` again."
+    )
+
+
 def cmd_test(argv: list[str]) -> int:
     env = ensure_services()
+    env["CHROMIUM_PATH"] = ensure_chromium()
     return subprocess.call([PY, "-m", "pytest", *argv], cwd=ROOT, env=env)
 
 

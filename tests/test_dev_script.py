@@ -1,0 +1,67 @@
+"""`make test` provisions the browser itself: scripts/dev.py installs Debian's chromium when it is
+missing and it may, and otherwise stops with the one command to run."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def dev(monkeypatch):
+    spec = importlib.util.spec_from_file_location("dev_script", ROOT / "scripts" / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    return module
+
+
+def test_found_chromium_is_used(dev, monkeypatch):
+    monkeypatch.setattr(dev.shutil, "which", lambda name: "/opt/x/chromium" if name == "chromium" else None)
+    assert dev.ensure_chromium() == "/opt/x/chromium"
+
+
+def test_not_root_names_the_install_command(dev, monkeypatch):
+    monkeypatch.setattr(dev.shutil, "which", lambda name: "/usr/bin/apt-get" if name == "apt-get" else None)
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: pytest.fail("must not run apt-get"))
+    with pytest.raises(SystemExit) as exc:
+        dev.ensure_chromium()
+    assert "sudo apt-get update && sudo apt-get install -y chromium" in str(exc.value)
+
+
+def test_root_installs_and_retries_after_update(dev, monkeypatch):
+    installed = {"chromium": False}
+    calls = []
+
+    def which(name):
+        if name == "apt-get":
+            return "/usr/bin/apt-get"
+        if name == "chromium" and installed["chromium"]:
+            return "/usr/bin/chromium"
+        return None
+
+    def run(cmd, **kwargs):
+        calls.append(cmd[1])
+        if cmd[1] == "install" and "update" in calls:
+            installed["chromium"] = True
+            return subprocess.CompletedProcess(cmd, 0)
+        return subprocess.CompletedProcess(cmd, 100 if cmd[1] == "install" else 0)
+
+    monkeypatch.setattr(dev.shutil, "which", which)
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(dev.subprocess, "run", run)
+    assert dev.ensure_chromium() == "/usr/bin/chromium"
+    assert calls == ["install", "update", "install"]
+
+
+def test_no_apt_fails_with_the_command(dev, monkeypatch):
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit) as exc:
+        dev.ensure_chromium()
+    assert "apt-get install -y chromium" in str(exc.value)
