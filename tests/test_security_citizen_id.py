@@ -124,6 +124,7 @@ def test_pages_and_history_page_show_no_derived_form(client, city):
         reverse("cadres:cadre_list"),
         reverse("cadres:cadre_detail", args=[cadre.pk]),
         reverse("cadres:cadre_history", args=[cadre.pk]),
+        reverse("integrity_file", args=[cadre.pk]),
     ]
     for url in pages:
         resp = client.get(url)
@@ -134,13 +135,22 @@ def test_pages_and_history_page_show_no_derived_form(client, city):
     assert cadre.citizen_id_masked in detail and str(cadre.birth_date.year) in detail
 
 
-def test_export_shows_the_new_mask_only(client, city):
+@pytest.mark.parametrize("export", ["cadre_list", "integrity_file"])
+def test_exports_show_the_new_mask_only(client, city, export):
     cadre = _change_id(city, city.cadre_a)
     client.force_login(city.discipline)
-    resp = client.get(reverse("cadres:cadre_list"), {"export": "xlsx"})
+    if export == "cadre_list":
+        resp = client.get(reverse("cadres:cadre_list"), {"export": "xlsx"})
+    else:
+        resp = client.get(reverse("integrity_file_export", args=[cadre.pk]))
     assert resp.status_code == 200
-    ws = load_workbook(BytesIO(resp.content)).worksheets[0]
-    text = "\n".join(str(v) for r in ws.iter_rows(values_only=True) for v in r if v is not None)
+    text = "\n".join(
+        str(v)
+        for ws in load_workbook(BytesIO(resp.content)).worksheets
+        for r in ws.iter_rows(values_only=True)
+        for v in r
+        if v is not None
+    )
     assert cadre.citizen_id_masked in text
     _assert_absent(text, cadre)
 
