@@ -74,16 +74,18 @@ NOTES = {
 def report_xlsx(audit: Audit) -> bytes:
     from openpyxl import Workbook
 
+    from cadre_supervision.excel import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "审计报告摘要"
-    ws.append([audit.title])
-    ws.append(["被审计干部", audit.cadre.name])
-    ws.append(["审计期间", f"{audit.period_start:%Y-%m-%d} 至 {audit.period_end:%Y-%m-%d}"])
-    ws.append([])
-    ws.append(["审计事项", "评价", "主要问题数"])
+    append_row(ws, [audit.title])
+    append_row(ws, ["被审计干部", audit.cadre.name])
+    append_row(ws, ["审计期间", f"{audit.period_start:%Y-%m-%d} 至 {audit.period_end:%Y-%m-%d}"])
+    append_row(ws, [])
+    append_row(ws, ["审计事项", "评价", "主要问题数"])
     for s in audit.streams.all():
-        ws.append([s.get_stream_display(), s.get_conclusion_display() or "—", s.findings.count()])
+        append_row(ws, [s.get_stream_display(), s.get_conclusion_display() or "—", s.findings.count()])
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.db import models
 
 from .models import AccessLog
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or, only when settings.TRUSTED_PROXY_HEADER names
+    the header the site's reverse proxy sets, the right-most address in that header (the one
+    the proxy saw; entries further left are whatever the client sent)."""
     if request is None:
         return None
+    header = settings.TRUSTED_PROXY_HEADER
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        forwarded = request.META.get(meta_key, "")
+        if forwarded:
+            ip = _valid_ip(forwarded.split(",")[-1])
+            if ip:
+                return ip
     return request.META.get("REMOTE_ADDR") or None
 
 

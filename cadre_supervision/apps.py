@@ -7,6 +7,6 @@ class CadreSupervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import admin_nav
+        from . import admin_nav, auth, checks  # noqa: F401  (checks and signal handlers register)
 
         admin_nav.register()

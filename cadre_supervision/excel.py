@@ -1,4 +1,8 @@
-"""Excel (.xlsx) helpers shared by every app: export of lists, reading uploaded rosters."""
+"""Excel (.xlsx) helpers shared by every app: export of lists, reading uploaded rosters.
+
+Every workbook the product writes goes through `write_cell` (directly, via `append_row`, or
+via `workbook_bytes` / `xlsx_response`): never assign `cell.value` or call `ws.append` on
+user data, which would store text such as `=cmd|' /C calc'!A0` as a live formula."""
 
 from __future__ import annotations
 
@@ -10,11 +14,17 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+# Text a spreadsheet program would read as a formula (or DDE call) when the cell is opened or edited.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
@@ -29,16 +39,41 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def write_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """The one way the product writes a cell: text is always stored as text, never as a
+    formula (openpyxl turns any string starting with "=" into one), and text starting with a
+    formula trigger also gets Excel's quote prefix so editing the cell keeps it literal."""
+    cell = ws.cell(row=row, column=column)
+    value = _cell(value)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def append_row(ws: Worksheet, values: Sequence[Any]) -> int:
+    """`ws.append(values)` through write_cell; returns the row number written."""
+    row = ws._current_row + 1  # what ws.append uses; an empty `values` still takes a row
+    for column, value in enumerate(values, start=1):
+        write_cell(ws, row, column, value)
+    ws._current_row = row
+    return row
+
+
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        ws.append(list(header))
+        append_row(ws, list(header))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_cell(v) for v in row])
+            append_row(ws, row)
         for i, h in enumerate(header, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(h)) * 2 + 4))
         ws.freeze_panes = "A2"

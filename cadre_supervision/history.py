@@ -2,6 +2,8 @@
 delete of a tracked model, including queryset update() and bulk operations.
 
 Decorate a model with `@track_history()`; show its history with `history_for(obj)`.
+A model lists columns that must never be shown in a history (page or API), such as derived
+forms of a protected value, in a `history_hidden_fields` class attribute.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def history_for(obj, *, limit: int | None = 200) -> list[dict]:
     )
     if limit:
         events = events[:limit]
+    hidden = {"pgh_id", "pgh_created_at", "pgh_obj", "pgh_context", "pgh_label"}
+    hidden |= set(getattr(type(obj), "history_hidden_fields", ()))
     rows = []
     user_ids = set()
     for e in events:
@@ -51,7 +55,7 @@ def history_for(obj, *, limit: int | None = 200) -> list[dict]:
                 "changes": [
                     {"field": k, "before": v[0], "after": v[1]}
                     for k, v in sorted(diff.items())
-                    if k not in {"pgh_id", "pgh_created_at", "pgh_obj", "pgh_context", "pgh_label"}
+                    if k not in hidden
                 ],
             }
         )

@@ -3,6 +3,7 @@
 import uuid
 
 import pghistory
+from django.utils.cache import patch_cache_control
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -27,4 +28,18 @@ class RequestContextMiddleware:
             ):
                 response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response the application itself produces (pages,
+    exports, API answers, file downloads): they may hold personal data and must not be kept
+    by a browser or a shared cache. Static files are served by WhiteNoise before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True)
         return response

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "guardian",
     "pgtrigger",
     "pghistory",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cadre_supervision.middleware.NoStoreMiddleware",
     "cadre_supervision.middleware.RequestContextMiddleware",
 ]
 
@@ -129,9 +133,17 @@ if TESTING:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: this many failures for one username or address lock it for the window.
+# Login throttling (cadre_supervision.auth), counted in the shared cache so every worker counts
+# together: LOGIN_FAILURE_LIMIT failures of one user name from one address lock that pair, and
+# LOGIN_IP_FAILURE_LIMIT failures from one address (whatever the user names) lock the address,
+# for LOGIN_LOCK_SECONDS. A success clears only its own (user name, address) pair.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
 LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=900)
+# The client address: REMOTE_ADDR, unless the site is behind a reverse proxy that sets this
+# header (e.g. "X-Forwarded-For" or "X-Real-IP"); then the right-most address in the header
+# (the one the proxy itself saw). Never set it without a proxy: clients could forge it.
+TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="")
 
 # Sessions expire after inactivity.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -162,9 +174,24 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
-# Cache: Redis when available (shared throttling state), local memory otherwise.
+# Cache: the shared Redis (the embedded one in embedded mode), so login-failure counts and API
+# throttles are common to every worker. Tests get a per-run key prefix on the same Redis.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+_CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default="cs")
+if TESTING:
+    import os
+    import uuid
+
+    _CACHE_PREFIX = f"{_CACHE_PREFIX}-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": _CACHE_PREFIX,
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
 
 # Celery: Redis as the broker. Pages never depend on it: tasks are enqueued on commit and
 # a failure to enqueue is logged, not raised (cadre_supervision.tasks.enqueue).
@@ -193,8 +220,23 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".run" / "ma
 # Absolute base URL used in e-mailed links (e.g. https://cadre.example.org); empty = relative links.
 SITE_URL = env.str("SITE_URL", default="")
 
-# Citizen IDs are stored encrypted at rest with a key derived from this value.
-FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default=SECRET_KEY)
+# Citizen IDs are stored encrypted at rest with a key derived from this value. Production needs
+# its own key, distinct from the secret key (which may have to be rotated without re-encrypting).
+FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG and not TESTING and _COMMAND not in _TOOL_COMMANDS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "Production mode needs FIELD_ENCRYPTION_KEY (the key protecting citizen IDs at rest), "
+            "distinct from DJANGO_SECRET_KEY: refusing to start without it "
+            "(set DJANGO_DEBUG=1 for development)."
+        )
+    FIELD_ENCRYPTION_KEY = SECRET_KEY
+elif FIELD_ENCRYPTION_KEY == SECRET_KEY and not DEBUG and not TESTING and _COMMAND not in _TOOL_COMMANDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must differ from DJANGO_SECRET_KEY: refusing to start.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,7 +249,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cadre_supervision.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "60/hour"},
+    # Throttle counts live in the shared cache (CACHES above), so the rates hold across workers.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cadre_supervision.auth.AnonThrottle",
+        "cadre_supervision.auth.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="2000/hour"),
+        "anon": env.str("API_THROTTLE_ANON", default="60/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "干部管理监督 API",
@@ -230,6 +280,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG and not TESTING
 SECURE_HSTS_PRELOAD = not DEBUG and not TESTING
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts only from this site (static
+# files, or an inline script carrying the request's nonce: {{ request.csp_nonce }}); no inline
+# event handlers. Inline style attributes stay allowed (bar widths, Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,7 @@ from .excel import xlsx_response
 from .models import AccessLog, Notification, PolicySetting
 from .notifications import mark_read
 from .permissions import ORG_PERMISSION_LABELS, ROLES
+from .redirects import safe_next, safe_url
 from .views import apply_validation_error
 
 
@@ -43,10 +44,10 @@ class NotificationReadView(LoginRequiredMixin, View):
     def post(self, request, pk=None):
         if pk is None:
             mark_read(request.user)
-            return HttpResponseRedirect(request.POST.get("next") or "/notifications/")
+            return HttpResponseRedirect(safe_next(request, reverse("notifications")))
         n = get_object_or_404(Notification, pk=pk, recipient=request.user)  # others' rows: 404
         mark_read(request.user, [n.pk])
-        return HttpResponseRedirect(n.url or "/notifications/")
+        return HttpResponseRedirect(safe_url(request, n.url, reverse("notifications")))
 
 
 # --- administrator's pages -------------------------------------------------------------------------

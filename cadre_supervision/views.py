@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import registry
 from .accesslog import log_access
-from .auth import is_locked
+from .auth import LOCK_MESSAGE, is_locked
 from .excel import xlsx_response
 from .history import history_for
 from .models import AccessLog
@@ -137,17 +137,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        username = self.request.POST.get("username", "")
-        log_access(
-            user=None,
-            action=AccessLog.Action.LOGIN_FAILED,
-            object_type="auth.user",
-            object_repr=username[:150],
-            request=self.request,
-        )
-        if is_locked(username, self.request):
+        # The failure itself is logged and counted by cadre_supervision.auth (for every entrance).
+        if is_locked(self.request.POST.get("username", ""), self.request):
             form.errors.clear()
-            form.add_error(None, "登录失败次数过多，账号已临时锁定，请 15 分钟后再试。")
+            form.add_error(None, LOCK_MESSAGE)
         return super().form_invalid(form)
 
     def form_valid(self, form):

@@ -6,6 +6,8 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision.permissions import scope_q
+
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank
 from .models import Appointment, Cadre, Organization, Post
 
@@ -102,7 +104,10 @@ class CadreFilter(df.FilterSet):
         if value.isascii() and value.isalpha():
             cond |= Q(name_initials__startswith=value.lower())
         if len(value) == 4 and (value[:3].isdigit() and (value[3].isdigit() or value[3] in "xX")):
-            cond |= Q(citizen_id_tail=value.upper())
+            # The last four characters are more than the mask shows: only users who may see
+            # the full ID search by them (otherwise 10^4 searches would reveal them).
+            user = getattr(self.request, "user", None)
+            cond |= Q(citizen_id_tail=value.upper()) & scope_q(Cadre, user, "citizen_id")
         return qs.filter(cond)
 
     def filter_subtree(self, qs, name, value):

@@ -202,7 +202,14 @@ class Cadre(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = models.Manager.from_queryset(CadreQuerySet)()
-    scope = Scope(org_field="organization", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="organization",
+        perms={"view": "view_cadres", "change": "manage_cadres", "citizen_id": "view_citizen_ids"},
+    )
+    # Derived forms of the citizen ID (digest, tail, masks of earlier shapes) never appear in a history.
+    history_hidden_fields = frozenset(
+        {"citizen_id_encrypted", "citizen_id_digest", "citizen_id_masked", "citizen_id_tail"}
+    )
 
     class Meta:
         verbose_name = _("干部")

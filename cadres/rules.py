@@ -49,10 +49,57 @@ def parse_citizen_id(raw: str, *, today: dt.date | None = None) -> CitizenId:
     return CitizenId(value, birth, "M" if int(value[16]) % 2 == 1 else "F")
 
 
+# What a user without `view_citizen_ids` sees of an ID: the province (first 2) and the check
+# character (last 1). The birth date (positions 7-14) and the gender (parity of position 17) are
+# shown elsewhere on the same page, so the hidden part that really protects the ID is the
+# region code below the province (positions 3-6) and the sequence number (positions 15-16 and
+# the rest of 17): 10^4 x 100 x 5 combinations, of which about 1 in 11 match the shown check
+# character, i.e. about 4.5 x 10^5 candidate IDs per masked value
+# (see citizen_id_candidate_count and its test).
+MASK_SHOW_HEAD = 2
+MASK_SHOW_TAIL = 1
+
+
 def mask_citizen_id(value: str) -> str:
     if not value:
         return ""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+    if len(value) <= MASK_SHOW_HEAD + MASK_SHOW_TAIL:
+        return "*" * len(value)
+    hidden = len(value) - MASK_SHOW_HEAD - MASK_SHOW_TAIL
+    return value[:MASK_SHOW_HEAD] + "*" * hidden + value[len(value) - MASK_SHOW_TAIL :]
+
+
+def citizen_id_candidate_count(masked: str, *, birth_date: dt.date, gender: str) -> int:
+    """How many valid 18-character IDs agree with a masked form (``*`` = hidden character)
+    plus the birth date and gender shown next to it: what a user without the reveal
+    permission would have to try. Exact count, the same as enumerating every candidate,
+    by counting weighted digit sums modulo 11 position by position."""
+    if len(masked) != 18:
+        raise CitizenIdError("身份证号应为18位。")
+    known = list(masked.upper())
+    for i, ch in enumerate(f"{birth_date:%Y%m%d}", start=6):
+        if known[i] not in ("*", ch):
+            return 0
+        known[i] = ch
+    # counts[r] = number of ways to fill positions so far with weighted sum ≡ r (mod 11)
+    counts = [1] + [0] * 10
+    for i in range(17):
+        if known[i] == "*":
+            digits = [d for d in range(10) if i != 16 or (d % 2 == 1) == (gender == "M")]
+        else:
+            d = int(known[i])
+            if i == 16 and (d % 2 == 1) != (gender == "M"):
+                return 0
+            digits = [d]
+        nxt = [0] * 11
+        for r, n in enumerate(counts):
+            if n:
+                for d in digits:
+                    nxt[(r + d * _WEIGHTS[i]) % 11] += n
+        counts = nxt
+    if known[17] == "*":
+        return sum(counts)
+    return sum(n for r, n in enumerate(counts) if _CHECK[r] == known[17])
 
 
 # --- Ages and durations ------------------------------------------------------------------------

@@ -13,10 +13,8 @@ from cadre_supervision.permissions import has_org_perm
 
 from .models import Appointment, Cadre, Organization, Post
 
-# Columns never shown in a rendered history diff (the encrypted column is not even tracked).
-HIDDEN_HISTORY_FIELDS = frozenset(
-    {"citizen_id_encrypted", "citizen_id_digest", "citizen_id_masked", "citizen_id_tail"}
-)
+# Columns never shown in a rendered history diff (history_for already drops them).
+HIDDEN_HISTORY_FIELDS = Cadre.history_hidden_fields
 
 
 # --- organizations -----------------------------------------------------------------------------

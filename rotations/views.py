@@ -20,6 +20,7 @@ from cadre_supervision.excel import xlsx_response
 from cadre_supervision.history import history_for
 from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, org_ids
+from cadre_supervision.redirects import safe_next
 from cadre_supervision.views import ScopedDetailView, ScopedListView, ServiceFormView
 from cadres.models import Cadre
 
@@ -62,12 +63,10 @@ class ActionView(LoginRequiredMixin, View):
             result = None
         else:
             messages.success(request, self.success_message)
-        nxt = request.POST.get("next") or ""
-        if not nxt.startswith("/"):
-            nxt = (
-                getattr(result, "get_absolute_url", lambda: reverse("home"))() if result else reverse("home")
-            )
-        return HttpResponseRedirect(nxt)
+        default = (
+            getattr(result, "get_absolute_url", lambda: reverse("home"))() if result else reverse("home")
+        )
+        return HttpResponseRedirect(safe_next(request, default))
 
 
 class FormPage(ServiceFormView):

@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(args, **env_over):
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_DEBUG", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY"}
+    }
     env.update(CS_TESTING="0", **env_over)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -22,7 +26,7 @@ def test_serving_process_refuses_the_development_key():
     )
     refused = _run(["-c", code])
     assert refused.returncode != 0 and "refusing to start with the development key" in refused.stderr
-    started = _run(["-c", code], DJANGO_SECRET_KEY="x" * 60)
+    started = _run(["-c", code], DJANGO_SECRET_KEY="x" * 60, FIELD_ENCRYPTION_KEY="y" * 60)
     assert started.returncode == 0, started.stderr
     wsgi = _run(["-c", "import cadre_supervision.wsgi"])
     assert wsgi.returncode != 0 and "DJANGO_SECRET_KEY" in wsgi.stderr

@@ -40,10 +40,10 @@ def test_generated_ids_are_valid_and_encode_gender():
         assert parsed.gender == gender
 
 
-def test_mask_never_shows_the_middle():
+def test_mask_shows_only_the_province_and_the_check_character():
     masked = rules.mask_citizen_id("11010519491231002X")
-    assert masked == "110105********002X"
-    assert "19491231" not in masked
+    assert masked == "11***************X"
+    assert "19491231" not in masked and "0105" not in masked and "002" not in masked
 
 
 @pytest.mark.parametrize(

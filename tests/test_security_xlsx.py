@@ -1,0 +1,82 @@
+"""Spreadsheet formula injection: every workbook the product writes stores text that starts
+with a formula trigger as literal text (read back with openpyxl: never data_type "f")."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadre_supervision.excel import FORMULA_TRIGGERS, workbook_bytes
+from cadres.importer import error_report_bytes
+from tests.factories import CadreFactory
+
+EVIL = "=cmd|' /C calc'!A0"
+PAYLOADS = [EVIL, "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://x","y")']
+
+
+def _cells(content: bytes):
+    wb = load_workbook(BytesIO(content))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            yield from row
+
+
+def _assert_literal(content: bytes, expected: str):
+    # XML parsing turns a stored carriage return into a line feed; the text is still literal
+    found = [c for c in _cells(content) if c.value in (expected, expected.replace("\r", "\n"))]
+    assert found, f"{expected!r} not in the workbook"
+    for cell in _cells(content):
+        assert cell.data_type != "f", (cell.coordinate, cell.value)
+    for cell in found:
+        assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_every_trigger_is_stored_as_text():
+    assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r"}
+    content = workbook_bytes([("表", ["=标题", "数字"], [[p, -5] for p in PAYLOADS])])
+    for p in PAYLOADS:
+        _assert_literal(content, p)
+    cells = list(_cells(content))
+    assert cells[0].value == "=标题" and cells[0].data_type == "s"
+    # numbers stay numbers, ordinary text has no quote prefix
+    numbers = [c for c in cells if c.value == -5]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+    plain = workbook_bytes([("表", ["姓名"], [["张伟"]])])
+    assert all(not c.quotePrefix for c in _cells(plain))
+
+
+def test_cadre_export_keeps_an_evil_name_literal(client, city):
+    CadreFactory(name=EVIL, organization=city.town_a)
+    client.force_login(city.staff_all)
+    resp = client.get(reverse("cadres:cadre_list"), {"export": "xlsx"})
+    assert resp.status_code == 200
+    _assert_literal(resp.content, EVIL)
+
+
+def test_integrity_file_export_keeps_an_evil_name_literal(client, city):
+    cadre = CadreFactory(name=EVIL, organization=city.town_a)
+    client.force_login(city.admin)
+    resp = client.get(reverse("integrity_file_export", args=[cadre.pk]))
+    assert resp.status_code == 200
+    _assert_literal(resp.content, EVIL)
+
+
+def test_import_error_workbook_keeps_an_evil_name_literal():
+    content = error_report_bytes([{"row": 2, "name": EVIL, "column": "姓名", "message": "@错误"}])
+    _assert_literal(content, EVIL)
+    _assert_literal(content, "@错误")
+
+
+@pytest.mark.django_db
+def test_failed_login_name_lands_literal_in_the_access_log_export(client, city):
+    cache.clear()
+    resp = client.post(reverse("login"), {"username": EVIL, "password": "wrong"}, REMOTE_ADDR="10.9.9.9")
+    assert resp.status_code == 200
+    client.force_login(city.admin)
+    export = client.get(reverse("admin_access_log"), {"export": "xlsx", "action": "login_failed"})
+    assert export.status_code == 200
+    _assert_literal(export.content, EVIL)
