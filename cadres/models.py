@@ -56,7 +56,9 @@ class Organization(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedManager()
-    scope = Scope(org_field="id", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="id", perms={"view": "view_cadres", "change": "manage_cadres"}, codename_actions=True
+    )
 
     class Meta:
         verbose_name = _("单位")
@@ -110,7 +112,11 @@ class Post(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedManager()
-    scope = Scope(org_field="organization", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="organization",
+        perms={"view": "view_cadres", "change": "manage_cadres"},
+        codename_actions=True,
+    )
 
     class Meta:
         verbose_name = _("岗位")
@@ -202,7 +208,16 @@ class Cadre(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = models.Manager.from_queryset(CadreQuerySet)()
-    scope = Scope(org_field="organization", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="organization",
+        perms={
+            "view": "view_cadres",
+            "change": "manage_cadres",
+            "integrity": "view_integrity",
+            "stats": "view_stats",
+        },
+        codename_actions=True,
+    )
 
     class Meta:
         verbose_name = _("干部")
@@ -320,7 +335,11 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = models.Manager.from_queryset(AppointmentQuerySet)()
-    scope = Scope(org_field="post__organization", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="post__organization",
+        perms={"view": "view_cadres", "change": "manage_cadres"},
+        codename_actions=True,
+    )
 
     class Meta:
         verbose_name = _("任职")
