@@ -25,6 +25,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: $(STAMP)
 	$(PY) scripts/dev.py env >/dev/null

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision.permissions import SYSTEM
 from cadres.models import Appointment
 
 from . import rules, services
@@ -393,8 +394,8 @@ def seed(*, today, rng, stdout) -> None:
     by_status = {label: Audit.objects.filter(status=code).count() for code, label in AuditStatus.choices}
     by_state = {label: Finding.objects.filter(state=code).count() for code, label in RectState.choices}
     overdue = Finding.objects.overdue(today).count()
-    departures = len(selectors.departures_without_audit(today=today))
-    due = sum(1 for r in selectors.cycle_rows(today=today) if r.state.is_due)
+    departures = len(selectors.departures_without_audit(user=SYSTEM, today=today))
+    due = sum(1 for r in selectors.cycle_rows(user=SYSTEM, today=today) if r.state.is_due)
     stdout.write(
         f"  三责联审：{s.counts['audits']} 个项目 {by_status}；问题 {s.counts['findings']} 个 {by_state}，"
         f"逾期 {overdue}；材料 {s.counts['files']} 份；离任未审 {departures} 人次；轮审到期 {due} 人"

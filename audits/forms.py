@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cadre_supervision import policy
-from cadre_supervision.permissions import org_ids
 from cadres.models import Appointment, Cadre
 
 from . import rules
@@ -42,9 +41,9 @@ def auditable_appointments(user):
     qs = qs.filter(
         ~Q(post__top_leader_kind="") | Q(post__key_categories__overlap=list(rules.AUDITABLE_KEY_CATEGORIES))
     )
-    if not user.is_superuser:
-        qs = qs.filter(post__organization_id__in=org_ids(user, "manage_audits"))
-    return qs.order_by("post__organization__path", "post__sort_order", "-start_date")
+    return qs.restrict(user, "manage_audits").order_by(
+        "post__organization__path", "post__sort_order", "-start_date"
+    )
 
 
 class AuditCreateForm(forms.Form):

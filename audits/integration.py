@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cadre_supervision import policy, registry
 from cadre_supervision.notifications import ReminderSpec
-from cadre_supervision.permissions import has_org_perm
+from cadre_supervision.permissions import SYSTEM, has_org_perm
 
 from . import rules, selectors
 from .choices import RectState
@@ -221,7 +221,7 @@ def _managers(org_ids):
 
 
 def sweep_cycle_due(today: dt.date):
-    rows = [r for r in selectors.cycle_rows(today=today) if r.pending_audit is None]
+    rows = [r for r in selectors.cycle_rows(user=SYSTEM, today=today) if r.pending_audit is None]
     managers = _managers({r.organization.pk for r in rows})
     url = reverse("audits:compliance_cycle")
     for r in rows:
@@ -241,7 +241,7 @@ def sweep_cycle_due(today: dt.date):
 
 
 def sweep_departure_unaudited(today: dt.date):
-    appts = selectors.departures_without_audit(today=today)
+    appts = selectors.departures_without_audit(user=SYSTEM, today=today)
     managers = _managers({a.post.organization_id for a in appts})
     url = reverse("audits:compliance_departures")
     for a in appts:
@@ -271,7 +271,8 @@ def _finding_recipients(findings):
 def sweep_rectification_due_soon(today: dt.date):
     days = policy.get("audits.rectification_due_soon_days")
     findings = list(
-        Finding.objects.unverified()
+        Finding.objects.restrict(SYSTEM)
+        .unverified()
         .filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=days))
         .exclude(audit__status="closed")
         .select_related("audit", "stream", "responsible_cadre__user")
@@ -292,7 +293,9 @@ def sweep_rectification_due_soon(today: dt.date):
 
 def sweep_rectification_overdue(today: dt.date):
     findings = list(
-        Finding.objects.overdue(today).select_related("audit", "stream", "responsible_cadre__user")
+        Finding.objects.restrict(SYSTEM)
+        .overdue(today)
+        .select_related("audit", "stream", "responsible_cadre__user")
     )
     for f, ids in _finding_recipients(findings):
         for uid in ids:
@@ -309,10 +312,14 @@ def sweep_rectification_overdue(today: dt.date):
             )
 
 
-def sweep_share_expiring(today: dt.date):
+def purge_expired_shares_step(today: dt.date) -> int:
+    """A sweep step (a write): drop the guardian grants of ended shares."""
     from .services import audit_shares_purge_expired
 
-    audit_shares_purge_expired()
+    return audit_shares_purge_expired()
+
+
+def sweep_share_expiring(today: dt.date):
     days = policy.get("audits.share_expiry_warning_days")
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     end = start + dt.timedelta(days=days + 1)
@@ -371,6 +378,7 @@ def register() -> None:
     )
     if cadre_panel not in registry.cadre_page_panels:
         registry.cadre_page_panels.append(cadre_panel)
+    registry.register_sweep_step("audits.purge_expired_shares", purge_expired_shares_step)
     registry.register_sweep_source("audits.cycle_due", sweep_cycle_due)
     registry.register_sweep_source("audits.departure_unaudited", sweep_departure_unaudited)
     registry.register_sweep_source("audits.rectification_due_soon", sweep_rectification_due_soon)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import Scope, ScopedQuerySet
+from cadre_supervision.permissions import AnyOf, Scope, ScopedQuerySet
 
 from .choices import (
     AuditKind,
@@ -80,7 +80,12 @@ def file_extra(user, action: str) -> Q | None:
     return q
 
 
-AUDIT_PERMS = {"view": "view_audits", "change": "manage_audits"}
+AUDIT_PERMS = {
+    "view": "view_audits",
+    "change": "manage_audits",
+    # Statistics: aggregates over the units where the user reads audits or statistics.
+    "stats": AnyOf("view_audits", "view_stats"),
+}
 
 
 # --- private storage: never under a public URL --------------------------------------------------

@@ -1,7 +1,7 @@
 """Reads of the joint audits. Pages, API, warnings, reminders and statistics use these.
 
-`user=None` means "system" (the daily sweep): no scope filter. Otherwise everything goes
-through `restrict()` / the user's organization ids, so out of scope is absent everywhere.
+Everything goes through `restrict()`, so out of scope is absent everywhere. The daily sweep
+passes `permissions.SYSTEM` as the user; `user=None` (a forgotten argument) sees nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from cadre_supervision import policy
-from cadre_supervision.permissions import org_ids, users_with_org_perm
+from cadre_supervision.permissions import AnyOf, has_any_scope, users_with_org_perm
 from cadres.choices import OrgKind
 from cadres.models import (
     Appointment,
@@ -76,9 +76,7 @@ class CycleRow:
 
 
 def _appointment_scope(user, qs):
-    if user is None or user.is_superuser:
-        return qs
-    return qs.filter(post__organization_id__in=org_ids(user, "view_audits"))
+    return qs.restrict(user, "view_audits")
 
 
 def cycle_rows(
@@ -157,8 +155,7 @@ def counts_by_org_kind(organizations) -> list[tuple[str, int]]:
 
 def overdue_findings(*, user=None, today: dt.date | None = None):
     today = today or timezone.localdate()
-    qs = Finding.objects.all() if user is None else Finding.objects.restrict(user, "view")
-    return qs.overdue(today)
+    return Finding.objects.restrict(user, "view").overdue(today)
 
 
 def cadre_ids_with_overdue_rectification(user, today: dt.date | None = None) -> set[int]:
@@ -199,24 +196,19 @@ def findings_of_cadre(cadre, user):
 # --- statistics -------------------------------------------------------------------------------
 
 
-def stats_organization_ids(user) -> frozenset[int] | None:
-    """Audit statistics: organizations where the user may read audits or statistics.
-    None means everything (superuser)."""
-    if user.is_superuser:
-        return None
-    return org_ids(user, "view_audits") | org_ids(user, "view_stats")
+STATS = AnyOf("view_audits", "view_stats")
+
+
+def may_see_stats(user) -> bool:
+    """Audit statistics: for users who may read audits or statistics somewhere."""
+    return has_any_scope(Audit, user, "stats")
 
 
 def audit_stats(user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-    orgs = stats_organization_ids(user)
-    audits = Audit.objects.all()
-    findings = Finding.objects.all()
-    appts = Appointment.objects.current(today).top_leaders()
-    if orgs is not None:
-        audits = audits.filter(organization_id__in=orgs)
-        findings = findings.filter(audit__organization_id__in=orgs)
-        appts = appts.filter(post__organization_id__in=orgs)
+    audits = Audit.objects.restrict(user, "stats")
+    findings = Finding.objects.restrict(user, "stats")
+    appts = Appointment.objects.current(today).top_leaders().restrict(user, STATS)
 
     by_year_kind = defaultdict(lambda: {k: 0 for k in AuditKind.values})
     for year, kind, n in audits.values_list("year", "kind").annotate(n=Count("id")).order_by("year"):

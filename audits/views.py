@@ -19,9 +19,9 @@ from cadre_supervision import policy
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.excel import xlsx_response
 from cadre_supervision.models import AccessLog
-from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, org_ids
+from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
-from cadres.models import Appointment
+from cadres.models import Appointment, Organization
 
 from . import rules, selectors, services
 from .choices import AuditKind, AuditStatus, RectState
@@ -733,12 +733,12 @@ class PlanView(LoginRequiredMixin, TemplateView):
     def proposal(self, year):
         user = self.request.user
         year_end = dt.date(year, 12, 31)
-        managed = set(org_ids(user, "manage_audits")) if not user.is_superuser else None
+        managed = set(Organization.objects.restrict(user, "manage_audits").values_list("pk", flat=True))
         items = []
         for r in selectors.cycle_rows(user=user, include_ok=True):
             if r.pending_audit or r.state.due_date > year_end:
                 continue
-            if managed is not None and r.organization.pk not in managed:
+            if r.organization.pk not in managed:
                 continue
             items.append(
                 {
@@ -752,7 +752,7 @@ class PlanView(LoginRequiredMixin, TemplateView):
                 }
             )
         for a in selectors.departures_without_audit(user=user):
-            if managed is not None and a.post.organization_id not in managed:
+            if a.post.organization_id not in managed:
                 continue
             items.append(
                 {"appointment": a, "kind": AuditKind.DEPARTURE, "reason": f"{_d(a.end_date)} 离任，离任必审"}

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from . import policy
+from . import jurisdiction, policy
 from .accesslog import log_access
 from .models import AccessLog, PolicySetting
 from .permissions import ORG_PERMISSION_LABELS, ROLES, clear_cache, grant_role, revoke_grant, role_group_name
@@ -146,7 +145,7 @@ def role_member_remove(*, actor, group: Group, user, request=None) -> None:
 
 def group_grants(group: Group) -> list[dict[str, Any]]:
     """[(organization, [codenames])] of a group, in tree order."""
-    GroupPerm = apps.get_model("cadres", "OrganizationGroupObjectPermission")
+    GroupPerm = jurisdiction.group_permission_model()
     rows: dict[int, dict[str, Any]] = {}
     for gp in (
         GroupPerm.objects.filter(group=group)

@@ -1,13 +1,16 @@
 """Reminders and notifications shared by every app.
 
-A sweep asks each registered source (registry.sweep_sources) what is due or overdue,
-inserts one Notification row per (recipient, kind, period, object) with ON CONFLICT DO
+A sweep first runs its registered steps (registry.sweep_steps: the writes, e.g. bringing
+the talk plan up to date), then asks each registered source (registry.sweep_sources) what
+is due or overdue, inserts one Notification row per (recipient, kind, period, object) with ON CONFLICT DO
 NOTHING, then delivers pending rows by e-mail. The row is the truth: re-running a sweep,
 a redelivered task, or two sweeps at once never notify twice.
 
 How an app uses it:
 - `registry.register_sweep_source("app.kind", fn)` with `fn(today) -> iterable[ReminderSpec]`;
-  compute what is due with the same selectors the pages use. Choose `period` so that one
+  compute what is due with the same selectors the pages use, passing `permissions.SYSTEM`
+  as the user. A source only reads; a write the sweep needs is a step:
+  `registry.register_sweep_step("app.what", fn)` with `fn(today)`. Choose `period` so that one
   reminder per period is what you want (e.g. the due date for "due soon", an ISO week for
   "overdue", a month for escalations).
 - For an immediate notification (e.g. "a new task was assigned to you") call
@@ -61,6 +64,7 @@ class SweepResult:
     created: int = 0
     delivered: int = 0
     by_source: dict = field(default_factory=dict)
+    steps: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -70,6 +74,7 @@ class SweepResult:
             "created": self.created,
             "delivered": self.delivered,
             "by_source": self.by_source,
+            "steps": self.steps,
             "errors": self.errors,
             "seconds": round(self.seconds, 3),
         }
@@ -119,14 +124,38 @@ def notify(specs: Iterable[ReminderSpec]) -> int:
     return created
 
 
-def run_sweep(today: dt.date | None = None, *, deliver: bool = True) -> SweepResult:
-    """Run every registered source for `today` and insert its reminders; then deliver.
+def _plain(value):
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return str(value)
 
-    A failing source is logged and reported in `errors`; the others still run.
+
+def run_steps(today: dt.date, result: SweepResult) -> None:
+    """The sweep's writes, each in its own transaction; a failing step is logged and
+    reported in `errors` (under its key) and the sources still run."""
+    for key, step in list(registry.sweep_steps.items()):
+        try:
+            with transaction.atomic():
+                result.steps[key] = _plain(step(today))
+        except Exception as exc:  # noqa: BLE001 - one broken step must not stop the sweep
+            logger.exception("sweep step %s failed", key)
+            result.errors[key] = f"{type(exc).__name__}: {exc}"[:500]
+
+
+def run_sweep(today: dt.date | None = None, *, deliver: bool = True) -> SweepResult:
+    """Run every registered step for `today`, then every source, inserting its reminders;
+    then deliver.
+
+    A failing step or source is logged and reported in `errors`; the others still run.
     """
     started = time.perf_counter()
     today = today or timezone.localdate()
     result = SweepResult()
+    run_steps(today, result)
     for key, source in list(registry.sweep_sources.items()):
         try:
             with transaction.atomic():

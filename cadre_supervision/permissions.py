@@ -1,14 +1,18 @@
 """The one permission path.
 
 Jurisdiction: roles are Django groups; a group (or, exceptionally, a user) holds guardian
-object permissions on `cadres.Organization` rows. A grant on an organization covers its
+object permissions on organization rows (the model named by `CS_JURISDICTION_MODEL`,
+reached only through `jurisdiction.py`). A grant on an organization covers its
 whole subtree. Every scoped model declares a `Scope` saying which field leads to its
 organization and which organization permission each action needs; `restrict(user,
 action)` on its queryset turns that into one indexed `organization_id IN (...)` filter,
 optionally widened by the model's own exceptions (single-record grants, e.g. an
 interview visible to its interviewer).
 
-Every page, viewset, export, statistic and reminder calls `Model.objects.restrict()`.
+Every page, viewset, export, statistic, form choice and reminder source calls
+`Model.objects.restrict(user, action)`; `org_ids()` is private to this module. The path is
+fail-closed: None, anonymous and inactive users see nothing; sweeps and reminder sources
+pass the explicit `SYSTEM` actor to see everything.
 """
 
 from __future__ import annotations
@@ -16,16 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-# Organization-level permissions (declared on cadres.Organization.Meta.permissions).
+from . import jurisdiction
+
+# Organization-level permissions (declared on the jurisdiction model's Meta.permissions).
 ORG_PERMISSIONS: list[tuple[str, str]] = [
     ("view_cadres", "查看干部信息"),
     ("manage_cadres", "维护干部信息"),
@@ -83,20 +88,125 @@ ROLES: dict[str, Role] = {
 }
 
 
+class SystemActor:
+    """The actor of the daily sweep and of reminder sources: sees every scoped row.
+
+    Never a user and never None: `scope_q` recognises exactly this object (by identity),
+    while None, anonymous and inactive users see nothing. It has no primary key, so nothing
+    can be written in its name, and `is_authenticated` is False, so every page and API
+    view (which check authentication first) refuses it.
+    """
+
+    pk = id = None
+    is_authenticated = False
+    is_anonymous = False
+    is_active = False
+    is_superuser = False
+    is_staff = False
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __reduce__(self):
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(user) -> bool:
+    return user is SYSTEM
+
+
+def _is_real_active_user(user) -> bool:
+    return user is not None and user is not SYSTEM and user.is_authenticated and user.is_active
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """An action allowed where the user holds any of these organization permissions
+    (the union of their subtrees), e.g. statistics: `AnyOf("view_audits", "view_stats")`."""
+
+    codenames: tuple[str, ...]
+
+    def __init__(self, *codenames: str):
+        object.__setattr__(self, "codenames", tuple(codenames))
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """An action allowed only where the user holds every one of these organization
+    permissions (the intersection of their subtrees)."""
+
+    codenames: tuple[str, ...]
+
+    def __init__(self, *codenames: str):
+        object.__setattr__(self, "codenames", tuple(codenames))
+
+
+PermSpec = str | AnyOf | AllOf
+
+
+def _check_spec(spec: PermSpec, actions=()) -> None:
+    codenames = (spec,) if isinstance(spec, str) else getattr(spec, "codenames", None)
+    if not codenames or not isinstance(spec, str | AnyOf | AllOf):
+        raise TypeError(f"a permission is a codename, AnyOf(...) or AllOf(...), not {spec!r}")
+    unknown = [c for c in codenames if c not in ORG_PERMISSION_LABELS and c not in actions]
+    if unknown:
+        raise ValueError(f"unknown organization permission(s) or action(s): {', '.join(unknown)}")
+
+
 @dataclass(frozen=True)
 class Scope:
-    """How a model is scoped: organization field path and the permission per action."""
+    """How a model is scoped: organization field path(s) and the permission per action.
 
-    org_field: str
-    perms: dict[str, str]
-    # Optional widening: a callable (user, action) -> Q of extra visible rows, or None.
+    - `org_field`: the path from the model to its organization, or a tuple of paths (a row
+      is in scope when any of them is, e.g. an exchange by its old or its new unit).
+    - `perms`: action -> a codename, `AnyOf(...)` or `AllOf(...)`. Besides "view" and
+      "change", models name the actions that need more than one permission
+      ("stats", "integrity"). An element of AnyOf/AllOf is an organization permission
+      codename or another action of the same scope (then that action's whole filter,
+      its `extra` included): `"stats": AnyOf("view", "view_stats")` = everything the user
+      may view plus the units where they hold view_stats.
+    - `extra`: optional widening, a callable (user, action) -> Q of extra visible rows, or None.
+      Consulted for single-permission actions; an AnyOf/AllOf action is organization-level
+      and only sees an `extra` through an action it names.
+    - `extra_only_actions`: actions where the organization permission alone is not enough.
+    - `codename_actions`: on the jurisdiction records other apps pick from (organizations,
+      posts, cadres, appointments) every organization permission codename is an action
+      too: `Cadre.objects.restrict(user, "manage_rotations")` = cadres of the organizations
+      where the user holds manage_rotations.
+    An unknown action grants nothing.
+    """
+
+    org_field: str | tuple[str, ...]
+    perms: dict[str, PermSpec]
     extra: Callable[[object, str], Q | None] | None = None
-    # If True, org-level permission alone is not enough; only `extra` grants access.
     extra_only_actions: tuple[str, ...] = field(default_factory=tuple)
+    codename_actions: bool = False
+
+    def __post_init__(self):
+        for action, spec in self.perms.items():
+            _check_spec(spec, actions=set(self.perms) - {action})
+
+    @property
+    def org_fields(self) -> tuple[str, ...]:
+        return (self.org_field,) if isinstance(self.org_field, str) else tuple(self.org_field)
+
+    def spec_for(self, action: str | AnyOf | AllOf) -> PermSpec | None:
+        if isinstance(action, AnyOf | AllOf):
+            # On jurisdiction records a permission combination may be passed as the action.
+            if self.codename_actions and all(c in ORG_PERMISSION_LABELS for c in action.codenames):
+                return action
+            return None
+        spec = self.perms.get(action)
+        if spec is None and self.codename_actions and action in ORG_PERMISSION_LABELS:
+            spec = action
+        return spec
 
 
 def _organization_model():
-    return apps.get_model("cadres", "Organization")
+    return jurisdiction.organization_model()
 
 
 def _cache(user) -> dict:
@@ -112,14 +222,13 @@ def _grants(user) -> dict[str, frozenset[int]]:
     cache = _cache(user)
     if "_grants" in cache:
         return cache["_grants"]
-    Organization = _organization_model()
-    orgs = list(Organization.objects.values_list("id", "path"))
+    orgs = jurisdiction.ids_and_paths()
     if user.is_superuser:
         all_ids = frozenset(i for i, _p in orgs)
         grants = {codename: all_ids for codename, _label in ORG_PERMISSIONS}
     else:
-        GroupPerm = apps.get_model("cadres", "OrganizationGroupObjectPermission")
-        UserPerm = apps.get_model("cadres", "OrganizationUserObjectPermission")
+        GroupPerm = jurisdiction.group_permission_model()
+        UserPerm = jurisdiction.user_permission_model()
         rows = list(
             GroupPerm.objects.filter(group__user=user).values_list(
                 "permission__codename", "content_object__path"
@@ -134,16 +243,28 @@ def _grants(user) -> dict[str, frozenset[int]]:
         grants = {}
         for codename, prefixes in paths.items():
             prefix_tuple = tuple(prefixes)
-            grants[codename] = frozenset(i for i, p in orgs if p.startswith(prefix_tuple))
+            grants[codename] = frozenset(i for i, p in orgs if jurisdiction.in_subtrees(p, prefix_tuple))
     cache["_grants"] = grants
     return grants
 
 
 def org_ids(user, codename: str) -> frozenset[int]:
-    """Ids of organizations where `user` holds `codename` (a grant covers the subtree)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    """Ids of organizations where `user` holds `codename` (a grant covers the subtree).
+
+    Internal to this module: everything else reads through `restrict()` (or, inside a
+    Scope's `extra`, `org_q()`); a test keeps it that way."""
+    if not _is_real_active_user(user):
         return frozenset()
     return _grants(user).get(codename, frozenset())
+
+
+def spec_org_ids(user, spec: PermSpec) -> frozenset[int]:
+    if isinstance(spec, str):
+        return org_ids(user, spec)
+    sets = [org_ids(user, c) for c in spec.codenames]
+    if isinstance(spec, AllOf):
+        return frozenset.intersection(*sets)
+    return frozenset().union(*sets)
 
 
 def has_org_perm(user, codename: str, organization_id: int | None = None) -> bool:
@@ -151,33 +272,90 @@ def has_org_perm(user, codename: str, organization_id: int | None = None) -> boo
     return bool(ids) if organization_id is None else organization_id in ids
 
 
+def has_any_scope(model: type[models.Model], user, action: str = "view") -> bool:
+    """Whether `user` holds the organization permission(s) of `action` anywhere (for showing
+    a menu entry or an empty-state hint; rows are still read through `restrict()`)."""
+    if is_system(user):
+        return True
+    if not _is_real_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    spec = model.scope.spec_for(action)
+    if spec is None:
+        return False
+    codenames = (spec,) if isinstance(spec, str) else spec.codenames
+    held = [
+        has_any_scope(model, user, c) if c in model.scope.perms else bool(org_ids(user, c)) for c in codenames
+    ]
+    return all(held) if isinstance(spec, AllOf) else any(held)
+
+
 def clear_cache(user) -> None:
     user.__dict__.pop("_cs_scope_cache", None)
 
 
-def scope_q(model: type[models.Model], user, action: str = "view") -> Q:
-    scope: Scope = model.scope
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
+def org_q(user, spec: PermSpec, org_field: str) -> Q | None:
+    """Q(`org_field`__in=organizations where `user` holds `spec`), or None when there are none.
+
+    The building block of a Scope's `extra` (e.g. discipline talks visible to holders of
+    view_discipline_interviews over the interviewee's unit)."""
+    ids = spec_org_ids(user, spec)
+    return Q(**{f"{org_field}__in": ids}) if ids else None
+
+
+def _field_q(scope: Scope, user, codename: str) -> Q | None:
+    clauses = [q for path in scope.org_fields if (q := org_q(user, codename, path)) is not None]
+    return reduce(or_, clauses) if clauses else None
+
+
+def _action_q(scope: Scope, user, action, seen: frozenset = frozenset()) -> Q | None:
+    """The filter of one action for a real, active, non-superuser user; None = nothing."""
+    spec = scope.spec_for(action)
     clauses: list[Q] = []
-    codename = scope.perms.get(action)
-    if codename and action not in scope.extra_only_actions:
-        ids = org_ids(user, codename)
-        if ids:
-            clauses.append(Q(**{f"{scope.org_field}__in": ids}))
+    if spec is not None and action not in scope.extra_only_actions:
+        if isinstance(spec, str):
+            if (q := _field_q(scope, user, spec)) is not None:
+                clauses.append(q)
+        else:
+            parts = [
+                _action_q(scope, user, c, seen | {action})
+                if c in scope.perms and c not in seen and c != action
+                else _field_q(scope, user, c)
+                for c in spec.codenames
+            ]
+            if isinstance(spec, AllOf):
+                if all(p is not None for p in parts):
+                    return reduce(and_, parts)
+                return None
+            held = [p for p in parts if p is not None]
+            return reduce(or_, held) if held else None
     if scope.extra is not None:
         extra = scope.extra(user, action)
         if extra is not None:
             clauses.append(extra)
-    if not clauses:
+    return reduce(or_, clauses) if clauses else None
+
+
+def scope_q(model: type[models.Model], user, action: str | AnyOf | AllOf = "view") -> Q:
+    """The filter behind `restrict()`: fail-closed.
+
+    SYSTEM → everything; None, anonymous, inactive → nothing; superuser → everything;
+    otherwise the organizations where the user holds the action's permission(s), widened by
+    the model's `extra`. An action the model does not name grants nothing."""
+    scope: Scope = model.scope
+    if is_system(user):
+        return Q()
+    if not _is_real_active_user(user):
         return Q(pk__in=[])
-    return reduce(or_, clauses)
+    if user.is_superuser:
+        return Q()
+    q = _action_q(scope, user, action)
+    return Q(pk__in=[]) if q is None else q
 
 
 class ScopedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user, action: str | AnyOf | AllOf = "view"):
         return self.filter(scope_q(self.model, user, action))
 
 
@@ -201,8 +379,9 @@ def ensure_org_perm(user, codename: str, organization) -> None:
 
 
 def ensure_can(user, obj: models.Model, action: str) -> None:
-    """Re-check inside a write that `user` may perform `action` on the stored `obj`."""
-    if not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
+    """Re-check inside a write that `user` may perform `action` on the stored `obj`.
+    The system actor only reads: it never passes a write re-check."""
+    if is_system(user) or not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied(_("您无权对该记录进行此操作。"))
 
 
@@ -230,13 +409,13 @@ def grant_role(group, role_code: str, organizations: Iterable) -> None:
     role = ROLES[role_code]
     for org in organizations:
         for codename in role.permissions:
-            assign_perm(f"cadres.{codename}", group, org)
+            assign_perm(jurisdiction.permission_name(codename), group, org)
 
 
 def revoke_grant(group_or_user, codename: str, organization) -> None:
     from guardian.shortcuts import remove_perm
 
-    remove_perm(f"cadres.{codename}", group_or_user, organization)
+    remove_perm(jurisdiction.permission_name(codename), group_or_user, organization)
 
 
 def users_with_org_perm(organization_ids, codename: str, *, role: str | None = None) -> dict[int, set[int]]:
@@ -249,12 +428,12 @@ def users_with_org_perm(organization_ids, codename: str, *, role: str | None = N
     from django.contrib.auth import get_user_model
 
     Organization = _organization_model()
-    GroupPerm = apps.get_model("cadres", "OrganizationGroupObjectPermission")
-    UserPerm = apps.get_model("cadres", "OrganizationUserObjectPermission")
+    GroupPerm = jurisdiction.group_permission_model()
+    UserPerm = jurisdiction.user_permission_model()
     orgs = list(Organization.objects.filter(pk__in=set(organization_ids)).values_list("id", "path"))
     if not orgs:
         return {}
-    ancestors = {oid: [int(p) for p in path.split(".") if p] for oid, path in orgs}
+    ancestors = {oid: jurisdiction.ancestor_ids(path) for oid, path in orgs}
     all_ids = {a for ids in ancestors.values() for a in ids}
     granted: dict[int, set[int]] = defaultdict(set)  # granting organization id -> user ids
     group_rows = GroupPerm.objects.filter(permission__codename=codename, content_object_id__in=all_ids)

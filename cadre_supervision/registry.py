@@ -8,7 +8,10 @@ AppConfig.ready():
 - cadre_page_panels: extra panels on the cadre detail page.
 - stats_sections: statistics endpoints listed on the statistics index.
 - demo_seeders: called by `manage.py seed_demo` after the cadres app's own data.
-- sweep_sources: reminder producers run by the daily sweep.
+- sweep_steps: the writes of the daily sweep (refresh a plan, purge ended grants), run in
+  registration order before the sources.
+- sweep_sources: reminder producers run by the daily sweep. A source only reads (as
+  `permissions.SYSTEM` when it uses scoped selectors); it never writes.
 - nav_items: entries of the main navigation.
 """
 
@@ -63,6 +66,7 @@ warning_sources: list[WarningSource] = []
 cadre_page_panels: list[Callable[[Any, Any], dict | None]] = []
 stats_sections: dict[str, str] = {}
 demo_seeders: list[tuple[int, Callable[..., None]]] = []
+sweep_steps: dict[str, Callable[..., Any]] = {}
 sweep_sources: dict[str, Callable[..., Any]] = {}
 nav_items: list[NavItem] = []
 
@@ -84,7 +88,14 @@ def register_demo_seeder(order: int, fn: Callable[..., None]) -> None:
         demo_seeders.sort(key=lambda t: t[0])
 
 
+def register_sweep_step(key: str, fn: Callable[..., Any]) -> None:
+    """`fn(today)` is a write the sweep performs before asking the sources (e.g.
+    "interviews.plan_refresh"); its return value is reported in the sweep result."""
+    sweep_steps[key] = fn
+
+
 def register_sweep_source(key: str, fn: Callable[..., Any]) -> None:
+    """`fn(today) -> iterable[ReminderSpec]`; reads only (the sweep's steps do the writes)."""
     sweep_sources[key] = fn
 
 

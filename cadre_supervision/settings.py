@@ -121,6 +121,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
+# The jurisdiction tree every record is scoped by (see cadre_supervision/jurisdiction.py).
+CS_JURISDICTION_MODEL = "cadres.Organization"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,7 +7,6 @@ import json
 
 import django_filters as df
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from . import admin_services, policy
+from . import admin_services, jurisdiction, policy
 from .accesslog import log_access
 from .excel import xlsx_response
 from .models import AccessLog, Notification, PolicySetting
@@ -63,7 +62,7 @@ class SuperuserRequiredMixin(LoginRequiredMixin):
 
 
 def _organizations():
-    return apps.get_model("cadres", "Organization").objects.order_by("path")
+    return jurisdiction.organizations()
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
@@ -106,7 +105,7 @@ class RoleListView(SuperuserRequiredMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         ctx = super().get_context_data(**kwargs)
         groups = list(admin_services.role_groups().prefetch_related("user_set"))
-        GroupPerm = apps.get_model("cadres", "OrganizationGroupObjectPermission")
+        GroupPerm = jurisdiction.group_permission_model()
         orgs_by_group: dict[int, list[str]] = {}
         seen = set()
         for gid, org_name in (

@@ -11,7 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("cadre_supervision.site_urls")),
-    path("integrity/", include("cadre_supervision.integrity_urls")),
+    path("integrity/", include("cadres.integrity_urls")),
     path("cadres/", include("cadres.urls")),
     path("api/v1/", include("cadres.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

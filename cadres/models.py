@@ -56,7 +56,9 @@ class Organization(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedManager()
-    scope = Scope(org_field="id", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="id", perms={"view": "view_cadres", "change": "manage_cadres"}, codename_actions=True
+    )
 
     class Meta:
         verbose_name = _("单位")
@@ -110,7 +112,11 @@ class Post(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedManager()
-    scope = Scope(org_field="organization", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="organization",
+        perms={"view": "view_cadres", "change": "manage_cadres"},
+        codename_actions=True,
+    )
 
     class Meta:
         verbose_name = _("岗位")
@@ -204,7 +210,14 @@ class Cadre(models.Model):
     objects = models.Manager.from_queryset(CadreQuerySet)()
     scope = Scope(
         org_field="organization",
-        perms={"view": "view_cadres", "change": "manage_cadres", "citizen_id": "view_citizen_ids"},
+        perms={
+            "view": "view_cadres",
+            "change": "manage_cadres",
+            "citizen_id": "view_citizen_ids",
+            "integrity": "view_integrity",
+            "stats": "view_stats",
+        },
+        codename_actions=True,
     )
     # Derived forms of the citizen ID (digest, tail, masks of earlier shapes) never appear in a history.
     history_hidden_fields = frozenset(
@@ -327,7 +340,11 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = models.Manager.from_queryset(AppointmentQuerySet)()
-    scope = Scope(org_field="post__organization", perms={"view": "view_cadres", "change": "manage_cadres"})
+    scope = Scope(
+        org_field="post__organization",
+        perms={"view": "view_cadres", "change": "manage_cadres"},
+        codename_actions=True,
+    )
 
     class Meta:
         verbose_name = _("任职")

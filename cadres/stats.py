@@ -13,17 +13,17 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cadre_supervision.permissions import org_ids
+from cadre_supervision.permissions import has_any_scope
 
 from . import rules
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank, TopLeaderKind
-from .models import Appointment, Cadre
+from .models import Appointment, Cadre, Organization
 
 STATS_PERMISSION = "view_stats"
 
 
 def has_stats_scope(user) -> bool:
-    return bool(org_ids(user, STATS_PERMISSION))
+    return has_any_scope(Cadre, user, "stats")
 
 
 def _years_ago(today: dt.date, years: int) -> dt.date:
@@ -82,8 +82,7 @@ def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
     cadres; `by_status` covers everyone registered. Key posts and 一把手 are current tenures.
     """
     today = today or timezone.localdate()
-    scope = org_ids(user, STATS_PERMISSION)
-    cadres = Cadre.objects.filter(organization_id__in=scope)
+    cadres = Cadre.objects.restrict(user, "stats")
     active = cadres.filter(status=CadreStatus.ACTIVE)
 
     totals = cadres.aggregate(
@@ -95,7 +94,7 @@ def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
         },
     )
 
-    current = Appointment.objects.current(today).filter(post__organization_id__in=scope)
+    current = Appointment.objects.current(today).restrict(user, STATS_PERMISSION)
     key = current.filter(~Q(post__key_categories=[]))
     key_aggr = key.aggregate(
         cadres=Count("cadre_id", distinct=True),
@@ -114,7 +113,7 @@ def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
 
     return {
         "as_of": today.isoformat(),
-        "organizations": len(scope),
+        "organizations": Organization.objects.restrict(user, STATS_PERMISSION).count(),
         "total": totals["total"],
         "active": totals["active"],
         "by_status": _counts(cadres, "status", CadreStatus.choices),

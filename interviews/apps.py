@@ -9,7 +9,7 @@ class InterviewsConfig(AppConfig):
     def ready(self):
         from cadre_supervision import registry
 
-        from . import demo, integrity, policies, selectors, services
+        from . import demo, integration, integrity, policies, selectors, services
         from .views import can_see_records, is_interviews_staff, is_supervisor
 
         policies.register()
@@ -22,8 +22,10 @@ class InterviewsConfig(AppConfig):
         registry.on_event("assessment.recorded", services.on_assessment_recorded)
         registry.on_event("team.changed", services.on_team_changed)
 
-        # The daily sweep: keep the plan current, remind and escalate; overdue follow-ups.
-        registry.register_sweep_source("interviews.talks", selectors.plan_then_talk_reminders)
+        # The daily sweep: keep the plan current (a step: the write), then remind and
+        # escalate; overdue follow-ups (sources: reads only).
+        registry.register_sweep_step("interviews.plan_refresh", integration.plan_refresh_step)
+        registry.register_sweep_source("interviews.talks", selectors.talk_reminders)
         registry.register_sweep_source("interviews.follow_ups", selectors.follow_up_reminders)
 
         registry.register_nav_item(registry.NavItem("我的谈话任务", "interviews:my_tasks", 20, is_supervisor))

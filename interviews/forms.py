@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision.permissions import org_ids
 from cadres.choices import LineRole
 from cadres.models import Cadre, Organization
 
@@ -128,11 +127,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interviewer"].queryset = User.objects.filter(is_active=True).order_by("username")
-        orgs = (
-            Organization.objects.all()
-            if user.is_superuser
-            else Organization.objects.filter(pk__in=org_ids(user, "manage_interviews"))
-        )
+        orgs = Organization.objects.restrict(user, "manage_interviews")
         self.fields["organization"].queryset = orgs.order_by("path")
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import Scope, ScopedQuerySet, org_ids
+from cadre_supervision.permissions import AnyOf, Scope, ScopedQuerySet, org_q
 from cadres.choices import LineRole
 from cadres.models import Cadre, Organization
 
@@ -116,9 +116,9 @@ class InterviewAssignment(models.Model):
 def _record_extra(user, action):
     q = Q(pk__in=InterviewParticipant.objects.filter(user=user).values("record_id"))
     if action == "view":
-        ids = org_ids(user, "view_discipline_interviews")
-        if ids:
-            q |= Q(kind__in=DISCIPLINE_KINDS, interviewee__organization__in=ids)
+        discipline = org_q(user, "view_discipline_interviews", "interviewee__organization")
+        if discipline is not None:
+            q |= Q(kind__in=DISCIPLINE_KINDS) & discipline
     return q
 
 
@@ -387,7 +387,12 @@ class RequiredTalk(models.Model):
     objects = models.Manager.from_queryset(RequiredTalkQuerySet)()
     scope = Scope(
         org_field="cadre__organization",
-        perms={"view": "view_interviews", "change": "manage_interviews"},
+        # Statistics: every talk the user may view, plus the units where they hold view_stats.
+        perms={
+            "view": "view_interviews",
+            "change": "manage_interviews",
+            "stats": AnyOf("view", "view_stats"),
+        },
         extra=_talk_extra,
     )
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from cadre_supervision.notifications import ReminderSpec
-from cadre_supervision.permissions import org_ids, scope_q
+from cadre_supervision.permissions import SYSTEM, scope_q
 from cadres.choices import OrgKind
 from cadres.models import Cadre
 
@@ -166,11 +166,7 @@ def gap_reason(talk: RequiredTalk) -> str:
 
 def stats_queryset(user, year: int):
     """Required talks over the caller's scope: interviews scope, statistics scope, own tasks."""
-    q = scope_q(RequiredTalk, user, "view")
-    stats_orgs = org_ids(user, "view_stats")
-    if stats_orgs:
-        q |= Q(cadre__organization__in=stats_orgs)
-    return RequiredTalk.objects.live().filter(q, year=year)
+    return RequiredTalk.objects.restrict(user, "stats").live().filter(year=year)
 
 
 def interview_stats(*, user, year: int, today: dt.date) -> dict:
@@ -235,9 +231,7 @@ def selectable_cadres(user):
     if user.is_superuser:
         return Cadre.objects.all()
     q = Q(pk__in=RequiredTalk.objects.live().filter(responsible=user).values("cadre_id"))
-    manage = org_ids(user, "manage_interviews")
-    if manage:
-        q |= Q(organization__in=manage)
+    q |= scope_q(Cadre, user, "manage_interviews")
     paths = list(
         InterviewAssignment.objects.active().filter(user=user).values_list("organization__path", flat=True)
     )
@@ -266,7 +260,8 @@ def talk_reminders(today: dt.date) -> Iterator[ReminderSpec]:
     org_dept = _escalation_targets()
     tasks_url = reverse("interviews:my_tasks")
     talks = (
-        RequiredTalk.objects.open()
+        RequiredTalk.objects.restrict(SYSTEM)
+        .open()
         .filter(due_date__lte=soon)
         .select_related("cadre", "cadre__organization", "responsible")
         .only(
@@ -343,7 +338,8 @@ def follow_up_reminders(today: dt.date) -> Iterator[ReminderSpec]:
     """Overdue follow-ups: once per ISO week to the owner (or the record's author)."""
     week = rules.week_period(today)
     qs = (
-        FollowUp.objects.open()
+        FollowUp.objects.restrict(SYSTEM)
+        .open()
         .filter(due_date__lt=today)
         .select_related("record", "record__interviewee")
         .only(
@@ -371,12 +367,3 @@ def follow_up_reminders(today: dt.date) -> Iterator[ReminderSpec]:
             object_type="interviews.followup",
             object_id=str(fu.pk),
         )
-
-
-def plan_then_talk_reminders(today: dt.date) -> Iterator[ReminderSpec]:
-    """The daily sweep also keeps the plan current (a new year's plan on 1 January,
-    responsible persons after assignment changes), then reminds."""
-    from .services import plan_refresh
-
-    plan_refresh(year=today.year, today=today)
-    yield from talk_reminders(today)

@@ -7,7 +7,6 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from cadre_supervision.permissions import org_ids
 from cadres.choices import CadreStatus, ManagementLevel
 from cadres.models import Appointment, Cadre
 
@@ -72,9 +71,8 @@ def verification_form_class(items):
 
 def manageable_cadres(user):
     return (
-        Cadre.objects.filter(
-            organization_id__in=org_ids(user, "manage_personal_reports"), status=CadreStatus.ACTIVE
-        )
+        Cadre.objects.restrict(user, "manage_personal_reports")
+        .filter(status=CadreStatus.ACTIVE)
         .select_related("organization")
         .order_by("organization__path", "name")
     )

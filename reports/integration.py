@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cadre_supervision import policy
 from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.permissions import SYSTEM, has_any_scope
 from cadre_supervision.registry import Warning
 
 from .choices import Outcome, ReportStatus, VerificationStatus
@@ -21,7 +22,6 @@ from .selectors import (
     unit_liaisons_by_org,
     unsubmitted_reports,
     visible_reports,
-    warning_cadre_scope,
 )
 
 # --- reminders ---------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def reminder_specs(today: dt.date) -> list[ReminderSpec]:
     for cycle in cycles:
         late = today > cycle.deadline
         period = f"{cycle.year}-late" if late else f"{cycle.year}-due"
-        reports = list(unsubmitted_reports(cycle))
+        reports = list(unsubmitted_reports(cycle, user=SYSTEM))
         if not reports:
             continue
         org_ids = {r.cadre.organization_id for r in reports}
@@ -201,15 +201,12 @@ def collect_warnings(user, cadre_ids=None, today: dt.date | None = None) -> list
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    orgs = warning_cadre_scope(user) if not user.is_superuser else None
-    if orgs is not None and not orgs:
+    if not has_any_scope(PersonalReport, user, "integrity"):
         return []
     out: list[Warning] = []
     cycle = ReportCycle.objects.filter(deadline__lt=today).order_by("-year").first()
     if cycle is not None:
-        qs = PersonalReport.objects.filter(cycle=cycle).select_related("cadre")
-        if orgs is not None:
-            qs = qs.filter(cadre__organization_id__in=orgs)
+        qs = PersonalReport.objects.restrict(user, "integrity").filter(cycle=cycle).select_related("cadre")
         if cadre_ids is not None:
             qs = qs.filter(cadre_id__in=list(cadre_ids))
         for r in qs.exclude(status=ReportStatus.SUBMITTED).only("id", "cadre_id"):
@@ -235,13 +232,15 @@ def collect_warnings(user, cadre_ids=None, today: dt.date | None = None) -> list
                     url=integrity_url(r.cadre_id),
                 )
             )
-    vq = Verification.objects.filter(
-        status=VerificationStatus.DONE,
-        outcome__in=[Outcome.OMISSION, Outcome.CONCEALMENT],
-        report__year__gte=today.year - 3,
-    ).select_related("report")
-    if orgs is not None:
-        vq = vq.filter(report__cadre__organization_id__in=orgs)
+    vq = (
+        Verification.objects.restrict(user, "integrity")
+        .filter(
+            status=VerificationStatus.DONE,
+            outcome__in=[Outcome.OMISSION, Outcome.CONCEALMENT],
+            report__year__gte=today.year - 3,
+        )
+        .select_related("report")
+    )
     if cadre_ids is not None:
         vq = vq.filter(report__cadre_id__in=list(cadre_ids))
     for v in vq:

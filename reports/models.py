@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import Scope, ScopedManager
+from cadre_supervision.permissions import AnyOf, Scope, ScopedManager
 
 from . import rules
 from .choices import (
@@ -72,7 +72,13 @@ def major_extra(user, action: str) -> Q | None:
     return Q(cadre__user=user)
 
 
-REPORT_PERMS = {"view": "view_personal_reports", "change": "manage_personal_reports", "stats": "view_stats"}
+REPORT_PERMS = {
+    "view": "view_personal_reports",
+    "change": "manage_personal_reports",
+    "stats": "view_stats",
+    # Warnings on the integrity file and the cadre page: report readers and integrity readers.
+    "integrity": AnyOf("view_personal_reports", "view_integrity"),
+}
 
 
 # --- catalogue ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
-from cadre_supervision.permissions import has_org_perm, org_ids, users_with_org_perm
+from cadre_supervision.permissions import has_org_perm, users_with_org_perm
 from cadres.models import (
     Cadre,
 )
@@ -214,9 +214,11 @@ def report_managers_by_org(org_ids_: set[int]) -> dict[int, set[int]]:
     return org_users_with_perm(org_ids_, "manage_personal_reports")
 
 
-def unsubmitted_reports(cycle: ReportCycle):
+def unsubmitted_reports(cycle: ReportCycle, *, user):
+    """Reports of `cycle` not yet submitted, within `user`'s scope (the sweep: SYSTEM)."""
     return (
-        PersonalReport.objects.filter(cycle=cycle)
+        PersonalReport.objects.restrict(user, "view")
+        .filter(cycle=cycle)
         .exclude(status=ReportStatus.SUBMITTED)
         .select_related("cadre", "cadre__organization")
     )
@@ -240,10 +242,6 @@ def integrity_url(cadre_id: int) -> str:
         return reverse("integrity_file", args=[cadre_id])
     except NoReverseMatch:
         return ""
-
-
-def warning_cadre_scope(user) -> set[int]:
-    return set(org_ids(user, "view_personal_reports")) | set(org_ids(user, "view_integrity"))
 
 
 # --- statistics --------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cadre_supervision import policy
-from cadre_supervision.permissions import ensure_org_perm, has_org_perm, org_ids
+from cadre_supervision.permissions import ensure_org_perm, has_org_perm
 from cadres.choices import CadreStatus, ManagementLevel
 from cadres.models import Appointment, Cadre, Organization
 
@@ -84,8 +84,9 @@ def can_manage_city(user) -> bool:
     """Cycles and the sample draw concern the whole city: manage over every top organization."""
     if user.is_superuser:
         return True
-    roots = set(Organization.objects.filter(parent__isnull=True).values_list("id", flat=True))
-    return bool(roots) and roots <= org_ids(user, MANAGE)
+    roots = Organization.objects.filter(parent__isnull=True)
+    all_roots = set(roots.values_list("id", flat=True))
+    return bool(all_roots) and all_roots == set(roots.restrict(user, MANAGE).values_list("id", flat=True))
 
 
 def ensure_city_manager(user) -> None:

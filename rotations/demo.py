@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from cadre_supervision.permissions import SYSTEM
 from cadres.choices import CadreStatus, OrgKind, TopLeaderKind
 from cadres.models import Appointment, Cadre, Organization, Post
 
@@ -250,7 +251,9 @@ class Seeder:
     def plans_and_exchanges(self) -> None:
         year = self.today.year
         jan1 = dt.date(year, 1, 1)
-        due = [i for i in selectors.due_items(on=jan1) if i.mandatory_date <= dt.date(year, 12, 31)]
+        due = [
+            i for i in selectors.due_items(user=SYSTEM, on=jan1) if i.mandatory_date <= dt.date(year, 12, 31)
+        ]
         by_org = defaultdict(list)
         for i in due:
             by_org[i.organization.pk].append(i)
@@ -675,7 +678,7 @@ def report() -> dict:
     """The headline figures (also printed after seeding)."""
     figures = selectors.exchange_figures(Exchange.objects.all())
     table = selectors.utilisation_table(SecondLineRecord.objects.all())
-    rows = selectors.execution_by_org(year=dt.date.today().year)
+    rows = selectors.execution_by_org(user=SYSTEM, year=dt.date.today().year)
     return {
         "exchanges_by_kind": {k["kind"]: k["total"] for k in figures["kinds"]},
         "exchanges_by_year": dict(zip(figures["years"], figures["totals_by_year"], strict=True)),
@@ -688,5 +691,5 @@ def report() -> dict:
             "willing": table["total"]["willing"],
             "rate": table["total"]["rate"],
         },
-        "due_now": len(selectors.due_items()),
+        "due_now": len(selectors.due_items(user=SYSTEM)),
     }

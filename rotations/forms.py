@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from cadre_supervision.permissions import org_ids
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Organization, Post
 
@@ -42,7 +41,7 @@ class PostChoiceField(forms.ModelChoiceField):
 
 
 def _orgs(user, codename):
-    return Organization.objects.filter(pk__in=org_ids(user, codename)).order_by("path")
+    return Organization.objects.restrict(user, codename).order_by("path")
 
 
 class UserForm(forms.Form):
@@ -84,14 +83,15 @@ class ExchangeForm(UserForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = org_ids(self.user, "manage_rotations")
         self.fields["cadre"].queryset = (
-            Cadre.objects.filter(organization_id__in=orgs, status=CadreStatus.ACTIVE)
+            Cadre.objects.restrict(self.user, "manage_rotations")
+            .filter(status=CadreStatus.ACTIVE)
             .select_related("organization")
             .order_by("organization__path", "name")
         )
         self.fields["to_post"].queryset = (
-            Post.objects.filter(organization_id__in=orgs, is_active=True)
+            Post.objects.restrict(self.user, "manage_rotations")
+            .filter(is_active=True)
             .select_related("organization")
             .order_by("organization__path", "sort_order", "id")
         )
@@ -105,9 +105,11 @@ class AvoidanceForm(UserForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = Cadre.objects.filter(
-            organization_id__in=org_ids(self.user, "manage_rotations"), status=CadreStatus.ACTIVE
-        ).select_related("organization")
+        self.fields["cadre"].queryset = (
+            Cadre.objects.restrict(self.user, "manage_rotations")
+            .filter(status=CadreStatus.ACTIVE)
+            .select_related("organization")
+        )
 
 
 class PlanForm(UserForm):
@@ -155,9 +157,11 @@ class SecondLineMoveForm(UserForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = Cadre.objects.filter(
-            organization_id__in=org_ids(self.user, "manage_secondline"), status=CadreStatus.ACTIVE
-        ).select_related("organization")
+        self.fields["cadre"].queryset = (
+            Cadre.objects.restrict(self.user, "manage_secondline")
+            .filter(status=CadreStatus.ACTIVE)
+            .select_related("organization")
+        )
 
 
 class SecondLinePreferenceForm(forms.Form):

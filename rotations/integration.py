@@ -8,7 +8,7 @@ import datetime as dt
 from django.urls import reverse
 
 from cadre_supervision.notifications import ReminderSpec
-from cadre_supervision.permissions import has_org_perm
+from cadre_supervision.permissions import SYSTEM, has_org_perm
 
 from .choices import DueRule
 from .models import Exchange, SecondLineRecord, headed_org_ids
@@ -28,7 +28,7 @@ def due_reminders(today: dt.date):
     to every organization-staff user holding manage_rotations over the post's organization."""
     from .selectors import due_items, recipients_by_org
 
-    items = due_items(on=today)
+    items = due_items(user=SYSTEM, on=today)
     recipients = recipients_by_org({i.organization.pk for i in items})
     labels = dict(DueRule.choices)
     url = reverse("rotations:due_list")

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import Scope, ScopedManager, org_ids
+from cadre_supervision.permissions import AnyOf, Scope, ScopedManager
 
 from .choices import (
     AssessmentGrade,
@@ -37,11 +37,13 @@ from .choices import (
     WorkStatus,
 )
 
-
-def _exchange_extra(user, action):
-    codename = Exchange.scope.perms.get(action)
-    ids = org_ids(user, codename) if codename else frozenset()
-    return Q(to_organization_id__in=ids) if ids else None
+# Statistics ("stats"): aggregates over the units where the user reads rotations (or
+# second-line cadres) or statistics.
+ROTATION_PERMS = {
+    "view": "view_rotations",
+    "change": "manage_rotations",
+    "stats": AnyOf("view_rotations", "view_stats"),
+}
 
 
 def headed_org_ids(user) -> frozenset[int]:
@@ -127,11 +129,8 @@ class Exchange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope = Scope(
-        org_field="from_organization",
-        perms={"view": "view_rotations", "change": "manage_rotations"},
-        extra=_exchange_extra,
-    )
+    # An exchange is in scope by its old unit or by its new one.
+    scope = Scope(org_field=("from_organization", "to_organization"), perms=ROTATION_PERMS)
 
     class Meta:
         verbose_name = _("交流记录")
@@ -164,7 +163,7 @@ class AvoidanceCase(models.Model):
     )
 
     objects = ScopedManager()
-    scope = Scope(org_field="organization", perms={"view": "view_rotations", "change": "manage_rotations"})
+    scope = Scope(org_field="organization", perms=ROTATION_PERMS)
 
     class Meta:
         verbose_name = _("任职回避")
@@ -189,7 +188,7 @@ class RotationPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope = Scope(org_field="organization", perms={"view": "view_rotations", "change": "manage_rotations"})
+    scope = Scope(org_field="organization", perms=ROTATION_PERMS)
 
     class Meta:
         verbose_name = _("轮岗交流计划")
@@ -297,7 +296,11 @@ class SecondLineRecord(models.Model):
     objects = ScopedManager()
     scope = Scope(
         org_field="cadre__organization",
-        perms={"view": "view_secondline", "change": "manage_secondline"},
+        perms={
+            "view": "view_secondline",
+            "change": "manage_secondline",
+            "stats": AnyOf("view_secondline", "view_stats"),
+        },
         extra=_unit_head_extra("cadre__organization_id"),
     )
 

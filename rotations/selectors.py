@@ -1,5 +1,6 @@
 """Reads of the rotations app. Every function that serves a user takes `user=` and scopes
-with the permission layer; the reminder sweep calls the same functions with `user=None`."""
+with the permission layer; the reminder sweep calls the same functions with
+`user=permissions.SYSTEM` (a missing or anonymous user sees nothing)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cadre_supervision.permissions import has_org_perm, org_ids, role_codes, users_with_org_perm
+from cadre_supervision.permissions import has_org_perm, role_codes, users_with_org_perm
 from cadres.choices import CadreStatus, OrgKind
 from cadres.models import Appointment, Cadre, Organization
 
@@ -92,44 +93,37 @@ class DueItem:
         return f"{self.cadre.pk}:{self.post.pk}"
 
 
-def _scope_org_ids(user, codename: str, explicit: frozenset[int] | None) -> frozenset[int] | None:
-    """None = no restriction (the sweep); otherwise the org ids the caller may see."""
-    if explicit is not None:
-        return explicit
-    if user is None:
-        return None
-    if user.is_superuser:
-        return None
-    return org_ids(user, codename)
+def _appointment_spec(action: str):
+    """The organization permission(s) of a rotation `action`, applied to appointments."""
+    return RotationPlan.scope.perms[action]
 
 
 def due_items(
     *,
-    user=None,
+    user,
+    action: str = "view",
     on: dt.date | None = None,
-    organization_ids: frozenset[int] | None = None,
     cadre_ids=None,
     include_warning: bool = True,
     thresholds: rules.Thresholds | None = None,
 ) -> list[DueItem]:
     """Cadres due (or soon due) to rotate on `on`: one row per cadre and post, every rule it
-    triggers, earliest mandatory date first. Constant number of queries."""
+    triggers, earliest mandatory date first. Constant number of queries.
+
+    Over the posts of the units where `user` may perform the rotation `action` ("view", or
+    "stats" for the statistics); the sweep passes `permissions.SYSTEM`."""
     today = timezone.localdate()
     on = on or today
     t = thresholds or load_thresholds()
-    scope = _scope_org_ids(user, "view_rotations", organization_ids)
-    if scope is not None and not scope:
-        return []
     current = (
-        Appointment.objects.current(on)
+        Appointment.objects.restrict(user, _appointment_spec(action))
+        .current(on)
         .filter(is_secondment=False)
         .filter(Q(post__is_leading=True, post__is_middle_level=False) | Q(post__is_middle_level=True))
         .select_related("cadre", "post", "post__organization")
     )
     if on >= today:
         current = current.filter(cadre__status=CadreStatus.ACTIVE)
-    if scope is not None:
-        current = current.filter(post__organization_id__in=scope)
     if cadre_ids is not None:
         current = current.filter(cadre_id__in=cadre_ids)
     current = list(current)
@@ -171,11 +165,11 @@ def due_items(
         )
         items[item.key] = item
     # Avoidance cases raised by hand (任职回避): due at once, on the cadre's primary post.
-    cases = AvoidanceCase.objects.filter(raised_on__lte=on).filter(
-        Q(resolved_on__isnull=True) | Q(resolved_on__gt=on)
+    cases = (
+        AvoidanceCase.objects.restrict(user, action)
+        .filter(raised_on__lte=on)
+        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=on))
     )
-    if scope is not None:
-        cases = cases.filter(organization_id__in=scope)
     if cadre_ids is not None:
         cases = cases.filter(cadre_id__in=cadre_ids)
     cases = list(cases.select_related("cadre", "organization"))
@@ -265,32 +259,24 @@ class ExecutionRow:
         return self.plan_rate is not None and self.plan_rate < 50
 
 
-def execution_by_org(
-    *, user=None, year: int, organization_ids: frozenset[int] | None = None
-) -> list[ExecutionRow]:
+def execution_by_org(*, user, year: int, action: str = "view") -> list[ExecutionRow]:
     """Per organization for `year`: planned vs done (plan items) and due vs rotated (cadres due
     by 31 December as of 1 January, and how many of them were exchanged out of that post
     during the year). Ranked by plan execution rate, best first; units without a plan last."""
-    scope = _scope_org_ids(user, "view_rotations", organization_ids)
     rows: dict[int, ExecutionRow] = {}
     plans = (
-        RotationPlan.objects.filter(year=year)
+        RotationPlan.objects.restrict(user, action)
+        .filter(year=year)
         .select_related("organization")
         .annotate(
             n_planned=Count("items", filter=~Q(items__status=PlanItemStatus.CANCELLED)),
             n_done=Count("items", filter=Q(items__status=PlanItemStatus.DONE)),
         )
     )
-    if scope is not None:
-        plans = plans.filter(organization_id__in=scope)
     for p in plans:
         rows[p.organization_id] = ExecutionRow(p.organization, p, p.n_planned, p.n_done)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    due = [
-        i
-        for i in due_items(organization_ids=scope if scope is not None else None, on=start)
-        if i.mandatory_date <= end
-    ]
+    due = [i for i in due_items(user=user, action=action, on=start) if i.mandatory_date <= end]
     if due:
         exchanged = set(
             Exchange.objects.filter(

@@ -19,7 +19,7 @@ from cadre_supervision.accesslog import log_access
 from cadre_supervision.excel import xlsx_response
 from cadre_supervision.history import history_for
 from cadre_supervision.models import AccessLog
-from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, org_ids
+from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.redirects import safe_next
 from cadre_supervision.views import ScopedDetailView, ScopedListView, ServiceFormView
 from cadres.models import Cadre
@@ -742,15 +742,10 @@ class LeaveListView(ScopedListView):
         user = self.request.user
         today = timezone.localdate()
         heads = headed_org_ids(user)
-        staff_orgs = (
-            org_ids(user, "manage_secondline")
-            if "org_staff" in selectors.role_codes(user) or user.is_superuser
-            else frozenset()
-        )
         for lr in ctx["object_list"]:
             org_id = lr.record.cadre.organization_id
             lr.can_decide = lr.status == LeaveStatus.PENDING and (
-                user.is_superuser or org_id in heads or org_id in staff_orgs
+                org_id in heads or selectors.is_org_staff(user, org_id)
             )
             lr.overdue = lr.status == LeaveStatus.APPROVED and lr.returned_on is None and lr.end_date < today
         from .models import Absence

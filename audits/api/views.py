@@ -276,6 +276,6 @@ class AuditStatsView(HistoryContextMixin, APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        if not request.user.is_superuser and not selectors.stats_organization_ids(request.user):
+        if not selectors.may_see_stats(request.user):
             raise PermissionDenied("您无权查看联审统计。")
         return Response(selectors.audit_stats(request.user))

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cadre_supervision.api import ScopedViewSetMixin, history_response
-from cadre_supervision.permissions import get_scoped_or_404, org_ids
+from cadre_supervision.permissions import get_scoped_or_404
 from cadres.models import Cadre, Organization
 
 from .. import selectors, services
@@ -262,37 +262,16 @@ class RotationStatsView(APIView):
         user = request.user
         today = timezone.localdate()
         year = int(request.query_params.get("year") or today.year)
-        if user.is_superuser:
-            rot_scope = sl_scope = None
-        else:
-            stats = org_ids(user, "view_stats")
-            rot_scope = stats | org_ids(user, "view_rotations")
-            sl_scope = stats | org_ids(user, "view_secondline")
-        due = (
-            selectors.due_items(organization_ids=rot_scope, on=today)
-            if rot_scope is None or rot_scope
-            else []
-        )
+        due = selectors.due_items(user=user, action="stats", on=today)
         due_by_state = {str(k): 0 for k, _l in DueState.choices}
         due_by_rule = {str(k): 0 for k, _l in DueRule.choices}
         for i in due:
             due_by_state[i.state] += 1
             for f in i.findings:
                 due_by_rule[f.rule] += 1
-        exchanges = Exchange.objects.all()
-        if rot_scope is not None:
-            exchanges = exchanges.filter(
-                Q(from_organization_id__in=rot_scope) | Q(to_organization_id__in=rot_scope)
-            )
-        figures = selectors.exchange_figures(exchanges)
-        rows = (
-            selectors.execution_by_org(year=year, organization_ids=rot_scope)
-            if rot_scope is None or rot_scope
-            else []
-        )
-        records = SecondLineRecord.objects.all()
-        if sl_scope is not None:
-            records = records.filter(cadre__organization_id__in=sl_scope)
+        figures = selectors.exchange_figures(Exchange.objects.restrict(user, "stats"))
+        rows = selectors.execution_by_org(user=user, year=year, action="stats")
+        records = SecondLineRecord.objects.restrict(user, "stats")
         table = selectors.utilisation_table(records)
         total = table["total"]
         return Response(

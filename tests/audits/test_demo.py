@@ -10,6 +10,7 @@ from django.utils import timezone
 from audits import demo, selectors
 from audits.choices import AuditStatus, RectState
 from audits.models import Audit, AuditFile, Finding
+from cadre_supervision.permissions import SYSTEM
 from cadres.choices import KeyCategory, OrgKind, TopLeaderKind
 from tests.factories import AppointmentFactory, CadreFactory, OrganizationFactory, PostFactory, make_user
 
@@ -69,7 +70,9 @@ def test_demo_seeder_covers_every_status_and_state(small_city):
     )
     # closed audits have every finding verified
     assert not Finding.objects.filter(audit__status="closed").exclude(state="verified").exists()
-    assert selectors.departures_without_audit() and any(r.state.is_due for r in selectors.cycle_rows())
+    assert selectors.departures_without_audit(user=SYSTEM) and any(
+        r.state.is_due for r in selectors.cycle_rows(user=SYSTEM)
+    )
     assert "三责联审" in out.getvalue()
     # the generated report is a real workbook
     from openpyxl import load_workbook

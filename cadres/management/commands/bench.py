@@ -2,6 +2,9 @@
 
     python manage.py bench [--repeat 5] [--user zuzhibu]
 
+It lives in `cadres` (the base app every other app may depend on) because it seeds and
+counts cadres; the framework imports no domain app.
+
 Runs against the configured database (embedded by default, via `make bench`); seeds the
 demo city first if the database is empty. Timings are wall-clock medians; query counts
 are exact.
@@ -18,6 +21,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+from cadres.models import Cadre, Organization
 
 TARGETS = [
     ("page: cadre list", "/cadres/"),
@@ -45,8 +50,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-sweep", action="store_true")
 
     def handle(self, *args, repeat, user, no_sweep, **opts):
-        from cadres.models import Cadre, Organization
-
         if not Organization.objects.exists():
             self.stdout.write("database empty: seeding the demo city first")
             call_command("seed_demo", stdout=self.stdout)

@@ -1,9 +1,11 @@
 """The integrity file (廉政档案): one page per cadre composed from `registry.integrity_sections`.
 
 The cadres app never imports the others: each app registers its sections (audits and
-findings, talks, personal reports, petitions, evaluations, sanctions …) and this view lays
-them out in order. Visible to users holding `view_integrity` over the cadre's organization
-(404 otherwise); every opening and every export is written to the access log.
+findings, talks, personal reports, petitions, evaluations, sanctions …) in the framework's
+`registry.integrity_sections`, and this view (here, because the file is composed around a
+`Cadre` and its appointments) lays them out in order. Visible to users holding
+`view_integrity` over the cadre's organization (the "integrity" action of `Cadre.scope`;
+404 otherwise); every opening and every export is written to the access log.
 """
 
 from __future__ import annotations
@@ -18,28 +20,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from . import registry
-from .accesslog import log_access
-from .excel import xlsx_multi_response
-from .models import AccessLog
-from .permissions import org_ids
+from cadre_supervision import registry
+from cadre_supervision.accesslog import log_access
+from cadre_supervision.excel import xlsx_multi_response
+from cadre_supervision.models import AccessLog
+from cadre_supervision.permissions import has_any_scope
+
+from .models import Appointment, Cadre
 
 
 def integrity_cadres(user):
     """Cadres whose integrity file `user` may open."""
-    from cadres.models import Cadre
-
-    if not user.is_authenticated or not user.is_active:
-        return Cadre.objects.none()
-    if user.is_superuser:
-        return Cadre.objects.all()
-    return Cadre.objects.filter(organization_id__in=org_ids(user, "view_integrity"))
+    return Cadre.objects.restrict(user, "integrity")
 
 
 def get_cadre_or_404(user, cadre_id: int):
     try:
         return integrity_cadres(user).select_related("organization").get(pk=cadre_id)
-    except Exception:  # DoesNotExist
+    except Cadre.DoesNotExist:
         raise Http404("记录不存在或无权查看")
 
 
@@ -75,8 +73,6 @@ def basic_facts(cadre) -> list[tuple[str, Any]]:
 
 
 def appointment_rows(cadre) -> list:
-    from cadres.models import Appointment
-
     return list(
         Appointment.objects.filter(cadre=cadre)
         .select_related("post", "post__organization")
@@ -106,9 +102,7 @@ class IntegrityIndexView(LoginRequiredMixin, TemplateView):
                 cond |= Q(name_initials__startswith=q.lower())
             qs = qs.filter(cond)
         ctx.update(q=q, cadres=list(qs.order_by("organization__path", "name")[:100]) if q else [])
-        ctx["has_scope"] = self.request.user.is_superuser or bool(
-            org_ids(self.request.user, "view_integrity")
-        )
+        ctx["has_scope"] = has_any_scope(Cadre, self.request.user, "integrity")
         return ctx
 
 

@@ -1,4 +1,6 @@
-"""The integrity file (廉政档案) pages, composed from registry.integrity_sections."""
+"""The integrity file (廉政档案) pages, composed from registry.integrity_sections.
+
+Included by the root URLconf at /integrity/ (names without a namespace)."""
 
 from django.urls import path
 
