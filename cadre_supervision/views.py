@@ -33,7 +33,7 @@ from django_tables2.data import TableQuerysetData
 from . import registry
 from .accesslog import log_access
 from .auth import is_locked
-from .excel import xlsx_response
+from .excel import xlsx_multi_response
 from .history import history_for
 from .models import AccessLog
 from .permissions import get_scoped_or_404
@@ -123,17 +123,26 @@ class TableListMixin:
         if self.filters_invalid():
             messages.error(request, "筛选条件有误，未导出。")
             return HttpResponseRedirect(request.path)
-        table = self.build_table(data)
-        rows = list(table.export_values())
+        sheets = [
+            (title, table.export_header(), list(table.export_values()))
+            for title, table in self.get_export_tables(self.build_table(data))
+        ]
         log_access(
             user=request.user,
             action=AccessLog.Action.EXPORT,
             object_type=self.get_export_object_type(),
-            object_repr=self.export_filename,
-            detail={"filters": request.GET.dict(), "rows": len(rows)},
+            object_repr=self.get_export_filename(),
+            detail={"filters": request.GET.dict(), "rows": sum(len(rows) for _t, _h, rows in sheets)},
             request=request,
         )
-        return xlsx_response(self.export_filename, table.export_header(), rows)
+        return xlsx_multi_response(self.get_export_filename(), sheets)
+
+    def get_export_filename(self) -> str:
+        return self.export_filename
+
+    def get_export_tables(self, table) -> list[tuple[str, Any]]:
+        """(sheet title, table) pairs written by `?export=xlsx`: by default the page's table."""
+        return [("Sheet1", table)]
 
     def table_context(self, data) -> dict[str, Any]:
         table = self.build_table(data)
