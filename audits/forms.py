@@ -158,14 +158,21 @@ class FindingForm(forms.Form):
 
 
 class RectifyForm(forms.Form):
-    to_state = forms.ChoiceField(label="变更为", choices=RectState.choices)
+    """No state is preselected: the user picks one (a careless click must not close a finding)."""
+
+    to_state = forms.ChoiceField(
+        label="变更为",
+        choices=[("", "请选择")] + list(RectState.choices),
+        error_messages={"required": "请选择新的整改状态。", "invalid_choice": "请选择新的整改状态。"},
+    )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, finding=None, **kwargs):
+    def __init__(self, *args, finding=None, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if finding is not None:
+        if allowed is None and finding is not None:
             allowed = rules.RECT_TRANSITIONS.get(finding.state, ())
-            self.fields["to_state"].choices = [(s, rules.RECT_LABELS[s]) for s in allowed] or [("", "—")]
+        if allowed is not None:
+            self.fields["to_state"].choices = [("", "请选择")] + [(s, rules.RECT_LABELS[s]) for s in allowed]
 
 
 class FileUploadForm(forms.Form):

@@ -16,11 +16,16 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadre_supervision import policy
-from cadre_supervision.accesslog import log_access
-from cadre_supervision.excel import xlsx_response
-from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
-from cadre_supervision.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
+from cadre_supervision.views import (
+    ActionView,
+    ComputedListView,
+    HistoryView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    validation_messages,
+)
 from cadres.models import Appointment, Organization
 
 from . import rules, selectors, services
@@ -38,44 +43,11 @@ from .forms import (
     TransitionForm,
 )
 from .models import Audit, AuditFile, AuditFileShare, AuditMember, AuditStream, Finding, RectificationStep
+from .tables import AuditTable, CycleTable, DeparturesTable, FileTable, FindingTable
 
 
 def _d(v):
     return v.strftime("%Y-%m-%d") if v else ""
-
-
-def _errors_to_messages(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
-
-
-class ActionView(LoginRequiredMixin, View):
-    """A POST-only action on one scoped object; service errors become messages."""
-
-    model = None
-    action = "view"
-    success_message = "已保存。"
-
-    def get_object(self):
-        return get_scoped_or_404(self.model, self.request.user, self.action, pk=self.kwargs["pk"])
-
-    def redirect_url(self, obj) -> str:
-        return obj.get_absolute_url()
-
-    def perform(self, obj):  # pragma: no cover - subclasses implement
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            self.perform(obj)
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or "您无权进行此操作。")
-        else:
-            messages.success(request, self.success_message)
-        return HttpResponseRedirect(self.redirect_url(obj))
 
 
 # --- audits -------------------------------------------------------------------------------------
@@ -99,22 +71,7 @@ class AuditListView(ScopedListView):
     filterset_class = AuditFilter
     template_name = "audits/audit_list.html"
     export_filename = "三责联审项目.xlsx"
-    export_columns = (
-        ("编号", lambda a: a.pk),
-        ("项目名称", lambda a: a.title),
-        ("被审计干部", lambda a: a.cadre.name),
-        ("单位", lambda a: a.organization.name),
-        ("职务", lambda a: a.appointment.post.title),
-        ("审计类型", lambda a: a.get_kind_display()),
-        ("计划年度", lambda a: a.year),
-        ("审计期间", lambda a: f"{_d(a.period_start)} 至 {_d(a.period_end)}"),
-        ("状态", lambda a: a.get_status_display()),
-        ("状态日期", lambda a: a.status_date),
-        ("总体评价", lambda a: a.get_overall_conclusion_display()),
-        ("问题数", lambda a: a.n_findings),
-        ("未销号", lambda a: a.n_open),
-        ("有逾期整改", lambda a: a.has_overdue),
-    )
+    table_class = AuditTable
 
     def get_base_queryset(self):
         return _audit_list_qs(super().get_base_queryset())
@@ -280,17 +237,21 @@ class AuditTransitionView(ActionView):
     model = Audit
     action = "change"
 
-    def perform(self, audit):
-        form = TransitionForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError("请填写正确的日期。")
-        services.audit_transition(
+    form_class = TransitionForm
+
+    def perform(self, audit, form):
+        return services.audit_transition(
             user=self.request.user,
             audit=audit,
             status=form.cleaned_data["status"],
             on=form.cleaned_data["on"],
         )
-        self.success_message = f"联审状态已变更为“{rules.STATUS_LABELS[form.cleaned_data['status']]}”。"
+
+    def get_success_message(self, obj, result):
+        return f"联审状态已变更为“{rules.STATUS_LABELS[self.request.POST['status']]}”。"
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
 
 
 class AuditDeleteView(ActionView):
@@ -298,10 +259,10 @@ class AuditDeleteView(ActionView):
     action = "change"
     success_message = "已从计划中删除。"
 
-    def perform(self, audit):
+    def perform(self, audit, form):
         services.audit_delete(user=self.request.user, audit=audit)
 
-    def redirect_url(self, obj):
+    def get_success_url(self, obj, result):
         return (
             reverse("audits:audit_list")
             if not Audit.objects.filter(pk=obj.pk).exists()
@@ -346,10 +307,12 @@ class MemberAddView(ActionView):
     model = Audit
     success_message = "已加入联审组。"
 
-    def perform(self, audit):
-        form = MemberForm(self.request.POST, audit=audit)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
+    form_class = MemberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "audit": self.object}
+
+    def perform(self, audit, form):
         services.audit_member_add(user=self.request.user, audit=audit, **form.cleaned_data)
 
 
@@ -357,10 +320,10 @@ class MemberRemoveView(ActionView):
     model = AuditMember
     success_message = "已移出联审组。"
 
-    def perform(self, member):
+    def perform(self, member, form):
         services.audit_member_remove(user=self.request.user, member=member)
 
-    def redirect_url(self, obj):
+    def get_success_url(self, obj, result):
         return reverse("audits:audit_detail", args=[obj.audit_id])
 
 
@@ -424,31 +387,10 @@ class FindingListView(ScopedListView):
     filterset_class = FindingFilter
     template_name = "audits/finding_list.html"
     export_filename = "审计发现问题整改台账.xlsx"
-    export_columns = (
-        ("编号", lambda f: f.pk),
-        ("被审计干部", lambda f: f.audit.cadre.name),
-        ("单位", lambda f: f.audit.organization.name),
-        ("联审项目", lambda f: f.audit.title),
-        ("审计事项", lambda f: f.stream.get_stream_display()),
-        ("问题描述", lambda f: f.description),
-        ("严重程度", lambda f: f.get_severity_display()),
-        ("责任人", lambda f: f.responsible_display),
-        ("整改要求", lambda f: f.rectification_required),
-        ("整改期限", lambda f: f.due_date),
-        ("整改状态", lambda f: f.get_state_display()),
-        ("是否逾期", lambda f: f.is_overdue()),
-        ("销号时间", lambda f: f.verified_at),
-    )
+    table_class = FindingTable
 
     def get_base_queryset(self):
         return super().get_base_queryset().for_list()
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        for f in ctx["object_list"]:
-            f.overdue = f.is_overdue(today)
-        return ctx
 
 
 class FindingDetailView(ScopedDetailView):
@@ -463,16 +405,8 @@ class FindingDetailView(ScopedDetailView):
         f = self.object
         user = self.request.user
         f.overdue = f.is_overdue()
-        can_progress = services.can_report_progress(user, f)
-        is_team = services.is_team_member(user, f.audit)
-        allowed = [
-            s
-            for s in rules.RECT_TRANSITIONS.get(f.state, ())
-            if (s in rules.TEAM_ONLY_TARGETS and is_team)
-            or (s not in rules.TEAM_ONLY_TARGETS and can_progress)
-        ]
-        form = RectifyForm(finding=f)
-        form.fields["to_state"].choices = [(s, rules.RECT_LABELS[s]) for s in allowed]
+        allowed = rectify_targets(user, f)
+        form = RectifyForm(finding=f, allowed=allowed)
         ctx.update(
             steps=list(f.steps.select_related("by")),
             rectify_form=form if allowed and not f.audit.is_closed else None,
@@ -483,29 +417,56 @@ class FindingDetailView(ScopedDetailView):
         return ctx
 
 
-class FindingRectifyView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        finding = get_scoped_or_404(Finding, request.user, "view", pk=pk)
-        form = RectifyForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "请选择新的整改状态。")
-        else:
-            try:
-                services.finding_transition(
-                    user=request.user,
-                    finding=finding,
-                    to_state=form.cleaned_data["to_state"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                _errors_to_messages(request, exc)
-            except PermissionDenied as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request, f"整改状态已变更为“{rules.RECT_LABELS[form.cleaned_data['to_state']]}”。"
-                )
-        return HttpResponseRedirect(finding.get_absolute_url())
+def rectify_targets(user, finding: Finding) -> list[str]:
+    """The states this user may move the finding to (team-only targets for the audit team)."""
+    can_progress = services.can_report_progress(user, finding)
+    is_team = services.is_team_member(user, finding.audit)
+    return [
+        s
+        for s in rules.RECT_TRANSITIONS.get(finding.state, ())
+        if (s in rules.TEAM_ONLY_TARGETS and is_team) or (s not in rules.TEAM_ONLY_TARGETS and can_progress)
+    ]
+
+
+class FindingRectifyView(ServiceFormView):
+    """Change a finding's rectification state. Posted from the finding's page; an invalid form
+    (no state chosen) is shown again with what was entered."""
+
+    form_class = RectifyForm
+    template_name = "audits/audit_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.finding = get_scoped_or_404(Finding.objects.for_list(), request.user, "view", pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "finding": self.finding,
+            "allowed": rectify_targets(self.request.user, self.finding),
+        }
+
+    def perform(self, form):
+        return services.finding_transition(
+            user=self.request.user,
+            finding=self.finding,
+            to_state=form.cleaned_data["to_state"],
+            note=form.cleaned_data["note"],
+        )
+
+    def get_success_message(self):
+        return f"整改状态已变更为“{rules.RECT_LABELS[self.result.state]}”。"
+
+    def get_success_url(self):
+        return self.finding.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["heading"] = f"变更整改状态：{self.finding}"
+        ctx["back_url"] = self.finding.get_absolute_url()
+        return ctx
 
 
 class AuditHistoryView(HistoryView):
@@ -519,28 +480,23 @@ class FindingHistoryView(HistoryView):
 # --- files --------------------------------------------------------------------------------------
 
 
-class FileUploadView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        audit = get_scoped_or_404(Audit, request.user, "change", pk=pk)
-        form = FileUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            for errs in form.errors.values():
-                for e in errs:
-                    messages.error(request, e)
-        else:
-            try:
-                services.audit_file_upload(
-                    user=request.user,
-                    audit=audit,
-                    kind=form.cleaned_data["kind"],
-                    title=form.cleaned_data["title"],
-                    uploaded_file=form.cleaned_data["file"],
-                )
-            except ValidationError as exc:
-                _errors_to_messages(request, exc)
-            else:
-                messages.success(request, "文件已上传。")
-        return HttpResponseRedirect(audit.get_absolute_url() + "#files")
+class FileUploadView(ActionView):
+    model = Audit
+    action = "change"
+    form_class = FileUploadForm
+    success_message = "文件已上传。"
+
+    def perform(self, audit, form):
+        return services.audit_file_upload(
+            user=self.request.user,
+            audit=audit,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            uploaded_file=form.cleaned_data["file"],
+        )
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url() + "#files"
 
 
 class FileDownloadView(LoginRequiredMixin, View):
@@ -557,16 +513,18 @@ class FileDownloadView(LoginRequiredMixin, View):
 class FileListView(ScopedListView):
     model = AuditFile
     template_name = "audits/file_list.html"
+    table_class = FileTable
+    export_filename = "审计档案.xlsx"
 
     def get_base_queryset(self):
         return super().get_base_queryset().for_list()
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["my_shares"] = {
-            s.file_id: s for s in AuditFileShare.objects.active().filter(officer=self.request.user)
+    def get_table_kwargs(self):
+        return {
+            "my_shares": {
+                s.file_id: s for s in AuditFileShare.objects.active().filter(officer=self.request.user)
+            }
         }
-        return ctx
 
 
 class FileShareView(ServiceFormView):
@@ -603,112 +561,89 @@ class FileShareView(ServiceFormView):
         return ctx
 
 
-class ShareRevokeView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        share = get_object_or_404(AuditFileShare.objects.select_related("file__audit"), pk=pk)
-        if not AuditFile.objects.restrict(request.user, "view").filter(pk=share.file_id).exists():
-            raise PermissionDenied
-        try:
-            services.audit_file_share_revoke(user=request.user, share=share)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已撤销共享。")
-        return HttpResponseRedirect(share.file.audit.get_absolute_url() + "#files")
+class ShareRevokeView(ActionView):
+    """A share is reachable only through a file in scope (otherwise 404)."""
+
+    model = AuditFileShare
+    success_message = "已撤销共享。"
+
+    def get_queryset(self):
+        files = AuditFile.objects.restrict(self.request.user, "view")
+        return AuditFileShare.objects.select_related("file__audit").filter(file__in=files)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def perform(self, share, form):
+        services.audit_file_share_revoke(user=self.request.user, share=share)
+
+    def get_success_url(self, obj, result):
+        return obj.file.audit.get_absolute_url() + "#files"
 
 
 # --- compliance lists and the yearly plan -----------------------------------------------------------
 
 
-class ComplianceMixin(LoginRequiredMixin):
+class ComplianceMixin:
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_org_perm(request.user, "view_audits"):
             raise PermissionDenied("您无权查看联审合规情况。")
         return super().dispatch(request, *args, **kwargs)
 
-    def export_or_render(self, request, filename, header, rows, context):
-        if request.GET.get("export") == "xlsx":
-            log_access(
-                user=request.user,
-                action=AccessLog.Action.EXPORT,
-                object_type="audits.compliance",
-                object_repr=filename,
-                detail={"rows": len(rows)},
-                request=request,
-            )
-            return xlsx_response(filename, header, rows)
-        return self.render_to_response(context)
+    def get_table_kwargs(self):
+        return {"can_manage": has_org_perm(self.request.user, "manage_audits")}
 
 
-class DeparturesView(ComplianceMixin, TemplateView):
+class DeparturesView(ComplianceMixin, ComputedListView):
     template_name = "audits/compliance_departures.html"
+    table_class = DeparturesTable
+    export_filename = "离任未审计名单.xlsx"
+    export_object_type = "audits.compliance"
 
-    def get(self, request, *args, **kwargs):
-        appts = selectors.departures_without_audit(user=request.user)
-        ctx = self.get_context_data(
-            rows=appts,
+    def get_rows(self):
+        return selectors.departures_without_audit(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        appts = self.get_table_data()
+        ctx.update(
             by_kind=selectors.counts_by_org_kind(a.post.organization for a in appts),
-            can_manage=has_org_perm(request.user, "manage_audits"),
+            can_manage=has_org_perm(self.request.user, "manage_audits"),
             lookback=policy.get("audits.departure_lookback_years"),
         )
-        header = ["干部", "单位", "单位类型", "职务", "任职开始", "离任日期", "离任原因"]
-        rows = [
-            [
-                a.cadre.name,
-                a.post.organization.name,
-                a.post.organization.get_kind_display(),
-                a.post.title,
-                a.start_date,
-                a.end_date,
-                a.end_reason,
-            ]
-            for a in appts
-        ]
-        return self.export_or_render(request, "离任未审计名单.xlsx", header, rows, ctx)
+        return ctx
 
 
-class CycleView(ComplianceMixin, TemplateView):
+class CycleView(ComplianceMixin, ComputedListView):
     template_name = "audits/compliance_cycle.html"
+    table_class = CycleTable
+    export_filename = "轮审到期名单.xlsx"
+    export_object_type = "audits.compliance"
 
-    def get(self, request, *args, **kwargs):
-        all_rows = selectors.cycle_rows(user=request.user)
-        show = request.GET.get("show", "due")
-        rows = [r for r in all_rows if r.state.is_due] if show == "due" else all_rows
-        ctx = self.get_context_data(
-            rows=rows,
-            show=show,
+    def all_rows(self):
+        if not hasattr(self, "_all_rows"):
+            self._all_rows = selectors.cycle_rows(user=self.request.user)
+        return self._all_rows
+
+    def show(self) -> str:
+        return self.request.GET.get("show", "due")
+
+    def get_rows(self):
+        rows = self.all_rows()
+        return [r for r in rows if r.state.is_due] if self.show() == "due" else rows
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        all_rows = self.all_rows()
+        ctx.update(
+            show=self.show(),
             n_due=sum(1 for r in all_rows if r.state.is_due),
             n_soon=sum(1 for r in all_rows if r.state.state == "due_soon"),
             by_kind=selectors.counts_by_org_kind(r.organization for r in all_rows if r.state.is_due),
             cycle_years=selectors.cycle_years(),
-            can_manage=has_org_perm(request.user, "manage_audits"),
+            can_manage=has_org_perm(self.request.user, "manage_audits"),
         )
-        header = [
-            "干部",
-            "单位",
-            "单位类型",
-            "职务",
-            "任职开始",
-            "上次联审",
-            "轮审到期日",
-            "状态",
-            "已列入计划",
-        ]
-        rows_x = [
-            [
-                r.cadre.name,
-                r.organization.name,
-                r.organization.get_kind_display(),
-                r.appointment.post.title,
-                r.appointment.start_date,
-                r.last_audit_date,
-                r.state.due_date,
-                "已逾期" if r.state.is_due else "即将到期",
-                bool(r.pending_audit),
-            ]
-            for r in rows
-        ]
-        return self.export_or_render(request, "轮审到期名单.xlsx", header, rows_x, ctx)
+        return ctx
 
 
 class PlanView(LoginRequiredMixin, TemplateView):
@@ -790,10 +725,8 @@ class PlanView(LoginRequiredMixin, TemplateView):
             created = services.audit_plan_create(
                 user=request.user, year=year, items=[c for c in chosen if c[0] in valid_ids]
             )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            validation_messages(request, exc)
         else:
             messages.success(request, f"已将 {len(created)} 个项目列入 {year} 年联审计划。")
         return HttpResponseRedirect(f"{reverse('audits:plan')}?year={year}")

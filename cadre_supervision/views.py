@@ -1,23 +1,44 @@
-"""Generic page views. Every one of them goes through `restrict()`."""
+"""Generic page views. Every one of them goes through `restrict()`.
+
+The page kit:
+- `ScopedListView` (queryset lists) and `ComputedListView` (lists of computed rows) render one
+  `table_class` (see `cadre_supervision.tables`) with filter, paging, header sorting and `?export=xlsx`
+  (the same columns, with an access-log row).
+- `ServiceFormView`: every form page; valid data goes to one service call, a `ValidationError` lands on
+  the bound form (so every entered value is shown again).
+- `ActionView`: every POST-only state change; scoped lookup first, one service call, a message, a
+  redirect to a safe `next` or the object's page.
+- `apply_validation_error`: the one way a service's `ValidationError` becomes form errors;
+  `validation_messages` the one way it becomes page messages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_tables2.data import TableQuerysetData
 
 from . import registry
 from .accesslog import log_access
 from .auth import LOCK_MESSAGE, is_locked
-from .excel import xlsx_response
+from .excel import xlsx_multi_response
 from .history import history_for
 from .models import AccessLog
+from .permissions import get_scoped_or_404
+from .redirects import safe_next
+
+DENIED = "您无权进行此操作。"
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:
@@ -33,15 +54,115 @@ def apply_validation_error(form, exc: ValidationError) -> None:
             form.add_error(None, m)
 
 
-class ScopedListView(LoginRequiredMixin, ListView):
-    """A filtered, paginated list scoped by `restrict(user, action)`; `?export=xlsx` exports
-    exactly the filtered rows (no pagination) and writes an access-log row."""
+def validation_messages(request, exc: ValidationError | PermissionDenied) -> None:
+    """Show a service's ValidationError (or a refusal) as page messages."""
+    if isinstance(exc, ValidationError):
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.error(request, str(exc) or DENIED)
+
+
+def form_error_messages(request, form) -> None:
+    """Show an invalid POST-only form's errors as page messages (field label first)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for e in errors:
+            messages.error(request, f"{label}：{e}" if label else e)
+
+
+class TableListMixin:
+    """Filter, sort (by `?sort=`, in the database for querysets, pk as tiebreak), page and export
+    one `table_class`. Subclasses provide `get_table_data()`."""
+
+    table_class = None
+    paginate_by = 50
+    export_filename: str = "export.xlsx"
+    export_object_type: str = ""
+    exportable = True
+
+    def get_table_class(self):
+        if self.table_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a table_class")
+        return self.table_class
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def filters_invalid(self) -> bool:
+        return False
+
+    def build_table(self, data):
+        table = self.get_table_class()(data, **self.get_table_kwargs())
+        sort = self.request.GET.get(table.prefixed_order_by_field)
+        if sort:
+            table.order_by = sort
+            if table.order_by and isinstance(table.data, TableQuerysetData):
+                qs = table.data.data
+                table.data.data = qs.order_by(*qs.query.order_by, "pk")
+        return table
+
+    def get_export_object_type(self) -> str:
+        if self.export_object_type:
+            return self.export_object_type
+        model = getattr(self, "model", None)
+        return model._meta.label_lower if model is not None else ""
+
+    def export(self, request):
+        data = self.get_table_data()
+        if self.filters_invalid():
+            messages.error(request, "筛选条件有误，未导出。")
+            return HttpResponseRedirect(request.path)
+        sheets = [
+            (title, table.export_header(), list(table.export_values()))
+            for title, table in self.get_export_tables(self.build_table(data))
+        ]
+        log_access(
+            user=request.user,
+            action=AccessLog.Action.EXPORT,
+            object_type=self.get_export_object_type(),
+            object_repr=self.get_export_filename(),
+            detail={"filters": request.GET.dict(), "rows": sum(len(rows) for _t, _h, rows in sheets)},
+            request=request,
+        )
+        return xlsx_multi_response(self.get_export_filename(), sheets)
+
+    def get_export_filename(self) -> str:
+        return self.export_filename
+
+    def get_export_tables(self, table) -> list[tuple[str, Any]]:
+        """(sheet title, table) pairs written by `?export=xlsx`: by default the page's table."""
+        return [("Sheet1", table)]
+
+    def table_context(self, data) -> dict[str, Any]:
+        table = self.build_table(data)
+        paginator = Paginator(table.rows, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get(table.prefixed_page_field))
+        table.paginator, table.page = paginator, page
+        query = self.request.GET.copy()
+        query.pop(table.prefixed_page_field, None)
+        query.pop("export", None)
+        sort_query = query.copy()
+        sort_query.pop(table.prefixed_order_by_field, None)
+        return {
+            "table": table,
+            "paginator": paginator,
+            "page_obj": page,
+            "is_paginated": paginator.num_pages > 1,
+            "object_list": [row.record for row in page.object_list],
+            "querystring": query.urlencode(),
+            "sort_querystring": sort_query.urlencode(),
+            "can_export": self.exportable,
+        }
+
+
+class ScopedListView(TableListMixin, LoginRequiredMixin, ListView):
+    """A filtered, paginated, sortable table scoped by `restrict(user, action)`; `?export=xlsx`
+    exports exactly the filtered rows (no pagination) in the table's columns and writes an
+    access-log row."""
 
     action = "view"
     filterset_class = None
-    paginate_by = 50
-    export_filename: str = "export.xlsx"
-    export_columns: Sequence[tuple[str, Callable[[Any], Any]]] = ()
 
     def get_base_queryset(self):
         return super().get_queryset().restrict(self.request.user, self.action)
@@ -55,31 +176,76 @@ class ScopedListView(LoginRequiredMixin, ListView):
             self.filterset = None
         return qs
 
+    def get_table_data(self):
+        return self.get_queryset()
+
+    def filters_invalid(self) -> bool:
+        fs = self.filterset
+        return fs is not None and fs.is_bound and not fs.is_valid()
+
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx" and self.export_columns:
-            qs = self.get_queryset()
-            if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
-                messages.error(request, "筛选条件有误，未导出。")
-                return HttpResponseRedirect(request.path)
-            rows = [[fn(obj) for _h, fn in self.export_columns] for obj in qs.iterator(chunk_size=500)]
-            log_access(
-                user=request.user,
-                action=AccessLog.Action.EXPORT,
-                object_type=self.model._meta.label_lower,
-                object_repr=self.export_filename,
-                detail={"filters": request.GET.dict(), "rows": len(rows)},
-                request=request,
-            )
-            return xlsx_response(self.export_filename, [h for h, _fn in self.export_columns], rows)
-        return super().get(request, *args, **kwargs)
+        if request.GET.get("export") == "xlsx" and self.exportable:
+            return self.export(request)
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data())
+
+    def paginate_queryset(self, queryset, page_size):  # the table pages itself
+        return None, None, queryset, False
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx.update(self.table_context(self.object_list))
         ctx["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["querystring"] = query.urlencode()
-        ctx["can_export"] = bool(self.export_columns)
+        return ctx
+
+
+class ComputedListView(TableListMixin, LoginRequiredMixin, TemplateView):
+    """A table over computed rows (due lists, coverage, compliance): the same filter, paging,
+    sorting (in Python, stable over the selector's order), export and access log as a queryset
+    list. Subclasses implement `get_rows()` from the app's selector (scope stays in the selector)
+    and may declare `filter_form_class`, a plain form bound to `request.GET`."""
+
+    filter_form_class = None
+
+    def get_filter_form(self):
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = (
+                self.filter_form_class(**self.get_filter_form_kwargs()) if self.filter_form_class else None
+            )
+        return self._filter_form
+
+    def get_filter_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.GET or None}
+
+    def filters(self) -> dict[str, Any]:
+        """The filter form's cleaned data ({} when unbound or invalid)."""
+        form = self.get_filter_form()
+        if form is not None and form.is_bound and form.is_valid():
+            return form.cleaned_data
+        return {}
+
+    def filters_invalid(self) -> bool:
+        form = self.get_filter_form()
+        return form is not None and form.is_bound and not form.is_valid()
+
+    def get_rows(self) -> Iterable[Any]:  # pragma: no cover - subclasses implement
+        raise NotImplementedError
+
+    def get_table_data(self):
+        if not hasattr(self, "_rows"):
+            self._rows = list(self.get_rows())
+        return self._rows
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.exportable:
+            return self.export(request)
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.table_context(self.get_table_data()))
+        ctx["filter_form"] = self.get_filter_form()
+        ctx["rows"] = self.get_table_data()
         return ctx
 
 
@@ -103,12 +269,16 @@ class HistoryView(ScopedDetailView):
 
 
 class ServiceFormView(LoginRequiredMixin, FormView):
-    """A form whose valid data goes to one service call; service errors land on the form."""
+    """A form page whose valid data goes to one service call (`perform`); a service's
+    ValidationError lands on the bound form, which is shown again with every entered value."""
 
     success_message = "已保存。"
 
     def perform(self, form) -> Any:  # pragma: no cover - subclasses implement
         raise NotImplementedError
+
+    def get_success_message(self) -> str:
+        return self.success_message
 
     def form_valid(self, form):
         try:
@@ -117,10 +287,81 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             apply_validation_error(form, exc)
             return self.form_invalid(form)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or "您无权进行此操作。")
+            form.add_error(None, str(exc) or DENIED)
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        message = self.get_success_message()
+        if message:
+            messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class ActionView(LoginRequiredMixin, View):
+    """Every POST-only state change.
+
+    1. Login required; the object (`model`/`queryset`, `pk_url_kwarg`) is looked up through
+       `restrict(user, action)` FIRST, so an out-of-scope id is a 404 whatever the body.
+    2. An optional `form_class` validates the body; its errors become messages.
+    3. `perform(obj, form)` makes one service call; a ValidationError or PermissionDenied becomes
+       an error message, success shows `success_message`.
+    4. Redirect to a safe `next` (same host only) or `get_success_url(obj, result)`, by default
+       the result's or the object's page.
+    Set `model = None` for an action without an object (then `perform(None, form)`).
+    """
+
+    http_method_names = ["post"]
+    model: type[models.Model] | None = None
+    queryset = None
+    action = "view"
+    pk_url_kwarg = "pk"
+    form_class = None
+    success_message = "已保存。"
+
+    def get_queryset(self):
+        if self.queryset is not None:
+            return self.queryset.all()
+        return self.model._default_manager.all()
+
+    def get_object(self):
+        if self.model is None and self.queryset is None:
+            return None
+        return get_scoped_or_404(
+            self.get_queryset(), self.request.user, self.action, pk=self.kwargs[self.pk_url_kwarg]
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.POST, "files": self.request.FILES}
+
+    def get_form(self):
+        return self.form_class(**self.get_form_kwargs()) if self.form_class else None
+
+    def perform(self, obj, form) -> Any:  # pragma: no cover - subclasses implement
+        raise NotImplementedError
+
+    def get_success_message(self, obj, result) -> str:
+        return self.success_message
+
+    def get_success_url(self, obj, result) -> str:
+        for target in (result, obj):
+            if isinstance(target, models.Model) and hasattr(target, "get_absolute_url"):
+                return target.get_absolute_url()
+        return reverse("home")
+
+    def post(self, request, *args, **kwargs):
+        self.object = obj = self.get_object()
+        form = self.get_form()
+        result = None
+        if form is not None and not form.is_valid():
+            form_error_messages(request, form)
+        else:
+            try:
+                result = self.perform(obj, form)
+            except (ValidationError, PermissionDenied) as exc:
+                validation_messages(request, exc)
+            else:
+                message = self.get_success_message(obj, result)
+                if message:
+                    messages.success(request, message)
+        return HttpResponseRedirect(safe_next(request, self.get_success_url(obj, result)))
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -25,7 +25,7 @@ from cadre_supervision.excel import XLSX_MIME
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
 
-from . import importer, rules, selectors, services
+from . import importer, selectors, services
 from .choices import KeyCategory
 from .filters import CadreFilter, PostFilter
 from .forms import (
@@ -38,6 +38,7 @@ from .forms import (
     PostForm,
 )
 from .models import Appointment, Cadre, Organization, Post
+from .tables import CadreTable, PostTable, appointment_violation_labels
 
 IMPORT_ERRORS_SESSION_KEY = "cadres_import_errors"
 
@@ -201,26 +202,12 @@ class OrganizationHistoryView(_RecordHistoryView):
 # --- posts -------------------------------------------------------------------------------------
 
 
-def _holders(post: Post) -> str:
-    return _join(a.cadre.name for a in post.current_appointments)
-
-
 class PostListView(ScopedListView):
     model = Post
     filterset_class = PostFilter
+    table_class = PostTable
     template_name = "cadres/post_list.html"
-    paginate_by = 50
     export_filename = "岗位清单.xlsx"
-    export_columns = [
-        ("单位", lambda p: p.organization.name),
-        ("岗位名称", lambda p: p.title),
-        ("领导职务", lambda p: p.is_leading),
-        ("一把手类型", lambda p: p.get_top_leader_kind_display() if p.top_leader_kind else ""),
-        ("关键岗位类别", lambda p: p.key_category_labels),
-        ("认定理由", lambda p: p.key_reason),
-        ("现任", _holders),
-        ("启用", lambda p: p.is_active),
-    ]
 
     def get_base_queryset(self):
         return selectors.posts_with_holders(user=self.request.user).order_by(
@@ -231,20 +218,7 @@ class PostListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["can_create"] = user.is_superuser or has_org_perm(user, "manage_cadres")
-        for post in ctx["object_list"]:
-            post.violation_labels = sorted(
-                {label for a in post.current_appointments for label in _appt_violation_labels(a, post)}
-            )
         return ctx
-
-
-def _appt_violation_labels(appt: Appointment, post: Post) -> list[str]:
-    """Rule 1 labels of one tenure, using an already-loaded post (no query)."""
-    if not appt.is_current():
-        return []
-    return rules.portfolio_violation_labels(
-        rules.portfolio_violations(post.is_top_leader, appt.portfolio_areas, appt.portfolio_text)
-    )
 
 
 class PostDetailView(ScopedDetailView):
@@ -264,7 +238,9 @@ class PostDetailView(ScopedDetailView):
         ctx["upcoming"] = [a for a in tenures if a.start_date > today]
         ctx["past"] = [a for a in tenures if a.end_date is not None and a.end_date <= today]
         ctx["violations"] = [
-            (a, _appt_violation_labels(a, post)) for a in current if _appt_violation_labels(a, post)
+            (a, appointment_violation_labels(a, post))
+            for a in current
+            if appointment_violation_labels(a, post)
         ]
         ctx["key_categories"] = [
             (code, label) for code, label in KeyCategory.choices if code in post.key_categories
@@ -315,32 +291,12 @@ class PostHistoryView(_RecordHistoryView):
 # --- cadres ------------------------------------------------------------------------------------
 
 
-def _current_posts(c: Cadre) -> str:
-    return _join(f"{a.post.organization.name}{a.post.title}" for a in c.current_appointment_list)
-
-
 class CadreListView(ScopedListView):
     model = Cadre
     filterset_class = CadreFilter
+    table_class = CadreTable
     template_name = "cadres/cadre_list.html"
-    paginate_by = 50
     export_filename = "干部名册.xlsx"
-    export_columns = [
-        ("姓名", lambda c: c.name),
-        ("性别", lambda c: c.get_gender_display()),
-        ("年龄", lambda c: c.age()),
-        ("身份证号（脱敏）", lambda c: c.citizen_id_masked),
-        ("所在单位", lambda c: c.organization.name),
-        ("现任职务", _current_posts),
-        ("职级", lambda c: c.get_rank_display()),
-        ("身份类别", lambda c: c.get_identity_category_display()),
-        ("管理层级", lambda c: c.get_management_level_display()),
-        ("状态", lambda c: c.get_status_display()),
-        ("任现职年限", lambda c: c.years_in_current_post()),
-        ("一把手", lambda c: c.is_top_leader_now),
-        ("关键岗位", lambda c: any(a.post.is_key for a in c.current_appointment_list)),
-        ("一把手分管违规", lambda c: c.portfolio_violation_labels),
-    ]
 
     def get_base_queryset(self):
         return selectors.cadre_list(user=self.request.user)
@@ -349,8 +305,6 @@ class CadreListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["can_create"] = user.is_superuser or has_org_perm(user, "manage_cadres")
-        for c in ctx["object_list"]:
-            c.is_key_now = any(a.post.is_key for a in c.current_appointment_list)
         return ctx
 
 
@@ -378,7 +332,7 @@ class CadreDetailView(ScopedDetailView):
         cadre.current_appointments = current  # feeds primary_appointment, violations (no re-query)
         for a in appointments:
             a.current_flag = a in current
-            a.violation_labels = _appt_violation_labels(a, a.post)
+            a.violation_labels = appointment_violation_labels(a, a.post)
         panels = []
         for fn in registry.cadre_page_panels:
             panel = fn(cadre, user)

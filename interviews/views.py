@@ -3,20 +3,20 @@ through services."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from cadre_supervision.accesslog import log_access
-from cadre_supervision.excel import xlsx_multi_response
 from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, role_codes
 from cadre_supervision.views import (
+    ActionView,
+    ComputedListView,
     HistoryView,
     ScopedDetailView,
     ScopedListView,
@@ -42,6 +42,14 @@ from .forms import (
     SpecialTalkForm,
 )
 from .models import FollowUp, InterviewAssignment, InterviewAttachment, InterviewRecord, RequiredTalk
+from .tables import (
+    AssignmentTable,
+    CoverageByInterviewerTable,
+    CoverageByOrgTable,
+    GapTable,
+    RecordTable,
+    RequiredTalkTable,
+)
 
 
 def _year(request) -> int:
@@ -116,16 +124,7 @@ class RecordListView(ScopedListView):
     template_name = "interviews/record_list.html"
     filterset_class = InterviewRecordFilter
     export_filename = "谈话记录.xlsx"
-    export_columns = (
-        ("谈话日期", lambda r: r.date),
-        ("谈话类型", lambda r: r.get_kind_display()),
-        ("专题事由", lambda r: r.get_trigger_display() if r.trigger else ""),
-        ("谈话对象", lambda r: r.interviewee.name),
-        ("单位", lambda r: r.interviewee.organization.name),
-        ("谈话人", lambda r: r.interviewer_names),
-        ("谈话地点", lambda r: r.place),
-        ("谈话主题", lambda r: r.topics),
-    )
+    table_class = RecordTable
 
     def get_base_queryset(self):
         return super().get_base_queryset().for_list()
@@ -294,81 +293,73 @@ class RecordUpdateView(RecordFormMixin, ServiceFormView):
         return self.record.get_absolute_url()
 
 
-class RecordDeleteView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        record = get_scoped_or_404(InterviewRecord, request.user, "change", pk=pk)
-        try:
-            services.record_delete(user=request.user, record=record)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return HttpResponseRedirect(record.get_absolute_url())
-        messages.success(request, "谈话记录已删除。")
-        return HttpResponseRedirect(reverse("interviews:record_list"))
+class RecordDeleteView(ActionView):
+    model = InterviewRecord
+    action = "change"
+    success_message = "谈话记录已删除。"
+
+    def perform(self, record, form):
+        return services.record_delete(user=self.request.user, record=record) or True
+
+    def get_success_url(self, obj, result):
+        return reverse("interviews:record_list") if result else obj.get_absolute_url()
 
 
 class RecordHistoryView(HistoryView):
     model = InterviewRecord
 
 
-class _RecordPostView(LoginRequiredMixin, View):
+class _RecordPostView(ActionView):
     """POST-only actions on a record's detail page: errors come back as messages."""
 
-    def post(self, request, pk):
-        self.record = get_scoped_or_404(InterviewRecord, request.user, "change", pk=pk)
-        try:
-            self.act(request)
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or "您无权进行此操作。")
-        return HttpResponseRedirect(self.record.get_absolute_url())
+    model = InterviewRecord
+    action = "change"
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
 
 
 class FollowUpAddView(_RecordPostView):
-    def act(self, request):
-        form = FollowUpAddForm(request.POST, user=request.user)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
+    form_class = FollowUpAddForm
+    success_message = "后续措施已添加。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, record, form):
         d = form.cleaned_data
-        services.follow_up_add(
-            user=request.user,
-            record=self.record,
+        return services.follow_up_add(
+            user=self.request.user,
+            record=record,
             action=d["action"],
             owner_name=d["owner_name"],
             owner=d.get("owner"),
             due_date=d["due_date"],
         )
-        messages.success(request, "后续措施已添加。")
 
 
 class AttachmentUploadView(_RecordPostView):
-    def act(self, request):
-        f = request.FILES.get("file")
-        services.attachment_add(user=request.user, record=self.record, file=f)
-        messages.success(request, "附件已上传。")
+    success_message = "附件已上传。"
+
+    def perform(self, record, form):
+        return services.attachment_add(
+            user=self.request.user, record=record, file=self.request.FILES.get("file")
+        )
 
 
-class FollowUpCompleteView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        fu = get_scoped_or_404(FollowUp.objects.select_related("record"), request.user, "change", pk=pk)
-        form = FollowUpCompleteForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError([e for errs in form.errors.values() for e in errs])
-            services.follow_up_complete(
-                user=request.user,
-                follow_up=fu,
-                done_on=form.cleaned_data["done_on"],
-                result=form.cleaned_data["result"],
-            )
-            messages.success(request, "后续措施已标记完成。")
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        return HttpResponseRedirect(fu.get_absolute_url())
+class FollowUpCompleteView(ActionView):
+    queryset = FollowUp.objects.select_related("record")
+    action = "change"
+    form_class = FollowUpCompleteForm
+    success_message = "后续措施已标记完成。"
+
+    def perform(self, fu, form):
+        services.follow_up_complete(
+            user=self.request.user,
+            follow_up=fu,
+            done_on=form.cleaned_data["done_on"],
+            result=form.cleaned_data["result"],
+        )
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
@@ -396,18 +387,7 @@ class RequiredTalkListView(ScopedListView):
     template_name = "interviews/required_list.html"
     filterset_class = RequiredTalkFilter
     export_filename = "应谈话任务.xlsx"
-    export_columns = (
-        ("年度", lambda t: t.year),
-        ("谈话对象", lambda t: t.cadre.name),
-        ("单位", lambda t: t.cadre.organization.name),
-        ("对象类别", lambda t: t.get_category_display()),
-        ("任务", lambda t: t.title),
-        ("应谈日期", lambda t: t.due_date),
-        ("谈话人类别", lambda t: t.get_interviewer_role_display()),
-        ("谈话责任人", lambda t: _name(t.responsible) or "（未落实）"),
-        ("状态", _talk_status_label),
-        ("完成日期", lambda t: t.done_on),
-    )
+    table_class = RequiredTalkTable
 
     def get_base_queryset(self):
         today = timezone.localdate()
@@ -461,16 +441,15 @@ class RequiredTalkDetailView(ScopedDetailView):
         return ctx
 
 
-class RequiredTalkCancelView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        talk = get_scoped_or_404(RequiredTalk, request.user, "change", pk=pk)
-        try:
-            services.required_talk_cancel(user=request.user, talk=talk, reason=request.POST.get("reason", ""))
-            messages.success(request, "专题谈话任务已取消。")
-        except (ValidationError, PermissionDenied) as exc:
-            for m in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, m)
-        return HttpResponseRedirect(talk.get_absolute_url())
+class RequiredTalkCancelView(ActionView):
+    model = RequiredTalk
+    action = "change"
+    success_message = "专题谈话任务已取消。"
+
+    def perform(self, talk, form):
+        services.required_talk_cancel(
+            user=self.request.user, talk=talk, reason=self.request.POST.get("reason", "")
+        )
 
 
 class SpecialTalkCreateView(ServiceFormView):
@@ -505,84 +484,64 @@ class SpecialTalkCreateView(ServiceFormView):
 # --- coverage and gaps (staff) --------------------------------------------------------------------
 
 
-class CoverageView(LoginRequiredMixin, TemplateView):
+class CoverageView(ComputedListView):
+    """Coverage per organization (the sortable, exported table) and per interviewer."""
+
     template_name = "interviews/coverage.html"
+    table_class = CoverageByOrgTable
+    export_object_type = "interviews.coverage"
 
-    def get(self, request, *args, **kwargs):
-        if not is_interviews_staff(request.user) and not is_supervisor(request.user):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            is_interviews_staff(request.user) or is_supervisor(request.user)
+        ):
             raise PermissionDenied("您无权查看谈话覆盖率。")
-        data = request.GET.copy()
-        data.setdefault("year", str(timezone.localdate().year))
-        self.filter = CoverageFilter(data, queryset=RequiredTalk.objects.none())
-        data = self.filter.form.cleaned_data if self.filter.is_bound and self.filter.form.is_valid() else {}
-        today = timezone.localdate()
-        self.args_ = {
-            "user": request.user,
-            "year": int(data.get("year") or today.year),
-            "today": today,
-            "kind": data.get("kind") or None,
-            "org_kind": data.get("org_kind") or None,
-        }
-        self.by_org = selectors.coverage_by_organization(**self.args_)
-        self.by_interviewer = selectors.coverage_by_interviewer(**self.args_)
-        if request.GET.get("export") == "xlsx":
-            return self.export()
-        return super().get(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
-    def export(self):
-        log_access(
-            user=self.request.user,
-            action=AccessLog.Action.EXPORT,
-            object_type="interviews.coverage",
-            object_repr="谈话覆盖率.xlsx",
-            detail={"filters": self.request.GET.dict()},
-            request=self.request,
-        )
-        org_rows = [
-            [
-                r["organization"],
-                r["org_kind_label"],
-                r["cadres"],
-                r["required"],
-                r["done"],
-                r["overdue"],
-                r["rate"],
-            ]
-            for r in self.by_org
-        ]
-        int_rows = [
-            [
-                r["interviewer"],
-                r["role_label"],
-                r["cadres"],
-                r["required"],
-                r["done"],
-                r["overdue"],
-                r["rate"],
-            ]
-            for r in self.by_interviewer
-        ]
-        head = ["干部人数", "应谈次数", "已谈次数", "逾期次数", "覆盖率（%）"]
-        return xlsx_multi_response(
-            f"谈话覆盖率{self.args_['year']}.xlsx",
-            [
-                ("按单位", ["单位", "单位类型", *head], org_rows),
-                ("按谈话人", ["谈话人", "谈话人类别", *head], int_rows),
-            ],
-        )
+    def coverage_args(self) -> dict:
+        if not hasattr(self, "_args"):
+            data = self.request.GET.copy()
+            data.setdefault("year", str(timezone.localdate().year))
+            self.filter = CoverageFilter(data, queryset=RequiredTalk.objects.none())
+            valid = self.filter.is_bound and self.filter.form.is_valid()
+            cleaned = self.filter.form.cleaned_data if valid else {}
+            today = timezone.localdate()
+            self._args = {
+                "user": self.request.user,
+                "year": int(cleaned.get("year") or today.year),
+                "today": today,
+                "kind": cleaned.get("kind") or None,
+                "org_kind": cleaned.get("org_kind") or None,
+            }
+        return self._args
+
+    def get_rows(self):
+        return selectors.coverage_by_organization(**self.coverage_args())
+
+    def by_interviewer(self):
+        if not hasattr(self, "_by_interviewer"):
+            self._by_interviewer = selectors.coverage_by_interviewer(**self.coverage_args())
+        return self._by_interviewer
+
+    def get_table_kwargs(self):
+        return {"year": self.coverage_args()["year"]}
+
+    def get_export_filename(self):
+        return f"谈话覆盖率{self.coverage_args()['year']}.xlsx"
+
+    def get_export_tables(self, table):
+        return [("按单位", table), ("按谈话人", CoverageByInterviewerTable(self.by_interviewer()))]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("export", None)
+        args = self.coverage_args()
         ctx.update(
             filter=self.filter,
-            can_export=True,
-            year=self.args_["year"],
-            by_org=self.by_org,
-            by_interviewer=self.by_interviewer,
-            totals=selectors.coverage_totals(self.by_org),
-            querystring=query.urlencode(),
+            year=args["year"],
+            by_org=self.get_table_data(),
+            by_interviewer=self.by_interviewer(),
+            interviewer_table=CoverageByInterviewerTable(self.by_interviewer(), year=args["year"]),
+            totals=selectors.coverage_totals(self.get_table_data()),
         )
         return ctx
 
@@ -591,13 +550,7 @@ class GapListView(ScopedListView):
     model = RequiredTalk
     template_name = "interviews/gap_list.html"
     export_filename = "未落实谈话人的干部.xlsx"
-    export_columns = (
-        ("谈话对象", lambda t: t.cadre.name),
-        ("单位", lambda t: t.cadre.organization.name),
-        ("对象类别", lambda t: t.get_category_display()),
-        ("应由", lambda t: t.get_interviewer_role_display() or "（无法确定）"),
-        ("原因", selectors.gap_reason),
-    )
+    table_class = GapTable
 
     def get_base_queryset(self):
         return selectors.gap_talks(user=self.request.user, year=_year(self.request))
@@ -605,7 +558,6 @@ class GapListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["year"] = _year(self.request)
-        ctx["rows"] = [(t, selectors.gap_reason(t)) for t in ctx["object_list"]]
         return ctx
 
 
@@ -617,14 +569,14 @@ class AssignmentListView(ScopedListView):
     template_name = "interviews/assignment_list.html"
     filterset_class = InterviewAssignmentFilter
     export_filename = "谈话责任分工.xlsx"
-    export_columns = (
-        ("谈话人类别", lambda a: a.get_role_display()),
-        ("谈话人", lambda a: _name(a.user)),
-        ("负责单位", lambda a: a.organization.name),
-        ("条线", lambda a: a.get_line_role_display() if a.line_role else ""),
-        ("有效", lambda a: a.is_active),
-        ("备注", lambda a: a.note),
-    )
+    table_class = AssignmentTable
+
+    def get_table_kwargs(self):
+        user = self.request.user
+        return {
+            "request": self.request,
+            "can_manage": user.is_superuser or has_org_perm(user, "manage_interviews"),
+        }
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "organization")
@@ -706,16 +658,16 @@ class AssignmentUpdateView(AssignmentCreateView):
         )
 
 
-class AssignmentDeactivateView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        a = get_scoped_or_404(InterviewAssignment, request.user, "change", pk=pk)
-        try:
-            services.assignment_deactivate(user=request.user, assignment=a)
-            messages.success(request, "该分工已停用，相关干部的谈话责任人已重新确定。")
-        except (ValidationError, PermissionDenied) as exc:
-            for m in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, m)
-        return HttpResponseRedirect(reverse("interviews:assignment_list"))
+class AssignmentDeactivateView(ActionView):
+    model = InterviewAssignment
+    action = "change"
+    success_message = "该分工已停用，相关干部的谈话责任人已重新确定。"
+
+    def perform(self, assignment, form):
+        services.assignment_deactivate(user=self.request.user, assignment=assignment)
+
+    def get_success_url(self, obj, result):
+        return reverse("interviews:assignment_list")
 
 
 class AssignmentHistoryView(HistoryView):

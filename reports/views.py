@@ -38,6 +38,13 @@ from .models import (
     SampleDraw,
     Verification,
 )
+from .tables import (
+    CandidateTable,
+    CycleReportTable,
+    MajorMatterTable,
+    NoticeTable,
+    VerificationTable,
+)
 
 
 def _errors_list(exc: ValidationError) -> list[str]:
@@ -127,13 +134,7 @@ class CycleDetailView(ScopedListView):
     filterset_class = ReportFilter
     paginate_by = 50
     export_filename = "个人有关事项报告提交情况.xlsx"
-    export_columns = (
-        ("姓名", lambda r: r.cadre.name),
-        ("单位", lambda r: r.cadre.organization.name),
-        ("报告年度", lambda r: r.year),
-        ("状态", lambda r: r.get_display_status_display()),
-        ("首次提交时间", lambda r: r.first_submitted_at),
-    )
+    table_class = CycleReportTable
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -502,15 +503,7 @@ class VerificationListView(ScopedListView):
     template_name = "reports/verification_list.html"
     filterset_class = VerificationFilter
     export_filename = "个人有关事项报告查核.xlsx"
-    export_columns = (
-        ("姓名", lambda v: v.report.cadre.name),
-        ("单位", lambda v: v.report.cadre.organization.name),
-        ("报告年度", lambda v: v.report.year),
-        ("查核类型", lambda v: v.get_kind_display()),
-        ("状态", lambda v: v.get_status_display()),
-        ("结果", lambda v: v.get_outcome_display()),
-        ("处理方式", lambda v: v.get_handling_display()),
-    )
+    table_class = VerificationTable
 
     def get_base_queryset(self):
         return (
@@ -623,6 +616,9 @@ class CandidateListView(ScopedListView):
     template_name = "reports/candidate_list.html"
     filterset_class = CandidateFilter
 
+    table_class = CandidateTable
+    export_filename = "拟提拔人选.xlsx"
+
     def get_base_queryset(self):
         return (
             super()
@@ -732,6 +728,9 @@ class NoticeListView(ScopedListView):
     template_name = "reports/notice_list.html"
     filterset_class = NoticeFilter
 
+    table_class = NoticeTable
+    export_filename = "任前公示.xlsx"
+
     def get_base_queryset(self):
         return (
             super()
@@ -809,6 +808,9 @@ class MajorMatterListView(ScopedListView):
     model = MajorMatterReport
     template_name = "reports/major_list.html"
     filterset_class = MajorMatterFilter
+
+    table_class = MajorMatterTable
+    export_filename = "重大事项报告.xlsx"
 
     def get_base_queryset(self):
         return (

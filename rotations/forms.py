@@ -211,7 +211,7 @@ class AssignmentForm(UserForm):
 
 
 class LeaveForm(forms.Form):
-    kind = forms.ChoiceField(label="假别", choices=LeaveKind.choices)
+    kind = forms.ChoiceField(label="假别", choices=[("", "请选择")] + list(LeaveKind.choices))
     start_date = forms.DateField(label="开始日期", widget=DateInput())
     end_date = forms.DateField(label="结束日期", widget=DateInput())
     reason = forms.CharField(label="事由", max_length=200)

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
-from cadre_supervision.accesslog import log_access
-from cadre_supervision.excel import xlsx_response
 from cadre_supervision.history import history_for
-from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.redirects import safe_next
-from cadre_supervision.views import ScopedDetailView, ScopedListView, ServiceFormView
+from cadre_supervision.views import (
+    ActionView,
+    ComputedListView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+)
 from cadres.models import Cadre
 
 from . import forms, selectors, services
-from .choices import AssignmentStatus, LeaveStatus, SecondLineRole, SecondLineStatus, Utilisation
+from .choices import AssignmentStatus, LeaveStatus, SecondLineStatus, Utilisation
 from .filters import ExchangeFilter, LeaveFilter, RotationPlanFilter, SecondLineFilter
 from .models import (
     Assignment,
@@ -37,36 +37,15 @@ from .models import (
     SecondLineRecord,
     headed_org_ids,
 )
-
-
-def _message_errors(request, exc):
-    if isinstance(exc, ValidationError):
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.error(request, str(exc) or "您无权进行此操作。")
-
-
-class ActionView(LoginRequiredMixin, View):
-    """POST-only: one service call, a message, back to `next` (or the object's page)."""
-
-    success_message = "已保存。"
-
-    def act(self, request, **kwargs):  # pragma: no cover
-        raise NotImplementedError
-
-    def post(self, request, **kwargs):
-        try:
-            result = self.act(request, **kwargs)
-        except (ValidationError, PermissionDenied) as exc:
-            _message_errors(request, exc)
-            result = None
-        else:
-            messages.success(request, self.success_message)
-        default = (
-            getattr(result, "get_absolute_url", lambda: reverse("home"))() if result else reverse("home")
-        )
-        return HttpResponseRedirect(safe_next(request, default))
+from .tables import (
+    DueTable,
+    ExchangeTable,
+    ExecutionTable,
+    LeaveTable,
+    PlanTable,
+    SecondLineTable,
+    UtilisationTable,
+)
 
 
 class FormPage(ServiceFormView):
@@ -84,87 +63,90 @@ class FormPage(ServiceFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["page_title"] = self.page_title
         ctx["back_url"] = reverse(self.back_url_name) if self.back_url_name else ""
+        ctx["next"] = safe_next(self.request, "") if self.request.POST.get("next") else ""
         return ctx
 
     def get_success_url(self):
         return self.result.get_absolute_url()
 
 
+class ObjectFormPage(FormPage):
+    """A form about one scoped object (posted from its page): the object is looked up through
+    restrict()/404 before the body is read; an invalid form is shown again, bound, on its own
+    page; success goes back to a safe `next` or the object's page."""
+
+    model = SecondLineRecord
+    action = "change"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = get_scoped_or_404(self.model, request.user, self.action, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page_title"] = f"{self.page_title}：{self.object}"
+        ctx["back_url"] = self.object.get_absolute_url()
+        return ctx
+
+    def get_success_url(self):
+        return safe_next(self.request, self.object.get_absolute_url())
+
+
 # --- due list ----------------------------------------------------------------------------------
 
-DUE_COLUMNS = [
-    ("姓名", lambda i: i.cadre.name),
-    ("单位", lambda i: i.organization.name),
-    ("岗位", lambda i: i.post.title),
-    ("连续任职起始", lambda i: i.run_start),
-    ("任职年数", lambda i: i.years),
-    ("触发规则", lambda i: i.rule_label),
-    ("强制交流日期", lambda i: i.mandatory_date),
-    ("状态", lambda i: i.state_label),
-    ("已列入计划", lambda i: bool(i.plan_item)),
-]
 
-
-class DueListView(LoginRequiredMixin, TemplateView):
+class DueListView(ComputedListView):
     template_name = "rotations/due_list.html"
-    paginate_by = 50
+    table_class = DueTable
+    filter_form_class = forms.DueFilterForm
+    export_filename = "轮岗交流到期名单.xlsx"
+    export_object_type = "rotations.due"
 
-    def filtered(self):
-        form = forms.DueFilterForm(self.request.GET or None, user=self.request.user)
-        items = selectors.due_items(user=self.request.user)
-        if form.is_bound and form.is_valid():
-            d = form.cleaned_data
-            if d["q"]:
-                items = [i for i in items if d["q"].strip() in i.cadre.name]
-            if d["organization"]:
-                items = [i for i in items if i.organization.path.startswith(d["organization"].path)]
-            if d["rule"]:
-                items = [i for i in items if any(f.rule == d["rule"] for f in i.findings)]
-            if d["state"]:
-                items = [i for i in items if i.state == d["state"]]
-            if d["org_kind"]:
-                items = [i for i in items if i.organization.kind == d["org_kind"]]
-        return form, items
+    def get_filter_form_kwargs(self):
+        return {**super().get_filter_form_kwargs(), "user": self.request.user}
 
-    def get(self, request, *args, **kwargs):
-        form, items = self.filtered()
-        if request.GET.get("export") == "xlsx":
-            log_access(
-                user=request.user,
-                action=AccessLog.Action.EXPORT,
-                object_type="rotations.due",
-                object_repr="轮岗交流到期名单.xlsx",
-                detail={"filters": request.GET.dict(), "rows": len(items)},
-                request=request,
-            )
-            return xlsx_response(
-                "轮岗交流到期名单.xlsx",
-                [h for h, _f in DUE_COLUMNS],
-                [[f(i) for _h, f in DUE_COLUMNS] for i in items],
-            )
-        page = Paginator(items, self.paginate_by).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        counts = {s: sum(1 for i in items if i.state == s) for s in ("overdue", "soon", "warning")}
-        return self.render_to_response(
-            self.get_context_data(
-                filter_form=form,
-                page_obj=page,
-                items=page.object_list,
-                paginator=page.paginator,
-                is_paginated=page.paginator.num_pages > 1,
-                querystring=query.urlencode(),
-                counts=counts,
-                year=timezone.localdate().year,
-                can_manage=has_org_perm(request.user, "manage_rotations"),
-            )
-        )
+    def get_table_kwargs(self):
+        return {
+            "request": self.request,
+            "year": timezone.localdate().year,
+            "can_manage": has_org_perm(self.request.user, "manage_rotations"),
+        }
+
+    def all_items(self):
+        if not hasattr(self, "_all_items"):
+            self._all_items = selectors.due_items(user=self.request.user)
+        return self._all_items
+
+    def get_rows(self):
+        items = self.all_items()
+        d = self.filters()
+        if d.get("q"):
+            items = [i for i in items if d["q"].strip() in i.cadre.name]
+        if d.get("organization"):
+            items = [i for i in items if i.organization.path.startswith(d["organization"].path)]
+        if d.get("rule"):
+            items = [i for i in items if any(f.rule == d["rule"] for f in i.findings)]
+        if d.get("state"):
+            items = [i for i in items if i.state == d["state"]]
+        if d.get("org_kind"):
+            items = [i for i in items if i.organization.kind == d["org_kind"]]
+        return items
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        items = self.get_table_data()
+        ctx["counts"] = {s: sum(1 for i in items if i.state == s) for s in ("overdue", "soon", "warning")}
+        ctx["can_manage"] = has_org_perm(self.request.user, "manage_rotations")
+        return ctx
 
 
 class DueAddToPlanView(ActionView):
     success_message = "已列入年度轮岗交流计划。"
 
-    def act(self, request):
+    def perform(self, obj, form):
+        request = self.request
         cadre = get_scoped_or_404(Cadre, request.user, "view", pk=request.POST.get("cadre"))
         items = [
             i
@@ -201,19 +183,7 @@ class ExchangeListView(ScopedListView):
     template_name = "rotations/exchange_list.html"
     filterset_class = ExchangeFilter
     export_filename = "交流记录.xlsx"
-    export_columns = [
-        ("姓名", lambda e: e.cadre.name),
-        ("交流类型", lambda e: e.get_kind_display()),
-        ("交流原因", lambda e: e.get_reason_display()),
-        ("原单位", lambda e: e.from_organization.name),
-        ("原岗位", lambda e: e.from_post.title),
-        ("新单位", lambda e: e.to_organization.name),
-        ("新岗位", lambda e: e.to_post.title),
-        ("批准日期", lambda e: e.approval_date),
-        ("生效日期", lambda e: e.effective_date),
-        ("挂职期满", lambda e: e.secondment_end),
-        ("文号", lambda e: e.document_no),
-    ]
+    table_class = ExchangeTable
 
     def get_base_queryset(self):
         return (
@@ -292,11 +262,13 @@ class FiguresView(LoginRequiredMixin, TemplateView):
 # --- plans ---------------------------------------------------------------------------------------
 
 
-class PlanListView(ScopedListView):
-    model = RotationPlan
+class PlanListView(ComputedListView):
+    """The year's execution ranking per unit (the exported table) and the year's plans."""
+
     template_name = "rotations/plan_list.html"
-    filterset_class = RotationPlanFilter
+    table_class = ExecutionTable
     export_filename = "轮岗交流执行情况.xlsx"
+    export_object_type = "rotations.execution"
 
     def year(self) -> int:
         try:
@@ -304,49 +276,26 @@ class PlanListView(ScopedListView):
         except ValueError:
             return timezone.localdate().year
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            rows = selectors.execution_by_org(user=request.user, year=self.year())
-            log_access(
-                user=request.user,
-                action=AccessLog.Action.EXPORT,
-                object_type="rotations.execution",
-                object_repr=self.export_filename,
-                detail={"filters": request.GET.dict(), "rows": len(rows)},
-                request=request,
-            )
-            return xlsx_response(
-                self.export_filename,
-                [
-                    "排名",
-                    "单位",
-                    "计划人数",
-                    "已交流",
-                    "计划执行率(%)",
-                    "年初应交流",
-                    "已交流(应交流中)",
-                    "到期交流率(%)",
-                ],
-                [
-                    [n, r.organization.name, r.planned, r.done, r.plan_rate, r.due, r.rotated, r.due_rate]
-                    for n, r in enumerate(rows, start=1)
-                ],
-            )
-        return super().get(request, *args, **kwargs)
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("organization")
+    def get_rows(self):
+        rows = selectors.execution_by_org(user=self.request.user, year=self.year())
+        for n, r in enumerate(rows, start=1):
+            r.rank = n
+        return rows
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        year = self.year()
-        rows = selectors.execution_by_org(user=self.request.user, year=year)
+        user = self.request.user
+        plans = RotationPlanFilter(
+            self.request.GET or None,
+            queryset=RotationPlan.objects.restrict(user, "view").select_related("organization"),
+            request=self.request,
+        )
         ctx.update(
-            year=year,
-            ranking=rows,
-            by_kind=selectors.execution_by_org_kind(rows),
-            can_manage=has_org_perm(self.request.user, "manage_rotations"),
-            can_export=True,
+            year=self.year(),
+            filter=plans,
+            by_kind=selectors.execution_by_org_kind(self.get_table_data()),
+            plans_table=PlanTable(plans.qs if plans.is_bound else plans.queryset),
+            can_manage=has_org_perm(user, "manage_rotations"),
         )
         return ctx
 
@@ -388,27 +337,27 @@ class PlanDetailView(ScopedDetailView):
         return ctx
 
 
-class PlanItemAddView(ActionView):
+class PlanItemAddView(ObjectFormPage):
+    model = RotationPlan
+    form_class = forms.PlanItemForm
+    page_title = "加入人选"
     success_message = "已加入计划。"
 
-    def act(self, request, pk):
-        plan = get_scoped_or_404(RotationPlan, request.user, "change", pk=pk)
-        form = forms.PlanItemForm(request.POST, user=request.user, plan=plan)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        services.plan_item_add(user=request.user, plan=plan, **form.cleaned_data)
-        return plan
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.object}
+
+    def perform(self, form):
+        return services.plan_item_add(user=self.request.user, plan=self.object, **form.cleaned_data)
 
 
 class PlanItemStatusView(ActionView):
+    model = PlanItem
+    action = "change"
+    form_class = forms.PlanItemStatusForm
     success_message = "状态已更新。"
 
-    def act(self, request, pk):
-        item = get_scoped_or_404(PlanItem, request.user, "change", pk=pk)
-        form = forms.PlanItemStatusForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError("请选择状态。")
-        return services.plan_item_update(user=request.user, item=item, **form.cleaned_data)
+    def perform(self, item, form):
+        return services.plan_item_update(user=self.request.user, item=item, **form.cleaned_data)
 
 
 # --- second line ----------------------------------------------------------------------------------
@@ -425,61 +374,50 @@ class SecondLineRosterView(ScopedListView):
     template_name = "rotations/secondline_roster.html"
     filterset_class = SecondLineFilter
     export_filename = "二线干部名册.xlsx"
-    export_columns = [
-        ("姓名", lambda r: r.cadre.name),
-        ("单位", lambda r: r.cadre.organization.name),
-        ("原领导职务", lambda r: r.former_post.title if r.former_post else ""),
-        ("退出领导岗位日期", lambda r: r.moved_on),
-        ("改任职务", lambda r: r.non_leading_title),
-        ("状态", lambda r: r.get_status_display()),
-        ("使用情况", lambda r: str(Utilisation(selectors.utilisation_of(r)).label)),
-        ("在岗工作", lambda r: "、".join(str(SecondLineRole(x).label) for x in r.confirmed_roles if x)),
-        ("愿意承担工作", lambda r: r.willing_to_serve),
-        ("意向岗位", lambda r: "、".join(str(SecondLineRole(x).label) for x in r.preferred_roles)),
-    ]
+    table_class = SecondLineTable
 
     def get_base_queryset(self):
         return _roster_queryset(super().get_base_queryset())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        for r in ctx["object_list"]:
-            r.utilisation = Utilisation(selectors.utilisation_of(r))
         base = SecondLineRecord.objects.restrict(self.request.user, "view")
-        ctx["table"] = selectors.utilisation_table(base)
+        ctx["util"] = selectors.utilisation_table(base)
         user = self.request.user
         ctx["is_staff"] = has_org_perm(user, "manage_rotations")
         ctx["can_manage"] = has_org_perm(user, "manage_secondline")
         return ctx
 
 
-class UtilisationView(LoginRequiredMixin, TemplateView):
+class UtilisationView(ComputedListView):
     template_name = "rotations/utilisation.html"
+    table_class = UtilisationTable
+    export_filename = "二线干部使用情况.xlsx"
+    export_object_type = "rotations.utilisation"
 
-    def get(self, request, *args, **kwargs):
-        table = selectors.utilisation_table(SecondLineRecord.objects.restrict(request.user, "view"))
-        if request.GET.get("export") == "xlsx":
-            header = (
-                ["单位"]
-                + [label for _c, label in table["categories"]]
-                + ["合计", "使用率(%)", "愿意承担工作", "意愿率(%)"]
+    def util(self):
+        if not hasattr(self, "_util"):
+            self._util = selectors.utilisation_table(
+                SecondLineRecord.objects.restrict(self.request.user, "view")
             )
-            rows = [
-                [u["organization"].name, *u["cells"], u["n"], u["rate"], u["willing"], u["willing_rate"]]
-                for u in table["units"]
-            ]
-            t = table["total"]
-            rows.append(["合计", *t["cells"], t["n"], t["rate"], t["willing"], t["willing_rate"]])
-            log_access(
-                user=request.user,
-                action=AccessLog.Action.EXPORT,
-                object_type="rotations.utilisation",
-                object_repr="二线干部使用情况.xlsx",
-                detail={"rows": len(rows)},
-                request=request,
-            )
-            return xlsx_response("二线干部使用情况.xlsx", header, rows)
-        return self.render_to_response(self.get_context_data(table=table))
+        return self._util
+
+    def get_table_kwargs(self):
+        return {"categories": self.util()["categories"]}
+
+    def get_rows(self):
+        util = self.util()
+        codes = [c for c, _label in util["categories"]]
+
+        def row(name, u):
+            cells = {f"cat_{c}": n for c, n in zip(codes, u["cells"], strict=True)}
+            return {
+                "organization": name,
+                **cells,
+                **{k: u[k] for k in ("n", "rate", "willing", "willing_rate")},
+            }
+
+        return [row(u["organization"].name, u) for u in util["units"]] + [row("合计", util["total"])]
 
 
 class SecondLineMoveView(FormPage):
@@ -535,120 +473,114 @@ class SecondLineDetailView(ScopedDetailView):
         return ctx
 
 
-def _record(request, pk, action="change"):
-    return get_scoped_or_404(SecondLineRecord, request.user, action, pk=pk)
-
-
-def _valid(form):
-    if not form.is_valid():
-        raise ValidationError(
-            [
-                f"{form.fields[f].label if f in form.fields else ''}：{e}"
-                for f, errs in form.errors.items()
-                for e in errs
-            ]
-        )
-    return form.cleaned_data
-
-
-class SecondLinePreferenceView(ActionView):
+class SecondLinePreferenceView(ObjectFormPage):
+    form_class = forms.SecondLinePreferenceForm
+    page_title = "意向与在岗情况"
     success_message = "意向与在岗情况已更新。"
 
-    def act(self, request, pk):
-        record = _record(request, pk)
-        return services.secondline_update(
-            user=request.user, record=record, **_valid(forms.SecondLinePreferenceForm(request.POST))
-        )
+    def perform(self, form):
+        return services.secondline_update(user=self.request.user, record=self.object, **form.cleaned_data)
 
 
-class AssignmentProposeView(ActionView):
+class AssignmentProposeView(ObjectFormPage):
+    form_class = forms.AssignmentForm
+    page_title = "登记双向选择意向"
     success_message = "已登记双向选择意向。"
 
-    def act(self, request, pk):
-        record = _record(request, pk)
-        data = _valid(forms.AssignmentForm(request.POST, user=request.user, record=record))
-        return services.assignment_propose(user=request.user, cadre=record.cadre, **data)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "record": self.object}
+
+    def perform(self, form):
+        return services.assignment_propose(
+            user=self.request.user, cadre=self.object.cadre, **form.cleaned_data
+        )
 
 
 class AssignmentActionView(ActionView):
-    def act(self, request, pk, action):
-        a = get_scoped_or_404(Assignment, request.user, "view", pk=pk)
-        today = timezone.localdate()
+    model = Assignment
+
+    MESSAGES = {"confirm": "已确认工作安排。"}
+
+    def perform(self, a, form):
+        user, action, today = self.request.user, self.kwargs["action"], timezone.localdate()
         if action == "confirm":
-            self.success_message = "已确认工作安排。"
-            return services.assignment_confirm(user=request.user, assignment=a)
+            return services.assignment_confirm(user=user, assignment=a)
         if action == "agree_cadre":
-            return services.assignment_agree(user=request.user, assignment=a, cadre_agreed=True)
+            return services.assignment_agree(user=user, assignment=a, cadre_agreed=True)
         if action == "agree_unit":
-            return services.assignment_agree(user=request.user, assignment=a, unit_agreed=True)
+            return services.assignment_agree(user=user, assignment=a, unit_agreed=True)
         if action == "end":
-            return services.assignment_end(user=request.user, assignment=a, end_date=today)
+            return services.assignment_end(user=user, assignment=a, end_date=today)
         if action == "decline":
-            return services.assignment_end(user=request.user, assignment=a, end_date=today, declined=True)
+            return services.assignment_end(user=user, assignment=a, end_date=today, declined=True)
         raise Http404
 
+    def get_success_message(self, obj, result):
+        return self.MESSAGES.get(self.kwargs["action"], self.success_message)
 
-class LeaveCreateView(ActionView):
+
+class LeaveCreateView(ObjectFormPage):
+    action = "view"
+    form_class = forms.LeaveForm
+    page_title = "登记请假"
     success_message = "请假申请已提交，待单位主要负责人审批。"
 
-    def act(self, request, pk):
-        record = get_scoped_or_404(SecondLineRecord, request.user, "view", pk=pk)
-        return services.leave_request_create(
-            user=request.user, record=record, **_valid(forms.LeaveForm(request.POST))
-        )
+    def perform(self, form):
+        return services.leave_request_create(user=self.request.user, record=self.object, **form.cleaned_data)
 
 
 class LeaveActionView(ActionView):
-    def act(self, request, pk, action):
-        leave = get_scoped_or_404(LeaveRequest, request.user, "view", pk=pk)
-        if action == "approve":
-            self.success_message = "已批准请假。"
+    model = LeaveRequest
+
+    MESSAGES = {"approve": "已批准请假。", "reject": "已不予批准。", "return": "已销假。"}
+
+    def perform(self, leave, form):
+        user, action, post = self.request.user, self.kwargs["action"], self.request.POST
+        if action in ("approve", "reject"):
             return services.leave_decide(
-                user=request.user, leave=leave, approve=True, note=request.POST.get("note", "")
-            )
-        if action == "reject":
-            self.success_message = "已不予批准。"
-            return services.leave_decide(
-                user=request.user, leave=leave, approve=False, note=request.POST.get("note", "")
+                user=user, leave=leave, approve=action == "approve", note=post.get("note", "")
             )
         if action == "return":
-            self.success_message = "已销假。"
-            raw = request.POST.get("returned_on") or timezone.localdate().isoformat()
+            raw = post.get("returned_on") or timezone.localdate().isoformat()
             try:
                 day = dt.date.fromisoformat(raw)
             except ValueError:
                 raise ValidationError("销假日期格式不正确。")
-            return services.leave_return(user=request.user, leave=leave, returned_on=day)
+            return services.leave_return(user=user, leave=leave, returned_on=day)
         raise Http404
 
+    def get_success_message(self, obj, result):
+        return self.MESSAGES.get(self.kwargs["action"], self.success_message)
 
-class AbsenceCreateView(ActionView):
+
+class AbsenceCreateView(ObjectFormPage):
+    form_class = forms.AbsenceForm
+    page_title = "登记未请假缺勤"
     success_message = "已登记未请假缺勤。"
 
-    def act(self, request, pk):
-        record = _record(request, pk)
-        return services.absence_record(
-            user=request.user, record=record, **_valid(forms.AbsenceForm(request.POST))
-        )
+    def perform(self, form):
+        return services.absence_record(user=self.request.user, record=self.object, **form.cleaned_data)
 
 
-class AssessmentCreateView(ActionView):
+class AssessmentCreateView(ObjectFormPage):
+    action = "view"
+    form_class = forms.AssessmentForm
+    page_title = "登记年度考核"
     success_message = "年度考核已登记。"
 
-    def act(self, request, pk):
-        record = _record(request, pk, "view")
-        return services.assessment_record(
-            user=request.user, record=record, **_valid(forms.AssessmentForm(request.POST))
-        )
+    def perform(self, form):
+        return services.assessment_record(user=self.request.user, record=self.object, **form.cleaned_data)
 
 
-class EarlyRetireView(ActionView):
+class EarlyRetireView(ObjectFormPage):
+    action = "view"
+    form_class = forms.EarlyRetireForm
+    page_title = "办理提前离岗退养"
     success_message = "已办理提前离岗退养。"
 
-    def act(self, request, pk):
-        record = _record(request, pk, "view")
+    def perform(self, form):
         return services.secondline_early_retire(
-            user=request.user, record=record, **_valid(forms.EarlyRetireForm(request.POST))
+            user=self.request.user, record=self.object, **form.cleaned_data
         )
 
 
@@ -696,22 +628,28 @@ class BoardView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-class OpeningCreateView(ActionView):
+class OpeningCreateView(FormPage):
+    form_class = forms.OpeningForm
+    page_title = "发布岗位需求"
+    back_url_name = "rotations:secondline_board"
     success_message = "岗位需求已发布。"
 
-    def act(self, request):
-        data = _valid(forms.OpeningForm(request.POST, user=request.user))
-        services.opening_create(user=request.user, **data)
-        return None
+    def perform(self, form):
+        return services.opening_create(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return safe_next(self.request, reverse("rotations:secondline_board"))
 
 
 class OpeningCloseView(ActionView):
+    model = Opening
     success_message = "岗位需求已关闭。"
 
-    def act(self, request, pk):
-        return services.opening_close(
-            user=request.user, opening=get_scoped_or_404(Opening, request.user, "view", pk=pk)
-        )
+    def perform(self, opening, form):
+        return services.opening_close(user=self.request.user, opening=opening)
+
+    def get_success_url(self, obj, result):
+        return reverse("rotations:secondline_board")
 
 
 class LeaveListView(ScopedListView):
@@ -722,17 +660,10 @@ class LeaveListView(ScopedListView):
     template_name = "rotations/leave_list.html"
     filterset_class = LeaveFilter
     export_filename = "二线干部请销假.xlsx"
-    export_columns = [
-        ("姓名", lambda lr: lr.record.cadre.name),
-        ("单位", lambda lr: lr.record.cadre.organization.name),
-        ("假别", lambda lr: lr.get_kind_display()),
-        ("开始日期", lambda lr: lr.start_date),
-        ("结束日期", lambda lr: lr.end_date),
-        ("事由", lambda lr: lr.reason),
-        ("状态", lambda lr: lr.get_status_display()),
-        ("审批人", lambda lr: lr.decided_by.username if lr.decided_by else ""),
-        ("销假日期", lambda lr: lr.returned_on),
-    ]
+    table_class = LeaveTable
+
+    def get_table_kwargs(self):
+        return {"request": self.request}
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("record__cadre__organization", "decided_by")

@@ -1,0 +1,134 @@
+"""The reports lists: one column specification each, for the page and the .xlsx export."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from cadre_supervision import tables
+
+
+def _public(n, today) -> str:
+    return "（公示中）" if n.start_date <= today <= n.end_date else ""
+
+
+class CycleReportTable(tables.Table):
+    cadre = tables.Column("姓名", accessor="cadre__name")
+    organization = tables.Column(
+        "单位", accessor="cadre__organization__name", order_by=("cadre__organization__path",)
+    )
+    year = tables.NumberColumn("报告年度")
+    display_status = tables.Column("状态")
+    first_submitted_at = tables.Column("首次提交时间")
+    links = tables.Column("", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "report-list"}
+        row_attrs = {"class": lambda record: f"status-{record.display_status}"}
+        empty_text = "无"
+
+    def render_first_submitted_at(self, value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+    def value_first_submitted_at(self, value):
+        return value
+
+    def render_links(self, record):
+        view = format_html('<a href="{}">查看</a>', reverse("reports:report_detail", args=[record.pk]))
+        if record.status == "submitted":
+            return view
+        return format_html(
+            '{} · <a href="{}">填报</a>', view, reverse("reports:report_edit", args=[record.pk])
+        )
+
+
+class VerificationTable(tables.Table):
+    cadre = tables.Column(
+        "姓名", accessor="report__cadre__name", linkify=lambda record: record.get_absolute_url()
+    )
+    organization = tables.Column("单位", accessor="report__cadre__organization__name")
+    year = tables.NumberColumn("报告年度", accessor="report__year")
+    kind = tables.Column("查核类型")
+    status = tables.Column("状态")
+    outcome = tables.Column("结果")
+    handling = tables.Column("处理方式")
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "verification-list"}
+        empty_text = "无"
+
+    def render_kind(self, record):
+        if record.candidate:
+            return f"{record.get_kind_display()}（拟任{record.candidate.proposed_post}）"
+        return record.get_kind_display()
+
+    def value_kind(self, record):
+        return record.get_kind_display()
+
+
+class CandidateTable(tables.Table):
+    cadre = tables.Column("姓名", accessor="cadre__name", linkify=lambda record: record.get_absolute_url())
+    organization = tables.Column("单位", accessor="cadre__organization__name")
+    proposed_post = tables.Column("拟任职务")
+    status = tables.Column("状态")
+    verification = tables.Column("重点查核", accessor="verification__status", orderable=False)
+    notices = tables.Column("公示", accessor="pk", orderable=False)
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "candidate-list"}
+        empty_text = "无"
+
+    def render_verification(self, record):
+        v = record.verification
+        return v.get_status_display() + (f"（{v.get_outcome_display()}）" if v.outcome else "")
+
+    def render_notices(self, record):
+        today = timezone.localdate()
+        notices = list(record.notices.all())
+        if not notices:
+            return "未公示"
+        return " ".join(f"{n.start_date:%m-%d}至{n.end_date:%m-%d}{_public(n, today)}" for n in notices)
+
+
+class NoticeTable(tables.Table):
+    cadre = tables.Column(
+        "姓名", accessor="candidate__cadre__name", linkify=lambda record: record.get_absolute_url()
+    )
+    organization = tables.Column("单位", accessor="candidate__cadre__organization__name")
+    proposed_post = tables.Column("拟任职务", accessor="candidate__proposed_post")
+    period = tables.Column("公示期", accessor="start_date")
+    location = tables.Column("张贴地点", orderable=False)
+    feedback = tables.NumberColumn("反映（未处理）", accessor="pk", orderable=False)
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "notice-list"}
+        empty_text = "无"
+
+    def render_period(self, record):
+        return f"{record.start_date:%Y-%m-%d} 至 {record.end_date:%Y-%m-%d}{_public(record, timezone.localdate())}"
+
+    def render_feedback(self, record):
+        return len(record.feedback.all())
+
+    def value_feedback(self, record):
+        return len(record.feedback.all())
+
+
+class MajorMatterTable(tables.Table):
+    reported_on = tables.DateColumn("报告日期")
+    cadre = tables.Column("报告人", accessor="cadre__name")
+    organization = tables.Column("单位", accessor="cadre__organization__name")
+    kind = tables.Column("类别")
+    title = tables.Column("标题", linkify=True)
+    ties = tables.NumberColumn("“三圈”交往对象", accessor="pk", orderable=False)
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "major-list"}
+        empty_text = "无"
+
+    def render_ties(self, record):
+        return len(record.ties.all())
+
+    def value_ties(self, record):
+        return len(record.ties.all())
