@@ -13,11 +13,11 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cadre_supervision.permissions import has_any_scope
+from cadre_supervision.permissions import has_any_scope, org_count
 
 from . import rules
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank, TopLeaderKind
-from .models import Appointment, Cadre, Organization
+from .models import Appointment, Cadre
 
 STATS_PERMISSION = "view_stats"
 
@@ -113,7 +113,7 @@ def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
 
     return {
         "as_of": today.isoformat(),
-        "organizations": Organization.objects.restrict(user, STATS_PERMISSION).count(),
+        "organizations": org_count(user, STATS_PERMISSION),
         "total": totals["total"],
         "active": totals["active"],
         "by_status": _counts(cadres, "status", CadreStatus.choices),

@@ -84,9 +84,8 @@ def can_manage_city(user) -> bool:
     """Cycles and the sample draw concern the whole city: manage over every top organization."""
     if user.is_superuser:
         return True
-    roots = Organization.objects.filter(parent__isnull=True)
-    all_roots = set(roots.values_list("id", flat=True))
-    return bool(all_roots) and all_roots == set(roots.restrict(user, MANAGE).values_list("id", flat=True))
+    roots = list(Organization.objects.filter(parent__isnull=True).values_list("id", flat=True))
+    return bool(roots) and all(has_org_perm(user, MANAGE, root) for root in roots)
 
 
 def ensure_city_manager(user) -> None:
