@@ -22,7 +22,7 @@ from tests.interviews.conftest import talks
 from tests.interviews.test_pages_api import build, open_task
 from tests.interviews.test_permissions import recs
 from tests.kit.grid import grid_tests
-from tests.kit.resources import MALFORMED_ID, MALFORMED_ID_UNLISTED
+from tests.kit.resources import MALFORMED_ID, MALFORMED_ID_UNLISTED, RELATED_ID
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
@@ -233,6 +233,8 @@ APIS = [
     A(
         "interviews-api:assignment-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
+        xfail={"refused": RELATED_ID},
         refuse=lambda w: {"role": "in_charge", "user": w.fenguan.pk, "organization": w.town_b.pk},
         watch=WATCH,
         accept=lambda w: {"role": "in_charge", "user": w.fenguan.pk, "organization": w.town_a.pk},
@@ -260,6 +262,8 @@ APIS = [
     A(
         "interviews-api:required-talk-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
+        xfail={"refused": RELATED_ID},
         refuse=lambda w: {
             "cadre": w.cadre_b.pk,
             "trigger": "family_event",
@@ -303,6 +307,7 @@ APIS = [
     A(
         "interviews-api:record-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
         refuse=lambda w: record_json(w, w.cadre_b),
         watch=WATCH,
         accept=lambda w: {**record_json(w, w.cadre_a2), "interviewers": [w.ganbuke.pk]},

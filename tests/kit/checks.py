@@ -164,7 +164,9 @@ def check_refused(client, world, row: _Row) -> None:
     fn = getattr(c, method)
     payload = row.refuse(world)
     resp = fn(target, payload, format="json") if isinstance(row, ApiResource) else fn(target, payload)
-    if isinstance(row, ApiResource):
+    if row.refuse_status is not None:
+        assert resp.status_code == row.refuse_status, (target, resp.status_code, _detail(resp))
+    elif isinstance(row, ApiResource):
         assert resp.status_code in (400, 403, 404), (target, resp.status_code, _detail(resp))
     else:
         # a POST-only action page may also answer with a redirect carrying its error message

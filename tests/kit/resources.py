@@ -33,6 +33,7 @@ class _Row:
     shown: Build = None  # list rows: what must be listed for `user` (instance, pk or text)
     hidden: Build = None  # list rows: what must be absent for `user` (instance, pk or text)
     refuse: Build = None  # a write payload refused on the outside URL (or the plain URL)
+    refuse_status: int | None = None  # the exact answer of `refuse` (e.g. 400: an out-of-scope related id)
     refuse_url: Build = None  # URL args for the refused write when not `outside`
     accept: Build = None  # a valid write payload on the inside URL: it succeeds
     accept_user: str | None = None  # who writes `accept` (default `user`)
@@ -72,3 +73,4 @@ MALFORMED_ID_UNLISTED = (
     "issue 9 (cause listed, URL not): a malformed id in the URL answers 5xx, not 404 (get_scoped_or_404)"
 )
 LOOKUP_FIRST = "issue 9: the action validates the body before looking the object up (400, not 404)"
+RELATED_ID = "issue 9: an out-of-scope related id answers 403/404, not the 400 of a nonexistent id"

@@ -205,6 +205,7 @@ APIS = [
     A(
         "reports-api:candidate-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
         refuse=lambda w: {"cadre": w.cadre_b.pk, "proposed_post": "副局长"},
         watch=WATCH,
     ),

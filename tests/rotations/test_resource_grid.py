@@ -22,7 +22,7 @@ from rotations.models import (
 from tests.conftest import city
 from tests.factories import AppointmentFactory, CadreFactory
 from tests.kit.grid import grid_tests
-from tests.kit.resources import LOOKUP_FIRST
+from tests.kit.resources import LOOKUP_FIRST, RELATED_ID
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
@@ -263,6 +263,8 @@ APIS = [
     A(
         "rotations-api:exchange-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
+        xfail={"refused": RELATED_ID},
         refuse=lambda w: {
             "cadre": w.cadre_b.pk,
             "to_post": w.organ_head.pk,
@@ -299,6 +301,8 @@ APIS = [
     A(
         "rotations-api:secondline-assignment-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
+        xfail={"refused": RELATED_ID},
         refuse=lambda w: {"cadre": w.old_b.pk, "role": "inspection"},
         watch=WATCH,
         accept=lambda w: {"cadre": w.old_a.pk, "role": "inspection"},
@@ -336,6 +340,8 @@ APIS = [
     A(
         "rotations-api:secondline-leave-list",
         method="post",
+        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
+        xfail={"refused": RELATED_ID},
         refuse=lambda w: {
             "record": w.rec_b.pk,
             "start_date": "2026-04-01",
