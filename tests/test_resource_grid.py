@@ -1,0 +1,89 @@
+"""Resource table of the framework's own pages: home, notifications, the integrity file and the
+administrator's pages under /system/. Checked by tests/kit like every app's table."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+from cadre_supervision.models import Notification, PolicySetting
+from tests.conftest import city
+from tests.factories import CadreFactory
+from tests.kit.grid import grid_tests
+from tests.kit.resources import PageResource as P
+from tests.kit.world import grown_fixture, world_fixture
+
+
+def _extra(w):
+    w.note_a = Notification.objects.create(recipient=w.staff_a, kind="test", title="甲镇提醒", url="/cadres/")
+    w.note_b = Notification.objects.create(
+        recipient=w.staff_all, kind="test", title="全市提醒", url="/cadres/"
+    )
+    w.group_a = w.staff_a.groups.get()
+    w.cadre_b_zhang = CadreFactory(name="张强", organization=w.town_b)  # found by "张", out of scope
+    return w
+
+
+def _grow(w, n):
+    """n notifications for staff_a and n cadres in 甲镇."""
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=w.staff_a, kind="test", object_id=str(i), title=f"提醒{i}", url="/cadres/")
+            for i in range(n)
+        ]
+    )
+    for i in range(n):
+        CadreFactory(name=f"甲镇干部{i}", organization=w.town_a)
+
+
+world = world_fixture(city, extra=_extra)
+grown = grown_fixture(_grow)
+
+WATCH = (Notification, Group, PolicySetting)
+
+
+def rec(attr):
+    return lambda w: getattr(w, attr)
+
+
+PAGES = [
+    P("home", ceiling=20),
+    P("notifications", shown=lambda w: "甲镇提醒", hidden=lambda w: "全市提醒", ceiling=15),
+    P("notifications_read_all", method="post"),
+    P(
+        "notification_read",
+        method="post",
+        inside=rec("note_a"),
+        outside=rec("note_b"),
+        refuse=lambda w: {},
+        watch=WATCH,
+    ),
+    P("integrity_index", params={"q": "张"}, shown=lambda w: "张伟", hidden=lambda w: "张强", ceiling=20),
+    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=40),
+    P("integrity_file_export", inside=rec("cadre_a"), outside=rec("cadre_b")),
+    # administrator pages: only the superuser; everyone else 403 (tests/test_admin_pages.py)
+    P("admin_roles", user="admin", refuse_url=None),
+    P("admin_role_detail", user="admin", inside=rec("group_a")),
+    P("admin_policies", user="admin"),
+    P("admin_access_log", user="admin", export=True, ceiling=15),
+]
+
+(
+    test_anonymous,
+    test_in_scope,
+    test_out_of_scope,
+    test_refused,
+    test_accepted,
+    test_ceiling,
+    test_malformed_id,
+) = grid_tests(PAGES)
+
+
+def test_admin_pages_refused_to_org_staff(world, db, client):
+    """The /system/ pages are the administrator's: org staff over the whole city get 403."""
+    from django.urls import reverse
+
+    client.force_login(world.staff_all)
+    for row in PAGES:
+        if row.name.startswith("admin_"):
+            args = [row.inside(world).pk] if row.inside else []
+            assert client.get(reverse(row.name, args=args)).status_code == 403, row.name
