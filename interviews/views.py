@@ -217,6 +217,7 @@ class RecordCreateView(RecordFormMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["task"] = self.task
+        ctx["today"] = timezone.localdate()
         return ctx
 
     def form_valid(self, form):
@@ -244,6 +245,7 @@ class RecordCreateView(RecordFormMixin, ServiceFormView):
             reply_date=d.get("reply_date"),
             follow_ups=follow_ups,
             attachments=files,
+            task=self.task,
         )
 
     def get_success_url(self):

@@ -55,6 +55,7 @@ class RequiredTalkSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     status_label = serializers.SerializerMethodField()
     title = serializers.CharField(read_only=True)
+    late = serializers.BooleanField(source="is_late", read_only=True, help_text="逾期补谈")
 
     class Meta:
         model = RequiredTalk
@@ -79,6 +80,7 @@ class RequiredTalkSerializer(serializers.ModelSerializer):
             "status_label",
             "fulfilled_by",
             "done_on",
+            "late",
             "cancelled_at",
             "cancel_reason",
             "note",
@@ -154,11 +156,15 @@ class InterviewRecordSerializer(serializers.ModelSerializer):
     follow_ups = FollowUpInlineSerializer(many=True, required=False)
     attachments = AttachmentSerializer(many=True, read_only=True)
     fulfils = serializers.SerializerMethodField()
+    # The task the talk is logged from: the record fulfils exactly that task (also a past-year
+    # one: a late talk). Resolved inside the caller's scope by the service.
+    task = serializers.IntegerField(required=False, allow_null=True, source="task_id")
 
     class Meta:
         model = InterviewRecord
         fields = [
             "id",
+            "task",
             "kind",
             "trigger",
             "date",

@@ -205,6 +205,69 @@ def test_a_talk_in_january_does_not_fulfil_last_years_plan(talks):
     assert routine(talks.cadre_a2, y)[0].done_on == dt.date(y, 1, 2)
 
 
+def test_a_talk_logged_from_last_years_overdue_task_fulfils_that_task_late(talks):
+    """The bug: logging a talk from shuji's overdue 2025 task completed the 2026 task."""
+    y = talks.today.year
+    services.plan_refresh(year=y - 1)
+    old, new = routine(talks.cadre_a, y - 1), routine(talks.cadre_a, y)
+    assert len(old) == 2 and all(t.done_on is None for t in old)
+    rec = log(talks.shuji, talks.cadre_a, talks.today, task=old[0])
+    old, new = routine(talks.cadre_a, y - 1), routine(talks.cadre_a, y)
+    assert old[0].fulfilled_by == rec and old[0].done_on == talks.today and old[0].is_late
+    assert old[1].done_on is None
+    assert all(t.done_on is None for t in new)
+    # A later plan refresh or resync changes nothing; a second talk from the other old task closes it.
+    services.plan_refresh(year=y)
+    services.fulfilment_sync(talks.cadre_a.pk)
+    assert routine(talks.cadre_a, y - 1)[0].fulfilled_by == rec
+    rec2 = log(talks.shuji, talks.cadre_a, talks.today, task=old[1].pk)
+    assert routine(talks.cadre_a, y - 1)[1].fulfilled_by == rec2
+    assert all(t.done_on is None for t in routine(talks.cadre_a, y))
+    # An unlinked record still fulfils this year's plan.
+    rec3 = log(talks.shuji, talks.cadre_a, talks.today)
+    assert routine(talks.cadre_a, y)[0].fulfilled_by == rec3
+
+
+def test_a_record_dated_in_the_past_year_closes_that_years_task_without_a_link(talks):
+    y = talks.today.year
+    services.plan_refresh(year=y - 1)
+    rec = log(talks.ganbuke, talks.cadre_a2, dt.date(y - 1, 12, 20))
+    t = routine(talks.cadre_a2, y - 1)[0]
+    assert t.fulfilled_by == rec and not t.is_late
+    assert routine(talks.cadre_a2, y)[0].done_on is None
+
+
+@pytest.mark.parametrize(
+    "case,field,message",
+    [
+        ("other cadre", "task", "该谈话任务不属于所选谈话对象。"),
+        ("wrong kind", "kind", "谈话类型须与谈话任务一致（谈心谈话）。"),
+        ("done", "task", "该谈话任务已由其他谈话记录完成。"),
+        ("invisible", "task", "谈话任务不存在。"),
+        ("missing", "task", "谈话任务不存在。"),
+    ],
+)
+def test_bad_task_links_are_refused_and_nothing_is_saved(talks, case, field, message):
+    y = talks.today.year
+    task = routine(talks.cadre_a, y)[0]
+    user, cadre, kind, trigger = talks.shuji, talks.cadre_a, InterviewKind.ROUTINE, ""
+    if case == "other cadre":
+        task = routine(talks.organ_chief, y)[0]
+    elif case == "wrong kind":
+        kind, trigger = InterviewKind.SPECIAL_TOPIC, SpecialTrigger.ASSESSMENT
+    elif case == "done":
+        log(talks.shuji, talks.cadre_a, talks.today, task=task)
+    elif case == "invisible":
+        user, cadre = talks.ganbuke, talks.cadre_a2
+    elif case == "missing":
+        task = 999999
+    before = InterviewRecord.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        log(user, cadre, talks.today, kind=kind, trigger=trigger, task=task)
+    assert exc.value.message_dict[field] == [message]
+    assert InterviewRecord.objects.count() == before
+
+
 def test_special_topic_record_fulfils_the_special_talk_not_the_routine_one(talks):
     special = services.special_talk_raise(
         user=None,
