@@ -241,7 +241,11 @@ def sweep_cycle_due(today: dt.date):
 
 
 def sweep_departure_unaudited(today: dt.date):
-    appts = selectors.departures_without_audit(today=today)
+    return departure_reminders(selectors.departures_without_audit(today=today))
+
+
+def departure_reminders(appts):
+    """离任必审 reminders to the audit managers of each departed 一把手's unit."""
     managers = _managers({a.post.organization_id for a in appts})
     url = reverse("audits:compliance_departures")
     for a in appts:

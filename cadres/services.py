@@ -5,6 +5,10 @@ apps (rotations, second line) all obey them:
 - one current 一把手 per organization and kind (party / administrative);
 - no overlapping tenures of one cadre in the same post;
 - a tenure ends after it starts; no future birth dates; valid citizen IDs.
+
+Events emitted (cadre_supervision.events): AppointmentCreated, AppointmentEnded,
+CadreStatusChanged, and TeamChanged when a 党政正职 (top-leader) tenure starts or ends: the
+unit's leadership team has changed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision import registry
+from cadre_supervision import events, registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm
 
 from . import crypto, rules
@@ -243,7 +247,9 @@ def cadre_update(*, user, cadre: Cadre, citizen_id: str | None = None, **data) -
     _validate_and_save_cadre(cadre, citizen_id)
     if cadre.status != old_status:
         registry.emit(
-            "cadre.status_changed", cadre=cadre, old_status=old_status, new_status=cadre.status, user=user
+            events.CadreStatusChanged(
+                cadre_id=cadre.pk, old_status=old_status, new_status=cadre.status, user_id=_uid(user)
+            )
         )
     return cadre
 
@@ -336,7 +342,19 @@ def appointment_create(*, user, cadre: Cadre, post: Post, move_cadre: bool = Tru
     ):
         Cadre.objects.filter(pk=cadre.pk).update(organization=post.organization_id)
         cadre.organization_id = post.organization_id
-    registry.emit("appointment.created", appointment=appt, user=user)
+    registry.emit(
+        events.AppointmentCreated(
+            appointment_id=appt.pk,
+            cadre_id=appt.cadre_id,
+            organization_id=post.organization_id,
+            post_title=str(post),
+            start_date=appt.start_date,
+            is_leading=post.is_leading,
+            is_top_leader=bool(post.top_leader_kind),
+            user_id=_uid(user),
+        )
+    )
+    _team_changed(appt, appt.start_date, user)
     return appt
 
 
@@ -355,8 +373,36 @@ def appointment_update(*, user, appointment: Appointment, **data) -> Appointment
 @transaction.atomic
 def appointment_end(*, user, appointment: Appointment, end_date: dt.date, reason: str = "") -> Appointment:
     appt = appointment_update(user=user, appointment=appointment, end_date=end_date, end_reason=reason)
-    registry.emit("appointment.ended", appointment=appt, user=user)
+    registry.emit(
+        events.AppointmentEnded(
+            appointment_id=appt.pk,
+            cadre_id=appt.cadre_id,
+            organization_id=appt.post.organization_id,
+            end_date=appt.end_date,
+            is_leading=appt.post.is_leading,
+            is_top_leader=bool(appt.post.top_leader_kind),
+            user_id=_uid(user),
+        )
+    )
+    _team_changed(appt, appt.end_date, user)
     return appt
+
+
+def _uid(user) -> int | None:
+    return getattr(user, "pk", None)
+
+
+def _team_changed(appt: Appointment, date: dt.date | None, user) -> None:
+    """A 党政正职 taking up or leaving the post changes the unit's leadership team."""
+    if appt.post.top_leader_kind and date is not None:
+        registry.emit(
+            events.TeamChanged(
+                organization_id=appt.post.organization_id,
+                date=date,
+                appointment_id=appt.pk,
+                user_id=_uid(user),
+            )
+        )
 
 
 def appointment_transfer(

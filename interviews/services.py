@@ -8,10 +8,10 @@
   record fulfils is derived by `fulfilment_sync`, never picked by hand.
 - Follow-ups, attachments, the assignment table.
 
-Domain events this app listens to (see apps.py): appointment.created / appointment.ended /
-cadre.status_changed (plan recomputed; a new appointment makes a special-topic talk due),
-audit.created (cadre, audit, user), assessment.recorded (cadre, user, year) and
-team.changed (organization, user) (special-topic talks due).
+Domain events this app listens to (see apps.py; types in cadre_supervision/events.py):
+AppointmentCreated / AppointmentEnded / CadreStatusChanged (plan recomputed; a new appointment
+makes a job-change talk due), AuditCreated, AssessmentRecorded, SecondLineMoved and
+TeamChanged (special-topic talks due).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision import events
 from cadre_supervision.models import Notification
 from cadre_supervision.notifications import ReminderSpec, notify
 from cadre_supervision.permissions import ensure_can, ensure_org_perm, has_org_perm
@@ -972,61 +973,69 @@ def _recent(day: dt.date | None, today: dt.date) -> bool:
     return today - dt.timedelta(days=policies.current().special_lookback_days) <= day <= today
 
 
-def on_appointment_created(*, appointment, user=None, **_kw) -> None:
+def on_appointment_created(event: events.AppointmentCreated) -> None:
     today = timezone.localdate()
-    plan_refresh_for_cadre(appointment.cadre_id, today=today)
-    if _recent(appointment.start_date, today):
+    plan_refresh_for_cadre(event.cadre_id, today=today)
+    if _recent(event.start_date, today):
         special_talk_raise(
             user=None,
-            cadre=Cadre.objects.get(pk=appointment.cadre_id),
+            cadre=Cadre.objects.get(pk=event.cadre_id),
             trigger=SpecialTrigger.JOB_CHANGE,
-            trigger_date=appointment.start_date,
-            note=f"新任{appointment.post}",
+            trigger_date=event.start_date,
+            note=f"新任{event.post_title}",
             source_type="cadres.appointment",
-            source_id=str(appointment.pk),
+            source_id=str(event.appointment_id),
             today=today,
         )
 
 
-def on_appointment_ended(*, appointment, user=None, **_kw) -> None:
-    plan_refresh_for_cadre(appointment.cadre_id)
+def on_appointment_ended(event: events.AppointmentEnded) -> None:
+    plan_refresh_for_cadre(event.cadre_id)
 
 
-def on_cadre_status_changed(*, cadre, **_kw) -> None:
-    plan_refresh_for_cadre(cadre.pk)
+def on_cadre_status_changed(event: events.CadreStatusChanged) -> None:
+    plan_refresh_for_cadre(event.cadre_id)
 
 
-def on_audit_created(*, cadre, audit=None, user=None, **_kw) -> None:
+def on_audit_created(event: events.AuditCreated) -> None:
     today = timezone.localdate()
-    start = getattr(audit, "start_date", None) or today
     special_talk_raise(
         user=None,
-        cadre=cadre,
+        cadre=Cadre.objects.get(pk=event.cadre_id),
         trigger=SpecialTrigger.AUDIT,
-        trigger_date=min(start, today),
-        note=f"针对{audit}的专题谈话" if audit is not None else "",
-        source_type=audit._meta.label_lower if audit is not None else "audits.audit",
-        source_id=str(getattr(audit, "pk", "") or today.isoformat()),
+        trigger_date=min(event.planned_date or today, today),
+        note=f"针对{event.title}的专题谈话",
+        source_type="audits.audit",
+        source_id=str(event.audit_id),
         today=today,
     )
 
 
-def on_assessment_recorded(*, cadre, user=None, year: int | None = None, **_kw) -> None:
+def on_assessment_recorded(event: events.AssessmentRecorded) -> None:
+    """An annual assessment makes a special-topic talk due (rule 3); a late entry of an old
+    year's assessment (before last year) does not."""
     today = timezone.localdate()
+    if event.year < today.year - 1:
+        return
     special_talk_raise(
         user=None,
-        cadre=cadre,
+        cadre=Cadre.objects.get(pk=event.cadre_id),
         trigger=SpecialTrigger.ASSESSMENT,
         trigger_date=today,
-        note=f"{year or today.year}年度考核结果已记录",
-        source_type="assessment",
-        source_id=str(year or today.year),
+        note=f"{event.year}年度考核结果已记录",
+        source_type=event.source or "assessment",
+        source_id=str(event.source_id or event.year),
         today=today,
     )
 
 
-def on_team_changed(*, organization, user=None, **_kw) -> None:
+def on_team_changed(event: events.TeamChanged) -> None:
+    """A team change (班子调整) makes a special-topic talk due for every current leader of the
+    unit, once per organization and day. Runs after commit (one talk per leader)."""
     today = timezone.localdate()
+    if not _recent(event.date, today):
+        return
+    organization = Organization.objects.get(pk=event.organization_id)
     cadre_ids = (
         Appointment.objects.current(today)
         .filter(post__organization=organization, post__is_leading=True)
@@ -1038,12 +1047,31 @@ def on_team_changed(*, organization, user=None, **_kw) -> None:
             user=None,
             cadre=cadre,
             trigger=SpecialTrigger.TEAM_CHANGE,
-            trigger_date=today,
+            trigger_date=event.date,
             note=f"{organization.name}班子调整",
             source_type="cadres.organization",
-            source_id=f"{organization.pk}@{today.isoformat()}",
+            source_id=f"{organization.pk}@{event.date.isoformat()}",
             today=today,
         )
+
+
+def on_secondline_moved(event: events.SecondLineMoved) -> None:
+    """改任非领导职务 is a job change: a special-topic talk is due, with the second-line
+    interviewer (rule 3: an organization-department official or the original unit's head) —
+    the plan was recomputed by the status change in the same transaction."""
+    today = timezone.localdate()
+    if not _recent(event.moved_on, today):
+        return
+    special_talk_raise(
+        user=None,
+        cadre=Cadre.objects.get(pk=event.cadre_id),
+        trigger=SpecialTrigger.JOB_CHANGE,
+        trigger_date=event.moved_on,
+        note=f"由{event.former_post}改任非领导职务",
+        source_type="rotations.secondlinerecord",
+        source_id=str(event.record_id),
+        today=today,
+    )
 
 
 __all__ = [

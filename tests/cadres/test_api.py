@@ -306,14 +306,14 @@ def test_second_top_leader_and_end_before_start_are_refused(api, city):
 
 
 def test_ending_a_tenure_over_the_api_emits_the_event(api, city):
-    from cadre_supervision import registry
+    from cadre_supervision import events, registry
 
     heard = []
 
-    def listener(*, appointment, user):
-        heard.append((appointment.pk, user.username))
+    def listener(event):
+        heard.append((event.appointment_id, event.user_id))
 
-    registry.on_event("appointment.ended", listener)
+    registry.on(events.AppointmentEnded, listener)
     try:
         api.force_authenticate(city.staff_all)
         resp = api.patch(
@@ -322,10 +322,10 @@ def test_ending_a_tenure_over_the_api_emits_the_event(api, city):
             format="json",
         )
     finally:
-        registry.event_listeners["appointment.ended"].remove(listener)
+        registry.off(events.AppointmentEnded, listener)
     assert resp.status_code == 200, resp.json()
     assert resp.json()["is_current"] is False and resp.json()["end_reason"] == "调任"
-    assert heard == [(city.appt_b.pk, "staff_all")]
+    assert heard == [(city.appt_b.pk, city.staff_all.pk)]
 
 
 def test_create_appointment_in_scope_moves_the_cadre(api, city):
