@@ -25,7 +25,17 @@ from cadre_supervision import events, registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm
 
 from . import crypto, rules
-from .models import Appointment, Cadre, EducationRecord, Organization, Post
+from .choices import TOP_LEADER_FORBIDDEN_CODES, PortfolioAreaCode
+from .models import (
+    Appointment,
+    Cadre,
+    EducationRecord,
+    Organization,
+    PortfolioArea,
+    Post,
+    clear_catalogue_cache,
+    portfolio_catalogue,
+)
 
 CADRE_FIELDS = (
     "name",
@@ -316,9 +326,30 @@ def _appointment_errors(appt: Appointment) -> dict[str, str]:
     return errors
 
 
+def _portfolio_errors(appt: Appointment) -> dict[str, str]:
+    """Portfolio areas must be codes of the catalogue; a deactivated area is kept where it is
+    already held but cannot be newly chosen."""
+    catalogue = portfolio_catalogue()
+    areas = list(dict.fromkeys(appt.portfolio_areas or ()))
+    appt.portfolio_areas = areas
+    unknown = rules.unknown_portfolio_areas(areas, catalogue)
+    if unknown:
+        return {"portfolio_areas": f"未知的分管领域：{'、'.join(unknown)}。"}
+    held = set()
+    if appt.pk:
+        held = set(
+            Appointment.objects.filter(pk=appt.pk).values_list("portfolio_areas", flat=True).first() or ()
+        )
+    retired = [catalogue[c][0] for c in areas if not catalogue[c][2] and c not in held]
+    if retired:
+        return {"portfolio_areas": f"分管领域“{'、'.join(retired)}”已停用，不能再选用。"}
+    return {}
+
+
 def _save_appointment(appt: Appointment) -> Appointment:
     Cadre.objects.select_for_update().filter(pk=appt.cadre_id).first()
     _raise(_appointment_errors(appt))
+    _raise(_portfolio_errors(appt))
     if appt.post.top_leader_kind:
         _check_top_leader_unique_for_post(
             appt.post, exclude_pk=appt.pk, start=appt.start_date, end=appt.end_date
@@ -432,3 +463,26 @@ def appointment_transfer(
 
 def cadres_matching_citizen_id(citizen_id: str):
     return Cadre.objects.filter(Q(citizen_id_digest=crypto.digest(citizen_id.strip().upper())))
+
+
+# --- the portfolio-area catalogue ------------------------------------------------------------------
+
+
+def portfolio_catalogue_seed() -> int:
+    """Insert the initial portfolio areas that are missing (rule 1's forbidden areas and the
+    ordinary ones); rows the administrator changed are left alone. Returns how many were added."""
+    rows = [
+        PortfolioArea(
+            code=code.value,
+            name=str(code.label),
+            top_leader_forbidden=code in TOP_LEADER_FORBIDDEN_CODES,
+            order=10 * i,
+        )
+        for i, code in enumerate(PortfolioAreaCode, start=1)
+    ]
+    have = set(PortfolioArea.objects.values_list("code", flat=True))
+    created = PortfolioArea.objects.bulk_create(
+        [r for r in rows if r.code not in have], ignore_conflicts=True
+    )
+    clear_catalogue_cache()
+    return len(created)

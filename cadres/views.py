@@ -37,7 +37,7 @@ from .forms import (
     OrganizationForm,
     PostForm,
 )
-from .models import Appointment, Cadre, Organization, Post
+from .models import Appointment, Cadre, Organization, Post, forbidden_area_codes, portfolio_area_labels
 
 IMPORT_ERRORS_SESSION_KEY = "cadres_import_errors"
 
@@ -242,8 +242,8 @@ def _appt_violation_labels(appt: Appointment, post: Post) -> list[str]:
     """Rule 1 labels of one tenure, using an already-loaded post (no query)."""
     if not appt.is_current():
         return []
-    return rules.portfolio_violation_labels(
-        rules.portfolio_violations(post.is_top_leader, appt.portfolio_areas, appt.portfolio_text)
+    return portfolio_area_labels(
+        rules.portfolio_violations(post.is_top_leader, appt.portfolio_areas, forbidden_area_codes())
     )
 
 
