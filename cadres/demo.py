@@ -28,6 +28,7 @@ from cadre_supervision.permissions import grant_role, role_group_name
 
 from . import crypto, rules
 from .choices import (
+    TOP_LEADER_FORBIDDEN_CODES,
     AppointmentMethod,
     CadreStatus,
     EducationLevel,
@@ -310,7 +311,7 @@ SOCIAL_AFFAIRS = {
     "市第一中学",
 }
 
-PROHIBITED = [str(c) for c in rules.PROHIBITED_FOR_TOP_LEADER]
+PROHIBITED = sorted(str(c) for c in TOP_LEADER_FORBIDDEN_CODES)
 DEPUTY_AREAS = [
     PortfolioAreaCode.FINANCE,
     PortfolioAreaCode.PERSONNEL,
@@ -1122,6 +1123,8 @@ def create_demo_users(city: DemoCity, *, rng: random.Random) -> list[tuple[str, 
     first_town = city.townships[0]
     social = [o for o in city.organs + city.institutions if o.name in SOCIAL_AFFAIRS] or city.organs[:3]
 
+    # Real names: pages show people by name (cadre_supervision.people.display_name); the role
+    # is in the login table below.
     def user(username, full_name, *, superuser=False):
         u, _ = User.objects.get_or_create(username=username)
         u.first_name = full_name
@@ -1142,21 +1145,21 @@ def create_demo_users(city: DemoCity, *, rng: random.Random) -> list[tuple[str, 
     rows = []
     user("admin", "系统管理员", superuser=True)
     rows.append(("admin", "系统管理员（superuser）", "全部数据和系统管理页面"))
-    user("zuzhibu", "组织部干部监督科").groups.set([g_staff])
+    user("zuzhibu", "周敏").groups.set([g_staff])
     rows.append(("zuzhibu", "组织部工作人员", "全市干部、轮岗、联审、个人事项"))
-    user("jiwei", "市纪委监委").groups.set([g_discipline])
+    user("jiwei", "孙志刚").groups.set([g_discipline])
     rows.append(("jiwei", "纪检监察干部", "全市审计档案、廉政档案（只读）"))
-    user("shuji", "市委书记").groups.set([g_supervisor])
+    user("shuji", "陈卫东").groups.set([g_supervisor])
     rows.append(("shuji", "谈话人（市委书记）", "党政正职的谈心谈话任务"))
-    user("shizhang", "市长").groups.set([g_supervisor])
+    user("shizhang", "刘建华").groups.set([g_supervisor])
     rows.append(("shizhang", "谈话人（市长）", "党政正职的谈心谈话任务"))
-    user("fenguan", "分管副市长").groups.set([g_fenguan])
+    user("fenguan", "杨晓红").groups.set([g_fenguan])
     rows.append(("fenguan", "谈话人（分管市领导）", f"分管单位：{'、'.join(o.name for o in social[:4])}等"))
-    user("ganbuke", "组织部干部科").groups.set([g_staff, g_supervisor])
+    user("ganbuke", "吴俊").groups.set([g_staff, g_supervisor])
     rows.append(("ganbuke", "组织部工作人员 + 谈话人", "全市干部；部管干部和乡镇副职的谈话"))
-    user("shenji", "市审计局").groups.set([g_audit])
+    user("shenji", "郑丽").groups.set([g_audit])
     rows.append(("shenji", "审计组成员", "被指派的三责联审项目"))
-    user("zhuanguanyuan", f"{first_town.name}干部专管员").groups.set([g_liaison])
+    user("zhuanguanyuan", "何静").groups.set([g_liaison])
     rows.append(("zhuanguanyuan", "单位干部专管员", f"{first_town.name}的干部和二线干部日常"))
     user("tongji", "统计接口").groups.set([g_stats])
     rows.append(("tongji", "统计接口用户", "全市汇总统计（无个人信息）"))

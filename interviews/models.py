@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import Scope, ScopedQuerySet, org_ids
 from cadres.choices import LineRole
 from cadres.models import Cadre, Organization
@@ -102,7 +103,7 @@ class InterviewAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.user.get_full_name() or self.user.get_username()
+        who = display_name(self.user)
         line = f"（{self.get_line_role_display()}）" if self.line_role else ""
         return f"{who} · {self.get_role_display()}{line} · {self.organization.name}"
 
@@ -187,7 +188,7 @@ class InterviewRecord(models.Model):
 
     @property
     def interviewer_names(self) -> str:
-        return "、".join(p.user.get_full_name() or p.user.get_username() for p in self.participants.all())
+        return "、".join(display_name(p.user) for p in self.participants.all())
 
 
 @track_history()

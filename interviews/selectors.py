@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.people import display_name, display_name_of
 from cadre_supervision.permissions import org_ids, scope_q
 from cadres.choices import OrgKind
 from cadres.models import Cadre
@@ -122,8 +123,8 @@ def coverage_by_interviewer(
     roles = dict(InterviewerRole.choices)
     out = []
     for r in rows:
-        name = f"{r['responsible__last_name']}{r['responsible__first_name']}".strip() or (
-            r["responsible__username"] or ""
+        name = display_name_of(
+            r["responsible__first_name"], r["responsible__last_name"], r["responsible__username"]
         )
         out.append(
             _with_rate(
@@ -318,11 +319,7 @@ def talk_reminders(today: dt.date) -> Iterator[ReminderSpec]:
                 url=log_url,
                 **obj,
             )
-        who = (
-            t.responsible.get_full_name() or t.responsible.get_username()
-            if t.responsible_id
-            else "（未落实）"
-        )
+        who = display_name(t.responsible) if t.responsible_id else "（未落实）"
         for official in rules.covering(
             InterviewerRole.ORG_DEPT,
             cadre.organization.path,

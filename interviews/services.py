@@ -31,6 +31,7 @@ from django.utils import timezone
 from cadre_supervision import events
 from cadre_supervision.models import Notification
 from cadre_supervision.notifications import ReminderSpec, notify
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import ensure_can, ensure_org_perm, has_org_perm
 from cadres.choices import CadreStatus
 from cadres.models import Appointment, Cadre, Organization
@@ -584,7 +585,7 @@ RECORD_FIELDS = (
 
 
 def _user_label(u) -> str:
-    return u.get_full_name() or u.get_username()
+    return display_name(u)
 
 
 def _check_attachments(files: Sequence, max_mb: int) -> list[str]:

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.excel import xlsx_multi_response
 from cadre_supervision.models import AccessLog
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, role_codes
 from cadre_supervision.views import (
     HistoryView,
@@ -74,7 +75,7 @@ def can_see_records(user) -> bool:
 
 
 def _name(u) -> str:
-    return (u.get_full_name() or u.get_username()) if u else ""
+    return display_name(u)
 
 
 # --- supervisor -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cadre_supervision.people import display_name
 from cadres.models import Cadre, Organization
 
 from ..choices import InterviewKind, SpecialTrigger, TalkStatus
@@ -14,7 +15,7 @@ User = get_user_model()
 
 
 def _name(u) -> str:
-    return (u.get_full_name() or u.get_username()) if u else ""
+    return display_name(u)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
