@@ -37,6 +37,9 @@ class AuditsConfig(AppConfig):
             maximum=30,
         )
 
-        from . import integration
+        from cadre_supervision import events, registry
+
+        from . import integration, services
 
         integration.register()
+        registry.on(events.RotationExchanged, services.on_rotation_exchanged, after_commit=True)

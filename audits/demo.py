@@ -121,12 +121,27 @@ def _at(d: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(d, dt.time(hour, 0)))
 
 
+TEAM_STRIDE = 9
+TEAM_MAX = 5
+
+
+def is_audit_team_member(user) -> bool:
+    from cadre_supervision.permissions import role_codes
+
+    return "audit_team" in role_codes(user)
+
+
 class Seeder:
     def __init__(self, *, today, rng, actor, members):
         self.today = today
         self.rng = rng
         self.actor = actor
         self.members = members  # [(user, role, stream or None)]
+        # Audit-team members (审计组成员) work on a few audits, not all of them, so that
+        # "only the audits I am assigned to" shows: each joins every TEAM_STRIDE-th audit, at
+        # most TEAM_MAX.
+        self.team_ids = {u.pk for u, _r, _s in members if is_audit_team_member(u)}
+        self.team_joined: dict[int, int] = {}
         self.counts = {"audits": 0, "findings": 0, "files": 0}
         self.rect_turn = 0  # cycles RECT_MIX over all findings in rectification
 
@@ -173,6 +188,10 @@ class Seeder:
             planned_date=planned,
         )
         for user, role, stream in self.members:
+            if user.pk in self.team_ids:
+                if self.counts["audits"] % TEAM_STRIDE or self.team_joined.get(user.pk, 0) >= TEAM_MAX:
+                    continue
+                self.team_joined[user.pk] = self.team_joined.get(user.pk, 0) + 1
             services.audit_member_add(
                 user=self.actor, audit=audit, member_user=user, role=role, stream=stream
             )

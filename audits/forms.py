@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cadre_supervision import policy
+from cadre_supervision.people import display_name
 from cadres.models import Appointment, Cadre
 
 from . import rules
@@ -17,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _user_label(u) -> str:
-    return f"{u.get_full_name() or u.get_username()}（{u.get_username()}）"
+    return f"{display_name(u)}（{u.get_username()}）"
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cadre_supervision import policy, registry
 from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import SYSTEM, has_org_perm
 
 from . import rules, selectors
@@ -108,7 +109,7 @@ def export_findings_section(cadre, user):
             f.due_date,
             f.get_state_display(),
             f.is_overdue(today),
-            (f.verified_by.get_full_name() or f.verified_by.get_username()) if f.verified_by_id else "",
+            display_name(f.verified_by) if f.verified_by_id else "",
             f.verified_at,
         ]
         for f in selectors.findings_of_cadre(cadre, user)
@@ -241,7 +242,11 @@ def sweep_cycle_due(today: dt.date):
 
 
 def sweep_departure_unaudited(today: dt.date):
-    appts = selectors.departures_without_audit(user=SYSTEM, today=today)
+    return departure_reminders(selectors.departures_without_audit(user=SYSTEM, today=today))
+
+
+def departure_reminders(appts):
+    """离任必审 reminders to the audit managers of each departed 一把手's unit."""
     managers = _managers({a.post.organization_id for a in appts})
     url = reverse("audits:compliance_departures")
     for a in appts:
@@ -331,7 +336,7 @@ def sweep_share_expiring(today: dt.date):
                 recipient_id=uid,
                 kind="audits.share_expiring",
                 period=last_day.isoformat(),
-                title=f"审计档案共享即将到期：{s.file.title}（共享给 {s.officer.get_full_name() or s.officer.get_username()}，至 {_d(last_day)}）",
+                title=f"审计档案共享即将到期：{s.file.title}（共享给 {display_name(s.officer)}，至 {_d(last_day)}）",
                 body="到期后访问权限自动终止；如需延长请联系组织部。",
                 url=reverse("audits:file_list"),
                 object_type="audits.auditfileshare",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from cadre_supervision.history import track_history
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import AnyOf, Scope, ScopedQuerySet
 
 from .choices import (
@@ -262,7 +263,7 @@ class AuditMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["audit", "user"], name="audit_member_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()}（{self.get_role_display()}）"
+        return f"{display_name(self.user)}（{self.get_role_display()}）"
 
 
 # --- findings and rectification --------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Writes of the joint audits. Keyword-only, atomic; every write re-checks scope inside the
 transaction; bad input raises ValidationError with a Chinese message and saves nothing.
 
-Events emitted (cadre_supervision.registry.emit):
-  "audit.created"  cadre, audit, user   — e.g. the interviews app makes a special-topic talk due.
+Events emitted (cadre_supervision.events):
+  AuditCreated — e.g. the interviews app makes a special-topic talk due.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cadre_supervision import policy, registry
+from cadre_supervision import events, policy, registry
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
-from cadre_supervision.permissions import ensure_can, ensure_org_perm, role_codes
+from cadre_supervision.permissions import SYSTEM, ensure_can, ensure_org_perm, role_codes
 from cadres.models import Appointment, Cadre
 
 from . import rules
@@ -151,8 +151,35 @@ def audit_create(
         AuditStream.objects.create(audit=audit, stream=stream, lead_agency=STREAM_LEAD_AGENCY[stream])
     for m in members:
         audit_member_add(user=user, audit=audit, **m)
-    registry.emit("audit.created", cadre=audit.cadre, audit=audit, user=user)
+    registry.emit(
+        events.AuditCreated(
+            audit_id=audit.pk,
+            cadre_id=audit.cadre_id,
+            planned_date=audit.planned_date,
+            title=str(audit),
+            user_id=getattr(user, "pk", None),
+        )
+    )
     return audit
+
+
+def on_rotation_exchanged(event: events.RotationExchanged) -> None:
+    """离任必审: a 一把手 exchanged out of the post is told to the audit managers at once (the
+    same reminder the daily sweep would send, so it is not sent twice). Runs after commit."""
+    from cadre_supervision.notifications import notify
+    from cadre_supervision.tasks import deliver_pending, enqueue
+
+    from . import integration, selectors
+
+    if not event.from_top_leader or event.is_secondment or event.from_appointment_id is None:
+        return
+    appts = [
+        a
+        for a in selectors.departures_without_audit(user=SYSTEM, cadre_ids=[event.cadre_id])
+        if a.pk == event.from_appointment_id
+    ]
+    if notify(integration.departure_reminders(appts)):
+        enqueue(deliver_pending)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadre_supervision import policy
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import (
     ActionView,
@@ -190,7 +191,7 @@ class AuditDetailView(ScopedDetailView):
         for step in RectificationStep.objects.filter(finding__in=[f.pk for f in findings]).select_related(
             "finding__stream", "by"
         ):
-            who = (step.by.get_full_name() or step.by.get_username()) if step.by else "系统"
+            who = display_name(step.by) if step.by else "系统"
             events.append(
                 (
                     timezone.localtime(step.at).date(),

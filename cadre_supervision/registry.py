@@ -115,23 +115,42 @@ def warnings_for(user, cadre_ids=None) -> list[Warning]:
 # --- domain events ---------------------------------------------------------------------------
 # A tiny in-process event bus so that base apps can announce facts other apps react to
 # (e.g. a new appointment makes a special-topic talk due) without importing them.
-# Listeners run synchronously inside the caller's transaction: keep them small (insert a row).
-# Known events (payload keyword arguments):
-#   "appointment.created"  appointment, user
-#   "appointment.ended"    appointment, user
-#   "cadre.status_changed" cadre, old_status, new_status, user
-# Apps may emit their own ("audit.created", "assessment.recorded", "team.changed", ...);
-# document them in the emitting app's services module.
-
-event_listeners: dict[str, list[Callable[..., None]]] = {}
+# Event types are the frozen dataclasses of cadre_supervision/events.py; `emit(event)`
+# dispatches on the type. A listener registered with after_commit=False runs inside the
+# caller's transaction (keep it to a few queries: it keeps derived rows consistent and rolls
+# back with the write); one registered with after_commit=True runs once the transaction has
+# committed (robust: its failure is logged, it never undoes the write).
 
 
-def on_event(name: str, fn: Callable[..., None]) -> None:
-    listeners = event_listeners.setdefault(name, [])
-    if fn not in listeners:
-        listeners.append(fn)
+@dataclass(frozen=True)
+class Listener:
+    fn: Callable[[Any], None]
+    after_commit: bool = False
 
 
-def emit(name: str, **payload) -> None:
-    for fn in event_listeners.get(name, ()):
-        fn(**payload)
+event_listeners: dict[type, list[Listener]] = {}
+
+
+def on(event_type: type, fn: Callable[[Any], None], *, after_commit: bool = False) -> None:
+    """Register `fn(event)` for events of `event_type` (once per function)."""
+    listeners = event_listeners.setdefault(event_type, [])
+    if all(entry.fn is not fn for entry in listeners):
+        listeners.append(Listener(fn, after_commit))
+
+
+def off(event_type: type, fn: Callable[[Any], None]) -> None:
+    event_listeners[event_type] = [e for e in event_listeners.get(event_type, []) if e.fn is not fn]
+
+
+def emit(event) -> None:
+    from django.db import transaction
+
+    from .events import Event
+
+    if not isinstance(event, Event):
+        raise TypeError(f"emit() takes an event of cadre_supervision.events, not {event!r}")
+    for entry in list(event_listeners.get(type(event), ())):
+        if entry.after_commit:
+            transaction.on_commit(lambda fn=entry.fn: fn(event), robust=True)
+        else:
+            entry.fn(event)

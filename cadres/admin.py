@@ -1,7 +1,24 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from .models import Appointment, Cadre, EducationRecord, Organization, Post
+from .models import Appointment, Cadre, EducationRecord, Organization, PortfolioArea, Post
+
+
+@admin.register(PortfolioArea)
+class PortfolioAreaAdmin(admin.ModelAdmin):
+    """The portfolio-area catalogue (policy data): which areas exist and which a 一把手 must not
+    directly oversee (rule 1). Areas are deactivated, not deleted: tenures keep their codes."""
+
+    list_display = ("name", "code", "top_leader_forbidden", "order", "active")
+    list_editable = ("top_leader_forbidden", "order", "active")
+    list_filter = ("top_leader_forbidden", "active")
+    search_fields = ("name", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organization)

@@ -12,3 +12,10 @@ class CadresConfig(AppConfig):
         registry.register_nav_item(registry.NavItem("干部名册", "cadres:cadre_list", 10))
         registry.register_nav_item(registry.NavItem("单位", "cadres:organization_tree", 11))
         registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12))
+
+        from . import selectors
+
+        # Rule 1: a 一把手 holding a portfolio area the catalogue forbids to a 一把手.
+        registry.register_warning_source(
+            registry.WarningSource("cadres.portfolio", "一把手分管违规", selectors.portfolio_warnings)
+        )

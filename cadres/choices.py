@@ -33,7 +33,11 @@ class LineRole(models.TextChoices):
     ARMED_FORCES = "armed_forces", _("人武部长")
 
 
-class PortfolioArea(models.TextChoices):
+class PortfolioAreaCode(models.TextChoices):
+    """Codes of the portfolio areas the catalogue (cadres.models.PortfolioArea) is seeded with.
+    The catalogue is policy data, edited by the administrator; these are only its initial rows
+    and the names code and demo data use."""
+
     # Prohibited for a 一把手 (rule 1)
     FINANCE = "finance", _("财务/财政")
     PERSONNEL = "personnel", _("人事")
@@ -57,6 +61,21 @@ class PortfolioArea(models.TextChoices):
     INVESTMENT = "investment", _("招商引资")
     URBAN = "urban", _("城市管理")
     OTHER = "other", _("其他")
+
+
+# Rule 1 (DOMAIN.md): the areas a 一把手 must not directly oversee, as first seeded.
+TOP_LEADER_FORBIDDEN_CODES = frozenset(
+    {
+        PortfolioAreaCode.FINANCE,
+        PortfolioAreaCode.PERSONNEL,
+        PortfolioAreaCode.CONSTRUCTION,
+        PortfolioAreaCode.PROCUREMENT,
+        PortfolioAreaCode.ASSET_DISPOSAL,
+        PortfolioAreaCode.LICENSING,
+        PortfolioAreaCode.APPROVAL,
+        PortfolioAreaCode.LAW_ENFORCEMENT,
+    }
+)
 
 
 class Gender(models.TextChoices):

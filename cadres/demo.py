@@ -28,6 +28,7 @@ from cadre_supervision.permissions import grant_role, role_group_name
 
 from . import crypto, rules
 from .choices import (
+    TOP_LEADER_FORBIDDEN_CODES,
     AppointmentMethod,
     CadreStatus,
     EducationLevel,
@@ -36,7 +37,7 @@ from .choices import (
     LineRole,
     ManagementLevel,
     OrgKind,
-    PortfolioArea,
+    PortfolioAreaCode,
     Rank,
     TopLeaderKind,
 )
@@ -310,26 +311,26 @@ SOCIAL_AFFAIRS = {
     "市第一中学",
 }
 
-PROHIBITED = [str(c) for c in rules.PROHIBITED_FOR_TOP_LEADER]
+PROHIBITED = sorted(str(c) for c in TOP_LEADER_FORBIDDEN_CODES)
 DEPUTY_AREAS = [
-    PortfolioArea.FINANCE,
-    PortfolioArea.PERSONNEL,
-    PortfolioArea.CONSTRUCTION,
-    PortfolioArea.PROCUREMENT,
-    PortfolioArea.AGRICULTURE,
-    PortfolioArea.EDUCATION,
-    PortfolioArea.HEALTH,
-    PortfolioArea.CULTURE,
-    PortfolioArea.SAFETY,
-    PortfolioArea.ENVIRONMENT,
-    PortfolioArea.PETITIONS,
-    PortfolioArea.INVESTMENT,
-    PortfolioArea.URBAN,
-    PortfolioArea.ECONOMY,
-    PortfolioArea.LICENSING,
-    PortfolioArea.LAW_ENFORCEMENT,
+    PortfolioAreaCode.FINANCE,
+    PortfolioAreaCode.PERSONNEL,
+    PortfolioAreaCode.CONSTRUCTION,
+    PortfolioAreaCode.PROCUREMENT,
+    PortfolioAreaCode.AGRICULTURE,
+    PortfolioAreaCode.EDUCATION,
+    PortfolioAreaCode.HEALTH,
+    PortfolioAreaCode.CULTURE,
+    PortfolioAreaCode.SAFETY,
+    PortfolioAreaCode.ENVIRONMENT,
+    PortfolioAreaCode.PETITIONS,
+    PortfolioAreaCode.INVESTMENT,
+    PortfolioAreaCode.URBAN,
+    PortfolioAreaCode.ECONOMY,
+    PortfolioAreaCode.LICENSING,
+    PortfolioAreaCode.LAW_ENFORCEMENT,
 ]
-AREA_LABELS = dict(PortfolioArea.choices)
+AREA_LABELS = dict(PortfolioAreaCode.choices)
 
 # Middle-level sections of city organs: (title, key categories, reason)
 ORGAN_SECTIONS_FIXED = [
@@ -571,7 +572,7 @@ class Builder:
         return self.tenure(draft, post, max(start, earliest), end, **extra)
 
     def portfolio(self, areas: list[str], lead: str = "") -> tuple[list[str], str]:
-        shown = [str(AREA_LABELS[a]) for a in areas if a != PortfolioArea.OVERALL]
+        shown = [str(AREA_LABELS[a]) for a in areas if a != PortfolioAreaCode.OVERALL]
         text = lead + ("分管" + "、".join(shown) + "工作" if shown else "")
         return [str(a) for a in areas], text.rstrip("，")
 
@@ -613,7 +614,11 @@ def _org(name, kind, parent, order, code="") -> Organization:
 
 
 def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, stdout=None) -> DemoCity:
+    from .services import portfolio_catalogue_seed
+
+    portfolio_catalogue_seed()  # the catalogue rule 1 reads (normally there from the migration)
     b = Builder(today=today, rng=rng, scale=scale, stdout=stdout)
+    plain_leaders = [0]
 
     # 1. organizations ------------------------------------------------------------------------------
     root = _org(CITY_NAME, OrgKind.CITY, None, 0, code="330000")
@@ -681,13 +686,21 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
 
     def leader_portfolio(kind: str) -> tuple[list[str], str]:
         if kind == TopLeaderKind.PARTY:
-            areas, lead = [PortfolioArea.PARTY_BUILDING, PortfolioArea.OVERALL], "主持党委（党组）全面工作，"
+            areas, lead = (
+                [PortfolioAreaCode.PARTY_BUILDING, PortfolioAreaCode.OVERALL],
+                "主持党委（党组）全面工作，",
+            )
         else:
-            areas, lead = [PortfolioArea.OVERALL, PortfolioArea.ECONOMY], "主持行政全面工作，"
+            areas, lead = [PortfolioAreaCode.OVERALL, PortfolioAreaCode.ECONOMY], "主持行政全面工作，"
         if violation_plan and rng.random() < 0.35:
             violation_plan.pop()
-            areas = [*areas, rng.choice([PortfolioArea.FINANCE, PortfolioArea.PROCUREMENT])]
-        return b.portfolio(areas, lead)
+            areas = [*areas, rng.choice([PortfolioAreaCode.FINANCE, PortfolioAreaCode.PROCUREMENT])]
+            return b.portfolio(areas, lead)
+        # Every other compliant leader's note says what they do not oversee: a note, never a
+        # violation (rule 1 reads the structured areas only).
+        plain_leaders[0] += 1
+        codes, text = b.portfolio(areas, lead)
+        return codes, (text + "；不分管财务、人事" if plain_leaders[0] % 2 else text)
 
     def deputies(org, title, n, *, rank, identity, order, age=(33, 56), key_first=True):
         for j in range(n):
@@ -695,13 +708,13 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
             keys, reason = [], ""
             if key_first and j == 0:
                 areas = [
-                    PortfolioArea.FINANCE,
-                    rng.choice([PortfolioArea.CONSTRUCTION, PortfolioArea.PROCUREMENT]),
+                    PortfolioAreaCode.FINANCE,
+                    rng.choice([PortfolioAreaCode.CONSTRUCTION, PortfolioAreaCode.PROCUREMENT]),
                 ]
                 keys = [
                     KeyCategory.FINANCE,
                     KeyCategory.CONSTRUCTION
-                    if areas[1] == PortfolioArea.CONSTRUCTION
+                    if areas[1] == PortfolioAreaCode.CONSTRUCTION
                     else KeyCategory.ASSETS,
                 ]
                 reason = "分管" + "、".join(str(AREA_LABELS[a]) for a in areas) + "，审批资金和项目"
@@ -790,7 +803,10 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
                 identity=IdentityCategory.CIVIL_SERVANT,
             )
             pa, pt = b.portfolio(
-                [PortfolioArea.PARTY_BUILDING, rng.choice([PortfolioArea.PETITIONS, PortfolioArea.SAFETY])]
+                [
+                    PortfolioAreaCode.PARTY_BUILDING,
+                    rng.choice([PortfolioAreaCode.PETITIONS, PortfolioAreaCode.SAFETY]),
+                ]
             )
             b.tenure(d, p, b.years_ago(rng.uniform(0.3, 6)), portfolio_areas=pa, portfolio_text=pt)
         p = b.post(
@@ -859,7 +875,7 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
                 handover - dt.timedelta(days=round(rng.uniform(3, 7) * 365)),
                 handover,
                 end_reason="交流任职",
-                portfolio_areas=[PortfolioArea.PARTY_BUILDING, PortfolioArea.OVERALL],
+                portfolio_areas=[PortfolioAreaCode.PARTY_BUILDING, PortfolioAreaCode.OVERALL],
                 portfolio_text="主持党委全面工作",
             )
             d.cadre.rank = Rank.ZHENGKE if rank_top == Rank.ZHENGKE else rank_top
@@ -1052,11 +1068,11 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
             break
         t = d.tenures[0]
         if (
-            PortfolioArea.FINANCE not in t["portfolio_areas"]
-            and PortfolioArea.PROCUREMENT not in t["portfolio_areas"]
+            PortfolioAreaCode.FINANCE not in t["portfolio_areas"]
+            and PortfolioAreaCode.PROCUREMENT not in t["portfolio_areas"]
         ):
             violation_plan.pop()
-            t["portfolio_areas"] = [*t["portfolio_areas"], PortfolioArea.FINANCE]
+            t["portfolio_areas"] = [*t["portfolio_areas"], PortfolioAreaCode.FINANCE]
             t["portfolio_text"] += "，分管财务"
 
     # 6. write ----------------------------------------------------------------------------------------
@@ -1107,6 +1123,8 @@ def create_demo_users(city: DemoCity, *, rng: random.Random) -> list[tuple[str, 
     first_town = city.townships[0]
     social = [o for o in city.organs + city.institutions if o.name in SOCIAL_AFFAIRS] or city.organs[:3]
 
+    # Real names: pages show people by name (cadre_supervision.people.display_name); the role
+    # is in the login table below.
     def user(username, full_name, *, superuser=False):
         u, _ = User.objects.get_or_create(username=username)
         u.first_name = full_name
@@ -1127,21 +1145,21 @@ def create_demo_users(city: DemoCity, *, rng: random.Random) -> list[tuple[str, 
     rows = []
     user("admin", "系统管理员", superuser=True)
     rows.append(("admin", "系统管理员（superuser）", "全部数据和系统管理页面"))
-    user("zuzhibu", "组织部干部监督科").groups.set([g_staff])
+    user("zuzhibu", "周敏").groups.set([g_staff])
     rows.append(("zuzhibu", "组织部工作人员", "全市干部、轮岗、联审、个人事项"))
-    user("jiwei", "市纪委监委").groups.set([g_discipline])
+    user("jiwei", "孙志刚").groups.set([g_discipline])
     rows.append(("jiwei", "纪检监察干部", "全市审计档案、廉政档案（只读）"))
-    user("shuji", "市委书记").groups.set([g_supervisor])
+    user("shuji", "陈卫东").groups.set([g_supervisor])
     rows.append(("shuji", "谈话人（市委书记）", "党政正职的谈心谈话任务"))
-    user("shizhang", "市长").groups.set([g_supervisor])
+    user("shizhang", "刘建华").groups.set([g_supervisor])
     rows.append(("shizhang", "谈话人（市长）", "党政正职的谈心谈话任务"))
-    user("fenguan", "分管副市长").groups.set([g_fenguan])
+    user("fenguan", "杨晓红").groups.set([g_fenguan])
     rows.append(("fenguan", "谈话人（分管市领导）", f"分管单位：{'、'.join(o.name for o in social[:4])}等"))
-    user("ganbuke", "组织部干部科").groups.set([g_staff, g_supervisor])
+    user("ganbuke", "吴俊").groups.set([g_staff, g_supervisor])
     rows.append(("ganbuke", "组织部工作人员 + 谈话人", "全市干部；部管干部和乡镇副职的谈话"))
-    user("shenji", "市审计局").groups.set([g_audit])
+    user("shenji", "郑丽").groups.set([g_audit])
     rows.append(("shenji", "审计组成员", "被指派的三责联审项目"))
-    user("zhuanguanyuan", f"{first_town.name}干部专管员").groups.set([g_liaison])
+    user("zhuanguanyuan", "何静").groups.set([g_liaison])
     rows.append(("zhuanguanyuan", "单位干部专管员", f"{first_town.name}的干部和二线干部日常"))
     user("tongji", "统计接口").groups.set([g_stats])
     rows.append(("tongji", "统计接口用户", "全市汇总统计（无个人信息）"))

@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
 
-from .choices import KeyCategory, PortfolioArea
-from .models import Appointment, Cadre, Organization, Post
+from .choices import KeyCategory
+from .models import Appointment, Cadre, Organization, Post, portfolio_catalogue
 
 
 class DateInput(forms.DateInput):
@@ -186,10 +186,9 @@ APPOINTMENT_FORM_FIELDS = [
 class AppointmentForm(ServiceModelForm):
     portfolio_areas = forms.MultipleChoiceField(
         label="分管领域",
-        choices=PortfolioArea.choices,
+        choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="一把手不得直接分管财务、人事、工程建设、物资采购、公有资产处理、行政许可、审批、执法。",
     )
 
     class Meta:
@@ -203,6 +202,14 @@ class AppointmentForm(ServiceModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The catalogue's active areas, plus any deactivated one this tenure already holds.
+        held = set(getattr(self.instance, "portfolio_areas", None) or ())
+        catalogue = portfolio_catalogue()
+        field = self.fields["portfolio_areas"]
+        field.choices = [(c, name) for c, (name, _f, active) in catalogue.items() if active or c in held]
+        forbidden = [name for name, f, _a in catalogue.values() if f]
+        if forbidden:
+            field.help_text = f"一把手不得直接分管{'、'.join(forbidden)}。"
 
 
 class AppointmentCreateForm(AppointmentForm):

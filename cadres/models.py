@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -29,10 +30,75 @@ from .choices import (
     LineRole,
     ManagementLevel,
     OrgKind,
-    PortfolioArea,
     Rank,
     TopLeaderKind,
 )
+
+# --- the portfolio-area catalogue (分管领域): policy data ------------------------------------------
+
+CATALOGUE_CACHE_KEY = "cadres.portfolio_catalogue.v1"
+
+
+@track_history()
+class PortfolioArea(models.Model):
+    """One area a leader's portfolio (分管事项) may hold, and whether a 一把手 may hold it
+    (rule 1). Edited by the administrator; appointments store the codes they hold."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    top_leader_forbidden = models.BooleanField(
+        _("一把手不得直接分管"), default=False, help_text=_("勾选后，一把手分管该领域即产生预警")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("可选用"), default=True, help_text=_("停用后不能再新选，已有任职保留"))
+
+    class Meta:
+        verbose_name = _("分管领域")
+        verbose_name_plural = _("分管领域")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        clear_catalogue_cache()
+
+    def delete(self, *args, **kwargs):
+        out = super().delete(*args, **kwargs)
+        clear_catalogue_cache()
+        return out
+
+
+def clear_catalogue_cache() -> None:
+    from django.db import transaction
+
+    cache.delete(CATALOGUE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CATALOGUE_CACHE_KEY))
+
+
+def portfolio_catalogue() -> dict[str, tuple[str, bool, bool]]:
+    """{code: (name, top_leader_forbidden, active)} in catalogue order; cached (one query after
+    each change), so labels and rule 1 cost no query per row."""
+    data = cache.get(CATALOGUE_CACHE_KEY)
+    if data is None:
+        data = {
+            code: (name, forbidden, active)
+            for code, name, forbidden, active in PortfolioArea.objects.values_list(
+                "code", "name", "top_leader_forbidden", "active"
+            )
+        }
+        cache.set(CATALOGUE_CACHE_KEY, data, 300)
+    return data
+
+
+def forbidden_area_codes() -> list[str]:
+    return [code for code, (_n, forbidden, _a) in portfolio_catalogue().items() if forbidden]
+
+
+def portfolio_area_labels(codes) -> list[str]:
+    catalogue = portfolio_catalogue()
+    return [catalogue[c][0] if c in catalogue else c for c in codes]
 
 
 @track_history()
@@ -280,7 +346,7 @@ class Cadre(models.Model):
 
     @property
     def portfolio_violation_labels(self) -> list[str]:
-        return rules.portfolio_violation_labels(self.portfolio_violations)
+        return portfolio_area_labels(self.portfolio_violations)
 
 
 class EducationRecord(models.Model):
@@ -326,13 +392,16 @@ class Appointment(models.Model):
         _("任职方式"), max_length=20, choices=AppointmentMethod.choices, default=AppointmentMethod.APPOINTED
     )
     document_no = models.CharField(_("任职文号"), max_length=60, blank=True)
+    # Codes of the portfolio-area catalogue (PortfolioArea.code), checked by the services.
     portfolio_areas = ArrayField(
-        models.CharField(max_length=30, choices=PortfolioArea.choices),
+        models.CharField(max_length=30),
         verbose_name=_("分管领域"),
         default=list,
         blank=True,
     )
-    portfolio_text = models.TextField(_("分管事项"), blank=True)
+    portfolio_text = models.TextField(
+        _("分管事项说明"), blank=True, help_text=_("文字说明，不参与一把手分管预警的判断")
+    )
     recommended_by = models.CharField(_("推荐人"), max_length=100, blank=True, help_text=_("谁推荐谁负责"))
     reviewed_by = models.CharField(_("考察审核人"), max_length=100, blank=True)
     is_secondment = models.BooleanField(_("挂职"), default=False)
@@ -372,12 +441,13 @@ class Appointment(models.Model):
     def portfolio_violations(self) -> list[str]:
         if not self.is_current():
             return []
-        return rules.portfolio_violations(self.post.is_top_leader, self.portfolio_areas, self.portfolio_text)
+        return rules.portfolio_violations(
+            self.post.is_top_leader, self.portfolio_areas, forbidden_area_codes()
+        )
 
     @property
     def portfolio_area_labels(self) -> list[str]:
-        labels = dict(PortfolioArea.choices)
-        return [str(labels.get(c, c)) for c in self.portfolio_areas]
+        return portfolio_area_labels(self.portfolio_areas)
 
     def years(self, on: dt.date | None = None) -> float:
         end = self.end_date or on or timezone.localdate()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-
-from .choices import PortfolioArea
 
 # --- Citizen ID (GB 11643-1999) ------------------------------------------------------------
 
@@ -122,36 +120,24 @@ def years_between(start: dt.date, end: dt.date) -> float:
 
 
 # --- Rule 1: a 一把手 must not directly oversee these areas -------------------------------
-
-PROHIBITED_FOR_TOP_LEADER: dict[str, tuple[str, ...]] = {
-    PortfolioArea.FINANCE: ("财务", "财政", "财会"),
-    PortfolioArea.PERSONNEL: ("人事", "干部人事", "人员招录"),
-    PortfolioArea.CONSTRUCTION: ("工程建设", "工程", "基建"),
-    PortfolioArea.PROCUREMENT: ("物资采购", "采购", "招投标"),
-    PortfolioArea.ASSET_DISPOSAL: ("公有资产处理", "资产处置", "国有资产处置"),
-    PortfolioArea.LICENSING: ("行政许可", "许可"),
-    PortfolioArea.APPROVAL: ("审批",),
-    PortfolioArea.LAW_ENFORCEMENT: ("执法",),
-}
+# Which areas are forbidden is policy data: the portfolio-area catalogue
+# (cadres.models.PortfolioArea.top_leader_forbidden). The free-text portfolio is a note and is
+# never matched: "不分管财务、人事" is not a finance portfolio.
 
 
-def portfolio_violations(is_top_leader: bool, areas: Iterable[str], text: str = "") -> list[str]:
-    """Prohibited areas (codes) in a 一把手's portfolio, from the structured areas and from
-    keywords in the free-text portfolio. Empty for anyone who is not a 一把手."""
+def portfolio_violations(is_top_leader: bool, areas: Iterable[str], forbidden: Collection[str]) -> list[str]:
+    """The forbidden areas (codes, in the order held) in a 一把手's structured portfolio.
+    Empty for anyone who is not a 一把手."""
     if not is_top_leader:
         return []
-    found = []
-    area_set = set(areas or ())
-    text = text or ""
-    for code, keywords in PROHIBITED_FOR_TOP_LEADER.items():
-        if code in area_set or any(k in text for k in keywords):
-            found.append(str(code))
-    return found
+    forbidden = set(forbidden)
+    return list(dict.fromkeys(c for c in areas or () if c in forbidden))
 
 
-def portfolio_violation_labels(codes: Iterable[str]) -> list[str]:
-    labels = dict(PortfolioArea.choices)
-    return [str(labels.get(c, c)) for c in codes]
+def unknown_portfolio_areas(areas: Iterable[str], known: Collection[str]) -> list[str]:
+    """Codes that are not in the catalogue (a write must not store them)."""
+    known = set(known)
+    return [c for c in dict.fromkeys(areas or ()) if c not in known]
 
 
 # --- Invariants on tenures ----------------------------------------------------------------------

@@ -199,3 +199,50 @@ def cadre_history(*, cadre: Cadre) -> list[dict]:
         rows.extend(_labelled(history_for(appt), Appointment, f"任职：{appt.post}"))
     rows.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
     return rows
+
+
+# --- rule 1 as a warning source ----------------------------------------------------------------------
+
+
+def portfolio_warnings(user, cadre_ids=None):
+    """一把手分管违规 (rule 1): a current 一把手 tenure in the caller's scope whose structured
+    portfolio holds an area the catalogue forbids to a 一把手. Registered as the warning
+    source "cadres.portfolio" (cadres/apps.py); two queries whatever the number of rows."""
+    from django.urls import reverse
+
+    from cadre_supervision.registry import Warning
+
+    from . import rules
+    from .models import forbidden_area_codes, portfolio_area_labels
+
+    forbidden = forbidden_area_codes()
+    if not forbidden:
+        return []
+    qs = (
+        Appointment.objects.restrict(user, "view")
+        .current(timezone.localdate())
+        .top_leaders()
+        .filter(portfolio_areas__overlap=forbidden)
+        .select_related("cadre", "post", "post__organization")
+        .order_by("post__organization__path", "cadre_id", "id")
+    )
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=list(cadre_ids))
+    out = []
+    for a in qs:
+        labels = portfolio_area_labels(rules.portfolio_violations(True, a.portfolio_areas, forbidden))
+        out.append(
+            Warning(
+                cadre_id=a.cadre_id,
+                kind="cadres.portfolio",
+                title="一把手分管违规预警",
+                detail=(
+                    f"{a.cadre.name}现任{a.post.organization.name}{a.post.title}（一把手），分管"
+                    + "、".join(f"“{label}”" for label in labels)
+                    + "。按规定，一把手不直接分管这些工作，请调整分工。"
+                ),
+                url=reverse("cadres:cadre_detail", args=[a.cadre_id]) + f"#appointment-{a.pk}",
+                severity="danger",
+            )
+        )
+    return out

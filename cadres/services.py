@@ -5,6 +5,10 @@ apps (rotations, second line) all obey them:
 - one current 一把手 per organization and kind (party / administrative);
 - no overlapping tenures of one cadre in the same post;
 - a tenure ends after it starts; no future birth dates; valid citizen IDs.
+
+Events emitted (cadre_supervision.events): AppointmentCreated, AppointmentEnded,
+CadreStatusChanged, and TeamChanged when a 党政正职 (top-leader) tenure starts or ends: the
+unit's leadership team has changed.
 """
 
 from __future__ import annotations
@@ -17,11 +21,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision import registry
+from cadre_supervision import events, registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm
 
 from . import crypto, rules
-from .models import Appointment, Cadre, EducationRecord, Organization, Post
+from .choices import TOP_LEADER_FORBIDDEN_CODES, PortfolioAreaCode
+from .models import (
+    Appointment,
+    Cadre,
+    EducationRecord,
+    Organization,
+    PortfolioArea,
+    Post,
+    clear_catalogue_cache,
+    portfolio_catalogue,
+)
 
 CADRE_FIELDS = (
     "name",
@@ -243,7 +257,9 @@ def cadre_update(*, user, cadre: Cadre, citizen_id: str | None = None, **data) -
     _validate_and_save_cadre(cadre, citizen_id)
     if cadre.status != old_status:
         registry.emit(
-            "cadre.status_changed", cadre=cadre, old_status=old_status, new_status=cadre.status, user=user
+            events.CadreStatusChanged(
+                cadre_id=cadre.pk, old_status=old_status, new_status=cadre.status, user_id=_uid(user)
+            )
         )
     return cadre
 
@@ -310,9 +326,30 @@ def _appointment_errors(appt: Appointment) -> dict[str, str]:
     return errors
 
 
+def _portfolio_errors(appt: Appointment) -> dict[str, str]:
+    """Portfolio areas must be codes of the catalogue; a deactivated area is kept where it is
+    already held but cannot be newly chosen."""
+    catalogue = portfolio_catalogue()
+    areas = list(dict.fromkeys(appt.portfolio_areas or ()))
+    appt.portfolio_areas = areas
+    unknown = rules.unknown_portfolio_areas(areas, catalogue)
+    if unknown:
+        return {"portfolio_areas": f"未知的分管领域：{'、'.join(unknown)}。"}
+    held = set()
+    if appt.pk:
+        held = set(
+            Appointment.objects.filter(pk=appt.pk).values_list("portfolio_areas", flat=True).first() or ()
+        )
+    retired = [catalogue[c][0] for c in areas if not catalogue[c][2] and c not in held]
+    if retired:
+        return {"portfolio_areas": f"分管领域“{'、'.join(retired)}”已停用，不能再选用。"}
+    return {}
+
+
 def _save_appointment(appt: Appointment) -> Appointment:
     Cadre.objects.select_for_update().filter(pk=appt.cadre_id).first()
     _raise(_appointment_errors(appt))
+    _raise(_portfolio_errors(appt))
     if appt.post.top_leader_kind:
         _check_top_leader_unique_for_post(
             appt.post, exclude_pk=appt.pk, start=appt.start_date, end=appt.end_date
@@ -336,7 +373,19 @@ def appointment_create(*, user, cadre: Cadre, post: Post, move_cadre: bool = Tru
     ):
         Cadre.objects.filter(pk=cadre.pk).update(organization=post.organization_id)
         cadre.organization_id = post.organization_id
-    registry.emit("appointment.created", appointment=appt, user=user)
+    registry.emit(
+        events.AppointmentCreated(
+            appointment_id=appt.pk,
+            cadre_id=appt.cadre_id,
+            organization_id=post.organization_id,
+            post_title=str(post),
+            start_date=appt.start_date,
+            is_leading=post.is_leading,
+            is_top_leader=bool(post.top_leader_kind),
+            user_id=_uid(user),
+        )
+    )
+    _team_changed(appt, appt.start_date, user)
     return appt
 
 
@@ -355,8 +404,36 @@ def appointment_update(*, user, appointment: Appointment, **data) -> Appointment
 @transaction.atomic
 def appointment_end(*, user, appointment: Appointment, end_date: dt.date, reason: str = "") -> Appointment:
     appt = appointment_update(user=user, appointment=appointment, end_date=end_date, end_reason=reason)
-    registry.emit("appointment.ended", appointment=appt, user=user)
+    registry.emit(
+        events.AppointmentEnded(
+            appointment_id=appt.pk,
+            cadre_id=appt.cadre_id,
+            organization_id=appt.post.organization_id,
+            end_date=appt.end_date,
+            is_leading=appt.post.is_leading,
+            is_top_leader=bool(appt.post.top_leader_kind),
+            user_id=_uid(user),
+        )
+    )
+    _team_changed(appt, appt.end_date, user)
     return appt
+
+
+def _uid(user) -> int | None:
+    return getattr(user, "pk", None)
+
+
+def _team_changed(appt: Appointment, date: dt.date | None, user) -> None:
+    """A 党政正职 taking up or leaving the post changes the unit's leadership team."""
+    if appt.post.top_leader_kind and date is not None:
+        registry.emit(
+            events.TeamChanged(
+                organization_id=appt.post.organization_id,
+                date=date,
+                appointment_id=appt.pk,
+                user_id=_uid(user),
+            )
+        )
 
 
 def appointment_transfer(
@@ -386,3 +463,26 @@ def appointment_transfer(
 
 def cadres_matching_citizen_id(citizen_id: str):
     return Cadre.objects.filter(Q(citizen_id_digest=crypto.digest(citizen_id.strip().upper())))
+
+
+# --- the portfolio-area catalogue ------------------------------------------------------------------
+
+
+def portfolio_catalogue_seed() -> int:
+    """Insert the initial portfolio areas that are missing (rule 1's forbidden areas and the
+    ordinary ones); rows the administrator changed are left alone. Returns how many were added."""
+    rows = [
+        PortfolioArea(
+            code=code.value,
+            name=str(code.label),
+            top_leader_forbidden=code in TOP_LEADER_FORBIDDEN_CODES,
+            order=10 * i,
+        )
+        for i, code in enumerate(PortfolioAreaCode, start=1)
+    ]
+    have = set(PortfolioArea.objects.values_list("code", flat=True))
+    created = PortfolioArea.objects.bulk_create(
+        [r for r in rows if r.code not in have], ignore_conflicts=True
+    )
+    clear_catalogue_cache()
+    return len(created)

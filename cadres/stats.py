@@ -17,7 +17,7 @@ from cadre_supervision.permissions import has_any_scope, org_count
 
 from . import rules
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank, TopLeaderKind
-from .models import Appointment, Cadre
+from .models import Appointment, Cadre, forbidden_area_codes
 
 STATS_PERMISSION = "view_stats"
 
@@ -58,14 +58,9 @@ def age_band_q(band: str, today: dt.date) -> Q:
 
 
 def portfolio_violation_q() -> Q:
-    """SQL form of rules.portfolio_violations for a top-leader appointment (structured areas or
-    keywords in the free-text portfolio), derived from the same table so both stay in step."""
-    codes = [str(c) for c in rules.PROHIBITED_FOR_TOP_LEADER]
-    keywords = sorted({k for ks in rules.PROHIBITED_FOR_TOP_LEADER.values() for k in ks})
-    q = Q(portfolio_areas__overlap=codes)
-    for k in keywords:
-        q |= Q(portfolio_text__contains=k)
-    return q
+    """SQL form of rules.portfolio_violations for a top-leader appointment: its structured areas
+    include one the catalogue forbids to a 一把手 (the free text is never matched)."""
+    return Q(portfolio_areas__overlap=forbidden_area_codes())
 
 
 def _counts(qs, field: str, choices) -> list[dict[str, Any]]:

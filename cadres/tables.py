@@ -9,7 +9,7 @@ from cadre_supervision import tables
 from cadre_supervision.tables import EMPTY
 
 from . import rules
-from .models import Appointment, Cadre, Post
+from .models import Appointment, Cadre, Post, forbidden_area_codes, portfolio_area_labels
 
 
 def _tags(items) -> str:
@@ -20,8 +20,8 @@ def appointment_violation_labels(appt: Appointment, post: Post) -> list[str]:
     """Rule 1 labels of one tenure, using an already-loaded post (no query)."""
     if not appt.is_current():
         return []
-    return rules.portfolio_violation_labels(
-        rules.portfolio_violations(post.is_top_leader, appt.portfolio_areas, appt.portfolio_text)
+    return portfolio_area_labels(
+        rules.portfolio_violations(post.is_top_leader, appt.portfolio_areas, forbidden_area_codes())
     )
 
 

@@ -7,20 +7,22 @@ class InterviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cadre_supervision import registry
+        from cadre_supervision import events, registry
 
         from . import demo, integration, integrity, policies, selectors, services
         from .views import can_see_records, is_interviews_staff, is_supervisor
 
         policies.register()
 
-        # Domain events: the plan follows posts and statuses; events make special-topic talks due.
-        registry.on_event("appointment.created", services.on_appointment_created)
-        registry.on_event("appointment.ended", services.on_appointment_ended)
-        registry.on_event("cadre.status_changed", services.on_cadre_status_changed)
-        registry.on_event("audit.created", services.on_audit_created)
-        registry.on_event("assessment.recorded", services.on_assessment_recorded)
-        registry.on_event("team.changed", services.on_team_changed)
+        # Domain events: the plan follows posts and statuses inside the writing transaction;
+        # events make special-topic talks due (a team change raises several: after commit).
+        registry.on(events.AppointmentCreated, services.on_appointment_created)
+        registry.on(events.AppointmentEnded, services.on_appointment_ended)
+        registry.on(events.CadreStatusChanged, services.on_cadre_status_changed)
+        registry.on(events.AuditCreated, services.on_audit_created)
+        registry.on(events.AssessmentRecorded, services.on_assessment_recorded)
+        registry.on(events.SecondLineMoved, services.on_secondline_moved)
+        registry.on(events.TeamChanged, services.on_team_changed, after_commit=True)
 
         # The daily sweep: keep the plan current (a step: the write), then remind and
         # escalate; overdue follow-ups (sources: reads only).

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision.people import display_name
 from cadres.choices import LineRole
 from cadres.models import Cadre, Organization
 
@@ -19,14 +20,14 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full}（{obj.username}）" if full else obj.username
+        full = display_name(obj)
+        return f"{full}（{obj.username}）" if full != obj.username else obj.username
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full}（{obj.username}）" if full else obj.username
+        full = display_name(obj)
+        return f"{full}（{obj.username}）" if full != obj.username else obj.username
 
 
 class CadreChoiceField(forms.ModelChoiceField):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import AnyOf, Scope, ScopedQuerySet, org_q
 from cadres.choices import LineRole
 from cadres.models import Cadre, Organization
@@ -102,7 +103,7 @@ class InterviewAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.user.get_full_name() or self.user.get_username()
+        who = display_name(self.user)
         line = f"（{self.get_line_role_display()}）" if self.line_role else ""
         return f"{who} · {self.get_role_display()}{line} · {self.organization.name}"
 
@@ -151,6 +152,15 @@ class InterviewRecord(models.Model):
     stated_issues = models.TextField(_("谈话对象反映的问题"), blank=True)
     reply = models.TextField(_("函询回复内容"), blank=True)
     reply_date = models.DateField(_("函询回复日期"), null=True, blank=True)
+    task = models.ForeignKey(
+        "RequiredTalk",
+        verbose_name=_("对应谈话任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="task_records",
+        help_text=_("从谈话任务登记的记录完成且只完成该任务；晚于应谈日期的为逾期补谈"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -178,7 +188,7 @@ class InterviewRecord(models.Model):
 
     @property
     def interviewer_names(self) -> str:
-        return "、".join(p.user.get_full_name() or p.user.get_username() for p in self.participants.all())
+        return "、".join(display_name(p.user) for p in self.participants.all())
 
 
 @track_history()
@@ -454,4 +464,12 @@ class RequiredTalk(models.Model):
     @property
     def status_label(self) -> str:
         status = getattr(self, "status", None) or self.compute_status(timezone.localdate(), 14)
-        return TalkStatus(status).label
+        label = TalkStatus(status).label
+        return f"{label}（逾期补谈）" if self.is_late else label
+
+    @property
+    def is_late(self) -> bool:
+        """Fulfilled after its due date (逾期补谈)."""
+        from .rules import is_late
+
+        return is_late(due_date=self.due_date, done_on=self.done_on)

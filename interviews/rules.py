@@ -189,6 +189,113 @@ def talk_status(*, due_date: dt.date, done: bool, cancelled: bool, today: dt.dat
     return TalkStatus.PENDING
 
 
+# --- fulfilment: which record fulfils which required talk ---------------------------------------
+
+
+@dataclass(frozen=True)
+class TalkRef:
+    """A required talk of one cadre, flattened for matching."""
+
+    id: int
+    kind: str
+    year: int
+    due_date: dt.date
+    trigger_date: dt.date | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A talk record of the same cadre; `task_id` is the task it was logged from, if any."""
+
+    id: int
+    kind: str
+    date: dt.date
+    task_id: int | None = None
+
+
+def task_link_error(*, talk_kind: str, talk_year: int, trigger_date: dt.date | None, kind: str, date) -> str:
+    """Why a record of `kind` dated `date` cannot fulfil a given task ("" when it can).
+
+    A record logged from a task fulfils that task: it must be of the task's kind and not dated
+    before the task's year (routine) or before its trigger (special-topic). A record dated after
+    the task's due date still fulfils it: that is a late talk (逾期补谈).
+    """
+    if kind != talk_kind:
+        return f"谈话类型须与谈话任务一致（{InterviewKind(talk_kind).label}）。"
+    if date is None:
+        return ""
+    if talk_kind == InterviewKind.ROUTINE and date.year < talk_year:
+        return f"谈话日期早于该任务所属的{talk_year}年度。"
+    if talk_kind == InterviewKind.SPECIAL_TOPIC and trigger_date and date < trigger_date:
+        return "谈话日期早于专题谈话事由发生日期。"
+    return ""
+
+
+def match_fulfilment(
+    talks: Sequence[TalkRef], records: Sequence[RecordRef]
+) -> dict[int, tuple[int | None, dt.date | None]]:
+    """{talk id: (record id, done date)} for one cadre; (None, None) for an open talk.
+
+    1. A record logged from a task fulfils exactly that task, whatever its year (a past-year
+       task closed this way is a late talk), if the link is valid (`task_link_error`) and the
+       task is live. It never fulfils any other task.
+    2. Other routine records fulfil, in date order, the routine talks of the record's own
+       year in due order: a talk in January does not close last year's plan.
+    3. Other special-topic records fulfil special-topic talks in trigger order: the earliest
+       unused record dated on or after the trigger.
+    Records are given in (date, id) order; cancelled talks are fulfilled by nothing.
+    """
+    wanted: dict[int, tuple[int | None, dt.date | None]] = {t.id: (None, None) for t in talks}
+    live = {t.id: t for t in talks if not t.cancelled}
+    taken: set[int] = set()
+    free: list[RecordRef] = []
+    for r in records:
+        if r.task_id is None:
+            free.append(r)
+            continue
+        t = live.get(r.task_id)
+        if (
+            t is not None
+            and t.id not in taken
+            and not task_link_error(
+                talk_kind=t.kind, talk_year=t.year, trigger_date=t.trigger_date, kind=r.kind, date=r.date
+            )
+        ):
+            wanted[t.id] = (r.id, r.date)
+            taken.add(t.id)
+    routine_by_year: dict[int, list[TalkRef]] = {}
+    specials: list[TalkRef] = []
+    for t in sorted(live.values(), key=lambda t: (t.due_date, t.id)):
+        if t.id in taken:
+            continue
+        if t.kind == InterviewKind.ROUTINE:
+            routine_by_year.setdefault(t.year, []).append(t)
+        else:
+            specials.append(t)
+    for year, year_talks in routine_by_year.items():
+        recs = [r for r in free if r.kind == InterviewKind.ROUTINE and r.date.year == year]
+        for t, r in zip(year_talks, recs, strict=False):
+            wanted[t.id] = (r.id, r.date)
+    used: set[int] = set()
+    for t in sorted(specials, key=lambda t: (t.trigger_date or t.due_date, t.id)):
+        for r in free:
+            if (
+                r.kind == InterviewKind.SPECIAL_TOPIC
+                and r.id not in used
+                and r.date >= (t.trigger_date or r.date)
+            ):
+                wanted[t.id] = (r.id, r.date)
+                used.add(r.id)
+                break
+    return wanted
+
+
+def is_late(*, due_date: dt.date, done_on: dt.date | None) -> bool:
+    """A talk held after its due date (逾期补谈)."""
+    return done_on is not None and done_on > due_date
+
+
 def coverage_rate(done: int, required: int) -> float | None:
     return None if not required else round(100.0 * done / required, 1)
 

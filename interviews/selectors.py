@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.people import display_name, display_name_of
 from cadre_supervision.permissions import SYSTEM, scope_q
 from cadres.choices import OrgKind
 from cadres.models import Cadre
@@ -57,6 +58,8 @@ def _coverage_counts(today: dt.date):
         "required": Count("id"),
         "done": Count("id", filter=Q(done_on__isnull=False)),
         "overdue": Count("id", filter=Q(done_on__isnull=True, due_date__lt=today)),
+        # Held after the due date (逾期补谈): done, but late.
+        "late": Count("id", filter=Q(done_on__gt=F("due_date"))),
         "cadres": Count("cadre_id", distinct=True),
     }
 
@@ -95,7 +98,7 @@ def coverage_by_organization(
                     "organization": r["cadre__organization__name"],
                     "org_kind": r["cadre__organization__kind"],
                     "org_kind_label": str(kinds.get(r["cadre__organization__kind"], "")),
-                    **{k: r[k] for k in ("required", "done", "overdue", "cadres")},
+                    **{k: r[k] for k in ("required", "done", "overdue", "late", "cadres")},
                 }
             )
         )
@@ -120,8 +123,8 @@ def coverage_by_interviewer(
     roles = dict(InterviewerRole.choices)
     out = []
     for r in rows:
-        name = f"{r['responsible__last_name']}{r['responsible__first_name']}".strip() or (
-            r["responsible__username"] or ""
+        name = display_name_of(
+            r["responsible__first_name"], r["responsible__last_name"], r["responsible__username"]
         )
         out.append(
             _with_rate(
@@ -130,7 +133,7 @@ def coverage_by_interviewer(
                     "interviewer": name or "（未落实谈话人）",
                     "role": r["interviewer_role"],
                     "role_label": str(roles.get(r["interviewer_role"], "（无法确定）")),
-                    **{k: r[k] for k in ("required", "done", "overdue", "cadres")},
+                    **{k: r[k] for k in ("required", "done", "overdue", "late", "cadres")},
                 }
             )
         )
@@ -138,7 +141,7 @@ def coverage_by_interviewer(
 
 
 def coverage_totals(rows: list[dict]) -> dict:
-    total = {k: sum(r[k] for r in rows) for k in ("required", "done", "overdue", "cadres")}
+    total = {k: sum(r[k] for r in rows) for k in ("required", "done", "overdue", "late", "cadres")}
     return _with_rate(total)
 
 
@@ -179,7 +182,7 @@ def interview_stats(*, user, year: int, today: dt.date) -> dict:
             {
                 "org_kind": r["cadre__organization__kind"],
                 "label": str(kinds.get(r["cadre__organization__kind"], "")),
-                **{k: r[k] for k in ("required", "done", "overdue", "cadres")},
+                **{k: r[k] for k in ("required", "done", "overdue", "late", "cadres")},
             }
         )
         for r in qs.values("cadre__organization__kind")
@@ -191,13 +194,15 @@ def interview_stats(*, user, year: int, today: dt.date) -> dict:
             {
                 "interviewer_role": r["interviewer_role"],
                 "label": str(roles.get(r["interviewer_role"], "无法确定")),
-                **{k: r[k] for k in ("required", "done", "overdue", "cadres")},
+                **{k: r[k] for k in ("required", "done", "overdue", "late", "cadres")},
             }
         )
         for r in qs.values("interviewer_role").annotate(**counts).order_by("interviewer_role")
     ]
     by_talk_kind = [
-        _with_rate({"kind": r["kind"], **{k: r[k] for k in ("required", "done", "overdue", "cadres")}})
+        _with_rate(
+            {"kind": r["kind"], **{k: r[k] for k in ("required", "done", "overdue", "late", "cadres")}}
+        )
         for r in qs.values("kind").annotate(**counts).order_by("kind")
     ]
     totals = qs.aggregate(**counts)
@@ -309,11 +314,7 @@ def talk_reminders(today: dt.date) -> Iterator[ReminderSpec]:
                 url=log_url,
                 **obj,
             )
-        who = (
-            t.responsible.get_full_name() or t.responsible.get_username()
-            if t.responsible_id
-            else "（未落实）"
-        )
+        who = display_name(t.responsible) if t.responsible_id else "（未落实）"
         for official in rules.covering(
             InterviewerRole.ORG_DEPT,
             cadre.organization.path,

@@ -8,10 +8,10 @@
   record fulfils is derived by `fulfilment_sync`, never picked by hand.
 - Follow-ups, attachments, the assignment table.
 
-Domain events this app listens to (see apps.py): appointment.created / appointment.ended /
-cadre.status_changed (plan recomputed; a new appointment makes a special-topic talk due),
-audit.created (cadre, audit, user), assessment.recorded (cadre, user, year) and
-team.changed (organization, user) (special-topic talks due).
+Domain events this app listens to (see apps.py; types in cadre_supervision/events.py):
+AppointmentCreated / AppointmentEnded / CadreStatusChanged (plan recomputed; a new appointment
+makes a job-change talk due), AuditCreated, AssessmentRecorded, SecondLineMoved and
+TeamChanged (special-topic talks due).
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision import events
 from cadre_supervision.models import Notification
 from cadre_supervision.notifications import ReminderSpec, notify
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import ensure_can, ensure_org_perm, has_org_perm
 from cadres.choices import CadreStatus
 from cadres.models import Appointment, Cadre, Organization
@@ -469,36 +471,14 @@ def fulfilment_sync(cadre_id: int) -> int:
     return fulfilment_sync_many([cadre_id])
 
 
-def _match(talks: list[RequiredTalk], records: list[tuple[int, str, dt.date]]) -> dict[int, tuple]:
-    wanted: dict[int, tuple[int | None, dt.date | None]] = {t.pk: (None, None) for t in talks}
-    used: set[int] = set()
-    routine_by_year: dict[int, list[RequiredTalk]] = defaultdict(list)
-    specials: list[RequiredTalk] = []
-    for t in talks:
-        if t.cancelled_at is not None:
-            continue
-        (routine_by_year[t.year] if t.kind == InterviewKind.ROUTINE else specials).append(t)
-    for year, year_talks in routine_by_year.items():
-        recs = [r for r in records if r[1] == InterviewKind.ROUTINE and r[2].year == year]
-        for t, r in zip(year_talks, recs, strict=False):
-            wanted[t.pk] = (r[0], r[2])
-            used.add(r[0])
-    for t in sorted(specials, key=lambda t: (t.trigger_date or t.due_date, t.pk)):
-        for rid, kind, date in records:
-            if kind == InterviewKind.SPECIAL_TOPIC and rid not in used and date >= (t.trigger_date or date):
-                wanted[t.pk] = (rid, date)
-                used.add(rid)
-                break
-    return wanted
-
-
 def fulfilment_sync_many(cadre_ids: Iterable[int]) -> int:
     """Derive which record fulfils which required talk; returns the number of talks changed.
 
-    Routine talks of a year are fulfilled, in due order, by that year's routine records in
-    date order; special-topic talks, in trigger order, by the earliest unused special-topic
-    record dated on or after the trigger. Cancelled talks are fulfilled by nothing. A fixed
-    number of queries however many cadres are given.
+    The rule is `rules.match_fulfilment`: a record logged from a task fulfils exactly that
+    task (late when dated after its due date); other routine records fulfil their own year's
+    routine talks in due order; other special-topic records fulfil special-topic talks in
+    trigger order. Cancelled talks are fulfilled by nothing. A fixed number of queries however
+    many cadres are given.
     """
     ids = sorted(set(cadre_ids))
     if not ids:
@@ -522,16 +502,20 @@ def fulfilment_sync_many(cadre_ids: Iterable[int]) -> int:
         )
     ):
         talks_by[t.cadre_id].append(t)
-    records_by: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
-    for rid, cid, kind, date in (
+    records_by: dict[int, list[rules.RecordRef]] = defaultdict(list)
+    for rid, cid, kind, date, task_id in (
         InterviewRecord.objects.filter(interviewee_id__in=ids, kind__in=REQUIRED_KINDS)
         .order_by("date", "id")
-        .values_list("id", "interviewee_id", "kind", "date")
+        .values_list("id", "interviewee_id", "kind", "date", "task_id")
     ):
-        records_by[cid].append((rid, kind, date))
+        records_by[cid].append(rules.RecordRef(rid, kind, date, task_id))
     changed: list[RequiredTalk] = []
     for cid, talks in talks_by.items():
-        wanted = _match(talks, records_by.get(cid, []))
+        refs = [
+            rules.TalkRef(t.pk, t.kind, t.year, t.due_date, t.trigger_date, t.cancelled_at is not None)
+            for t in talks
+        ]
+        wanted = rules.match_fulfilment(refs, records_by.get(cid, []))
         for t in talks:
             if (t.fulfilled_by_id, t.done_on) != wanted[t.pk]:
                 t.fulfilled_by_id, t.done_on = wanted[t.pk]
@@ -601,7 +585,7 @@ RECORD_FIELDS = (
 
 
 def _user_label(u) -> str:
-    return u.get_full_name() or u.get_username()
+    return display_name(u)
 
 
 def _check_attachments(files: Sequence, max_mb: int) -> list[str]:
@@ -621,9 +605,14 @@ def _validate_record(
     follow_ups: Sequence[dict],
     attachments: Sequence,
     today: dt.date,
+    task: RequiredTalk | None = None,
+    record: InterviewRecord | None = None,
 ) -> None:
     errors: dict[str, list[str]] = defaultdict(list)
     kind = data.get("kind")
+    if task is not None:
+        for k, v in _task_errors(task, interviewee, kind or "", data.get("date"), record).items():
+            errors[k].append(v)
     if kind not in InterviewKind.values:
         errors["kind"].append("请选择谈话类型。")
     if interviewee is None:
@@ -663,6 +652,40 @@ def _validate_record(
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
+
+
+def _task_errors(
+    task: RequiredTalk, interviewee: Cadre | None, kind: str, date, record: InterviewRecord | None
+) -> dict[str, str]:
+    """Can a record (new, or `record`) of this interviewee, kind and date fulfil `task`?"""
+    if interviewee is not None and task.cadre_id != interviewee.pk:
+        return {"task": "该谈话任务不属于所选谈话对象。"}
+    if task.cancelled_at is not None and record is None:
+        return {"task": "该谈话任务已取消。"}
+    if task.fulfilled_by_id and (record is None or task.fulfilled_by_id != record.pk):
+        return {"task": "该谈话任务已由其他谈话记录完成。"}
+    msg = rules.task_link_error(
+        talk_kind=task.kind, talk_year=task.year, trigger_date=task.trigger_date, kind=kind, date=date
+    )
+    if msg:
+        return {"kind" if "类型" in msg else "date": msg}
+    return {}
+
+
+def _visible_task(user, task) -> RequiredTalk | None:
+    """The task a record is logged from, looked up in the caller's scope (locked). A task the
+    caller cannot see gets the same answer as a task that does not exist."""
+    if task is None:
+        return None
+    pk = getattr(task, "pk", task)
+    found = (
+        RequiredTalk.objects.restrict(user, "view").filter(pk=pk).values_list("pk", flat=True).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise ValidationError({"task": "谈话任务不存在。"})
+    return RequiredTalk.objects.select_for_update().get(pk=found)
 
 
 def _ensure_may_record(user, interviewee: Cadre, interviewers: Sequence) -> None:
@@ -712,7 +735,10 @@ def record_create(
     trigger: str = "",
     follow_ups: Sequence[dict] = (),
     attachments: Sequence = (),
+    task: RequiredTalk | int | None = None,
 ) -> InterviewRecord:
+    """Log a talk. Logged from a task (`task`), the record fulfils exactly that task, also a
+    past-year one (a late talk, 逾期补谈); otherwise the fulfilment is derived by date."""
     today = timezone.localdate()
     interviewers = list(dict.fromkeys(interviewers))
     data = {
@@ -728,6 +754,11 @@ def record_create(
     }
     if interviewee is not None:
         _ensure_may_record(user, interviewee, interviewers)
+        # Lock the interviewee's talks so two records logged at once are matched one by one.
+        Cadre.objects.select_for_update().filter(pk=interviewee.pk).first()
+    task = _visible_task(user, task)
+    if task is not None and task.kind == InterviewKind.SPECIAL_TOPIC and not data["trigger"]:
+        data["trigger"] = task.trigger
     _validate_record(
         user=user,
         interviewee=interviewee,
@@ -736,10 +767,9 @@ def record_create(
         follow_ups=follow_ups,
         attachments=attachments,
         today=today,
+        task=task,
     )
-    # Lock the interviewee's talks so two records logged at once are matched one by one.
-    Cadre.objects.select_for_update().filter(pk=interviewee.pk).first()
-    record = InterviewRecord(interviewee=interviewee, created_by=user, **data)
+    record = InterviewRecord(interviewee=interviewee, created_by=user, task=task, **data)
     record.full_clean(exclude=["interviewers"])
     record.save()
     InterviewParticipant.objects.bulk_create(
@@ -771,6 +801,8 @@ def record_update(
         follow_ups=[],
         attachments=[],
         today=today,
+        task=RequiredTalk.objects.filter(pk=record.task_id).first() if record.task_id else None,
+        record=record,
     )
     for fu in record.follow_ups.all():
         if fu.due_date < record.date:
@@ -942,61 +974,69 @@ def _recent(day: dt.date | None, today: dt.date) -> bool:
     return today - dt.timedelta(days=policies.current().special_lookback_days) <= day <= today
 
 
-def on_appointment_created(*, appointment, user=None, **_kw) -> None:
+def on_appointment_created(event: events.AppointmentCreated) -> None:
     today = timezone.localdate()
-    plan_refresh_for_cadre(appointment.cadre_id, today=today)
-    if _recent(appointment.start_date, today):
+    plan_refresh_for_cadre(event.cadre_id, today=today)
+    if _recent(event.start_date, today):
         special_talk_raise(
             user=None,
-            cadre=Cadre.objects.get(pk=appointment.cadre_id),
+            cadre=Cadre.objects.get(pk=event.cadre_id),
             trigger=SpecialTrigger.JOB_CHANGE,
-            trigger_date=appointment.start_date,
-            note=f"新任{appointment.post}",
+            trigger_date=event.start_date,
+            note=f"新任{event.post_title}",
             source_type="cadres.appointment",
-            source_id=str(appointment.pk),
+            source_id=str(event.appointment_id),
             today=today,
         )
 
 
-def on_appointment_ended(*, appointment, user=None, **_kw) -> None:
-    plan_refresh_for_cadre(appointment.cadre_id)
+def on_appointment_ended(event: events.AppointmentEnded) -> None:
+    plan_refresh_for_cadre(event.cadre_id)
 
 
-def on_cadre_status_changed(*, cadre, **_kw) -> None:
-    plan_refresh_for_cadre(cadre.pk)
+def on_cadre_status_changed(event: events.CadreStatusChanged) -> None:
+    plan_refresh_for_cadre(event.cadre_id)
 
 
-def on_audit_created(*, cadre, audit=None, user=None, **_kw) -> None:
+def on_audit_created(event: events.AuditCreated) -> None:
     today = timezone.localdate()
-    start = getattr(audit, "start_date", None) or today
     special_talk_raise(
         user=None,
-        cadre=cadre,
+        cadre=Cadre.objects.get(pk=event.cadre_id),
         trigger=SpecialTrigger.AUDIT,
-        trigger_date=min(start, today),
-        note=f"针对{audit}的专题谈话" if audit is not None else "",
-        source_type=audit._meta.label_lower if audit is not None else "audits.audit",
-        source_id=str(getattr(audit, "pk", "") or today.isoformat()),
+        trigger_date=min(event.planned_date or today, today),
+        note=f"针对{event.title}的专题谈话",
+        source_type="audits.audit",
+        source_id=str(event.audit_id),
         today=today,
     )
 
 
-def on_assessment_recorded(*, cadre, user=None, year: int | None = None, **_kw) -> None:
+def on_assessment_recorded(event: events.AssessmentRecorded) -> None:
+    """An annual assessment makes a special-topic talk due (rule 3); a late entry of an old
+    year's assessment (before last year) does not."""
     today = timezone.localdate()
+    if event.year < today.year - 1:
+        return
     special_talk_raise(
         user=None,
-        cadre=cadre,
+        cadre=Cadre.objects.get(pk=event.cadre_id),
         trigger=SpecialTrigger.ASSESSMENT,
         trigger_date=today,
-        note=f"{year or today.year}年度考核结果已记录",
-        source_type="assessment",
-        source_id=str(year or today.year),
+        note=f"{event.year}年度考核结果已记录",
+        source_type=event.source or "assessment",
+        source_id=str(event.source_id or event.year),
         today=today,
     )
 
 
-def on_team_changed(*, organization, user=None, **_kw) -> None:
+def on_team_changed(event: events.TeamChanged) -> None:
+    """A team change (班子调整) makes a special-topic talk due for every current leader of the
+    unit, once per organization and day. Runs after commit (one talk per leader)."""
     today = timezone.localdate()
+    if not _recent(event.date, today):
+        return
+    organization = Organization.objects.get(pk=event.organization_id)
     cadre_ids = (
         Appointment.objects.current(today)
         .filter(post__organization=organization, post__is_leading=True)
@@ -1008,12 +1048,31 @@ def on_team_changed(*, organization, user=None, **_kw) -> None:
             user=None,
             cadre=cadre,
             trigger=SpecialTrigger.TEAM_CHANGE,
-            trigger_date=today,
+            trigger_date=event.date,
             note=f"{organization.name}班子调整",
             source_type="cadres.organization",
-            source_id=f"{organization.pk}@{today.isoformat()}",
+            source_id=f"{organization.pk}@{event.date.isoformat()}",
             today=today,
         )
+
+
+def on_secondline_moved(event: events.SecondLineMoved) -> None:
+    """改任非领导职务 is a job change: a special-topic talk is due, with the second-line
+    interviewer (rule 3: an organization-department official or the original unit's head) —
+    the plan was recomputed by the status change in the same transaction."""
+    today = timezone.localdate()
+    if not _recent(event.moved_on, today):
+        return
+    special_talk_raise(
+        user=None,
+        cadre=Cadre.objects.get(pk=event.cadre_id),
+        trigger=SpecialTrigger.JOB_CHANGE,
+        trigger_date=event.moved_on,
+        note=f"由{event.former_post}改任非领导职务",
+        source_type="rotations.secondlinerecord",
+        source_id=str(event.record_id),
+        today=today,
+    )
 
 
 __all__ = [

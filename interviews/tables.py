@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cadre_supervision import tables
 
@@ -68,10 +69,16 @@ class RequiredTalkTable(tables.Table):
         return _name(record.responsible) or "（未落实）"
 
     def render_status(self, record):
-        return render_to_string("interviews/_status_tag.html", {"status": record.status})
+        html = render_to_string(
+            "interviews/_status_tag.html", {"status": record.status, "late": record.is_late}
+        )
+        if record.done_on:
+            html += format_html(' <span class="muted small">{}</span>', record.done_on.strftime("%Y-%m-%d"))
+        return mark_safe(html)  # noqa: S308 - rendered template and escaped date
 
     def value_status(self, record):
-        return str(TalkStatus(getattr(record, "status", TalkStatus.PENDING)).label)
+        label = str(TalkStatus(getattr(record, "status", TalkStatus.PENDING)).label)
+        return f"{label}（逾期补谈）" if record.is_late else label
 
 
 class GapTable(tables.Table):
@@ -159,6 +166,7 @@ class CoverageByOrgTable(tables.Table):
     required = tables.NumberColumn("应谈次数")
     done = tables.NumberColumn("已谈次数")
     overdue = tables.NumberColumn("逾期次数")
+    late = tables.NumberColumn("逾期补谈")
     rate = tables.NumberColumn("覆盖率（%）")
 
     class Meta(tables.Table.Meta):
@@ -213,6 +221,7 @@ class CoverageByInterviewerTable(tables.Table):
     required = tables.NumberColumn("应谈次数")
     done = tables.NumberColumn("已谈次数")
     overdue = tables.NumberColumn("逾期次数")
+    late = tables.NumberColumn("逾期补谈")
     rate = tables.NumberColumn("覆盖率（%）")
 
     class Meta(tables.Table.Meta):

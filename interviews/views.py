@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, role_codes
 from cadre_supervision.views import (
     ActionView,
@@ -82,7 +83,7 @@ def can_see_records(user) -> bool:
 
 
 def _name(u) -> str:
-    return (u.get_full_name() or u.get_username()) if u else ""
+    return display_name(u)
 
 
 # --- supervisor -----------------------------------------------------------------------------------
@@ -216,6 +217,7 @@ class RecordCreateView(RecordFormMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["task"] = self.task
+        ctx["today"] = timezone.localdate()
         return ctx
 
     def form_valid(self, form):
@@ -243,6 +245,7 @@ class RecordCreateView(RecordFormMixin, ServiceFormView):
             reply_date=d.get("reply_date"),
             follow_ups=follow_ups,
             attachments=files,
+            task=self.task,
         )
 
     def get_success_url(self):

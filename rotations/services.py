@@ -5,9 +5,8 @@ appointment_end); a status change only through `cadres.services.cadre_update`. E
 here wraps those calls and its own rows in ONE transaction: if any check fails half-way,
 nothing is saved (both appointments stay as they were).
 
-Events emitted (cadre_supervision.registry.emit):
-  "rotation.exchanged"      exchange, user
-  "secondline.moved"        record, user
+Events emitted (cadre_supervision.events): RotationExchanged, SecondLineMoved,
+AssessmentRecorded (a second-line cadre's yearly assessment).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision import registry
+from cadre_supervision import events, registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm, has_org_perm
 from cadres import services as cadre_services
 from cadres.choices import AppointmentMethod, CadreStatus
@@ -276,7 +275,19 @@ def exchange_record(
         plan_item.save(update_fields=["exchange", "status"])
     if not is_secondment:
         AvoidanceCase.objects.filter(cadre=cadre, resolved_on__isnull=True).update(resolved_on=effective_date)
-    registry.emit("rotation.exchanged", exchange=exchange, user=user)
+    registry.emit(
+        events.RotationExchanged(
+            exchange_id=exchange.pk,
+            cadre_id=cadre.pk,
+            from_appointment_id=getattr(from_appointment, "pk", None),
+            from_organization_id=from_post.organization_id,
+            to_organization_id=to_post.organization_id,
+            from_top_leader=bool(from_post.top_leader_kind),
+            is_secondment=is_secondment,
+            effective_date=effective_date,
+            user_id=getattr(user, "pk", None),
+        )
+    )
     return exchange
 
 
@@ -483,7 +494,16 @@ def secondline_move(
         health_note=health_note,
         work_status=work_status,
     )
-    registry.emit("secondline.moved", record=record, user=user)
+    registry.emit(
+        events.SecondLineMoved(
+            record_id=record.pk,
+            cadre_id=cadre.pk,
+            organization_id=former.organization_id,
+            former_post=str(former),
+            moved_on=effective_date,
+            user_id=getattr(user, "pk", None),
+        )
+    )
     return record
 
 
@@ -821,6 +841,16 @@ def assessment_record(
     a = SecondLineAssessment(record=record, year=year, grade=grade, notes=notes, assessed_by=user)
     a.full_clean()
     a.save()
+    registry.emit(
+        events.AssessmentRecorded(
+            cadre_id=record.cadre_id,
+            year=year,
+            grade=grade,
+            source="rotations.secondlineassessment",
+            source_id=a.pk,
+            user_id=getattr(user, "pk", None),
+        )
+    )
     return a
 
 

@@ -15,6 +15,15 @@ from .factories import AppointmentFactory, CadreFactory, OrganizationFactory, Po
 
 @pytest.fixture
 def city(db):
+    # The portfolio-area catalogue comes from a data migration; a transactional test's flush
+    # removes it, so put back what is missing (idempotent).
+    from cadres.services import portfolio_catalogue_seed
+
+    portfolio_catalogue_seed()
+    return _city()
+
+
+def _city():
     """市 → 甲镇, 乙镇 (townships), 丙局 (city organ). Cadres in 甲镇 and 乙镇.
 
     Users: admin (superuser), staff_all (org_staff over the city), staff_a (org_staff over

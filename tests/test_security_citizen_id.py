@@ -187,6 +187,6 @@ def test_tail_search_only_for_holders_of_the_reveal_permission(api, city):
 def test_migration_remasks_stored_ids(city):
     value = crypto.decrypt(Cadre.objects.get(pk=city.cadre_a.pk).citizen_id_encrypted)
     Cadre.objects.filter(pk=city.cadre_a.pk).update(citizen_id_masked=value[:6] + "*" * 8 + value[-4:])
-    migration = importlib.import_module("cadres.migrations.0002_remask_citizen_ids")
+    migration = importlib.import_module("cadres.migrations.0004_remask_citizen_ids")
     migration.remask(django_apps, None)
     assert Cadre.objects.get(pk=city.cadre_a.pk).citizen_id_masked == rules.mask_citizen_id(value)

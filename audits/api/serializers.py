@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cadre_supervision.people import display_name
 from cadres.models import Appointment, Cadre
 
 from ..choices import AuditKind, Conclusion, FileKind, LeadAgency, MemberRole, RectState, Severity, Stream
@@ -19,7 +20,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "username", "name", "role", "stream", "agency"]
 
     def get_name(self, m) -> str:
-        return m.user.get_full_name() or m.user.username
+        return display_name(m.user)
 
 
 class StreamSerializer(serializers.ModelSerializer):

@@ -12,12 +12,10 @@ from rest_framework import serializers
 
 from cadre_supervision.api import ScopedRelatedField
 
-from .. import rules
-from ..choices import KeyCategory, PortfolioArea
-from ..models import Appointment, Cadre, EducationRecord, Organization, Post
+from ..choices import KeyCategory
+from ..models import Appointment, Cadre, EducationRecord, Organization, Post, portfolio_area_labels
 
 KEY_CATEGORY_LABELS = dict(KeyCategory.choices)
-PORTFOLIO_LABELS = dict(PortfolioArea.choices)
 
 
 class CodeLabelSerializer(serializers.Serializer):
@@ -30,10 +28,7 @@ def code_labels(codes, labels: dict) -> list[dict[str, str]]:
 
 
 def violation_labels(codes) -> list[dict[str, str]]:
-    return [
-        {"code": c, "label": label}
-        for c, label in zip(codes, rules.portfolio_violation_labels(codes), strict=True)
-    ]
+    return [{"code": c, "label": label} for c, label in zip(codes, portfolio_area_labels(codes), strict=True)]
 
 
 # --- organizations -----------------------------------------------------------------------------
@@ -187,7 +182,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CodeLabelSerializer(many=True))
     def get_portfolio_area_labels(self, obj: Appointment):
-        return code_labels(obj.portfolio_areas, PORTFOLIO_LABELS)
+        return violation_labels(obj.portfolio_areas)
 
     def get_is_current(self, obj: Appointment) -> bool:
         return obj.is_current()
@@ -236,7 +231,7 @@ class CareerEntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CodeLabelSerializer(many=True))
     def get_portfolio_area_labels(self, obj: Appointment):
-        return code_labels(obj.portfolio_areas, PORTFOLIO_LABELS)
+        return violation_labels(obj.portfolio_areas)
 
     def get_is_current(self, obj: Appointment) -> bool:
         return obj.is_current()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cadre_supervision.people import display_name
 from cadres.models import Cadre, Organization
 
 from ..choices import InterviewKind, SpecialTrigger, TalkStatus
@@ -14,7 +15,7 @@ User = get_user_model()
 
 
 def _name(u) -> str:
-    return (u.get_full_name() or u.get_username()) if u else ""
+    return display_name(u)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -55,6 +56,7 @@ class RequiredTalkSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     status_label = serializers.SerializerMethodField()
     title = serializers.CharField(read_only=True)
+    late = serializers.BooleanField(source="is_late", read_only=True, help_text="逾期补谈")
 
     class Meta:
         model = RequiredTalk
@@ -79,6 +81,7 @@ class RequiredTalkSerializer(serializers.ModelSerializer):
             "status_label",
             "fulfilled_by",
             "done_on",
+            "late",
             "cancelled_at",
             "cancel_reason",
             "note",
@@ -154,11 +157,15 @@ class InterviewRecordSerializer(serializers.ModelSerializer):
     follow_ups = FollowUpInlineSerializer(many=True, required=False)
     attachments = AttachmentSerializer(many=True, read_only=True)
     fulfils = serializers.SerializerMethodField()
+    # The task the talk is logged from: the record fulfils exactly that task (also a past-year
+    # one: a late talk). Resolved inside the caller's scope by the service.
+    task = serializers.IntegerField(required=False, allow_null=True, source="task_id")
 
     class Meta:
         model = InterviewRecord
         fields = [
             "id",
+            "task",
             "kind",
             "trigger",
             "date",

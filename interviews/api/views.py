@@ -150,6 +150,7 @@ class InterviewRecordViewSet(ScopedModelViewSet):
         d = dict(serializer.validated_data)
         serializer.instance = services.record_create(
             user=self.request.user,
+            task=d.pop("task_id", None),
             interviewee=d.pop("interviewee"),
             interviewers=d.pop("interviewers"),
             follow_ups=d.pop("follow_ups", []),
@@ -160,6 +161,8 @@ class InterviewRecordViewSet(ScopedModelViewSet):
         d = dict(serializer.validated_data)
         if d.pop("follow_ups", None):
             raise DRFValidationError({"follow_ups": ["请通过后续措施接口增改后续措施。"]})
+        if "task_id" in d and d.pop("task_id") != serializer.instance.task_id:
+            raise DRFValidationError({"task": ["不能更改对应的谈话任务；如登记错误，请删除后重新登记。"]})
         if "interviewee" in d and d.pop("interviewee").pk != serializer.instance.interviewee_id:
             raise DRFValidationError({"interviewee": ["不能更改谈话对象；如登记错误，请删除后重新登记。"]})
         serializer.instance = services.record_update(user=self.request.user, record=serializer.instance, **d)

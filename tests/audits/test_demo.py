@@ -80,6 +80,11 @@ def test_demo_seeder_covers_every_status_and_state(small_city):
     f = AuditFile.objects.filter(kind="report").first()
     with f.file.open("rb") as fh:
         assert load_workbook(fh).sheetnames == ["审计报告摘要"]
+    # An audit-team member works on a few audits, not all: "only assigned audits" shows.
+    from audits.models import AuditMember
+
+    mine = AuditMember.objects.filter(user__username="shenji").values("audit_id").distinct().count()
+    assert 1 <= mine <= 6 and mine < Audit.objects.count()
     # second run is a no-op
     n = Audit.objects.count()
     demo.seed(today=timezone.localdate(), rng=random.Random(7), stdout=out)

@@ -11,7 +11,7 @@ from pghistory.models import Events
 from audits import services
 from audits.choices import AuditKind, AuditStatus, Conclusion, MemberRole, RectState, Stream
 from audits.models import Audit, AuditFile, Finding, RectificationStep
-from cadre_supervision import registry
+from cadre_supervision import events, registry
 from cadres.choices import KeyCategory
 from tests.factories import AppointmentFactory, CadreFactory, PostFactory
 
@@ -28,23 +28,27 @@ def _create(ns, **kw):
 
 def test_create_makes_three_streams_with_lead_agencies_and_emits_event(ac):
     seen = []
-    registry.on_event("audit.created", lambda **kw: seen.append(kw))
+    listener = seen.append
+    registry.on(events.AuditCreated, listener)
     try:
         audit = _create(ac, period_start=D(2020, 1, 1), period_end=D(2024, 1, 1))
     finally:
-        registry.event_listeners["audit.created"].pop()
+        registry.off(events.AuditCreated, listener)
     assert {(s.stream, s.lead_agency) for s in audit.streams.all()} == {
         ("people", "org_dept"),
         ("staffing", "staffing_office"),
         ("money", "audit_bureau"),
     }
     assert audit.organization == ac.town_a and audit.cadre == ac.cadre_a and audit.is_top_leader
-    assert (
-        seen
-        and seen[0]["audit"] == audit
-        and seen[0]["cadre"] == ac.cadre_a
-        and seen[0]["user"] == ac.staff_all
-    )
+    assert seen == [
+        events.AuditCreated(
+            audit_id=audit.pk,
+            cadre_id=ac.cadre_a.pk,
+            planned_date=audit.planned_date,
+            title=str(audit),
+            user_id=ac.staff_all.pk,
+        )
+    ]
     assert "张伟同志任甲镇党委书记期间专项审计" in audit.title
 
 

@@ -306,14 +306,14 @@ def test_second_top_leader_and_end_before_start_are_refused(api, city):
 
 
 def test_ending_a_tenure_over_the_api_emits_the_event(api, city):
-    from cadre_supervision import registry
+    from cadre_supervision import events, registry
 
     heard = []
 
-    def listener(*, appointment, user):
-        heard.append((appointment.pk, user.username))
+    def listener(event):
+        heard.append((event.appointment_id, event.user_id))
 
-    registry.on_event("appointment.ended", listener)
+    registry.on(events.AppointmentEnded, listener)
     try:
         api.force_authenticate(city.staff_all)
         resp = api.patch(
@@ -322,10 +322,10 @@ def test_ending_a_tenure_over_the_api_emits_the_event(api, city):
             format="json",
         )
     finally:
-        registry.event_listeners["appointment.ended"].remove(listener)
+        registry.off(events.AppointmentEnded, listener)
     assert resp.status_code == 200, resp.json()
     assert resp.json()["is_current"] is False and resp.json()["end_reason"] == "调任"
-    assert heard == [(city.appt_b.pk, "staff_all")]
+    assert heard == [(city.appt_b.pk, city.staff_all.pk)]
 
 
 def test_create_appointment_in_scope_moves_the_cadre(api, city):
@@ -430,3 +430,33 @@ def test_schema_and_docs(client, city):
     assert "cdn" not in html.lower() and "//unpkg" not in html
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css").status_code == 200
+
+
+def test_portfolio_areas_come_from_the_catalogue_and_a_violation_is_a_warning(api, city):
+    from cadre_supervision import registry
+    from cadres.models import PortfolioArea
+
+    api.force_authenticate(city.staff_all)
+    url = reverse("cadres-api:appointment-detail", args=[city.appt_a.pk])
+    bad = api.patch(url, {"portfolio_areas": ["overall", "nope"]}, format="json")
+    assert bad.status_code == 400 and bad.json()["portfolio_areas"] == ["未知的分管领域：nope。"]
+    # The free text is a note: "不分管财务、人事" is no violation.
+    ok = api.patch(url, {"portfolio_areas": ["overall"], "portfolio_text": "不分管财务、人事"}, format="json")
+    assert ok.status_code == 200 and ok.json()["portfolio_violations"] == []
+    assert not [
+        w for w in registry.warnings_for(city.staff_all, [city.cadre_a.pk]) if w.kind == "cadres.portfolio"
+    ]
+    # The administrator forbids 全面工作 to a 一把手 (policy data): now it is a warning.
+    area = PortfolioArea.objects.get(code="overall")
+    area.top_leader_forbidden = True
+    area.save()
+    (w,) = [
+        w for w in registry.warnings_for(city.staff_all, [city.cadre_a.pk]) if w.kind == "cadres.portfolio"
+    ]
+    assert w.cadre_id == city.cadre_a.pk and "全面工作" in w.detail and w.severity == "danger"
+    assert not [w for w in registry.warnings_for(city.nobody) if w.kind == "cadres.portfolio"]
+    # A deactivated area cannot be newly chosen.
+    PortfolioArea.objects.filter(code="education").update(active=False)
+    area.save()  # clears the cached catalogue
+    bad = api.patch(url, {"portfolio_areas": ["overall", "education"]}, format="json")
+    assert bad.status_code == 400 and "已停用" in bad.json()["portfolio_areas"][0]

@@ -1,8 +1,10 @@
 import datetime as dt
+import importlib
 
 import pytest
 
 from cadres import rules
+from cadres.choices import TOP_LEADER_FORBIDDEN_CODES
 from tests.factories import make_citizen_id
 
 TODAY = dt.date(2026, 11, 28)
@@ -62,23 +64,56 @@ def test_full_years(start, on, expected):
     assert rules.full_years(start, on) == expected
 
 
+FORBIDDEN = sorted(TOP_LEADER_FORBIDDEN_CODES)
+
+
 @pytest.mark.parametrize(
-    "is_top, areas, text, expected",
+    "is_top, areas, forbidden, expected",
     [
-        (True, ["finance"], "", ["finance"]),
-        (True, ["personnel", "education"], "", ["personnel"]),
-        (True, [], "分管财务和教育工作", ["finance"]),
-        (True, [], "负责工程建设、物资采购", ["construction", "procurement"]),
-        (True, [], "主持全面工作，分管审批服务", ["approval"]),
-        (True, ["law_enforcement"], "行政执法", ["law_enforcement"]),
-        (True, ["asset_disposal", "licensing"], "", ["asset_disposal", "licensing"]),
-        (True, ["party_building", "overall"], "主持党委全面工作", []),
-        (False, ["finance", "personnel"], "分管财务、人事", []),  # deputies may oversee these
-        (True, [], "", []),
+        (True, ["finance"], FORBIDDEN, ["finance"]),
+        (True, ["personnel", "education"], FORBIDDEN, ["personnel"]),
+        (True, ["law_enforcement", "overall", "approval"], FORBIDDEN, ["law_enforcement", "approval"]),
+        (True, ["asset_disposal", "licensing"], FORBIDDEN, ["asset_disposal", "licensing"]),
+        (True, ["construction", "procurement", "construction"], FORBIDDEN, ["construction", "procurement"]),
+        (True, ["party_building", "overall"], FORBIDDEN, []),
+        (False, ["finance", "personnel"], FORBIDDEN, []),  # deputies may oversee these
+        (True, [], FORBIDDEN, []),
+        # The catalogue is policy: an administrator may forbid another area or allow one.
+        (True, ["education", "finance"], ["education"], ["education"]),
+        (True, ["finance"], [], []),
     ],
 )
-def test_portfolio_violations(is_top, areas, text, expected):
-    assert sorted(rules.portfolio_violations(is_top, areas, text)) == sorted(expected)
+def test_portfolio_violations(is_top, areas, forbidden, expected):
+    assert rules.portfolio_violations(is_top, areas, forbidden) == expected
+
+
+@pytest.mark.parametrize(
+    "areas, expected",
+    [(["finance", "overall"], []), (["finance", "nope", "nope"], ["nope"]), ([], [])],
+)
+def test_unknown_portfolio_areas(areas, expected):
+    assert rules.unknown_portfolio_areas(areas, ["finance", "overall"]) == expected
+
+
+# The one-off migration of free text: only unambiguous mentions, never a negated one.
+_seed = importlib.import_module("cadres.migrations.0003_portfolio_area_seed")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("不分管财务、人事", []),
+        ("主持全面工作，不再分管财务", []),
+        ("分管财务和教育工作", ["finance"]),
+        ("负责工程建设、物资采购", ["construction", "procurement"]),
+        ("主持全面工作，分管审批服务；不分管人事", ["approval"]),
+        ("免去分管执法工作", []),
+        ("主持党委全面工作", []),
+        ("", []),
+    ],
+)
+def test_migration_maps_free_text_only_where_unambiguous(text, expected):
+    assert _seed.areas_from_text(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cadres import rules
 from cadres.choices import CadreStatus, TopLeaderKind
-from cadres.models import Cadre
+from cadres.models import Cadre, forbidden_area_codes
 from cadres.stats import age_band_q, cadre_stats, portfolio_violation_q
 from tests.factories import AppointmentFactory, CadreFactory, PostFactory, make_user
 
@@ -39,8 +39,15 @@ def corps(city):
         name="钱多", organization=city.town_b, rank="zhengke", birth_date=dt.date(1990, 7, 1)
     )
     AppointmentFactory(
-        cadre=mayor_b, post=head_b, start_date=dt.date(2020, 1, 1), portfolio_text="全面工作，分管财务"
+        cadre=mayor_b,
+        post=head_b,
+        start_date=dt.date(2020, 1, 1),
+        portfolio_areas=["overall", "finance"],
+        portfolio_text="全面工作，分管财务",
     )
+    # A note saying what a 一把手 does not oversee is not a violation.
+    city.appt_b.portfolio_text = "不分管财务、人事"
+    city.appt_b.save()
     CadreFactory(name="孙退", organization=city.town_b, status=CadreStatus.SECOND_LINE)
     CadreFactory(name="周休", organization=city.town_a, status=CadreStatus.RETIRED)
     return city
@@ -114,18 +121,19 @@ def test_age_band_query_matches_the_rule(city, birth):
 
 
 @pytest.mark.parametrize(
-    "areas, text",
+    "areas, text, violates",
     [
-        ([], ""),
-        (["finance"], ""),
-        (["overall"], "分管招投标"),
-        (["party_building"], "全面工作"),
-        (["approval"], ""),
+        ([], "", False),
+        (["finance"], "", True),
+        (["overall"], "分管招投标", False),  # the text is a note, never matched
+        (["party_building"], "全面工作", False),
+        (["approval"], "", True),
     ],
 )
-def test_violation_query_matches_the_rule(city, areas, text):
+def test_violation_query_matches_the_rule(city, areas, text, violates):
     city.appt_a.portfolio_areas = areas
     city.appt_a.portfolio_text = text
     city.appt_a.save()
     in_sql = type(city.appt_a).objects.filter(portfolio_violation_q(), pk=city.appt_a.pk).exists()
-    assert in_sql == bool(rules.portfolio_violations(True, areas, text))
+    in_python = bool(rules.portfolio_violations(True, areas, forbidden_area_codes()))
+    assert in_sql == in_python == violates

@@ -49,6 +49,12 @@ def test_demo_seeder_fills_the_city(client):
     client.force_login(make_user("viewer", "org_staff", [bench.root]))
     html = client.get("/interviews/coverage/").content.decode()
     assert "单位0000" in html and "覆盖率" in html
+    # A talk without a resolvable interviewer is named as a gap, never "NoneNone".
+    gap = RequiredTalk.objects.filter(year=today.year).order_by("id").first()
+    RequiredTalk.objects.filter(pk=gap.pk).update(responsible=None)
+    html = client.get("/interviews/coverage/").content.decode()
+    assert "（未落实谈话人）" in html
+    assert "NoneNone" not in html
 
     # Running it again changes nothing.
     n = RequiredTalk.objects.count()

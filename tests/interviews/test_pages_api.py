@@ -36,7 +36,7 @@ def test_log_a_talk_from_my_tasks_page(talks, client):
     page = client.get("/interviews/").content.decode()
     assert f"/interviews/records/new/?task={task.pk}" in page
     form = client.get(f"/interviews/records/new/?task={task.pk}")
-    assert form.status_code == 200 and "保存后任务自动记为已完成" in form.content.decode()
+    assert form.status_code == 200 and "保存后该任务记为已完成" in form.content.decode()
     data = {
         "task": task.pk,
         "interviewee": talks.cadre_a2.pk,
@@ -237,6 +237,29 @@ def test_api_record_lifecycle(talks, api):
     assert resp.status_code == 400 and "类型不允许" in resp.json()["file"][0]
     assert api.delete(f"/api/v1/interview-records/{rid}/").status_code == 204
     assert open_task(talks, talks.cadre_b).done_on is None
+
+
+def test_api_record_from_last_years_task_fulfils_it_late(talks, api):
+    y = talks.today.year
+    services.plan_refresh(year=y - 1)
+    old = RequiredTalk.objects.filter(cadre=talks.cadre_b, year=y - 1).order_by("seq").first()
+    api.force_authenticate(talks.shuji)
+    payload = {
+        "task": old.pk,
+        "interviewee": talks.cadre_b.pk,
+        "interviewers": [talks.shuji.pk],
+        "kind": "routine",
+        "date": talks.today.isoformat(),
+        "summary": "补谈",
+    }
+    resp = api.post("/api/v1/interview-records/", payload, format="json")
+    assert resp.status_code == 201, resp.json()
+    assert resp.json()["fulfils"] == old.pk and resp.json()["task"] == old.pk
+    assert not RequiredTalk.objects.filter(cadre=talks.cadre_b, year=y, done_on__isnull=False).exists()
+    body = api.get(f"/api/v1/required-talks/{old.pk}/").json()
+    assert body["done_on"] == talks.today.isoformat() and body["late"] is True
+    again = api.post("/api/v1/interview-records/", payload, format="json")
+    assert again.status_code == 400 and again.json()["task"] == ["该谈话任务已由其他谈话记录完成。"]
 
 
 def open_task_done(talks, cadre):

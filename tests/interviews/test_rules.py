@@ -226,3 +226,99 @@ def test_record_input_checks():
 )
 def test_attachment_checks(name, size, ok):
     assert (rules.attachment_error(name, size, max_mb=10) is None) == ok
+
+
+# --- fulfilment: a record logged from a task fulfils exactly that task ------------------------------
+
+D = dt.date
+RT, SP = InterviewKind.ROUTINE, InterviewKind.SPECIAL_TOPIC
+T25 = rules.TalkRef(1, RT, 2025, D(2025, 12, 31))
+T26 = rules.TalkRef(2, RT, 2026, D(2026, 12, 31))
+S26 = rules.TalkRef(3, SP, 2026, D(2026, 4, 30), trigger_date=D(2026, 4, 1))
+X25 = rules.TalkRef(4, RT, 2025, D(2025, 12, 31), cancelled=True)
+Rec = rules.RecordRef
+
+# (case, talks, records in date order, expected {talk: record id or None})
+FULFILMENT = [
+    ("routine record fulfils its own year", [T25, T26], [Rec(10, RT, D(2026, 3, 1))], {1: None, 2: 10}),
+    (
+        "record dated in a past year closes that year",
+        [T25, T26],
+        [Rec(10, RT, D(2025, 6, 1))],
+        {1: 10, 2: None},
+    ),
+    (
+        "logged from the 2025 task in 2026: that task, late",
+        [T25, T26],
+        [Rec(10, RT, D(2026, 3, 1), 1)],
+        {1: 10, 2: None},
+    ),
+    ("logged from the 2026 task", [T25, T26], [Rec(10, RT, D(2026, 3, 1), 2)], {1: None, 2: 10}),
+    (
+        "a linked and an unlinked record",
+        [T25, T26],
+        [Rec(10, RT, D(2026, 3, 1), 1), Rec(11, RT, D(2026, 3, 2))],
+        {1: 10, 2: 11},
+    ),
+    (
+        "two records linked to one task: the first",
+        [T25, T26],
+        [Rec(10, RT, D(2026, 3, 1), 1), Rec(11, RT, D(2026, 3, 2), 1)],
+        {1: 10, 2: None},
+    ),
+    (
+        "linked to a cancelled task: fulfils nothing",
+        [X25, T26],
+        [Rec(10, RT, D(2026, 3, 1), 4)],
+        {4: None, 2: None},
+    ),
+    (
+        "linked with the wrong kind: fulfils nothing",
+        [T25, S26],
+        [Rec(10, SP, D(2026, 4, 2), 1)],
+        {1: None, 3: None},
+    ),
+    ("routine record dated before the task's year", [T26], [Rec(10, RT, D(2025, 12, 1), 2)], {2: None}),
+    ("special record before its trigger", [S26], [Rec(10, SP, D(2026, 3, 1), 3)], {3: None}),
+    ("special record linked, late", [S26], [Rec(10, SP, D(2026, 6, 1), 3)], {3: 10}),
+    ("unlinked special record after the trigger", [S26, T26], [Rec(10, SP, D(2026, 4, 2))], {3: 10, 2: None}),
+    ("unlinked special record before the trigger", [S26], [Rec(10, SP, D(2026, 3, 2))], {3: None}),
+]
+
+
+@pytest.mark.parametrize("case,talks,records,expected", FULFILMENT, ids=[c[0] for c in FULFILMENT])
+def test_match_fulfilment(case, talks, records, expected):
+    got = rules.match_fulfilment(talks, records)
+    assert {t: rid for t, (rid, _d) in got.items()} == expected
+    dates = {r.id: r.date for r in records}
+    for rid, done in got.values():
+        assert done == (dates[rid] if rid else None)
+
+
+@pytest.mark.parametrize(
+    "due,done,late",
+    [
+        (D(2025, 12, 31), None, False),
+        (D(2025, 12, 31), D(2025, 12, 31), False),
+        (D(2025, 12, 31), D(2026, 1, 1), True),
+    ],
+)
+def test_is_late(due, done, late):
+    assert rules.is_late(due_date=due, done_on=done) is late
+
+
+@pytest.mark.parametrize(
+    "talk_kind,year,trigger,kind,date,message",
+    [
+        (RT, 2025, None, RT, D(2026, 1, 5), ""),
+        (RT, 2025, None, SP, D(2026, 1, 5), "谈话类型须与谈话任务一致（谈心谈话）。"),
+        (RT, 2026, None, RT, D(2025, 12, 5), "谈话日期早于该任务所属的2026年度。"),
+        (SP, 2026, D(2026, 4, 1), SP, D(2026, 3, 31), "谈话日期早于专题谈话事由发生日期。"),
+        (SP, 2026, D(2026, 4, 1), SP, D(2026, 4, 1), ""),
+    ],
+)
+def test_task_link_error(talk_kind, year, trigger, kind, date, message):
+    assert (
+        rules.task_link_error(talk_kind=talk_kind, talk_year=year, trigger_date=trigger, kind=kind, date=date)
+        == message
+    )

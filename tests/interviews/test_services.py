@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cadre_supervision import policy, registry
+from cadre_supervision import events, policy, registry
 from cadres.choices import CadreStatus, TopLeaderKind
 from interviews import policies, services
 from interviews.choices import InterviewerRole, InterviewKind, SpecialTrigger, TalkCategory
@@ -22,6 +22,19 @@ from interviews.models import (
 from tests.factories import AppointmentFactory, PostFactory, make_user
 
 from .conftest import assign
+
+
+def created_event(appt, user):
+    return events.AppointmentCreated(
+        appointment_id=appt.pk,
+        cadre_id=appt.cadre_id,
+        organization_id=appt.post.organization_id,
+        post_title=str(appt.post),
+        start_date=appt.start_date,
+        is_leading=appt.post.is_leading,
+        is_top_leader=bool(appt.post.top_leader_kind),
+        user_id=getattr(user, "pk", None),
+    )
 
 
 def routine(cadre, year):
@@ -85,7 +98,7 @@ def test_new_top_leader_post_recomputes_the_plan_and_raises_a_special_topic_talk
     start = talks.today - dt.timedelta(days=3)
     assert talks.head_a.top_leader_kind == TopLeaderKind.ADMIN  # 甲镇 镇长, vacant
     appt = AppointmentFactory(cadre=talks.cadre_a2, post=talks.head_a, start_date=start)
-    registry.emit("appointment.created", appointment=appt, user=talks.staff_all)
+    registry.emit(created_event(appt, talks.staff_all))
     plan = routine(talks.cadre_a2, y)
     assert [t.category for t in plan] == [TalkCategory.TOP_LEADER] * 2
     assert {t.responsible for t in plan} == {talks.shuji}
@@ -94,7 +107,7 @@ def test_new_top_leader_post_recomputes_the_plan_and_raises_a_special_topic_talk
     assert special.due_date == start + dt.timedelta(days=30)
     assert special.responsible == talks.shuji
     # The same event again changes nothing.
-    registry.emit("appointment.created", appointment=appt, user=talks.staff_all)
+    registry.emit(created_event(appt, talks.staff_all))
     assert RequiredTalk.objects.filter(cadre=talks.cadre_a2, kind="special_topic").count() == 1
     # The responsible person was told at once.
     assert talks.shuji.notifications.filter(kind="interviews.special_assigned").count() == 1
@@ -104,7 +117,7 @@ def test_historical_appointment_makes_no_special_topic_talk(talks):
     appt = AppointmentFactory(
         cadre=talks.cadre_a2, post=PostFactory(organization=talks.town_a), start_date=dt.date(2015, 1, 1)
     )
-    registry.emit("appointment.created", appointment=appt, user=None)
+    registry.emit(created_event(appt, None))
     assert not RequiredTalk.objects.filter(cadre=talks.cadre_a2, kind="special_topic").exists()
 
 
@@ -114,7 +127,7 @@ def test_retirement_cancels_open_talks_but_keeps_done_ones(talks):
     talks.cadre_a.status = CadreStatus.RETIRED
     talks.cadre_a.save()
     registry.emit(
-        "cadre.status_changed", cadre=talks.cadre_a, old_status="active", new_status="retired", user=None
+        events.CadreStatusChanged(cadre_id=talks.cadre_a.pk, old_status="active", new_status="retired")
     )
     plan = routine(talks.cadre_a, y)
     assert plan[0].fulfilled_by == rec and plan[0].cancelled_at is None
@@ -132,21 +145,51 @@ def test_policy_frequency_change_is_picked_up(talks):
 
 
 @pytest.mark.parametrize(
-    "event,payload,trigger",
+    "make,trigger",
     [
-        ("audit.created", {"audit": None}, SpecialTrigger.AUDIT),
-        ("assessment.recorded", {"year": 2025}, SpecialTrigger.ASSESSMENT),
+        (
+            lambda c, today: events.AuditCreated(
+                audit_id=5, cadre_id=c.pk, planned_date=today, title="专项审计"
+            ),
+            SpecialTrigger.AUDIT,
+        ),
+        (
+            lambda c, today: events.AssessmentRecorded(
+                cadre_id=c.pk, year=today.year, grade="excellent", source="t.assessment", source_id=3
+            ),
+            SpecialTrigger.ASSESSMENT,
+        ),
+        (
+            lambda c, today: events.SecondLineMoved(
+                record_id=9,
+                cadre_id=c.pk,
+                organization_id=c.organization_id,
+                former_post="乙镇党委书记",
+                moved_on=today,
+            ),
+            SpecialTrigger.JOB_CHANGE,
+        ),
     ],
 )
-def test_events_of_other_apps_raise_special_topic_talks(talks, event, payload, trigger):
-    registry.emit(event, cadre=talks.cadre_b, user=None, **payload)
-    registry.emit(event, cadre=talks.cadre_b, user=None, **payload)
+def test_events_of_other_apps_raise_special_topic_talks(talks, make, trigger):
+    registry.emit(make(talks.cadre_b, talks.today))
+    registry.emit(make(talks.cadre_b, talks.today))
     (t,) = RequiredTalk.objects.filter(cadre=talks.cadre_b, kind="special_topic")
     assert t.trigger == trigger and t.responsible == talks.shuji
 
 
-def test_team_change_raises_a_talk_for_each_leader_of_the_unit(talks):
-    registry.emit("team.changed", organization=talks.town_a, user=None)
+def test_an_old_years_assessment_raises_no_talk(talks):
+    registry.emit(
+        events.AssessmentRecorded(
+            cadre_id=talks.cadre_b.pk, year=talks.today.year - 3, grade="competent", source="t", source_id=1
+        )
+    )
+    assert not RequiredTalk.objects.filter(cadre=talks.cadre_b, kind="special_topic").exists()
+
+
+def test_team_change_raises_a_talk_for_each_leader_of_the_unit(talks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.emit(events.TeamChanged(organization_id=talks.town_a.pk, date=talks.today))
     got = set(
         RequiredTalk.objects.filter(kind="special_topic", trigger="team_change").values_list(
             "cadre__name", flat=True
@@ -203,6 +246,69 @@ def test_a_talk_in_january_does_not_fulfil_last_years_plan(talks):
     log(talks.ganbuke, talks.cadre_a2, dt.date(y, 1, 2))
     assert routine(talks.cadre_a2, y - 1)[0].done_on is None
     assert routine(talks.cadre_a2, y)[0].done_on == dt.date(y, 1, 2)
+
+
+def test_a_talk_logged_from_last_years_overdue_task_fulfils_that_task_late(talks):
+    """The bug: logging a talk from shuji's overdue 2025 task completed the 2026 task."""
+    y = talks.today.year
+    services.plan_refresh(year=y - 1)
+    old, new = routine(talks.cadre_a, y - 1), routine(talks.cadre_a, y)
+    assert len(old) == 2 and all(t.done_on is None for t in old)
+    rec = log(talks.shuji, talks.cadre_a, talks.today, task=old[0])
+    old, new = routine(talks.cadre_a, y - 1), routine(talks.cadre_a, y)
+    assert old[0].fulfilled_by == rec and old[0].done_on == talks.today and old[0].is_late
+    assert old[1].done_on is None
+    assert all(t.done_on is None for t in new)
+    # A later plan refresh or resync changes nothing; a second talk from the other old task closes it.
+    services.plan_refresh(year=y)
+    services.fulfilment_sync(talks.cadre_a.pk)
+    assert routine(talks.cadre_a, y - 1)[0].fulfilled_by == rec
+    rec2 = log(talks.shuji, talks.cadre_a, talks.today, task=old[1].pk)
+    assert routine(talks.cadre_a, y - 1)[1].fulfilled_by == rec2
+    assert all(t.done_on is None for t in routine(talks.cadre_a, y))
+    # An unlinked record still fulfils this year's plan.
+    rec3 = log(talks.shuji, talks.cadre_a, talks.today)
+    assert routine(talks.cadre_a, y)[0].fulfilled_by == rec3
+
+
+def test_a_record_dated_in_the_past_year_closes_that_years_task_without_a_link(talks):
+    y = talks.today.year
+    services.plan_refresh(year=y - 1)
+    rec = log(talks.ganbuke, talks.cadre_a2, dt.date(y - 1, 12, 20))
+    t = routine(talks.cadre_a2, y - 1)[0]
+    assert t.fulfilled_by == rec and not t.is_late
+    assert routine(talks.cadre_a2, y)[0].done_on is None
+
+
+@pytest.mark.parametrize(
+    "case,field,message",
+    [
+        ("other cadre", "task", "该谈话任务不属于所选谈话对象。"),
+        ("wrong kind", "kind", "谈话类型须与谈话任务一致（谈心谈话）。"),
+        ("done", "task", "该谈话任务已由其他谈话记录完成。"),
+        ("invisible", "task", "谈话任务不存在。"),
+        ("missing", "task", "谈话任务不存在。"),
+    ],
+)
+def test_bad_task_links_are_refused_and_nothing_is_saved(talks, case, field, message):
+    y = talks.today.year
+    task = routine(talks.cadre_a, y)[0]
+    user, cadre, kind, trigger = talks.shuji, talks.cadre_a, InterviewKind.ROUTINE, ""
+    if case == "other cadre":
+        task = routine(talks.organ_chief, y)[0]
+    elif case == "wrong kind":
+        kind, trigger = InterviewKind.SPECIAL_TOPIC, SpecialTrigger.ASSESSMENT
+    elif case == "done":
+        log(talks.shuji, talks.cadre_a, talks.today, task=task)
+    elif case == "invisible":
+        user, cadre = talks.ganbuke, talks.cadre_a2
+    elif case == "missing":
+        task = 999999
+    before = InterviewRecord.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        log(user, cadre, talks.today, kind=kind, trigger=trigger, task=task)
+    assert exc.value.message_dict[field] == [message]
+    assert InterviewRecord.objects.count() == before
 
 
 def test_special_topic_record_fulfils_the_special_talk_not_the_routine_one(talks):

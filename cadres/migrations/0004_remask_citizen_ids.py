@@ -12,6 +12,6 @@ def remask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cadres", "0001_initial")]
+    dependencies = [("cadres", "0003_portfolio_area_seed")]
 
     operations = [migrations.RunPython(remask, migrations.RunPython.noop)]
