@@ -65,7 +65,7 @@ def test_finding_export_columns_equal_page_columns(client, ac):
     client.force_login(ac.staff_all)
     page = client.get(reverse("audits:finding_list")).content.decode()
     ths = re.findall(
-        r"<th[^>]*>(?:<a[^>]*>)?([^<▲▼]*)", page.split('id="finding-list"')[1].split("</thead>")[0]
+        r"<th(?:\s[^>]*)?>(?:<a[^>]*>)?([^<▲▼]*)", page.split('id="finding-list"')[1].split("</thead>")[0]
     )
     x = client.get(reverse("audits:finding_list"), {"export": "xlsx"})
     header = [c.value for c in load_workbook(BytesIO(x.content)).active[1]]

@@ -43,7 +43,7 @@ def test_export_columns_equal_page_columns_in_sorted_order(client, city):
     url = reverse("cadres:cadre_list")
     page = client.get(url, {"sort": "-age"}).content.decode()
     head = page.split('id="cadre-table"')[1].split("</thead>")[0]
-    ths = [h.strip() for h in re.findall(r"<th[^>]*>(?:<a[^>]*>)?([^<▲▼]*)", head)]
+    ths = [h.strip() for h in re.findall(r"<th(?:\s[^>]*)?>(?:<a[^>]*>)?([^<▲▼]*)", head)]
     ws = load_workbook(BytesIO(client.get(url, {"sort": "-age", "export": "xlsx"}).content)).active
     header = [c.value for c in ws[1]]
     assert header == ths == [str(c.verbose_name) for c in CadreTable.base_columns.values()]

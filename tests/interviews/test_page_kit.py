@@ -40,7 +40,7 @@ def test_coverage_export_columns_equal_page_columns_and_are_logged(talks, client
     client.force_login(talks.staff_all)
     page = client.get(reverse("interviews:coverage")).content.decode()
     head = page.split('id="by-organization"')[1].split("</thead>")[0]
-    ths = [h.strip() for h in re.findall(r"<th[^>]*>(?:<a[^>]*>)?([^<▲▼]*)", head)]
+    ths = [h.strip() for h in re.findall(r"<th(?:\s[^>]*)?>(?:<a[^>]*>)?([^<▲▼]*)", head)]
     x = client.get(reverse("interviews:coverage"), {"export": "xlsx"})
     wb = load_workbook(BytesIO(x.content))
     assert wb.sheetnames == ["按单位", "按谈话人"]
