@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from cadre_supervision import policy
+from cadre_supervision import params, policy
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.excel import xlsx_response
 from cadre_supervision.models import AccessLog
@@ -723,12 +723,7 @@ class PlanView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def year(self):
-        try:
-            return int(
-                self.request.GET.get("year") or self.request.POST.get("year") or timezone.localdate().year
-            )
-        except ValueError:
-            return timezone.localdate().year
+        return params.page_year(self.request, self.request.GET.get("year") or self.request.POST.get("year"))
 
     def proposal(self, year):
         user = self.request.user

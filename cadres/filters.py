@@ -6,6 +6,8 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision.filters import IdFilter
+
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank
 from .models import Appointment, Cadre, Organization, Post
 
@@ -122,8 +124,8 @@ class CadreFilter(df.FilterSet):
 
 
 class AppointmentFilter(df.FilterSet):
-    cadre = df.NumberFilter(field_name="cadre_id", label="干部编号")
-    post = df.NumberFilter(field_name="post_id", label="岗位编号")
+    cadre = IdFilter(field_name="cadre_id", label="干部编号")
+    post = IdFilter(field_name="post_id", label="岗位编号")
     organization = df.ModelChoiceFilter(
         label="单位（含下级）",
         queryset=scoped_organizations,

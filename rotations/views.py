@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from cadre_supervision import params
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.excel import xlsx_response
 from cadre_supervision.history import history_for
@@ -175,7 +176,7 @@ class DueAddToPlanView(ActionView):
         if not items:
             raise ValidationError("该干部不在到期名单中。")
         item = items[0]
-        year = int(request.POST.get("year") or timezone.localdate().year)
+        year = params.parse_year(request.POST.get("year"), default=timezone.localdate().year)
         return services.plan_add_due(
             user=request.user, organization=item.organization, year=year, due_item=item
         )
@@ -300,10 +301,7 @@ class PlanListView(ScopedListView):
     export_filename = "轮岗交流执行情况.xlsx"
 
     def year(self) -> int:
-        try:
-            return int(self.request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            return timezone.localdate().year
+        return params.page_year(self.request, self.request.GET.get("year"))
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":

@@ -1,0 +1,46 @@
+"""Filters shared by every app's FilterSets: typed, bounded parameters (see `params`).
+
+An invalid value is a form error: the API answers 400 with the message under the
+parameter's name, a page shows it on the filter form and ignores that filter."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import params
+
+
+class YearField(forms.IntegerField):
+    """A year between `params.YEAR_MIN` and `params.YEAR_MAX`, parsed by `params.parse_year`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", params.YEAR_MIN)
+        kwargs.setdefault("max_value", params.YEAR_MAX)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return params.parse_year(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["year"], code="invalid") from None
+
+
+class YearFilter(df.NumberFilter):
+    """`?year=2026` on a year column or a date's `__year`; 0, 99999 or `abc` are form errors."""
+
+    field_class = YearField
+
+
+class IdFilter(df.NumberFilter):
+    """`?plan=12`: a positive integer id within the column's range (never a decimal)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", params.INT_MAX)
+        super().__init__(*args, **kwargs)
