@@ -6,7 +6,7 @@ import django_filters as df
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cadre_supervision.filters import IdFilter
+from cadre_supervision.filters import BooleanFilter, IdFilter
 from cadres.filters import scoped_organizations
 
 from .choices import AuditKind, AuditStatus, FileKind, RectState, Severity, Stream
@@ -27,7 +27,7 @@ class AuditFilter(df.FilterSet):
         label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
     )
     stream = df.ChoiceFilter(label="有问题的事项", choices=Stream.choices, method="filter_stream")
-    has_overdue = df.BooleanFilter(label="有逾期整改", method="filter_overdue")
+    has_overdue = BooleanFilter(label="有逾期整改", method="filter_overdue")
     cadre = IdFilter(field_name="cadre_id", label="干部编号")
 
     class Meta:
@@ -59,7 +59,7 @@ class FindingFilter(df.FilterSet):
     stream = df.ChoiceFilter(label="审计事项", choices=Stream.choices, field_name="stream__stream")
     severity = df.ChoiceFilter(label="严重程度", choices=Severity.choices)
     state = df.MultipleChoiceFilter(label="整改状态", choices=RectState.choices)
-    overdue = df.BooleanFilter(label="已逾期", method="filter_overdue")
+    overdue = BooleanFilter(label="已逾期", method="filter_overdue")
     organization = df.ModelChoiceFilter(
         label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
     )

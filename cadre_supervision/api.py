@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -55,12 +56,22 @@ class AutoSchema(SpectacularAutoSchema):
     """The project's schema generator (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]): what the API
     really answers.
 
+    * Filter parameters allow an empty value (an empty filter is no filter).
     * Every operation documents the error answers it can give (400/401/403/404/429, a JSON
       object: `{"detail": "..."}` or field-keyed message lists).
     * A read-only field is nullable when its model column is, or when it falls back to
       `default=None` (DRF drops allow_null/allow_blank from read-only model fields); a
       read-only choice field whose column allows blank admits "".
     """
+
+    def _get_filter_parameters(self):
+        # Filter forms are shared with the pages, whose GET forms send every field, empty
+        # ones included: an empty value means "no filter" and is documented as allowed.
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            if parameter.get("in") == "query":
+                parameter["allowEmptyValue"] = True
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -113,6 +124,14 @@ class AutoSchema(SpectacularAutoSchema):
             if "enum" in result and None not in result["enum"]:
                 result["enum"] = [*result["enum"], None]
         return result
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ path no route matches (`/api/v1/cadres/0.5/`): a JSON 404 like every other."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "记录不存在或无权查看"}, status=404)
 
 
 class HistoryContextMixin:

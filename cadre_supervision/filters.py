@@ -44,3 +44,22 @@ class IdFilter(df.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", params.INT_MAX)
         super().__init__(*args, **kwargs)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes / no / any, as the page's select sends it; anything else is an error (not "any")."""
+
+    ACCEPTED = {"", "unknown", "true", "false", "1", "0", "2", "3", "on", "yes", "no"}
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        if str(value).strip().lower() not in self.ACCEPTED:
+            raise ValidationError("请选择“是”或“否”。", code="invalid")
+        return super().to_python(value)
+
+
+class BooleanFilter(df.BooleanFilter):
+    """`?top_leader=true|false`; an unknown value (`-58800`) is a form error, not ignored."""
+
+    field_class = StrictNullBooleanField

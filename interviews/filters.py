@@ -6,7 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision.filters import IdFilter
+from cadre_supervision.filters import BooleanFilter, IdFilter
 from cadres.choices import OrgKind
 from cadres.filters import scoped_organizations
 
@@ -43,7 +43,7 @@ class RequiredTalkFilter(SubtreeMixin, df.FilterSet):
     category = df.ChoiceFilter(label="谈话对象类别", choices=TalkCategory.choices)
     interviewer_role = df.ChoiceFilter(label="谈话人类别", choices=InterviewerRole.choices)
     responsible = IdFilter(label="谈话人编号", field_name="responsible_id")
-    gap = df.BooleanFilter(label="未落实谈话人", method="filter_gap")
+    gap = BooleanFilter(label="未落实谈话人", method="filter_gap")
     cadre = IdFilter(label="干部编号", field_name="cadre_id")
     q = df.CharFilter(label="干部姓名", field_name="cadre__name", lookup_expr="icontains")
 
@@ -112,7 +112,7 @@ class InterviewAssignmentFilter(df.FilterSet):
         label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
     )
     user = IdFilter(label="谈话人编号", field_name="user_id")
-    is_active = df.BooleanFilter(label="有效")
+    is_active = BooleanFilter(label="有效")
     q = df.CharFilter(label="谈话人", method="filter_q")
 
     class Meta:

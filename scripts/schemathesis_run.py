@@ -110,9 +110,11 @@ def _summary(output: str) -> dict:
     """Operations, cases and failures as schemathesis' CLI reports them."""
     ops = re.search(r"Operations:\s+(\d+) selected", output)
     cases = re.search(r"(\d+) generated", output)
-    failures = re.search(r"found (\d+) unique failures", output)
-    errors = re.search(r"(\d+) errors?\b", output.split("Test cases:")[-1])
-    failed = sorted(set(re.findall(r"^_{3,} ((?:GET|POST|PUT|PATCH|DELETE) \S+) _{3,}$", output, re.M)))
+    final = re.findall(r"^=+ (.*) in [0-9.]+s =+$", output, re.M)
+    final_line = final[-1] if final else ""
+    failures = re.search(r"(\d+) failures?\b", final_line)
+    errors = re.search(r"(\d+) errors?\b", final_line)
+    failed = sorted(set(re.findall(r"^_+ ((?:GET|POST|PUT|PATCH|DELETE) \S+) _+$", output, re.M)))
     return {
         "operations": int(ops.group(1)) if ops else None,
         "cases": int(cases.group(1)) if cases else None,

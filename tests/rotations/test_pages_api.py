@@ -183,7 +183,8 @@ def test_liaison_sees_only_own_units_second_line_and_leave(client, api, secondli
         {"record": c.rec_b.pk, "start_date": "2026-04-01", "end_date": "2026-04-02", "reason": "体检"},
         format="json",
     )
-    assert bad.status_code in (403, 404)
+    # a record outside the scope is answered as a nonexistent one
+    assert bad.status_code == 400 and "不存在" in bad.json()["record"][0]
     overlap = api.post(
         "/api/v1/secondline-leave/",
         {"record": c.rec_a.pk, "start_date": "2026-04-02", "end_date": "2026-04-03", "reason": "体检"},
