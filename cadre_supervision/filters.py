@@ -46,15 +46,26 @@ class IdFilter(df.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """The yes / no / any select, handing on a value it does not know instead of "any"."""
+
+    ANY = (None, "", "unknown", "1")
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        if value is None and raw not in self.ANY:
+            return raw
+        return value
+
+
 class StrictNullBooleanField(forms.NullBooleanField):
     """Yes / no / any, as the page's select sends it; anything else is an error (not "any")."""
 
-    ACCEPTED = {"", "unknown", "true", "false", "1", "0", "2", "3", "on", "yes", "no"}
+    widget = StrictNullBooleanSelect
 
     def to_python(self, value):
-        if value is None or isinstance(value, bool):
-            return value
-        if str(value).strip().lower() not in self.ACCEPTED:
+        if isinstance(value, str):
             raise ValidationError("请选择“是”或“否”。", code="invalid")
         return super().to_python(value)
 

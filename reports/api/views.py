@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from cadre_supervision.accesslog import access_entries_for
 from cadre_supervision.api import HistoryActionMixin, HistoryContextMixin, ScopedReadOnlyViewSet, StatsView
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
-from cadres.models import Cadre
 
 from .. import selectors, services
 from ..filters import CandidateFilter, MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
@@ -308,9 +307,11 @@ class CandidateViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        cadre = Cadre.objects.filter(pk=getattr(d["cadre"], "pk", d["cadre"])).first()
         serializer.instance = services.candidate_mark(
-            user=self.request.user, cadre=cadre, proposed_post=d["proposed_post"], notes=d.get("notes", "")
+            user=self.request.user,
+            cadre=d["cadre"],
+            proposed_post=d["proposed_post"],
+            notes=d.get("notes", ""),
         )
 
     @extend_schema(request=None, responses=s.CandidateSerializer)
@@ -392,9 +393,7 @@ class MajorMatterViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         inp = s.MajorInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         d = dict(inp.validated_data)
-        cadre = Cadre.objects.filter(pk=d.pop("cadre")).first()
-        if cadre is None:
-            raise serializers.ValidationError({"cadre": ["干部不存在。"]})
+        cadre = d.pop("cadre")
         m = services.major_matter_create(user=request.user, cadre=cadre, **d)
         return Response(s.MajorDetailSerializer(m).data, status=status.HTTP_201_CREATED)
 

@@ -135,6 +135,7 @@ class AssignmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def _done(self, obj):
         return Response(s.SecondLineAssignmentSerializer(obj).data)
 
+    @extend_schema(request=None, responses=s.SecondLineAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._done(services.assignment_confirm(user=request.user, assignment=self.get_object()))
@@ -150,6 +151,7 @@ class AssignmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             )
         )
 
+    @extend_schema(request=None, responses=s.SecondLineAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         return self._done(
