@@ -64,10 +64,11 @@ class AutoSchema(SpectacularAutoSchema):
       read-only choice field whose column allows blank admits "".
     """
 
-    def _get_filter_parameters(self):
+    def _get_parameters(self):
         # Filter forms are shared with the pages, whose GET forms send every field, empty
-        # ones included: an empty value means "no filter" and is documented as allowed.
-        parameters = super()._get_filter_parameters()
+        # ones included: an empty query value means "no filter" / "the default" and is
+        # documented as allowed.
+        parameters = super()._get_parameters()
         for parameter in parameters:
             if parameter.get("in") == "query":
                 parameter["allowEmptyValue"] = True
@@ -341,7 +342,7 @@ class StatsView(HistoryContextMixin, APIView):
                 OpenApiParameter(
                     "year",
                     OpenApiTypes.INT,
-                    description=f"年度（{params.YEAR_MIN}–{params.YEAR_MAX}）",
+                    description=f"年度（{params.YEAR_MIN}–{params.YEAR_MAX}；留空为默认年度）",
                     required=False,
                 )
             ]
