@@ -23,7 +23,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     user_name = serializers.SerializerMethodField()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    organization = ScopedRelatedField(model=Organization)
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
 
     class Meta:
         model = InterviewAssignment
@@ -144,7 +144,7 @@ class ParticipantIdsField(serializers.ManyRelatedField):
 
 
 class InterviewRecordSerializer(serializers.ModelSerializer):
-    interviewee = ScopedRelatedField(model=Cadre)
+    interviewee = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     interviewee_name = serializers.CharField(source="interviewee.name", read_only=True)
     organization = serializers.IntegerField(source="interviewee.organization_id", read_only=True)
     # Written as a list of user ids; read back from the prefetched participants (no N+1).
