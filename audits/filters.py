@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from cadre_supervision.filters import BooleanFilter, IdFilter
 from cadres.filters import scoped_organizations
 
 from .choices import AuditKind, AuditStatus, FileKind, RectState, Severity, Stream
@@ -26,8 +27,8 @@ class AuditFilter(df.FilterSet):
         label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
     )
     stream = df.ChoiceFilter(label="有问题的事项", choices=Stream.choices, method="filter_stream")
-    has_overdue = df.BooleanFilter(label="有逾期整改", method="filter_overdue")
-    cadre = df.NumberFilter(field_name="cadre_id", label="干部编号")
+    has_overdue = BooleanFilter(label="有逾期整改", method="filter_overdue")
+    cadre = IdFilter(field_name="cadre_id", label="干部编号")
 
     class Meta:
         model = Audit
@@ -58,12 +59,12 @@ class FindingFilter(df.FilterSet):
     stream = df.ChoiceFilter(label="审计事项", choices=Stream.choices, field_name="stream__stream")
     severity = df.ChoiceFilter(label="严重程度", choices=Severity.choices)
     state = df.MultipleChoiceFilter(label="整改状态", choices=RectState.choices)
-    overdue = df.BooleanFilter(label="已逾期", method="filter_overdue")
+    overdue = BooleanFilter(label="已逾期", method="filter_overdue")
     organization = df.ModelChoiceFilter(
         label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
     )
-    audit = df.NumberFilter(field_name="audit_id", label="联审编号")
-    cadre = df.NumberFilter(field_name="audit__cadre_id", label="被审计干部编号")
+    audit = IdFilter(field_name="audit_id", label="联审编号")
+    cadre = IdFilter(field_name="audit__cadre_id", label="被审计干部编号")
 
     class Meta:
         model = Finding
@@ -92,7 +93,7 @@ class FindingFilter(df.FilterSet):
 
 
 class AuditFileFilter(df.FilterSet):
-    audit = df.NumberFilter(field_name="audit_id", label="联审编号")
+    audit = IdFilter(field_name="audit_id", label="联审编号")
     kind = df.ChoiceFilter(label="材料类型", choices=FileKind.choices)
 
     class Meta:
@@ -101,8 +102,8 @@ class AuditFileFilter(df.FilterSet):
 
 
 class RectificationStepFilter(df.FilterSet):
-    finding = df.NumberFilter(field_name="finding_id", label="问题编号")
-    audit = df.NumberFilter(field_name="finding__audit_id", label="联审编号")
+    finding = IdFilter(field_name="finding_id", label="问题编号")
+    audit = IdFilter(field_name="finding__audit_id", label="联审编号")
 
     class Meta:
         model = RectificationStep

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from cadre_supervision import policy
+from cadre_supervision import params, policy
 from cadre_supervision.people import display_name
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import (
@@ -659,12 +659,7 @@ class PlanView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def year(self):
-        try:
-            return int(
-                self.request.GET.get("year") or self.request.POST.get("year") or timezone.localdate().year
-            )
-        except ValueError:
-            return timezone.localdate().year
+        return params.page_year(self.request, self.request.GET.get("year") or self.request.POST.get("year"))
 
     def proposal(self, year):
         user = self.request.user

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -373,8 +373,9 @@ def get_scoped_or_404(model_or_qs, user, action: str = "view", **lookup):
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
     try:
         return qs.restrict(user, action).get(**lookup)
-    except qs.model.DoesNotExist:
-        raise Http404(_("记录不存在或无权查看"))
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        # A malformed id (`abc`, an overflowing number) is a record that does not exist.
+        raise Http404(_("记录不存在或无权查看")) from None
 
 
 def ensure_org_perm(user, codename: str, organization) -> None:

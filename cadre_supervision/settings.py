@@ -250,7 +250,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cadre_supervision.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cadre_supervision.api.AutoSchema",
     "EXCEPTION_HANDLER": "cadre_supervision.api.exception_handler",
     # Throttle counts live in the shared cache (CACHES above), so the rates hold across workers.
     "DEFAULT_THROTTLE_CLASSES": [

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .api import api_not_found
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -21,4 +22,5 @@ urlpatterns = [
 
 for app in ("interviews", "audits", "rotations", "reports"):
     urlpatterns += [path(f"{app}/", include(f"{app}.urls")), path("api/v1/", include(f"{app}.api.urls"))]
+urlpatterns += [re_path(r"^api/", api_not_found)]  # unmatched API paths: JSON 404, never an HTML page
 # Uploads are never served directly: every file goes through its app's checked, logged view.

@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision.filters import BooleanFilter, IdFilter
 from cadre_supervision.permissions import scope_q
 
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank
@@ -39,9 +40,9 @@ class PostFilter(df.FilterSet):
     key_category = df.MultipleChoiceFilter(
         label="关键岗位类别", choices=KeyCategory.choices, method="filter_key"
     )
-    is_key = df.BooleanFilter(label="关键岗位", method="filter_is_key")
-    top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")
-    is_leading = df.BooleanFilter(label="领导职务")
+    is_key = BooleanFilter(label="关键岗位", method="filter_is_key")
+    top_leader = BooleanFilter(label="一把手岗位", method="filter_top")
+    is_leading = BooleanFilter(label="领导职务")
 
     class Meta:
         model = Post
@@ -81,7 +82,7 @@ class CadreFilter(df.FilterSet):
     key_category = df.MultipleChoiceFilter(
         label="关键岗位类别", choices=KeyCategory.choices, method="filter_key"
     )
-    top_leader = df.BooleanFilter(label="一把手", method="filter_top")
+    top_leader = BooleanFilter(label="一把手", method="filter_top")
 
     class Meta:
         model = Cadre
@@ -127,16 +128,16 @@ class CadreFilter(df.FilterSet):
 
 
 class AppointmentFilter(df.FilterSet):
-    cadre = df.NumberFilter(field_name="cadre_id", label="干部编号")
-    post = df.NumberFilter(field_name="post_id", label="岗位编号")
+    cadre = IdFilter(field_name="cadre_id", label="干部编号")
+    post = IdFilter(field_name="post_id", label="岗位编号")
     organization = df.ModelChoiceFilter(
         label="单位（含下级）",
         queryset=scoped_organizations,
         method="filter_subtree",
         field_name="post__organization",  # lets the OpenAPI schema type it (the method decides)
     )
-    current = df.BooleanFilter(label="现任", method="filter_current")
-    top_leader = df.BooleanFilter(label="一把手岗位", method="filter_top")
+    current = BooleanFilter(label="现任", method="filter_current")
+    top_leader = BooleanFilter(label="一把手岗位", method="filter_top")
 
     class Meta:
         model = Appointment

@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
+from cadre_supervision.filters import BooleanFilter, IdFilter
 from cadres.choices import OrgKind
 from cadres.filters import scoped_organizations
 
@@ -41,9 +42,9 @@ class RequiredTalkFilter(SubtreeMixin, df.FilterSet):
     )
     category = df.ChoiceFilter(label="谈话对象类别", choices=TalkCategory.choices)
     interviewer_role = df.ChoiceFilter(label="谈话人类别", choices=InterviewerRole.choices)
-    responsible = df.NumberFilter(label="谈话人编号", field_name="responsible_id")
-    gap = df.BooleanFilter(label="未落实谈话人", method="filter_gap")
-    cadre = df.NumberFilter(label="干部编号", field_name="cadre_id")
+    responsible = IdFilter(label="谈话人编号", field_name="responsible_id")
+    gap = BooleanFilter(label="未落实谈话人", method="filter_gap")
+    cadre = IdFilter(label="干部编号", field_name="cadre_id")
     q = df.CharFilter(label="干部姓名", field_name="cadre__name", lookup_expr="icontains")
 
     class Meta:
@@ -72,8 +73,8 @@ class InterviewRecordFilter(SubtreeMixin, df.FilterSet):
     )
     date_from = df.DateFilter(label="日期自", field_name="date", lookup_expr="gte")
     date_to = df.DateFilter(label="日期至", field_name="date", lookup_expr="lte")
-    interviewee = df.NumberFilter(label="谈话对象编号", field_name="interviewee_id")
-    interviewer = df.NumberFilter(label="谈话人编号", method="filter_interviewer")
+    interviewee = IdFilter(label="谈话对象编号", field_name="interviewee_id")
+    interviewer = IdFilter(label="谈话人编号", method="filter_interviewer")
     q = df.CharFilter(label="谈话对象姓名", field_name="interviewee__name", lookup_expr="icontains")
 
     class Meta:
@@ -86,8 +87,8 @@ class InterviewRecordFilter(SubtreeMixin, df.FilterSet):
 
 class FollowUpFilter(df.FilterSet):
     status = df.ChoiceFilter(label="状态", choices=FollowUpStatus.choices, method="filter_status")
-    record = df.NumberFilter(label="谈话记录编号", field_name="record_id")
-    owner = df.NumberFilter(label="责任人账号编号", field_name="owner_id")
+    record = IdFilter(label="谈话记录编号", field_name="record_id")
+    owner = IdFilter(label="责任人账号编号", field_name="owner_id")
     due_before = df.DateFilter(label="期限早于", field_name="due_date", lookup_expr="lte")
 
     class Meta:
@@ -110,8 +111,8 @@ class InterviewAssignmentFilter(df.FilterSet):
     organization = df.ModelChoiceFilter(
         label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
     )
-    user = df.NumberFilter(label="谈话人编号", field_name="user_id")
-    is_active = df.BooleanFilter(label="有效")
+    user = IdFilter(label="谈话人编号", field_name="user_id")
+    is_active = BooleanFilter(label="有效")
     q = df.CharFilter(label="谈话人", method="filter_q")
 
     class Meta:

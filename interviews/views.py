@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from cadre_supervision import params
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
 from cadre_supervision.people import display_name
@@ -55,11 +56,7 @@ from .tables import (
 
 def _year(request) -> int:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        return today.year
-    return year if 2000 <= year <= today.year + 1 else today.year
+    return params.page_year(request, request.GET.get("year"), default=today.year)
 
 
 def is_supervisor(user) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from cadre_supervision.filters import IdFilter, YearFilter
 from cadres.filters import scoped_organizations
 
 from . import selectors
@@ -54,8 +55,8 @@ class ReportFilter(_CadreFilterMixin, df.FilterSet):
     )
     status = df.ChoiceFilter(label="状态", choices=DisplayStatus.choices, method="filter_status")
     kind = df.ChoiceFilter(label="报告类型", choices=ReportKind.choices)
-    year = df.NumberFilter(label="年度")
-    cadre = df.NumberFilter(label="干部编号", field_name="cadre_id")
+    year = YearFilter(label="年度")
+    cadre = IdFilter(label="干部编号", field_name="cadre_id")
 
     class Meta:
         model = PersonalReport
@@ -74,7 +75,7 @@ class VerificationFilter(_CadreFilterMixin, df.FilterSet):
     kind = df.ChoiceFilter(label="查核类型", choices=VerificationKind.choices)
     status = df.ChoiceFilter(label="状态", choices=VerificationStatus.choices)
     outcome = df.ChoiceFilter(label="结果", choices=Outcome.choices)
-    year = df.NumberFilter(label="报告年度", field_name="report__year")
+    year = YearFilter(label="报告年度", field_name="report__year")
 
     class Meta:
         model = Verification

@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from cadre_supervision.filters import IdFilter, YearFilter
 from cadres.choices import OrgKind
 from cadres.filters import scoped_organizations
 
@@ -30,7 +31,7 @@ class ExchangeFilter(df.FilterSet):
     q = df.CharFilter(label="干部姓名", method="filter_q")
     kind = df.MultipleChoiceFilter(label="交流类型", choices=ExchangeKind.choices)
     reason = df.ChoiceFilter(label="交流原因", choices=ExchangeReason.choices)
-    year = df.NumberFilter(label="年度", field_name="effective_date__year")
+    year = YearFilter(label="年度", field_name="effective_date__year")
     organization = df.ModelChoiceFilter(
         label="单位（原单位或新单位，含下级）", queryset=scoped_organizations, method="filter_org"
     )
@@ -60,7 +61,7 @@ class ExchangeFilter(df.FilterSet):
 
 
 class RotationPlanFilter(df.FilterSet):
-    year = df.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     organization = df.ModelChoiceFilter(
         label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
     )
@@ -74,8 +75,8 @@ class RotationPlanFilter(df.FilterSet):
 
 
 class PlanItemFilter(df.FilterSet):
-    plan = df.NumberFilter(field_name="plan_id", label="计划编号")
-    year = df.NumberFilter(field_name="plan__year", label="年度")
+    plan = IdFilter(field_name="plan_id", label="计划编号")
+    year = YearFilter(field_name="plan__year", label="年度")
     status = df.MultipleChoiceFilter(label="状态", choices=PlanItemStatus.choices)
     organization = df.ModelChoiceFilter(
         label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
@@ -154,8 +155,8 @@ class AssignmentFilter(df.FilterSet):
     organization = df.ModelChoiceFilter(
         label="干部所在单位（含下级）", queryset=scoped_organizations, method="filter_org"
     )
-    record = df.NumberFilter(field_name="record_id", label="二线干部记录编号")
-    cadre = df.NumberFilter(field_name="record__cadre_id", label="干部编号")
+    record = IdFilter(field_name="record_id", label="二线干部记录编号")
+    cadre = IdFilter(field_name="record__cadre_id", label="干部编号")
 
     class Meta:
         model = Assignment
@@ -173,7 +174,7 @@ class LeaveFilter(df.FilterSet):
         label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
     )
     overdue = df.ChoiceFilter(label="逾期未销假", choices=YES_NO, method="filter_overdue")
-    record = df.NumberFilter(field_name="record_id", label="二线干部记录编号")
+    record = IdFilter(field_name="record_id", label="二线干部记录编号")
 
     class Meta:
         model = LeaveRequest

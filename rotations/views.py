@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from cadre_supervision import params
 from cadre_supervision.history import history_for
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.redirects import safe_next
@@ -156,7 +157,7 @@ class DueAddToPlanView(ActionView):
         if not items:
             raise ValidationError("该干部不在到期名单中。")
         item = items[0]
-        year = int(request.POST.get("year") or timezone.localdate().year)
+        year = params.parse_year(request.POST.get("year"), default=timezone.localdate().year)
         return services.plan_add_due(
             user=request.user, organization=item.organization, year=year, due_item=item
         )
@@ -271,10 +272,7 @@ class PlanListView(ComputedListView):
     export_object_type = "rotations.execution"
 
     def year(self) -> int:
-        try:
-            return int(self.request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            return timezone.localdate().year
+        return params.page_year(self.request, self.request.GET.get("year"))
 
     def get_rows(self):
         rows = selectors.execution_by_org(user=self.request.user, year=self.year())

@@ -26,6 +26,9 @@ from cadre_supervision.history import history_for
 from cadre_supervision.permissions import clear_cache
 
 REFUSED = (403, 404)
+# A create whose references lie outside the caller's scope: the related field answers as for a
+# nonexistent id (400 does_not_exist), so the refusal reveals nothing.
+REFUSED_CREATE = (400, 403, 404)
 
 
 def list_ids(api: APIClient, url: str, params: dict | None = None, *, max_pages: int = 50) -> list[int]:
@@ -95,7 +98,9 @@ class ApiResource:
         assert api.get(self.history_url(obj)).status_code == 404
         assert obj.pk not in list_ids(api, self.list_url), f"{obj!r} visible in the list of {user}"
 
-    def check_write_refused(self, user, payload: dict, *, model, expect: Iterable[int] = REFUSED) -> Any:
+    def check_write_refused(
+        self, user, payload: dict, *, model, expect: Iterable[int] = REFUSED_CREATE
+    ) -> Any:
         """A create that must be refused: status in `expect` and no row added."""
         api = self.as_user(user)
         before = model.objects.count()

@@ -51,11 +51,20 @@ def test_scoped_related_field_offers_only_the_scope(city):
     request.user = city.staff_a
     field = S(context={"request": request}).fields["organization"]
     assert list(field.get_queryset()) == [city.town_a]
-    # a reference outside the scope still resolves (the service refuses it with 403) ...
-    assert field.to_internal_value(city.town_b.pk) == city.town_b
-    # ... and a missing one is a field error
-    with pytest.raises(serializers.ValidationError):
-        field.to_internal_value(999999)
-    with pytest.raises(serializers.ValidationError):
-        field.to_internal_value("abc")
+    assert field.to_internal_value(city.town_a.pk) == city.town_a
+    assert field.to_internal_value(str(city.town_a.pk)) == city.town_a
+    # a reference outside the scope gets exactly the answer a missing one gets
+    errors = {}
+    for value in (city.town_b.pk, 999999):
+        with pytest.raises(serializers.ValidationError) as exc:
+            field.to_internal_value(value)
+        errors[value] = [(str(d), d.code) for d in exc.value.detail]
+    assert errors[city.town_b.pk][0][1] == errors[999999][0][1] == "does_not_exist"
+    assert errors[city.town_b.pk][0][0].replace(str(city.town_b.pk), "N") == errors[999999][0][0].replace(
+        "999999", "N"
+    )
+    for bad in ("abc", 1.5, True, [1], str(2**40)):
+        with pytest.raises(serializers.ValidationError) as exc:
+            field.to_internal_value(bad)
+        assert exc.value.detail[0].code == "incorrect_type"
     assert list(S(context={}).fields["organization"].get_queryset()) == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cadre_supervision.api import ScopedRelatedField
 from cadre_supervision.people import display_name
 from cadres.models import Appointment, Cadre
 
@@ -100,7 +101,7 @@ class MemberWriteSerializer(serializers.Serializer):
 
 
 class AuditCreateSerializer(serializers.Serializer):
-    appointment = serializers.PrimaryKeyRelatedField(queryset=Appointment.objects.all())
+    appointment = ScopedRelatedField(model=Appointment)
     kind = serializers.ChoiceField(choices=AuditKind.choices)
     year = serializers.IntegerField()
     period_start = serializers.DateField(required=False, allow_null=True)
@@ -164,13 +165,11 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingWriteSerializer(serializers.Serializer):
-    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.all(), required=False)
+    audit = ScopedRelatedField(model=Audit, required=False)
     stream = serializers.ChoiceField(choices=Stream.choices)
     description = serializers.CharField()
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR)
-    responsible_cadre = serializers.PrimaryKeyRelatedField(
-        queryset=Cadre.objects.all(), required=False, allow_null=True
-    )
+    responsible_cadre = ScopedRelatedField(model=Cadre, required=False, allow_null=True)
     responsible_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     rectification_required = serializers.CharField()
     due_date = serializers.DateField()
@@ -217,7 +216,7 @@ class AuditFileSerializer(serializers.ModelSerializer):
 
 
 class AuditFileUploadSerializer(serializers.Serializer):
-    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.all())
+    audit = ScopedRelatedField(model=Audit)
     kind = serializers.ChoiceField(choices=FileKind.choices)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     file = serializers.FileField()

@@ -5,20 +5,14 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from cadre_supervision.api import (
-    HistoryContextMixin,
-    ScopedReadOnlyViewSet,
-    ScopedViewSetMixin,
-    history_response,
-)
+from cadre_supervision.api import ScopedReadOnlyViewSet, StatsView
 from cadre_supervision.permissions import get_scoped_or_404
 
 from .. import selectors, services
@@ -28,14 +22,7 @@ from ..models import Audit, AuditFile, AuditStream, Finding, RectificationStep
 from . import serializers as s
 
 
-class AuditViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AuditViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     queryset = Audit.objects.all()
     filterset_class = AuditFilter
 
@@ -69,7 +56,7 @@ class AuditViewSet(
         return Response(s.AuditDetailSerializer(obj, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        ser = s.AuditCreateSerializer(data=request.data)
+        ser = s.AuditCreateSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         members = [
@@ -86,7 +73,7 @@ class AuditViewSet(
 
     def update(self, request, *args, **kwargs):
         audit = get_scoped_or_404(Audit, request.user, "view", pk=kwargs["pk"])
-        ser = s.AuditUpdateSerializer(data=request.data, partial=True)
+        ser = s.AuditUpdateSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         services.audit_update(user=request.user, audit=audit, **ser.validated_data)
         return self._detail(audit)
@@ -95,7 +82,7 @@ class AuditViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         audit = self.get_object()
-        ser = s.TransitionSerializer(data=request.data)
+        ser = s.TransitionSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         services.audit_transition(
             user=request.user,
@@ -109,7 +96,7 @@ class AuditViewSet(
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
         audit = self.get_object()
-        ser = s.MemberWriteSerializer(data=request.data)
+        ser = s.MemberWriteSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         services.audit_member_add(
@@ -122,25 +109,15 @@ class AuditViewSet(
         )
         return self._detail(audit, status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class AuditStreamViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AuditStreamViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     queryset = AuditStream.objects.select_related("audit")
     serializer_class = s.StreamSerializer
     filterset_fields = ["audit", "stream"]
 
     def update(self, request, *args, **kwargs):
         stream = self.get_object()
-        ser = s.StreamWriteSerializer(data=request.data, partial=True)
+        ser = s.StreamWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         stream = services.audit_stream_update(
@@ -153,14 +130,7 @@ class AuditStreamViewSet(
         return Response(s.StreamSerializer(stream).data)
 
 
-class FindingViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     queryset = Finding.objects.all()
     serializer_class = s.FindingSerializer
     filterset_class = FindingFilter
@@ -169,7 +139,7 @@ class FindingViewSet(
         return super().get_queryset().for_list()
 
     def create(self, request, *args, **kwargs):
-        ser = s.FindingWriteSerializer(data=request.data)
+        ser = s.FindingWriteSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         audit = d.pop("audit", None)
@@ -184,7 +154,7 @@ class FindingViewSet(
 
     def update(self, request, *args, **kwargs):
         finding = self.get_object()
-        ser = s.FindingWriteSerializer(data=request.data, partial=True)
+        ser = s.FindingWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         d.pop("audit", None)
@@ -197,7 +167,7 @@ class FindingViewSet(
     @action(detail=True, methods=["post"])
     def rectify(self, request, pk=None):
         finding = self.get_object()
-        ser = s.RectifySerializer(data=request.data)
+        ser = s.RectifySerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         services.finding_transition(
             user=request.user,
@@ -207,10 +177,6 @@ class FindingViewSet(
         )
         return Response(s.FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
 
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
-
 
 class RectificationStepViewSet(ScopedReadOnlyViewSet):
     queryset = RectificationStep.objects.select_related("by")
@@ -218,13 +184,7 @@ class RectificationStepViewSet(ScopedReadOnlyViewSet):
     filterset_class = RectificationStepFilter
 
 
-class AuditFileViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AuditFileViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = AuditFile.objects.all()
     serializer_class = s.AuditFileSerializer
     filterset_class = AuditFileFilter
@@ -235,7 +195,7 @@ class AuditFileViewSet(
 
     @extend_schema(request=s.AuditFileUploadSerializer, responses=s.AuditFileSerializer)
     def create(self, request, *args, **kwargs):
-        ser = s.AuditFileUploadSerializer(data=request.data)
+        ser = s.AuditFileUploadSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         if not Audit.objects.restrict(request.user, "view").filter(pk=d["audit"].pk).exists():
@@ -249,7 +209,7 @@ class AuditFileViewSet(
         )
         return Response(s.AuditFileSerializer(f).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY}, filters=False)
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         f = self.get_object()
@@ -262,7 +222,7 @@ class AuditFileViewSet(
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         f = self.get_object()
-        ser = s.ShareSerializer(data=request.data)
+        ser = s.ShareSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         share = services.audit_file_share(user=request.user, file=f, **ser.validated_data)
         return Response(
@@ -271,11 +231,13 @@ class AuditFileViewSet(
         )
 
 
-class AuditStatsView(HistoryContextMixin, APIView):
+@StatsView.describe(tag="统计", summary="三责联审统计")
+class AuditStatsView(StatsView):
     """Aggregates only (no personal data), over the caller's scope (view_audits or view_stats)."""
 
-    @extend_schema(responses={200: dict})
-    def get(self, request):
-        if not selectors.may_see_stats(request.user):
-            raise PermissionDenied("您无权查看联审统计。")
-        return Response(selectors.audit_stats(request.user))
+    scope_model = Audit
+    denied_message = "您无权查看联审统计。"
+    year_param = False
+
+    def compute(self, request, *, year):
+        return selectors.audit_stats(request.user)

@@ -5,21 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from cadre_supervision.api import HistoryContextMixin, ScopedModelViewSet
+from cadre_supervision.api import ScopedModelViewSet, StatsView
 
 from .. import services
 from ..filters import AppointmentFilter, CadreFilter, OrganizationFilter, PostFilter
 from ..models import Appointment, Cadre, Organization, Post
-from ..stats import cadre_stats, has_stats_scope
+from ..stats import cadre_stats
 from .serializers import (
     AppointmentSerializer,
     CadreDetailSerializer,
@@ -201,16 +197,15 @@ class AppointmentViewSet(ScopedModelViewSet):
         )
 
 
-class CadreStatsView(HistoryContextMixin, APIView):
+@StatsView.describe(tag="统计", summary="干部队伍统计")
+class CadreStatsView(StatsView):
     """干部队伍统计（仅汇总数据，不含个人信息），范围为调用者持有“查看统计数据”权限的单位。"""
 
-    permission_classes = [permissions.IsAuthenticated]
+    scope_model = Cadre
+    year_param = False
 
-    @extend_schema(tags=["统计"], responses={200: OpenApiTypes.OBJECT}, summary="干部队伍统计")
-    def get(self, request):
-        if not has_stats_scope(request.user):
-            raise PermissionDenied("您无权查看统计数据。")
-        return Response(cadre_stats(request.user))
+    def compute(self, request, *, year):
+        return cadre_stats(request.user)
 
 
 @extend_schema(tags=["认证"], summary="用户名和密码换取 API 令牌（登录失败次数受限）")

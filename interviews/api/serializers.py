@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cadre_supervision.api import ScopedRelatedField
 from cadre_supervision.people import display_name
 from cadres.models import Cadre, Organization
 
@@ -96,7 +97,7 @@ class RequiredTalkSerializer(serializers.ModelSerializer):
 
 
 class SpecialTalkRaiseSerializer(serializers.Serializer):
-    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    cadre = ScopedRelatedField(model=Cadre)
     trigger = serializers.ChoiceField(choices=SpecialTrigger.choices)
     trigger_date = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -115,19 +116,13 @@ class FollowUpInlineSerializer(serializers.Serializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
-    record = serializers.PrimaryKeyRelatedField(queryset=InterviewRecord.objects.none())
+    record = ScopedRelatedField(model=InterviewRecord, action="change")
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = FollowUp
         fields = ["id", "record", "action", "owner_name", "owner", "due_date", "done_on", "result", "status"]
         read_only_fields = ["done_on", "result"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["record"].queryset = InterviewRecord.objects.restrict(request.user, "change")
 
     def get_status(self, obj) -> str:
         return obj.status()
@@ -144,13 +139,20 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "size", "uploaded_at"]
 
 
+class ParticipantIdsField(serializers.ManyRelatedField):
+    """The interviewers: written as user ids, read as the user ids of the participants."""
+
+    def get_attribute(self, instance):
+        return [p.user for p in instance.participants.all()]
+
+
 class InterviewRecordSerializer(serializers.ModelSerializer):
     interviewee = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     interviewee_name = serializers.CharField(source="interviewee.name", read_only=True)
     organization = serializers.IntegerField(source="interviewee.organization_id", read_only=True)
     # Written as a list of user ids; read back from the prefetched participants (no N+1).
-    interviewers = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), many=True, write_only=True
+    interviewers = ParticipantIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     )
     interviewer_names = serializers.CharField(read_only=True)
     kind = serializers.ChoiceField(choices=InterviewKind.choices)
@@ -195,7 +197,6 @@ class InterviewRecordSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["interviewers"] = [p.user_id for p in instance.participants.all()]
         data["follow_ups"] = [
             {
                 "id": f.pk,
@@ -229,6 +230,4 @@ class InterviewRecordListSerializer(InterviewRecordSerializer):
         ]
 
     def to_representation(self, instance):
-        data = serializers.ModelSerializer.to_representation(self, instance)
-        data["interviewers"] = [p.user_id for p in instance.participants.all()]
-        return data
+        return serializers.ModelSerializer.to_representation(self, instance)

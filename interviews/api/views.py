@@ -5,19 +5,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from cadre_supervision.api import (
-    ScopedModelViewSet,
-    ScopedReadOnlyViewSet,
-    ScopedViewSetMixin,
-    history_response,
-)
+from cadre_supervision.api import ScopedModelViewSet, ScopedReadOnlyViewSet, StatsView
 from cadre_supervision.permissions import get_scoped_or_404
 
 from .. import policies, selectors, services
@@ -60,12 +54,8 @@ class AssignmentViewSet(ScopedModelViewSet):
     def perform_destroy(self, instance):
         services.assignment_deactivate(user=self.request.user, assignment=instance)
 
-    @action(detail=True)
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class RequiredTalkViewSet(ScopedReadOnlyViewSet, mixins.CreateModelMixin):
+class RequiredTalkViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """应谈话任务 (read); POST raises a special-topic talk by hand; /cancel/ cancels one."""
 
     queryset = RequiredTalk.objects.select_related("cadre", "cadre__organization", "responsible")
@@ -77,7 +67,7 @@ class RequiredTalkViewSet(ScopedReadOnlyViewSet, mixins.CreateModelMixin):
 
     @extend_schema(request=s.SpecialTalkRaiseSerializer, responses=s.RequiredTalkSerializer)
     def create(self, request, *args, **kwargs):
-        ser = s.SpecialTalkRaiseSerializer(data=request.data)
+        ser = s.SpecialTalkRaiseSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         talk = services.special_talk_raise(user=request.user, **ser.validated_data)
         if talk is None:
@@ -89,21 +79,18 @@ class RequiredTalkViewSet(ScopedReadOnlyViewSet, mixins.CreateModelMixin):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         talk = get_scoped_or_404(RequiredTalk, request.user, "change", pk=pk)
-        ser = s.CancelSerializer(data=request.data)
+        ser = s.CancelSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         services.required_talk_cancel(user=request.user, talk=talk, reason=ser.validated_data["reason"])
         return Response(s.RequiredTalkSerializer(self.get_queryset().get(pk=talk.pk)).data)
 
+    @extend_schema(responses=s.RequiredTalkSerializer(many=True), filters=True, summary="我的谈话任务")
     @action(detail=False)
     def mine(self, request):
         """The caller's own tasks (我的谈话任务)."""
         qs = self.filter_queryset(self.get_queryset().filter(responsible=request.user))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @action(detail=True)
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
 
 class InterviewRecordViewSet(ScopedModelViewSet):
@@ -179,7 +166,7 @@ class InterviewRecordViewSet(ScopedModelViewSet):
         ).data
 
     def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
+        ser = self.get_serializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         self.perform_create(ser)
         return Response(self._fresh(ser.instance.pk), status=status.HTTP_201_CREATED)
@@ -199,12 +186,8 @@ class InterviewRecordViewSet(ScopedModelViewSet):
         att = services.attachment_add(user=request.user, record=record, file=request.FILES.get("file"))
         return Response(s.AttachmentSerializer(att).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True)
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class FollowUpViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """后续措施: list, add to a record, complete."""
 
     queryset = FollowUp.objects.select_related("record")
@@ -226,23 +209,20 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         fu = get_scoped_or_404(FollowUp, request.user, "change", pk=pk)
-        ser = s.FollowUpCompleteSerializer(data=request.data)
+        ser = s.FollowUpCompleteSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         fu = services.follow_up_complete(user=request.user, follow_up=fu, **ser.validated_data)
         return Response(s.FollowUpSerializer(fu, context=self.get_serializer_context()).data)
 
 
-class InterviewStatsView(APIView):
+@StatsView.describe(tag="统计", summary="谈心谈话统计")
+class InterviewStatsView(StatsView):
     """Per-year coverage and overdue counts by organization kind and interviewer role, over
-    the caller's scope. Aggregates only: no personal data."""
+    the caller's scope (interviews, statistics, own tasks). Aggregates only: no personal data.
+    A caller without any of these gets the empty aggregate."""
 
-    @extend_schema(responses=dict)
-    def get(self, request):
-        today = timezone.localdate()
-        try:
-            year = int(request.query_params.get("year") or today.year)
-        except ValueError:
-            raise DRFValidationError({"year": ["年度格式不正确。"]})
-        if not 2000 <= year <= today.year + 1:
-            raise DRFValidationError({"year": ["年度超出范围。"]})
-        return Response(selectors.interview_stats(user=request.user, year=year, today=today))
+    scope_model = RequiredTalk
+    require_scope = False
+
+    def compute(self, request, *, year):
+        return selectors.interview_stats(user=request.user, year=year, today=timezone.localdate())

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cadre_supervision.api import ScopedRelatedField
+from cadres.models import Cadre
+
 from ..choices import Circle, EvidenceSource, FeedbackChannel, Handling, MajorMatterKind
 from ..models import (
     MajorMatterReport,
@@ -178,6 +181,7 @@ class AssignInputSerializer(serializers.Serializer):
 
 
 class CandidateSerializer(serializers.ModelSerializer):
+    cadre = ScopedRelatedField(model=Cadre)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     verification = serializers.SerializerMethodField()
     notices = serializers.SerializerMethodField()
@@ -278,7 +282,7 @@ class MajorDetailSerializer(MajorListSerializer):
 
 
 class MajorInputSerializer(serializers.Serializer):
-    cadre = serializers.IntegerField()
+    cadre = ScopedRelatedField(model=Cadre)
     kind = serializers.ChoiceField(choices=MajorMatterKind.choices)
     title = serializers.CharField(allow_blank=True)
     occurred_on = serializers.DateField()

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cadre_supervision.accesslog import access_entries_for
-from cadre_supervision.api import HistoryContextMixin, ScopedReadOnlyViewSet, history_response
+from cadre_supervision.api import HistoryActionMixin, HistoryContextMixin, ScopedReadOnlyViewSet, StatsView
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
-from cadres.models import Cadre
 
 from .. import selectors, services
 from ..filters import CandidateFilter, MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
@@ -38,7 +37,9 @@ def _require_any(user, codename="view_personal_reports"):
         raise exceptions.NotFound("记录不存在或无权查看")
 
 
-class CycleViewSet(HistoryContextMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CycleViewSet(
+    HistoryContextMixin, HistoryActionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Yearly cycles; the summary counts are over the caller's scope."""
 
     serializer_class = s.CycleSerializer
@@ -73,7 +74,7 @@ class CycleViewSet(HistoryContextMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def draw(self, request, pk=None):
         cycle = self.get_object()
         if request.method == "POST":
-            inp = s.DrawRequestSerializer(data=request.data)
+            inp = s.DrawRequestSerializer(data=request.data, context=self.get_serializer_context())
             inp.is_valid(raise_exception=True)
             draw = services.sample_draw_create(
                 user=request.user, cycle=cycle, seed=inp.validated_data.get("seed")
@@ -81,10 +82,6 @@ class CycleViewSet(HistoryContextMixin, mixins.CreateModelMixin, viewsets.ReadOn
             return Response(s.DrawSerializer(draw).data, status=status.HTTP_201_CREATED)
         draw = get_object_or_404(SampleDraw, cycle=cycle)
         return Response(s.DrawSerializer(draw).data)
-
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
 
 def _content_payload(
@@ -171,7 +168,7 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.DraftInputSerializer, responses=s.VersionSerializer)
     def update(self, request, *args, **kwargs):
         report = self.get_object()
-        inp = s.DraftInputSerializer(data=request.data)
+        inp = s.DraftInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         version = services.report_save_draft(
             user=request.user, report=report, answers=inp.validated_data["answers"]
@@ -190,13 +187,29 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.CorrectionInputSerializer, responses=s.VersionSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
-        inp = s.CorrectionInputSerializer(data=request.data)
+        report = self.get_object()
+        inp = s.CorrectionInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         version = services.report_start_correction(
-            user=request.user, report=self.get_object(), reason=inp.validated_data["reason"]
+            user=request.user, report=report, reason=inp.validated_data["reason"]
         )
         return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        responses=inline_serializer(
+            "ReportComparison",
+            {
+                "version": serializers.IntegerField(),
+                "against": serializers.IntegerField(),
+                "items": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        parameters=[
+            OpenApiParameter("version", OpenApiTypes.INT, required=False),
+            OpenApiParameter("against", OpenApiTypes.INT, required=False),
+        ],
+        filters=False,
+    )
     @action(detail=True, methods=["get"])
     def compare(self, request, pk=None):
         """Compare two versions: `?version=<n>&against=<m>` (default: current vs previous)."""
@@ -229,7 +242,20 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
             }
         )
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses=inline_serializer(
+            "ReportAccessEntry",
+            {
+                "at": serializers.DateTimeField(),
+                "username": serializers.CharField(),
+                "action": serializers.CharField(),
+                "detail": serializers.JSONField(),
+            },
+            many=True,
+        ),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
     def access(self, request, pk=None):
         """Who viewed or exported this report (staff only)."""
         report = self.get_object()
@@ -239,10 +265,6 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
         return Response(
             [{"at": e.at, "username": e.username, "action": e.action, "detail": e.detail} for e in rows]
         )
-
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
 
 class VerificationViewSet(ScopedReadOnlyViewSet):
@@ -257,26 +279,21 @@ class VerificationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.OutcomeInputSerializer, responses=s.VerificationSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        inp = s.OutcomeInputSerializer(data=request.data)
+        verification = self.get_object()
+        inp = s.OutcomeInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        v = services.verification_record(
-            user=request.user, verification=self.get_object(), **inp.validated_data
-        )
+        v = services.verification_record(user=request.user, verification=verification, **inp.validated_data)
         return Response(s.VerificationSerializer(self.get_queryset().get(pk=v.pk)).data)
 
     @extend_schema(request=s.AssignInputSerializer, responses=s.VerificationSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        inp = s.AssignInputSerializer(data=request.data)
+        v = self.get_object()
+        inp = s.AssignInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         verifier = get_user_model().objects.filter(username=inp.validated_data["username"]).first()
-        v = self.get_object()
         services.verification_assign(user=request.user, verification=v, verifier=verifier)
         return Response(s.VerificationSerializer(self.get_queryset().get(pk=v.pk)).data)
-
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
 
 class CandidateViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -290,9 +307,11 @@ class CandidateViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        cadre = Cadre.objects.filter(pk=getattr(d["cadre"], "pk", d["cadre"])).first()
         serializer.instance = services.candidate_mark(
-            user=self.request.user, cadre=cadre, proposed_post=d["proposed_post"], notes=d.get("notes", "")
+            user=self.request.user,
+            cadre=d["cadre"],
+            proposed_post=d["proposed_post"],
+            notes=d.get("notes", ""),
         )
 
     @extend_schema(request=None, responses=s.CandidateSerializer)
@@ -308,10 +327,6 @@ class CandidateViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             user=request.user, candidate=self.get_object(), reason=request.data.get("reason", "")
         )
         return Response(s.CandidateSerializer(self.get_queryset().get(pk=c.pk)).data)
-
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
 
 class NoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -331,9 +346,10 @@ class NoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.FeedbackSerializer, responses=s.FeedbackSerializer)
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
-        inp = s.FeedbackSerializer(data=request.data)
+        notice = self.get_object()
+        inp = s.FeedbackSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        fb = services.feedback_add(user=request.user, notice=self.get_object(), **inp.validated_data)
+        fb = services.feedback_add(user=request.user, notice=notice, **inp.validated_data)
         return Response(s.FeedbackSerializer(fb).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.HandleInputSerializer, responses=s.FeedbackSerializer)
@@ -341,14 +357,10 @@ class NoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def handle(self, request, pk=None, feedback_id=None):
         notice = self.get_object()
         fb = get_object_or_404(PublicityFeedback, pk=feedback_id, notice=notice)
-        inp = s.HandleInputSerializer(data=request.data)
+        inp = s.HandleInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         fb = services.feedback_handle(user=request.user, feedback=fb, handling=inp.validated_data["handling"])
         return Response(s.FeedbackSerializer(fb).data)
-
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
 
 class MajorMatterViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -378,30 +390,22 @@ class MajorMatterViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(s.MajorDetailSerializer(obj).data)
 
     def create(self, request, *args, **kwargs):
-        inp = s.MajorInputSerializer(data=request.data)
+        inp = s.MajorInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         d = dict(inp.validated_data)
-        cadre = Cadre.objects.filter(pk=d.pop("cadre")).first()
-        if cadre is None:
-            raise serializers.ValidationError({"cadre": ["干部不存在。"]})
+        cadre = d.pop("cadre")
         m = services.major_matter_create(user=request.user, cadre=cadre, **d)
         return Response(s.MajorDetailSerializer(m).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class ReportStatsView(APIView):
+@StatsView.describe(tag="统计", summary="个人有关事项报告统计")
+class ReportStatsView(StatsView):
     """Aggregates only, over the caller's `view_stats` scope: submission rate, lateness,
     sampled and targeted counts, outcome counts by kind. No names, amounts or addresses.
     `?year=` picks the cycle (default: the latest); targeted = verifications created that year."""
 
-    @extend_schema(responses={200: dict})
-    def get(self, request):
-        if not (request.user.is_superuser or has_org_perm(request.user, "view_stats")):
-            raise exceptions.PermissionDenied("您无权查看统计数据。")
-        year = request.query_params.get("year")
-        if year is not None and not year.isdigit():
-            raise exceptions.ValidationError({"year": ["年度应为数字。"]})
-        return Response(selectors.report_stats(request.user, int(year) if year else None))
+    scope_model = PersonalReport
+    year_default = None
+
+    def compute(self, request, *, year):
+        return selectors.report_stats(request.user, year)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cadre_supervision.api import ScopedRelatedField
 from cadres.models import Cadre, Organization, Post
 
 from ..choices import ExchangeKind, ExchangeReason, LeaveKind, PlanItemStatus, SecondLineRole
@@ -50,8 +51,8 @@ class ExchangeSerializer(serializers.ModelSerializer):
 class ExchangeCreateSerializer(serializers.Serializer):
     """Input of POST /exchanges/: the service decides everything else (from post, appointments)."""
 
-    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
-    to_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
+    cadre = ScopedRelatedField(model=Cadre)
+    to_post = ScopedRelatedField(model=Post)
     kind = serializers.ChoiceField(choices=ExchangeKind.choices)
     reason = serializers.ChoiceField(choices=ExchangeReason.choices)
     approval_date = serializers.DateField()
@@ -59,9 +60,7 @@ class ExchangeCreateSerializer(serializers.Serializer):
     secondment_end = serializers.DateField(required=False, allow_null=True)
     document_no = serializers.CharField(required=False, allow_blank=True, max_length=60)
     notes = serializers.CharField(required=False, allow_blank=True)
-    plan_item = serializers.PrimaryKeyRelatedField(
-        queryset=PlanItem.objects.all(), required=False, allow_null=True
-    )
+    plan_item = ScopedRelatedField(model=PlanItem, action="change", required=False, allow_null=True)
 
 
 class RotationPlanSerializer(serializers.ModelSerializer):
@@ -150,17 +149,15 @@ class SecondLineRecordSerializer(serializers.ModelSerializer):
 
 
 class SecondLineAssignmentSerializer(serializers.ModelSerializer):
-    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), write_only=True)
+    cadre = ScopedRelatedField(model=Cadre, write_only=True)
     cadre_id = serializers.IntegerField(source="record.cadre_id", read_only=True)
     cadre_name = serializers.CharField(source="record.cadre.name", read_only=True)
     role = serializers.ChoiceField(choices=SecondLineRole.choices, required=False)
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
+    organization = ScopedRelatedField(model=Organization, required=False, allow_null=True)
     opening = serializers.PrimaryKeyRelatedField(
         queryset=Opening.objects.all(), required=False, allow_null=True
     )
-    mentees = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), many=True, required=False)
+    mentees = ScopedRelatedField(model=Cadre, many=True, required=False)
 
     class Meta:
         model = Assignment
@@ -189,7 +186,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="record.cadre.name", read_only=True)
     organization_name = serializers.CharField(source="record.cadre.organization.name", read_only=True)
     kind = serializers.ChoiceField(choices=LeaveKind.choices, required=False)
-    record = serializers.PrimaryKeyRelatedField(queryset=SecondLineRecord.objects.all())
+    record = ScopedRelatedField(model=SecondLineRecord)
 
     class Meta:
         model = LeaveRequest

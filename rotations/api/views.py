@@ -8,12 +8,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cadre_supervision.api import ScopedViewSetMixin, history_response
+from cadre_supervision.api import (
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    StatsView,
+)
 from cadre_supervision.permissions import get_scoped_or_404
 from cadres.models import Cadre, Organization
 
@@ -35,7 +39,7 @@ def _visible(model, request, pk, action="view"):
     return get_scoped_or_404(model, request.user, action, pk=pk)
 
 
-class ExchangeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ExchangeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = Exchange.objects.select_related(
         "cadre", "from_post", "to_post", "from_organization", "to_organization"
     )
@@ -46,7 +50,7 @@ class ExchangeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         return s.ExchangeCreateSerializer if self.action == "create" else s.ExchangeSerializer
 
     def create(self, request, *args, **kwargs):
-        ser = s.ExchangeCreateSerializer(data=request.data)
+        ser = s.ExchangeCreateSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         cadre = _visible(Cadre, request, d.pop("cadre").pk)
@@ -56,12 +60,8 @@ class ExchangeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         ex = services.exchange_record(user=request.user, cadre=cadre, plan_item=item, **d)
         return Response(s.ExchangeSerializer(ex).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True)
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class RotationPlanViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class RotationPlanViewSet(ScopedModelViewSet):
     queryset = RotationPlan.objects.select_related("organization").annotate(
         n_planned=Count("items", filter=~Q(items__status=PlanItemStatus.CANCELLED)),
         n_done=Count("items", filter=Q(items__status=PlanItemStatus.DONE)),
@@ -86,12 +86,8 @@ class RotationPlanViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             user=self.request.user, plan=serializer.instance, title=d.get("title"), notes=d.get("notes")
         )
 
-    @action(detail=True)
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class PlanItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class PlanItemViewSet(ScopedModelViewSet):
     queryset = PlanItem.objects.select_related("cadre", "plan")
     serializer_class = s.PlanItemSerializer
     filterset_class = PlanItemFilter
@@ -113,19 +109,15 @@ class PlanItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = services.plan_item_update(user=self.request.user, item=serializer.instance, **d)
 
 
-class SecondLineRecordViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class SecondLineRecordViewSet(ScopedReadOnlyViewSet):
     queryset = selectors.secondline_with_roles(
         SecondLineRecord.objects.select_related("cadre", "cadre__organization")
     ).order_by("-id")
     serializer_class = s.SecondLineRecordSerializer
     filterset_class = SecondLineFilter
 
-    @action(detail=True)
-    def history(self, request, pk=None):
-        return history_response(self.get_object())
 
-
-class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = Assignment.objects.select_related("record__cadre").prefetch_related("mentees")
     serializer_class = s.SecondLineAssignmentSerializer
     filterset_class = AssignmentFilter
@@ -147,6 +139,7 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
     def _done(self, obj):
         return Response(s.SecondLineAssignmentSerializer(obj).data)
 
+    @extend_schema(request=None, responses=s.SecondLineAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._done(services.assignment_confirm(user=request.user, assignment=self.get_object()))
@@ -162,6 +155,7 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
             )
         )
 
+    @extend_schema(request=None, responses=s.SecondLineAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         return self._done(
@@ -171,7 +165,7 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         )
 
 
-class LeaveRequestViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class LeaveRequestViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = LeaveRequest.objects.select_related("record__cadre__organization")
     serializer_class = s.LeaveRequestSerializer
     filterset_class = LeaveFilter
@@ -182,11 +176,12 @@ class LeaveRequestViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         serializer.instance = services.leave_request_create(user=self.request.user, record=record, **d)
 
     def _decide(self, request, approve):
-        ser = s.DecisionSerializer(data=request.data)
+        leave = self.get_object()
+        ser = s.DecisionSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         obj = services.leave_decide(
             user=request.user,
-            leave=self.get_object(),
+            leave=leave,
             approve=approve,
             note=ser.validated_data.get("note", ""),
         )
@@ -202,10 +197,11 @@ class LeaveRequestViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
 
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        ser = s.ReturnSerializer(data=request.data)
+        leave = self.get_object()
+        ser = s.ReturnSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         obj = services.leave_return(
-            user=request.user, leave=self.get_object(), returned_on=ser.validated_data["returned_on"]
+            user=request.user, leave=leave, returned_on=ser.validated_data["returned_on"]
         )
         return Response(s.LeaveRequestSerializer(obj).data)
 
@@ -253,15 +249,18 @@ class DueListAPIView(APIView):
         )
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
-class RotationStatsView(APIView):
+@StatsView.describe(tag="统计", summary="轮岗交流与二线干部统计")
+class RotationStatsView(StatsView):
     """GET /api/v1/stats/rotations/: aggregates only, over the caller's scope (organizations
-    where they hold view_stats, view_rotations or view_secondline)."""
+    where they hold view_stats, view_rotations or view_secondline). A caller without any of
+    these gets the empty aggregate."""
 
-    def get(self, request):
-        user = request.user
+    scope_model = Exchange
+    require_scope = False
+
+    def compute(self, request, *, year):
         today = timezone.localdate()
-        year = int(request.query_params.get("year") or today.year)
+        user = request.user
         due = selectors.due_items(user=user, action="stats", on=today)
         due_by_state = {str(k): 0 for k, _l in DueState.choices}
         due_by_rule = {str(k): 0 for k, _l in DueRule.choices}
@@ -274,27 +273,25 @@ class RotationStatsView(APIView):
         records = SecondLineRecord.objects.restrict(user, "stats")
         table = selectors.utilisation_table(records)
         total = table["total"]
-        return Response(
-            {
-                "as_of": today,
-                "due": {"total": len(due), "by_state": due_by_state, "by_rule": due_by_rule},
-                "exchanges": {
-                    "by_kind_and_year": {
-                        k["kind"]: dict(zip([str(y) for y in figures["years"]], k["by_year"], strict=True))
-                        for k in figures["kinds"]
-                    },
-                    "total": figures["total"],
-                    "township_to_city_cadres": figures["township_to_city_cadres"],
-                    "township_secretaries_to_city_heads": figures["township_secretaries_to_city_heads"],
-                    "city_cadres_to_township_heads": figures["city_cadres_to_township_heads"],
+        return {
+            "as_of": today,
+            "due": {"total": len(due), "by_state": due_by_state, "by_rule": due_by_rule},
+            "exchanges": {
+                "by_kind_and_year": {
+                    k["kind"]: dict(zip([str(y) for y in figures["years"]], k["by_year"], strict=True))
+                    for k in figures["kinds"]
                 },
-                "execution": {"year": year, "by_org_kind": selectors.execution_by_org_kind(rows)},
-                "second_line": {
-                    "total": total["n"],
-                    "by_utilisation": {c: total["counts"].get(c, 0) for c, _l in Utilisation.choices},
-                    "utilisation_rate": total["rate"],
-                    "willing": total["willing"],
-                    "willing_rate": total["willing_rate"],
-                },
-            }
-        )
+                "total": figures["total"],
+                "township_to_city_cadres": figures["township_to_city_cadres"],
+                "township_secretaries_to_city_heads": figures["township_secretaries_to_city_heads"],
+                "city_cadres_to_township_heads": figures["city_cadres_to_township_heads"],
+            },
+            "execution": {"year": year, "by_org_kind": selectors.execution_by_org_kind(rows)},
+            "second_line": {
+                "total": total["n"],
+                "by_utilisation": {c: total["counts"].get(c, 0) for c, _l in Utilisation.choices},
+                "utilisation_rate": total["rate"],
+                "willing": total["willing"],
+                "willing_rate": total["willing_rate"],
+            },
+        }

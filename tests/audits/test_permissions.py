@@ -139,11 +139,12 @@ def test_writes_outside_scope_refused_nothing_saved(client, api, ac, files):
         },
         format="json",
     )
-    assert r.status_code == 404
+    # an audit outside the scope is referred to as if it did not exist
+    assert r.status_code == 400 and r.json()["audit"] and "不存在" in r.json()["audit"][0]
     r = api.post(
         "/api/v1/audits/", {"appointment": ac.appt_b.pk, "kind": "special", "year": 2025}, format="json"
     )
-    assert r.status_code == 403
+    assert r.status_code == 400 and "不存在" in r.json()["appointment"][0]
     # discipline officers read but do not write
     api.force_authenticate(ac.discipline)
     r = api.post(f"/api/v1/audits/{ac.audit_a.pk}/transition/", {"status": "report"}, format="json")

@@ -177,7 +177,8 @@ def test_out_of_scope_writes_refused(client, api, rc):
     r = api.post(
         "/api/v1/promotion-candidates/", {"cadre": rc.cadre_a.pk, "proposed_post": "局长"}, format="json"
     )
-    assert r.status_code == 403
+    # a cadre outside the scope is answered as a nonexistent one
+    assert r.status_code == 400 and r.json()["cadre"][0].startswith("无效主键")
     from reports.models import PromotionCandidate, ReportVersion
 
     assert not ReportVersion.objects.exists() and not PromotionCandidate.objects.exists()
