@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from cadre_supervision import tables
 
+from .choices import AuditKind
 from .templatetags.audits_tags import filesize, rect_class, severity_class, status_class
 
 
@@ -298,3 +299,41 @@ class CycleTable(tables.Table):
             reverse("audits:audit_create"),
             record.appointment.pk,
         )
+
+
+class PlanProposalTable(tables.Table):
+    """The proposed items of the yearly plan (rows from `PlanView.proposal`): ticked ones are
+    posted as `item=<appointment>:<kind>`."""
+
+    pick = tables.Column(
+        format_html('<input type="checkbox" checked data-check-all="input[name=item]" aria-label="全选">'),
+        accessor="kind",
+        orderable=False,
+        exclude_from_export=True,
+    )
+    cadre = tables.Column("干部", accessor="appointment.cadre.name")
+    post = tables.Column("单位 / 职务", accessor="appointment.post.organization.name")
+    kind = tables.Column("审计类型", accessor="kind")
+    reason = tables.Column("理由", accessor="reason")
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "plan-items"}
+        empty_text = "没有需要列入计划的一把手"
+
+    def render_pick(self, record):
+        return format_html(
+            '<input type="checkbox" name="item" value="{}:{}" checked>',
+            record["appointment"].pk,
+            record["kind"],
+        )
+
+    def render_post(self, record):
+        post = record["appointment"].post
+        return f"{post.organization.name} {post.title}"
+
+    value_post = render_post
+
+    def render_kind(self, value):
+        return str(AuditKind(value).label)
+
+    value_kind = render_kind

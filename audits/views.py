@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import TemplateView
 
 from cadre_supervision import params, policy
 from cadre_supervision.people import display_name
@@ -44,7 +43,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Audit, AuditFile, AuditFileShare, AuditMember, AuditStream, Finding, RectificationStep
-from .tables import AuditTable, CycleTable, DeparturesTable, FileTable, FindingTable
+from .tables import AuditTable, CycleTable, DeparturesTable, FileTable, FindingTable, PlanProposalTable
 
 
 def _d(v):
@@ -647,11 +646,21 @@ class CycleView(ComplianceMixin, ComputedListView):
         return ctx
 
 
-class PlanView(LoginRequiredMixin, TemplateView):
+class PlanView(ComputedListView):
     """The yearly audit plan: proposed from the cycle-due list and departures without audit;
-    staff tick what to include (the proposal is editable) and create the planned audits."""
+    staff tick what to include (the proposal is editable) and create the planned audits.
+    `?export=xlsx` exports the proposal."""
 
     template_name = "audits/plan.html"
+    table_class = PlanProposalTable
+    paginate_by = 1000  # one form: every proposed item on the page
+    export_object_type = "audits.plan"
+
+    def get_export_filename(self) -> str:
+        return f"{self.year()}年联审计划建议.xlsx"
+
+    def get_rows(self):
+        return self.proposal(self.year())
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_org_perm(request.user, "manage_audits"):
@@ -696,7 +705,7 @@ class PlanView(LoginRequiredMixin, TemplateView):
         ctx.update(
             year=year,
             years=list(range(timezone.localdate().year - 1, timezone.localdate().year + 2)),
-            items=self.proposal(year),
+            items=self.get_table_data(),
             planned=Audit.objects.restrict(self.request.user, "view").filter(year=year).for_list(),
             kind_labels=dict(AuditKind.choices),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cadres.choices import CadreStatus, ManagementLevel
@@ -36,11 +37,74 @@ class SampleDrawForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 3}))
+    # The service checks the reason (and says how long it must be).
+    reason = forms.CharField(label="更正理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VerifierField(forms.ModelChoiceField):
+    """An active account, typed by its user name."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=get_user_model().objects.filter(is_active=True),
+            to_field_name="username",
+            widget=forms.TextInput(attrs={"maxlength": 150}),
+            error_messages={"invalid_choice": "请选择有效的查核人员账号。"},
+            **kwargs,
+        )
 
 
 class AssignVerifierForm(forms.Form):
-    username = forms.CharField(label="查核人员账号", max_length=150)
+    # Named like the service's argument, so the service's errors land on this field.
+    verifier = VerifierField(label="查核人员账号")
+
+
+MAX_ENTRY_ROWS = 50
+
+
+class _RowsWidget(forms.Widget):
+    """A value read from several posted inputs that the page renders itself (nothing here)."""
+
+    input_type = "hidden"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
+class ItemAnswerWidget(_RowsWidget):
+    """One catalogue item's answer as the report form posts it: `none-<code>`, `rows-<code>`
+    and `e-<code>-<i>-<key>`."""
+
+    def __init__(self, item, attrs=None):
+        super().__init__(attrs)
+        self.item = item
+
+    def value_from_datadict(self, data, files, name):
+        code = self.item.code
+        try:
+            rows = int(data.get(f"rows-{code}") or 0)
+        except (TypeError, ValueError):
+            rows = 0
+        entries = [
+            {f["key"]: (data.get(f"e-{code}-{i}-{f['key']}") or "").strip() for f in self.item.fields}
+            for i in range(max(0, min(rows, MAX_ENTRY_ROWS)))
+        ]
+        return {"nothing_to_report": data.get(f"none-{code}") == "on", "entries": entries}
+
+
+class ReportAnswersForm(forms.Form):
+    """The report form: one field per catalogue item, named by its code (as the service keys
+    its errors), whose value is {"nothing_to_report", "entries"}."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[item.code] = forms.Field(
+                label=f"第{item.number}项", required=False, widget=ItemAnswerWidget(item)
+            )
+
+    def answers(self) -> dict[str, dict]:
+        return {code: self.cleaned_data[code] for code in self.fields}
 
 
 def verification_form_class(items):
@@ -109,10 +173,24 @@ class FeedbackForm(forms.Form):
 
 
 class HandleFeedbackForm(forms.Form):
+    feedback = forms.IntegerField(label="反映", widget=forms.HiddenInput)
     handling = forms.CharField(label="处理情况", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 TIE_ROWS = 4
+TIE_KEYS = ("circle", "person", "relation", "occupation", "note")
+
+
+class TieRowsWidget(_RowsWidget):
+    """The social-tie rows `tie-<i>-<key>`; rows left empty are dropped."""
+
+    def value_from_datadict(self, data, files, name):
+        out = []
+        for i in range(TIE_ROWS):
+            row = {k: (data.get(f"tie-{i}-{k}") or "").strip() for k in TIE_KEYS}
+            if any(row[k] for k in TIE_KEYS if k != "circle"):
+                out.append(row)
+        return out
 
 
 class MajorMatterForm(forms.Form):
@@ -122,6 +200,8 @@ class MajorMatterForm(forms.Form):
     occurred_on = forms.DateField(label="发生日期", widget=DATE)
     reported_on = forms.DateField(label="报告日期", widget=DATE, initial=timezone.localdate)
     description = forms.CharField(label="具体情况", widget=forms.Textarea(attrs={"rows": 4}))
+    # Named like the service's argument, so its errors about the ties land here.
+    ties = forms.Field(label="社会交往对象", required=False, widget=TieRowsWidget)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,17 +210,6 @@ class MajorMatterForm(forms.Form):
         qs = manageable_cadres(user).filter(pk__in=top_ids)
         own = Cadre.objects.filter(user=user, pk__in=top_ids).select_related("organization") if user else None
         self.fields["cadre"].queryset = (qs | own).distinct() if own is not None else qs
-
-    def ties(self) -> list[dict]:
-        out = []
-        for i in range(TIE_ROWS):
-            row = {
-                k: (self.data.get(f"tie-{i}-{k}") or "").strip()
-                for k in ("circle", "person", "relation", "occupation", "note")
-            }
-            if any(row[k] for k in ("person", "relation", "occupation", "note")):
-                out.append(row)
-        return out
 
 
 CIRCLE_CHOICES = Circle.choices

@@ -320,7 +320,7 @@ def verification_errors(
         errors["evidence_sources"] = "请选择查核依据来源（如不动产登记、证券、银行等部门的反馈）。"
     for code, (o, src) in item_outcomes.items():
         if o != "consistent" and not src:
-            errors[f"item_{code}"] = "漏报或瞒报的事项须注明依据来源。"
+            errors[f"source_{code}"] = "漏报或瞒报的事项须注明依据来源。"
     expected = overall_outcome(o for o, _s in item_outcomes.values())
     if outcome != expected:
         errors["outcome"] = "报告总体结果须与各事项结果一致（以最严重的事项结果为准）。"

@@ -321,6 +321,18 @@ def report_submit(*, user, report: PersonalReport, now: dt.datetime | None = Non
 
 
 @transaction.atomic
+def report_enter(
+    *, user, report: PersonalReport, answers: dict[str, dict], submit: bool = False
+) -> ReportVersion:
+    """What the report form does: save the answers into the open draft and, with `submit`,
+    submit it; all or nothing (a refused submission saves nothing either)."""
+    version = report_save_draft(user=user, report=report, answers=answers)
+    if submit:
+        version = report_submit(user=user, report=report)
+    return version
+
+
+@transaction.atomic
 def report_start_correction(*, user, report: PersonalReport, reason: str) -> ReportVersion:
     """A correction of a submitted report: a new draft version copied from the current one."""
     report = _lock_report(report)
@@ -486,9 +498,9 @@ def verification_record(
         o = (val or {}).get("outcome") or Outcome.CONSISTENT
         src = (val or {}).get("evidence_source") or ""
         if o not in valid_outcomes:
-            errors[f"item_{code}"] = "查核结果只能是一致、漏报或瞒报。"
+            errors[f"outcome_{code}"] = "查核结果只能是一致、漏报或瞒报。"
         if src and src not in valid_sources:
-            errors[f"item_{code}"] = "依据来源不在可选范围内。"
+            errors[f"source_{code}"] = "依据来源不在可选范围内。"
         norm[code] = (o, src, (val or {}).get("note") or "")
     sources = list(dict.fromkeys(evidence_sources or []))
     bad = [s for s in sources if s not in valid_sources]

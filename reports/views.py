@@ -4,10 +4,8 @@ services, every view of contents and every export written to the access log."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -21,7 +19,7 @@ from cadre_supervision.excel import xlsx_multi_response
 from cadre_supervision.history import history_for
 from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
-from cadre_supervision.views import ScopedListView, apply_validation_error
+from cadre_supervision.views import ActionView, ScopedListView, ServiceFormView
 from cadres.models import Cadre
 
 from . import forms, rules, selectors, services
@@ -47,16 +45,43 @@ from .tables import (
 )
 
 
-def _errors_list(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for errs in exc.error_dict.values() for e in errs for m in e.messages]
-    return list(exc.messages)
+class _FormPage(ServiceFormView):
+    """A reports form page: a form shown again after an error answers 400."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
 
-def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    return {"__all__": list(exc.messages)}
+class _PageForm(_FormPage):
+    """A form posted from an object's page (`get_object()`, `page_context()` from the page's
+    mixin): after an error the page is shown again with this form, bound, under
+    `form_context_name`; success returns to the object's page."""
+
+    form_context_name = "form"
+
+    def get_context_data(self, **kwargs):
+        ctx = self.page_context(**{self.form_context_name: kwargs.get("form") or self.get_form()})
+        ctx["view"] = self
+        return ctx
+
+    def get_success_url(self):
+        return self.get_object().get_absolute_url()
+
+
+class _PostActions:
+    """One page, several POST forms told apart by their `action` field; each is its own view
+    (a `ServiceFormView` or an `ActionView`). An unknown action is a 404."""
+
+    post_actions: dict[str, type] = {}
+    default_post_action = ""
+
+    def post(self, request, *args, **kwargs):
+        view = self.post_actions.get(request.POST.get("action") or self.default_post_action)
+        if view is None:
+            raise Http404
+        return view.as_view()(request, *args, **kwargs)
 
 
 def _sees_any_reports(user) -> bool:
@@ -99,31 +124,27 @@ class CycleListView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-class CycleCreateView(LoginRequiredMixin, View):
+class CycleCreateView(_FormPage):
     template_name = "reports/cycle_form.html"
+    form_class = forms.CycleForm
 
-    def get(self, request):
+    def get(self, request, *args, **kwargs):
         if not services.can_manage_city(request.user):
             raise PermissionDenied("只有对全市具有个人事项报告管理权限的组织部工作人员可以启动报告周期。")
-        year = timezone.localdate().year - 1
-        form = forms.CycleForm(initial={"year": year})
-        return render(request, self.template_name, {"form": form})
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request):
-        form = forms.CycleForm(request.POST)
-        if form.is_valid():
-            try:
-                cycle = services.cycle_open(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, f"已启动{cycle.year}年度报告周期，报告对象 {cycle.reports.count()} 人。"
-                )
-                return HttpResponseRedirect(cycle.get_absolute_url())
-        return render(request, self.template_name, {"form": form})
+    def get_initial(self):
+        return {"year": timezone.localdate().year - 1}
+
+    def perform(self, form):
+        return services.cycle_open(user=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self):
+        cycle = self.result
+        return f"已启动{cycle.year}年度报告周期，报告对象 {cycle.reports.count()} 人。"
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
 class CycleDetailView(ScopedListView):
@@ -163,13 +184,25 @@ class CycleDetailView(ScopedListView):
         return ctx
 
 
-class SampleDrawView(LoginRequiredMixin, View):
+class SampleDrawView(_PageForm):
     """Shows the pool, the share and the exclusions; draws once; afterwards shows the seed,
     the pool and the selection, with a reproduction check."""
 
     template_name = "reports/sample_draw.html"
+    form_class = forms.SampleDrawForm
 
-    def _ctx(self, request, cycle, form=None):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_staff(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        if not hasattr(self, "_cycle"):
+            self._cycle = get_object_or_404(ReportCycle, pk=self.kwargs["pk"])
+        return self._cycle
+
+    def page_context(self, form):
+        request, cycle = self.request, self.get_object()
         draw = SampleDraw.objects.filter(cycle=cycle).first()
         names = {}
         pool = draw.pool if draw else services.sample_pool(cycle)
@@ -186,7 +219,7 @@ class SampleDrawView(LoginRequiredMixin, View):
             "draw": draw,
             "pool": [(cid, names.get(cid, cid)) for cid in pool],
             "previous": [(cid, names.get(cid, cid)) for cid in previous],
-            "form": form or forms.SampleDrawForm(),
+            "form": form,
             "can_draw": services.can_manage_city(request.user),
             "share": services.policy.get("reports.sample_share_percent"),
         }
@@ -201,30 +234,16 @@ class SampleDrawView(LoginRequiredMixin, View):
             ctx["expected_size"] = rules.sample_size(len(pool), ctx["share"])
         return ctx
 
-    def get(self, request, pk):
-        _require_staff(request.user)
-        cycle = get_object_or_404(ReportCycle, pk=pk)
-        return render(request, self.template_name, self._ctx(request, cycle))
+    def perform(self, form):
+        return services.sample_draw_create(
+            user=self.request.user, cycle=self.get_object(), seed=form.cleaned_data["seed"]
+        )
 
-    def post(self, request, pk):
-        _require_staff(request.user)
-        cycle = get_object_or_404(ReportCycle, pk=pk)
-        form = forms.SampleDrawForm(request.POST)
-        if form.is_valid():
-            try:
-                draw = services.sample_draw_create(
-                    user=request.user, cycle=cycle, seed=form.cleaned_data["seed"]
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, f"已抽取 {len(draw.selected)} 人进行随机抽查，随机种子：{draw.seed}。"
-                )
-                return HttpResponseRedirect(reverse("reports:sample_draw", args=[cycle.pk]))
-        return render(request, self.template_name, self._ctx(request, cycle, form), status=400)
+    def get_success_message(self):
+        return f"已抽取 {len(self.result.selected)} 人进行随机抽查，随机种子：{self.result.seed}。"
+
+    def get_success_url(self):
+        return reverse("reports:sample_draw", args=[self.get_object().pk])
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -340,37 +359,46 @@ class VersionDetailView(LoginRequiredMixin, View):
         )
 
 
-def _parse_answers(post, items) -> dict[str, dict]:
-    answers = {}
-    for item in items:
-        code = item.code
-        rows = int(post.get(f"rows-{code}", "0") or 0)
-        entries = []
-        for i in range(min(rows, 50)):
-            entries.append(
-                {f["key"]: (post.get(f"e-{code}-{i}-{f['key']}") or "").strip() for f in item.fields}
-            )
-        answers[code] = {"nothing_to_report": post.get(f"none-{code}") == "on", "entries": entries}
-    return answers
-
-
-class ReportEditView(LoginRequiredMixin, View):
+class ReportEditView(_FormPage):
     """Entry by organization staff on the cadre's behalf, or by the cadre; a submitted
     report is locked (start a correction with its reason instead)."""
 
     template_name = "reports/report_form.html"
+    form_class = forms.ReportAnswersForm
     blank_rows = 2
 
-    def _load(self, request, pk):
-        report = _report_or_404(request.user, pk)
-        if not services.can_edit_report(request.user, report):
-            raise PermissionDenied("您无权填报或修改该干部的个人有关事项报告。")
-        return report
+    def get_report(self) -> PersonalReport:
+        if not hasattr(self, "_report"):
+            report = _report_or_404(self.request.user, self.kwargs["pk"])
+            if not services.can_edit_report(self.request.user, report):
+                raise PermissionDenied("您无权填报或修改该干部的个人有关事项报告。")
+            self._report = report
+            self._items = selectors.catalogue_items(report.catalogue_id)
+        return self._report
 
-    def _ctx(self, report, items, answers, errors=None):
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        if services.open_draft(report) is None and report.status == ReportStatus.SUBMITTED:
+            messages.error(request, services.LOCKED_MESSAGE)
+            return HttpResponseRedirect(report.get_absolute_url())
+        selectors.log_report_view(user=request.user, report=report, request=request, detail={"edit": True})
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.get_report()
+        return super().get_form_kwargs() | {"items": self._items}
+
+    def get_initial(self):
+        content = selectors.version_content(services.open_draft(self.get_report()))
+        return {c: {"nothing_to_report": n, "entries": e} for c, (n, e) in content.items()}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = ctx["form"]
+        errors = {k: list(v) for k, v in form.errors.items()}
         rows = []
-        for item in items:
-            a = answers.get(item.code, {"nothing_to_report": False, "entries": []})
+        for item in self._items:
+            a = form[item.code].value() or {"nothing_to_report": False, "entries": []}
             entries = [e for e in a["entries"] if not rules.is_blank_entry(e)]
             entries += [{} for _ in range(self.blank_rows)]
             rows.append(
@@ -389,67 +417,54 @@ class ReportEditView(LoginRequiredMixin, View):
                         for i, e in enumerate(entries)
                     ],
                     "count": len(entries),
-                    "errors": (errors or {}).get(item.code, []),
+                    "errors": errors.get(item.code, []),
                 }
             )
-        return {
-            "report": report,
-            "rows": rows,
-            "errors": (errors or {}).get("__all__", [])
-            + (errors or {}).get("answers", [])
-            + [f"第{r['item'].number}项：{e}" for r in rows for e in r["errors"]],
-            "has_errors": bool(errors),
-            "draft": services.open_draft(report),
-        }
+        ctx.update(
+            {
+                "report": self._report,
+                "rows": rows,
+                "errors": errors.get("__all__", [])
+                + [f"第{r['item'].number}项：{e}" for r in rows for e in r["errors"]],
+                "has_errors": bool(errors),
+                "draft": services.open_draft(self._report),
+            }
+        )
+        return ctx
 
-    def get(self, request, pk):
-        report = self._load(request, pk)
-        draft = services.open_draft(report)
-        if draft is None and report.status == ReportStatus.SUBMITTED:
-            messages.error(request, services.LOCKED_MESSAGE)
-            return HttpResponseRedirect(report.get_absolute_url())
-        items = selectors.catalogue_items(report.catalogue_id)
-        content = selectors.version_content(draft)
-        answers = {c: {"nothing_to_report": n, "entries": e} for c, (n, e) in content.items()}
-        selectors.log_report_view(user=request.user, report=report, request=request, detail={"edit": True})
-        return render(request, self.template_name, self._ctx(report, items, answers))
+    def submitting(self) -> bool:
+        return self.request.POST.get("action") == "submit"
 
-    def post(self, request, pk):
-        report = self._load(request, pk)
-        items = selectors.catalogue_items(report.catalogue_id)
-        answers = _parse_answers(request.POST, items)
-        submit = request.POST.get("action") == "submit"
-        try:
-            with transaction.atomic():
-                services.report_save_draft(user=request.user, report=report, answers=answers)
-                if submit:
-                    services.report_submit(user=request.user, report=report)
-        except ValidationError as exc:
-            ctx = self._ctx(report, items, answers, _error_dict(exc))
-            return render(request, self.template_name, ctx, status=400)
-        messages.success(request, "报告已提交并锁定。" if submit else "草稿已保存。")
-        if submit:
-            return HttpResponseRedirect(report.get_absolute_url())
-        return HttpResponseRedirect(reverse("reports:report_edit", args=[report.pk]))
+    def perform(self, form):
+        return services.report_enter(
+            user=self.request.user, report=self.get_report(), answers=form.answers(), submit=self.submitting()
+        )
+
+    def get_success_message(self):
+        return "报告已提交并锁定。" if self.submitting() else "草稿已保存。"
+
+    def get_success_url(self):
+        if self.submitting():
+            return self._report.get_absolute_url()
+        return reverse("reports:report_edit", args=[self._report.pk])
 
 
-class ReportCorrectView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        report = _report_or_404(request.user, pk)
-        form = forms.CorrectionForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError({"reason": "请填写更正理由。"})
-            version = services.report_start_correction(
-                user=request.user, report=report, reason=form.cleaned_data["reason"]
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            msgs = _errors_list(exc) if isinstance(exc, ValidationError) else [str(exc)]
-            for m in msgs:
-                messages.error(request, m)
-            return HttpResponseRedirect(report.get_absolute_url())
-        messages.success(request, f"已新建第{version.number}版（更正），请修改后提交。")
-        return HttpResponseRedirect(reverse("reports:report_edit", args=[report.pk]))
+class ReportCorrectView(ActionView):
+    model = PersonalReport
+    form_class = forms.CorrectionForm
+
+    def perform(self, report, form):
+        return services.report_start_correction(
+            user=self.request.user, report=report, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_message(self, report, version):
+        return f"已新建第{version.number}版（更正），请修改后提交。"
+
+    def get_success_url(self, report, version):
+        if version is None:
+            return report.get_absolute_url()
+        return reverse("reports:report_edit", args=[report.pk])
 
 
 class ReportAccessView(LoginRequiredMixin, View):
@@ -514,17 +529,29 @@ class VerificationListView(ScopedListView):
         )
 
 
-class VerificationDetailView(LoginRequiredMixin, View):
+class _VerificationPage:
     template_name = "reports/verification_detail.html"
 
-    def _load(self, request, pk):
-        qs = Verification.objects.select_related(
-            "report", "report__cadre", "report__cadre__organization", "draw__cycle", "candidate", "version"
-        )
-        return get_scoped_or_404(qs, request.user, "view", pk=pk)
+    def get_object(self) -> Verification:
+        if not hasattr(self, "_object"):
+            qs = Verification.objects.select_related(
+                "report",
+                "report__cadre",
+                "report__cadre__organization",
+                "draw__cycle",
+                "candidate",
+                "version",
+            )
+            self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
+            self._items = selectors.catalogue_items(self._object.report.catalogue_id)
+        return self._object
 
-    def _ctx(self, request, v, form=None, assign_form=None):
-        items = selectors.catalogue_items(v.report.catalogue_id)
+    def outcome_form_class(self):
+        self.get_object()
+        return forms.verification_form_class(self._items)
+
+    def page_context(self, form=None, assign_form=None):
+        v = self.get_object()
         if form is None:
             initial = {
                 "evidence_sources": v.evidence_sources,
@@ -535,77 +562,66 @@ class VerificationDetailView(LoginRequiredMixin, View):
                 initial[f"outcome_{io.item.code}"] = io.outcome
                 initial[f"source_{io.item.code}"] = io.evidence_source
                 initial[f"note_{io.item.code}"] = io.note
-            form = forms.verification_form_class(items)(initial=initial)
+            form = self.outcome_form_class()(initial=initial)
         item_fields = [
             (item, form[f"outcome_{item.code}"], form[f"source_{item.code}"], form[f"note_{item.code}"])
-            for item in items
+            for item in self._items
         ]
+        user = self.request.user
         return {
             "v": v,
             "form": form,
             "item_fields": item_fields,
             "assign_form": assign_form or forms.AssignVerifierForm(),
             "assignments": v.assignments.select_related("user"),
-            "can_record": services.can_record_verification(request.user, v),
-            "can_manage": has_org_perm(
-                request.user, "manage_personal_reports", v.report.cadre.organization_id
-            ),
+            "can_record": services.can_record_verification(user, v),
+            "can_manage": has_org_perm(user, "manage_personal_reports", v.report.cadre.organization_id),
             "item_outcomes": v.item_outcomes.select_related("item"),
         }
 
-    def get(self, request, pk):
-        v = self._load(request, pk)
-        return render(request, self.template_name, self._ctx(request, v))
 
-    def post(self, request, pk):
-        v = self._load(request, pk)
-        if request.POST.get("action") == "assign":
-            form = forms.AssignVerifierForm(request.POST)
-            if form.is_valid():
-                verifier = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
-                try:
-                    services.verification_assign(user=request.user, verification=v, verifier=verifier)
-                except ValidationError as exc:
-                    apply_validation_error(form, exc)
-                except PermissionDenied as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(request, "已指派查核人员。")
-                    return HttpResponseRedirect(v.get_absolute_url())
-            return render(request, self.template_name, self._ctx(request, v, assign_form=form), status=400)
-        items = selectors.catalogue_items(v.report.catalogue_id)
-        form = forms.verification_form_class(items)(request.POST)
-        if form.is_valid():
-            cd = form.cleaned_data
-            try:
-                services.verification_record(
-                    user=request.user,
-                    verification=v,
-                    item_outcomes={
-                        i.code: {
-                            "outcome": cd[f"outcome_{i.code}"],
-                            "evidence_source": cd[f"source_{i.code}"],
-                            "note": cd[f"note_{i.code}"],
-                        }
-                        for i in items
-                    },
-                    evidence_sources=cd["evidence_sources"],
-                    handling=cd["handling"],
-                    handling_note=cd["handling_note"],
-                )
-            except ValidationError as exc:
-                for key, msgs in _error_dict(exc).items():
-                    target = key if key in form.fields else None
-                    if key.startswith("item_"):
-                        target = f"source_{key[5:]}"
-                    for m in msgs:
-                        form.add_error(target, m)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "查核结果已保存。")
-                return HttpResponseRedirect(v.get_absolute_url())
-        return render(request, self.template_name, self._ctx(request, v, form=form), status=400)
+class VerificationAssignView(_VerificationPage, _PageForm):
+    form_class = forms.AssignVerifierForm
+    form_context_name = "assign_form"
+    success_message = "已指派查核人员。"
+
+    def perform(self, form):
+        return services.verification_assign(
+            user=self.request.user, verification=self.get_object(), verifier=form.cleaned_data["verifier"]
+        )
+
+
+class VerificationRecordView(_VerificationPage, _PageForm):
+    success_message = "查核结果已保存。"
+
+    def get_form_class(self):
+        return self.outcome_form_class()
+
+    def perform(self, form):
+        cd = form.cleaned_data
+        return services.verification_record(
+            user=self.request.user,
+            verification=self.get_object(),
+            item_outcomes={
+                i.code: {
+                    "outcome": cd[f"outcome_{i.code}"],
+                    "evidence_source": cd[f"source_{i.code}"],
+                    "note": cd[f"note_{i.code}"],
+                }
+                for i in self._items
+            },
+            evidence_sources=cd["evidence_sources"],
+            handling=cd["handling"],
+            handling_note=cd["handling_note"],
+        )
+
+
+class VerificationDetailView(_VerificationPage, _PostActions, LoginRequiredMixin, View):
+    post_actions = {"assign": VerificationAssignView, "record": VerificationRecordView}
+    default_post_action = "record"
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self.page_context())
 
 
 # --- candidates and publicity ------------------------------------------------------------------
@@ -634,93 +650,95 @@ class CandidateListView(ScopedListView):
         return ctx
 
 
-class CandidateCreateView(LoginRequiredMixin, View):
+class CandidateCreateView(_FormPage):
     template_name = "reports/candidate_form.html"
+    form_class = forms.CandidateForm
+    success_message = "已确定为拟提拔人选，并生成重点查核任务（凡提必查）。"
 
-    def get(self, request):
+    def get(self, request, *args, **kwargs):
         if not has_org_perm(request.user, "manage_personal_reports"):
             raise PermissionDenied("您无权确定拟提拔人选。")
-        return render(request, self.template_name, {"form": forms.CandidateForm(user=request.user)})
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request):
-        form = forms.CandidateForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                c = services.candidate_mark(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "已确定为拟提拔人选，并生成重点查核任务（凡提必查）。")
-                return HttpResponseRedirect(c.get_absolute_url())
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def perform(self, form):
+        return services.candidate_mark(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
-class CandidateDetailView(LoginRequiredMixin, View):
+class _CandidatePage:
     template_name = "reports/candidate_detail.html"
 
-    def _load(self, request, pk):
-        qs = PromotionCandidate.objects.select_related(
-            "cadre", "cadre__organization", "report", "verification"
-        )
-        return get_scoped_or_404(qs, request.user, "view", pk=pk)
+    def get_object(self) -> PromotionCandidate:
+        if not hasattr(self, "_object"):
+            qs = PromotionCandidate.objects.select_related(
+                "cadre", "cadre__organization", "report", "verification"
+            )
+            self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
+        return self._object
 
-    def _ctx(self, request, c, **extra):
-        ctx = {
+    def page_context(self, notice_form=None, withdraw_form=None):
+        c = self.get_object()
+        return {
             "c": c,
             "verification": getattr(c, "verification", None),
             "notices": c.notices.annotate(
                 n_feedback=Count("feedback"), unhandled=Count("feedback", filter=Q(feedback__handled=False))
             ).order_by("start_date"),
             "problems": services.clearance_problems(c) if c.status == "under_review" else [],
-            "can_manage": has_org_perm(request.user, "manage_personal_reports", c.cadre.organization_id),
-            "notice_form": forms.NoticeForm(initial={"start_date": timezone.localdate()}),
-            "withdraw_form": forms.WithdrawForm(),
+            "can_manage": has_org_perm(self.request.user, "manage_personal_reports", c.cadre.organization_id),
+            "notice_form": notice_form or forms.NoticeForm(initial={"start_date": timezone.localdate()}),
+            "withdraw_form": withdraw_form or forms.WithdrawForm(),
             "today": timezone.localdate(),
             "publicity_days": services.policy.get("reports.publicity_days"),
         }
-        ctx.update(extra)
-        return ctx
+
+
+class CandidateClearView(ActionView):
+    model = PromotionCandidate
+    success_message = "已准予任用。"
+
+    def perform(self, candidate, form):
+        return services.candidate_clear(user=self.request.user, candidate=candidate)
+
+
+class CandidateWithdrawView(_CandidatePage, _PageForm):
+    form_class = forms.WithdrawForm
+    form_context_name = "withdraw_form"
+    success_message = "已撤销该拟提拔人选。"
+
+    def perform(self, form):
+        return services.candidate_withdraw(
+            user=self.request.user, candidate=self.get_object(), reason=form.cleaned_data["reason"]
+        )
+
+
+class NoticeCreateView(_CandidatePage, _PageForm):
+    form_class = forms.NoticeForm
+    form_context_name = "notice_form"
+
+    def perform(self, form):
+        return services.notice_create(
+            user=self.request.user, candidate=self.get_object(), **form.cleaned_data
+        )
+
+    def get_success_message(self):
+        return f"已登记公示：{self.result.start_date} 至 {self.result.end_date}。"
+
+
+class CandidateDetailView(_CandidatePage, _PostActions, LoginRequiredMixin, View):
+    post_actions = {
+        "clear": CandidateClearView,
+        "withdraw": CandidateWithdrawView,
+        "notice": NoticeCreateView,
+    }
 
     def get(self, request, pk):
-        c = self._load(request, pk)
-        return render(request, self.template_name, self._ctx(request, c))
-
-    def post(self, request, pk):
-        c = self._load(request, pk)
-        action = request.POST.get("action")
-        try:
-            if action == "clear":
-                services.candidate_clear(user=request.user, candidate=c)
-                messages.success(request, "已准予任用。")
-            elif action == "withdraw":
-                services.candidate_withdraw(
-                    user=request.user, candidate=c, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, "已撤销该拟提拔人选。")
-            elif action == "notice":
-                form = forms.NoticeForm(request.POST)
-                if not form.is_valid():
-                    return render(
-                        request, self.template_name, self._ctx(request, c, notice_form=form), status=400
-                    )
-                n = services.notice_create(user=request.user, candidate=c, **form.cleaned_data)
-                messages.success(request, f"已登记公示：{n.start_date} 至 {n.end_date}。")
-            else:
-                raise Http404
-        except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                self._ctx(request, c, action_errors=_errors_list(exc)),
-                status=400,
-            )
-        except PermissionDenied as exc:
-            return render(
-                request, self.template_name, self._ctx(request, c, action_errors=[str(exc)]), status=403
-            )
-        return HttpResponseRedirect(c.get_absolute_url())
+        return render(request, self.template_name, self.page_context())
 
 
 class NoticeListView(ScopedListView):
@@ -745,60 +763,60 @@ class NoticeListView(ScopedListView):
         return ctx
 
 
-class NoticeDetailView(LoginRequiredMixin, View):
+class _NoticePage:
     template_name = "reports/notice_detail.html"
 
-    def _load(self, request, pk):
-        qs = PublicityNotice.objects.select_related(
-            "candidate", "candidate__cadre", "candidate__cadre__organization"
-        )
-        return get_scoped_or_404(qs, request.user, "view", pk=pk)
+    def get_object(self) -> PublicityNotice:
+        if not hasattr(self, "_object"):
+            qs = PublicityNotice.objects.select_related(
+                "candidate", "candidate__cadre", "candidate__cadre__organization"
+            )
+            self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
+        return self._object
 
-    def _ctx(self, request, n, **extra):
-        ctx = {
+    def page_context(self, form=None):
+        n = self.get_object()
+        return {
             "n": n,
             "feedback": n.feedback.select_related("handled_by"),
-            "form": forms.FeedbackForm(initial={"received_on": timezone.localdate()}),
+            "form": form or forms.FeedbackForm(initial={"received_on": timezone.localdate()}),
             "handle_form": forms.HandleFeedbackForm(),
             "can_manage": has_org_perm(
-                request.user, "manage_personal_reports", n.candidate.cadre.organization_id
+                self.request.user, "manage_personal_reports", n.candidate.cadre.organization_id
             ),
             "running": n.is_running(),
         }
-        ctx.update(extra)
-        return ctx
+
+
+class FeedbackAddView(_NoticePage, _PageForm):
+    form_class = forms.FeedbackForm
+    success_message = "已登记公示期间的反映。"
+
+    def perform(self, form):
+        return services.feedback_add(user=self.request.user, notice=self.get_object(), **form.cleaned_data)
+
+
+class FeedbackHandleView(ActionView):
+    model = PublicityNotice
+    form_class = forms.HandleFeedbackForm
+    success_message = "已登记处理情况。"
+
+    def perform(self, notice, form):
+        fb = get_object_or_404(PublicityFeedback, pk=form.cleaned_data["feedback"], notice=notice)
+        return services.feedback_handle(
+            user=self.request.user, feedback=fb, handling=form.cleaned_data["handling"]
+        )
+
+    def get_success_url(self, notice, result):
+        return notice.get_absolute_url()
+
+
+class NoticeDetailView(_NoticePage, _PostActions, LoginRequiredMixin, View):
+    post_actions = {"feedback": FeedbackAddView, "handle": FeedbackHandleView}
+    default_post_action = "feedback"
 
     def get(self, request, pk):
-        n = self._load(request, pk)
-        return render(request, self.template_name, self._ctx(request, n))
-
-    def post(self, request, pk):
-        n = self._load(request, pk)
-        try:
-            if request.POST.get("action") == "handle":
-                fb = get_object_or_404(PublicityFeedback, pk=request.POST.get("feedback"), notice=n)
-                services.feedback_handle(
-                    user=request.user, feedback=fb, handling=request.POST.get("handling", "")
-                )
-                messages.success(request, "已登记处理情况。")
-            else:
-                form = forms.FeedbackForm(request.POST)
-                if not form.is_valid():
-                    return render(request, self.template_name, self._ctx(request, n, form=form), status=400)
-                services.feedback_add(user=request.user, notice=n, **form.cleaned_data)
-                messages.success(request, "已登记公示期间的反映。")
-        except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                self._ctx(request, n, action_errors=_errors_list(exc)),
-                status=400,
-            )
-        except PermissionDenied as exc:
-            return render(
-                request, self.template_name, self._ctx(request, n, action_errors=[str(exc)]), status=403
-            )
-        return HttpResponseRedirect(n.get_absolute_url())
+        return render(request, self.template_name, self.page_context())
 
 
 # --- major matters -----------------------------------------------------------------------------
@@ -821,46 +839,35 @@ class MajorMatterListView(ScopedListView):
         )
 
 
-class MajorMatterCreateView(LoginRequiredMixin, View):
+class MajorMatterCreateView(_FormPage):
     template_name = "reports/major_form.html"
+    form_class = forms.MajorMatterForm
+    success_message = "重大事项报告已登记。"
 
-    def _ctx(self, form, tie_errors=None):
-        rows = []
-        for i in range(forms.TIE_ROWS):
-            rows.append(
-                {
-                    k: form.data.get(f"tie-{i}-{k}", "")
-                    for k in ("circle", "person", "relation", "occupation", "note")
-                }
-                | {"i": i}
-            )
-        return {"form": form, "tie_rows": rows, "circles": Circle.choices, "tie_errors": tie_errors or []}
-
-    def get(self, request):
-        form = forms.MajorMatterForm(user=request.user)
-        if not form.fields["cadre"].queryset.exists():
+    def get(self, request, *args, **kwargs):
+        if not self.get_form().fields["cadre"].queryset.exists():
             raise PermissionDenied("重大事项报告由党政正职填报：您的管理范围内没有可选的党政正职。")
-        return render(request, self.template_name, self._ctx(form))
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request):
-        form = forms.MajorMatterForm(request.POST, user=request.user)
-        tie_errors = []
-        if form.is_valid():
-            try:
-                m = services.major_matter_create(user=request.user, ties=form.ties(), **form.cleaned_data)
-            except ValidationError as exc:
-                for key, msgs in _error_dict(exc).items():
-                    if key == "ties":
-                        tie_errors += msgs
-                    else:
-                        for msg in msgs:
-                            form.add_error(key if key in form.fields else None, msg)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "重大事项报告已登记。")
-                return HttpResponseRedirect(m.get_absolute_url())
-        return render(request, self.template_name, self._ctx(form, tie_errors), status=400)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = ctx["form"]
+        ctx["tie_rows"] = [
+            {k: form.data.get(f"tie-{i}-{k}", "") for k in forms.TIE_KEYS} | {"i": i}
+            for i in range(forms.TIE_ROWS)
+        ]
+        ctx["circles"] = Circle.choices
+        ctx["tie_errors"] = form.errors.get("ties", [])
+        return ctx
+
+    def perform(self, form):
+        return services.major_matter_create(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
 class MajorMatterDetailView(LoginRequiredMixin, View):

@@ -325,3 +325,23 @@ class PlanTable(tables.Table):
 
     def render_name(self, record):
         return str(record)
+
+
+class FiguresTable(tables.Table):
+    """Exchanges by kind and year (rows from `selectors.exchange_figures`: one per kind, then
+    the totals); one column per year present."""
+
+    label = tables.Column("交流类型")
+    total = tables.NumberColumn("合计")
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "kind-year"}
+        orderable = False
+        empty_text = "尚无轮岗交流记录"
+
+    def __init__(self, data, *args, years=(), **kwargs):
+        extra = [
+            (f"y{year}", tables.NumberColumn(f"{year}年", accessor=f"by_year.{i}"))
+            for i, year in enumerate(years)
+        ]
+        super().__init__(data, *args, extra_columns=extra, sequence=("label", "...", "total"), **kwargs)

@@ -42,6 +42,7 @@ from .tables import (
     DueTable,
     ExchangeTable,
     ExecutionTable,
+    FiguresTable,
     LeaveTable,
     PlanTable,
     SecondLineTable,
@@ -250,13 +251,33 @@ class ExchangeDetailView(ScopedDetailView):
         return ctx
 
 
-class FiguresView(LoginRequiredMixin, TemplateView):
+class FiguresView(ComputedListView):
+    """Essay 1's figures; the kind-by-year table is exported by `?export=xlsx`."""
+
     template_name = "rotations/figures.html"
+    table_class = FiguresTable
+    paginate_by = 100
+    export_filename = "轮岗交流统计.xlsx"
+    export_object_type = "rotations.exchange_figures"
+
+    def figures(self) -> dict:
+        if not hasattr(self, "_figures"):
+            self._figures = selectors.exchange_figures(Exchange.objects.restrict(self.request.user, "view"))
+        return self._figures
+
+    def get_rows(self):
+        f = self.figures()
+        return [
+            *f["kinds"],
+            {"kind": "", "label": "合计", "by_year": f["totals_by_year"], "total": f["total"]},
+        ]
+
+    def get_table_kwargs(self):
+        return {"years": self.figures()["years"]}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        qs = Exchange.objects.restrict(self.request.user, "view")
-        ctx["figures"] = selectors.exchange_figures(qs)
+        ctx["figures"] = self.figures()
         return ctx
 
 

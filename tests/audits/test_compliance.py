@@ -127,6 +127,31 @@ def test_plan_proposed_and_created(client, leaders):
     assert selectors.departures_without_audit(user=leaders.staff_all) == []
 
 
+def test_plan_proposal_table_and_export(client, leaders):
+    """The proposal is one table (tick boxes on the page, the same rows exported)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from cadre_supervision.models import AccessLog
+
+    client.force_login(leaders.staff_all)
+    url = reverse("audits:plan")
+    html = client.get(url, {"year": TODAY.year}).content.decode()
+    assert 'id="plan-items"' in html and 'data-check-all="input[name=item]"' in html
+    assert f'name="item" value="{leaders.appt_left.pk}:departure" checked' in html
+    x = client.get(url, {"year": TODAY.year, "export": "xlsx"})
+    rows = list(load_workbook(BytesIO(x.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("干部", "单位 / 职务", "审计类型", "理由")
+    left = leaders.appt_left
+    assert (
+        left.cadre.name,
+        f"{left.post.organization.name} {left.post.title}",
+        str(AuditKind.DEPARTURE.label),
+    ) in [r[:3] for r in rows[1:]]
+    assert AccessLog.objects.filter(action="export", object_type="audits.plan").exists()
+
+
 @pytest.fixture
 def overdue(ac):
     audit = advance(ac.audit_a, ac.staff_all, AuditStatus.RECTIFICATION, start=D(2024, 2, 1))

@@ -260,7 +260,7 @@ def test_overall_outcome(outcomes, expected):
                 evidence_sources=["banking"],
                 item_outcomes={"P4": ("omission", "")},
             ),
-            "item_P4",
+            "source_P4",
         ),
         (
             dict(

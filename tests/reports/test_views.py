@@ -147,7 +147,7 @@ def test_verification_outcome_page(client, rc):
     assert client.post(url, data).status_code == 302
     v.refresh_from_db()
     assert v.outcome == "omission"
-    r = client.post(url, {"action": "assign", "username": "verifier"})
+    r = client.post(url, {"action": "assign", "verifier": "verifier"})
     assert r.status_code == 302 and v.assignments.filter(user=rc.verifier).exists()
 
 
@@ -160,8 +160,9 @@ def test_candidate_pages(client, rc):
     c = PromotionCandidate.objects.get()
     assert r.status_code == 302 and hasattr(c, "verification")
     url = c.get_absolute_url()
-    r = client.post(url, {"action": "clear"})
-    assert r.status_code == 400 and "凡提必查" in r.content.decode()
+    r = client.post(url, {"action": "clear"}, follow=True)
+    assert r.redirect_chain == [(url, 302)] and "凡提必查" in r.content.decode()
+    assert PromotionCandidate.objects.get().status == "under_review"
     today = timezone.localdate()
     r = client.post(url, {"action": "notice", "start_date": today.isoformat(), "location": "镇公示栏"})
     assert r.status_code == 302
