@@ -22,5 +22,7 @@ urlpatterns = [
 
 for app in ("interviews", "audits", "rotations", "reports"):
     urlpatterns += [path(f"{app}/", include(f"{app}.urls")), path("api/v1/", include(f"{app}.api.urls"))]
-urlpatterns += [re_path(r"^api/", api_not_found)]  # unmatched API paths: JSON 404, never an HTML page
+urlpatterns += [
+    re_path(r"^api/", api_not_found, name="api-not-found")
+]  # unmatched API paths: JSON 404, never an HTML page
 # Uploads are never served directly: every file goes through its app's checked, logged view.

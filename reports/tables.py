@@ -25,8 +25,14 @@ class CycleReportTable(tables.Table):
 
     class Meta(tables.Table.Meta):
         attrs = {"class": "table", "id": "report-list"}
-        row_attrs = {"class": lambda record: f"status-{record.display_status}"}
+        row_attrs = {"class": lambda record: f"status-{record.display_status()}"}
         empty_text = "无"
+
+    def render_display_status(self, record):
+        return record.get_display_status_display()
+
+    def value_display_status(self, record):
+        return str(record.get_display_status_display())
 
     def render_first_submitted_at(self, value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -12,7 +12,7 @@ def _run(args, **env_over):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_DEBUG", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY"}
+        if k not in {"DJANGO_DEBUG", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(CS_TESTING="0", **env_over)
     return subprocess.run(

@@ -22,7 +22,7 @@ from tests.interviews.conftest import talks
 from tests.interviews.test_pages_api import build, open_task
 from tests.interviews.test_permissions import recs
 from tests.kit.grid import grid_tests
-from tests.kit.resources import MALFORMED_ID, MALFORMED_ID_UNLISTED, RELATED_ID
+from tests.kit.resources import RELATED_ID
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
@@ -248,7 +248,6 @@ APIS = [
         outside=lambda w: w.asg_b,
         accept=lambda w: {"note": "分工调整"},
         watch=WATCH,
-        xfail={"malformed_id": MALFORMED_ID},
     ),
     A("interviews-api:assignment-history", inside=lambda w: w.asg_a, outside=lambda w: w.asg_b),
     A(
@@ -263,7 +262,6 @@ APIS = [
         "interviews-api:required-talk-list",
         method="post",
         refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
-        xfail={"refused": RELATED_ID},
         refuse=lambda w: {
             "cadre": w.cadre_b.pk,
             "trigger": "family_event",
@@ -293,7 +291,6 @@ APIS = [
         accept=lambda w: {"reason": "经核实不属实"},
         watch=WATCH,
         history=lambda w: w.special_a,
-        xfail={"malformed_id": MALFORMED_ID_UNLISTED},
     ),
     A("interviews-api:required-talk-history", inside=lambda w: w.task_a, outside=lambda w: w.task_b),
     A(
@@ -323,7 +320,6 @@ APIS = [
         accept=lambda w: {"place": "市委"},
         watch=WATCH,
         history=lambda w: w.r_routine,
-        xfail={"malformed_id": MALFORMED_ID},
     ),
     A(
         "interviews-api:record-detail",
@@ -331,7 +327,6 @@ APIS = [
         inside=lambda w: w.r_admon,
         outside=lambda w: w.r_b,
         watch=WATCH,
-        xfail={"malformed_id": MALFORMED_ID_UNLISTED},
     ),
     A(
         "interviews-api:record-attachments",
@@ -339,7 +334,6 @@ APIS = [
         inside=lambda w: w.r_routine,
         outside=lambda w: w.r_b,
         watch=WATCH,
-        xfail={"malformed_id": MALFORMED_ID},
     ),
     A("interviews-api:record-history", inside=lambda w: w.r_routine, outside=lambda w: w.r_b),
     A(
@@ -350,6 +344,7 @@ APIS = [
         ceiling_user="staff_all",
     ),
     A("interviews-api:follow-up-detail", inside=lambda w: w.fu_a, outside=lambda w: w.fu_b),
+    A("interviews-api:follow-up-history", inside=lambda w: w.fu_a, outside=lambda w: w.fu_b),
     A(
         "interviews-api:follow-up-complete",
         method="post",
@@ -358,7 +353,6 @@ APIS = [
         accept=lambda w: {"done_on": w.today.isoformat()},
         watch=WATCH,
         history=lambda w: w.fu_a,
-        xfail={"malformed_id": MALFORMED_ID_UNLISTED},
     ),
 ]
 

@@ -22,7 +22,6 @@ from rotations.models import (
 from tests.conftest import city
 from tests.factories import AppointmentFactory, CadreFactory
 from tests.kit.grid import grid_tests
-from tests.kit.resources import LOOKUP_FIRST, RELATED_ID
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
@@ -264,7 +263,6 @@ APIS = [
         "rotations-api:exchange-list",
         method="post",
         refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
-        xfail={"refused": RELATED_ID},
         refuse=lambda w: {
             "cadre": w.cadre_b.pk,
             "to_post": w.organ_head.pk,
@@ -282,6 +280,7 @@ APIS = [
     A("rotations-api:rotation-plan-history", inside=rec("plan_a"), outside=rec("plan_b")),
     A("rotations-api:rotation-plan-item-list", shown=rec("item_a"), hidden=rec("item_b")),
     A("rotations-api:rotation-plan-item-detail", inside=rec("item_a"), outside=rec("item_b")),
+    A("rotations-api:rotation-plan-item-history", inside=rec("item_a"), outside=rec("item_b")),
     A(
         "rotations-api:secondline-record-list",
         shown=rec("rec_a"),
@@ -302,12 +301,12 @@ APIS = [
         "rotations-api:secondline-assignment-list",
         method="post",
         refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
-        xfail={"refused": RELATED_ID},
         refuse=lambda w: {"cadre": w.old_b.pk, "role": "inspection"},
         watch=WATCH,
         accept=lambda w: {"cadre": w.old_a.pk, "role": "inspection"},
     ),
     A("rotations-api:secondline-assignment-detail", inside=rec("asg_a"), outside=rec("asg_b")),
+    A("rotations-api:secondline-assignment-history", inside=rec("asg_a"), outside=rec("asg_b")),
     A(
         "rotations-api:secondline-assignment-agree",
         method="post",
@@ -341,7 +340,6 @@ APIS = [
         "rotations-api:secondline-leave-list",
         method="post",
         refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
-        xfail={"refused": RELATED_ID},
         refuse=lambda w: {
             "record": w.rec_b.pk,
             "start_date": "2026-04-01",
@@ -358,6 +356,7 @@ APIS = [
         history=latest(LeaveRequest),
     ),
     A("rotations-api:secondline-leave-detail", inside=rec("leave_a"), outside=rec("leave_b")),
+    A("rotations-api:secondline-leave-history", inside=rec("leave_a"), outside=rec("leave_b")),
     A(
         "rotations-api:secondline-leave-approve",
         method="post",
@@ -378,7 +377,6 @@ APIS = [
         inside=rec("leave_a"),
         outside=rec("leave_b"),
         watch=WATCH,
-        xfail={"out_of_scope": LOOKUP_FIRST},
     ),
 ]
 
