@@ -24,7 +24,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     user_name = serializers.SerializerMethodField()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = ScopedRelatedField(model=Organization, action="manage_interviews")
 
     class Meta:
         model = InterviewAssignment

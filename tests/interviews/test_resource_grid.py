@@ -22,7 +22,6 @@ from tests.interviews.conftest import talks
 from tests.interviews.test_pages_api import build, open_task
 from tests.interviews.test_permissions import recs
 from tests.kit.grid import grid_tests
-from tests.kit.resources import RELATED_ID
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
@@ -234,7 +233,6 @@ APIS = [
         "interviews-api:assignment-list",
         method="post",
         refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
-        xfail={"refused": RELATED_ID},
         refuse=lambda w: {"role": "in_charge", "user": w.fenguan.pk, "organization": w.town_b.pk},
         watch=WATCH,
         accept=lambda w: {"role": "in_charge", "user": w.fenguan.pk, "organization": w.town_a.pk},
