@@ -26,7 +26,7 @@ from .choices import (
     SecondLineStatus,
     Utilisation,
 )
-from .models import AvoidanceCase, Exchange, PlanItem, RotationPlan
+from .models import AvoidanceCase, Exchange, PlanItem, RotationPlan, headed_org_ids
 from .policies import load_thresholds
 
 # --- who is who --------------------------------------------------------------------------------
@@ -43,6 +43,16 @@ def is_org_staff(user, organization_id: int | None) -> bool:
     if "org_staff" not in role_codes(user):
         return False
     return has_org_perm(user, "manage_secondline", organization_id)
+
+
+def may_decide_leave(user, organization_id: int) -> bool:
+    """Approving or rejecting leave: organization staff over the unit, or the unit's head."""
+    return is_org_staff(user, organization_id) or organization_id in headed_org_ids(user)
+
+
+def may_record_return(user, organization_id: int) -> bool:
+    """Recording a return from leave (销假): second-line managers of the unit, or its head."""
+    return has_org_perm(user, "manage_secondline", organization_id) or organization_id in headed_org_ids(user)
 
 
 # --- the due list ---------------------------------------------------------------------------------

@@ -47,9 +47,8 @@ from .models import (
     RotationPlan,
     SecondLineAssessment,
     SecondLineRecord,
-    headed_org_ids,
 )
-from .selectors import is_org_staff
+from .selectors import is_org_staff, may_decide_leave, may_record_return
 
 # Field names of cadres.services errors → the field of our forms/API.
 _REMAP = {
@@ -728,10 +727,6 @@ def assignment_end(*, user, assignment: Assignment, end_date: dt.date, declined:
 # --- leave, absence --------------------------------------------------------------------------------------
 
 
-def _may_decide_leave(user, organization_id: int) -> bool:
-    return is_org_staff(user, organization_id) or organization_id in headed_org_ids(user)
-
-
 @transaction.atomic
 def leave_request_create(
     *,
@@ -769,7 +764,7 @@ def leave_request_create(
 @transaction.atomic
 def leave_decide(*, user, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
     leave = LeaveRequest.objects.select_for_update().select_related("record__cadre").get(pk=leave.pk)
-    if not _may_decide_leave(user, leave.record.cadre.organization_id):
+    if not may_decide_leave(user, leave.record.cadre.organization_id):
         raise PermissionDenied("只有本单位主要负责人（一把手）或组织部工作人员可以审批请假。")
     if leave.status != LeaveStatus.PENDING:
         raise ValidationError({"status": f"该请假已{leave.get_status_display()}，不能重复审批。"})
@@ -785,7 +780,7 @@ def leave_decide(*, user, leave: LeaveRequest, approve: bool, note: str = "") ->
 def leave_return(*, user, leave: LeaveRequest, returned_on: dt.date) -> LeaveRequest:
     leave = LeaveRequest.objects.select_for_update().select_related("record__cadre").get(pk=leave.pk)
     org_id = leave.record.cadre.organization_id
-    if not (has_org_perm(user, "manage_secondline", org_id) or org_id in headed_org_ids(user)):
+    if not may_record_return(user, org_id):
         raise PermissionDenied("您无权为该干部办理销假。")
     if leave.status != LeaveStatus.APPROVED:
         raise ValidationError({"status": "只有已批准的请假可以销假。"})

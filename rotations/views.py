@@ -36,7 +36,6 @@ from .models import (
     PlanItem,
     RotationPlan,
     SecondLineRecord,
-    headed_org_ids,
 )
 from .tables import (
     DueTable,
@@ -471,7 +470,7 @@ class SecondLineDetailView(ScopedDetailView):
             assessments=list(r.assessments.all()),
             can_manage=has_org_perm(user, "manage_secondline", org_id),
             is_staff=selectors.is_org_staff(user, org_id),
-            can_decide=selectors.is_org_staff(user, org_id) or org_id in headed_org_ids(user),
+            can_decide=selectors.may_decide_leave(user, org_id),
             today=timezone.localdate(),
             pref_form=forms.SecondLinePreferenceForm(
                 initial={
@@ -691,12 +690,9 @@ class LeaveListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        heads = headed_org_ids(user)
         for lr in ctx["object_list"]:
             org_id = lr.record.cadre.organization_id
-            lr.can_decide = lr.status == LeaveStatus.PENDING and (
-                org_id in heads or selectors.is_org_staff(user, org_id)
-            )
+            lr.can_decide = lr.status == LeaveStatus.PENDING and selectors.may_decide_leave(user, org_id)
             lr.overdue = lr.status == LeaveStatus.APPROVED and lr.returned_on is None and lr.end_date < today
         from .models import Absence
 
