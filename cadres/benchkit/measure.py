@@ -48,7 +48,9 @@ class Bench:
         request_started.disconnect(reset_queries)
         request_finished.disconnect(close_old_connections)
         User = get_user_model()
-        self.users = {u.username: u for u in User.objects.filter(username__in=[WIDE_USER, NARROW_USER, STATS_USER])}
+        self.users = {
+            u.username: u for u in User.objects.filter(username__in=[WIDE_USER, NARROW_USER, STATS_USER])
+        }
         self.clients = {}
         for name, u in self.users.items():
             c = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
@@ -81,7 +83,9 @@ class Bench:
 
     def replay_floor(self, statements) -> float | None:
         """The same SELECTs the view ran, fetched with psycopg2 and serialised with json.dumps."""
-        selects = [(sql, params) for sql, params in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+        selects = [
+            (sql, params) for sql, params in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        ]
         if not selects:
             return None
 
@@ -90,7 +94,7 @@ class Bench:
                 for sql, params in selects:
                     cur.execute(sql, params)
                     cols = [d[0] for d in cur.description or ()]
-                    json.dumps([dict(zip(cols, row)) for row in cur.fetchall()], default=str)
+                    json.dumps([dict(zip(cols, row, strict=True)) for row in cur.fetchall()], default=str)
 
         try:
             return _median_ms(run, self.repeat)
@@ -155,7 +159,9 @@ class Bench:
             try:
                 reverse(name)
             except NoReverseMatch:
-                data["rows"].append({"name": label, "user": WIDE_USER, "kind": "page", "skip": "URL not present"})
+                data["rows"].append(
+                    {"name": label, "user": WIDE_USER, "kind": "page", "skip": "URL not present"}
+                )
         for t in targets:
             users = [STATS_USER, WIDE_USER] if t.kind == "stats" else [WIDE_USER, NARROW_USER]
             for username in users:

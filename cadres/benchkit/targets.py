@@ -81,7 +81,8 @@ def discover() -> list[Target]:
                 reverse(name),
                 view_class,
                 url_name=name,
-                sizeable=hasattr(view_class, "paginate_by") and getattr(view_class, "table_class", None) is not None,
+                sizeable=hasattr(view_class, "paginate_by")
+                and getattr(view_class, "table_class", None) is not None,
             )
         )
     return out

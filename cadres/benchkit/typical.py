@@ -54,7 +54,9 @@ class ObjectPermissionsFilter(filters.BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         kwargs = {"app_label": queryset.model._meta.app_label, "model_name": queryset.model._meta.model_name}
-        return get_objects_for_user(request.user, self.perm_format % kwargs, queryset, accept_global_perms=False)
+        return get_objects_for_user(
+            request.user, self.perm_format % kwargs, queryset, accept_global_perms=False
+        )
 
 
 class TypicalCadreSerializer(serializers.ModelSerializer):
