@@ -48,7 +48,12 @@ class Command(BaseCommand):
     help = "Measure issue 14's targets at two scales (pages, API, statistics, sweep, the typical implementation)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=0, help="timed runs per target after one warm-up (5; 3 with --quick)")
+        parser.add_argument(
+            "--repeat",
+            type=int,
+            default=0,
+            help="timed runs per target after one warm-up (5; 3 with --quick)",
+        )
         parser.add_argument("--quick", action="store_true", help="scales 1 and 8 instead of 10 and 80")
         parser.add_argument("--scales", default="", help="two seed_demo scales, e.g. 10,80")
         parser.add_argument("--here", action="store_true", help="measure the configured database only")
@@ -101,8 +106,12 @@ class Command(BaseCommand):
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
         self.stdout.write(f"scale {scale}: database {db_name}")
-        subprocess.run([*manage, "seed_demo", "--if-empty", "--scale", scale], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*manage, "seed_demo", "--if-empty", "--scale", scale],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
             path = fh.name
         try:
@@ -208,7 +217,9 @@ class Command(BaseCommand):
             elif "skip" in row and not row["skip"].startswith("GET answers"):
                 w(f"  {row['name'][:52]:52} {row['user']:14} SKIP ({row['skip']})")
 
-        w(f"\n6. daily sweep (≤ {SWEEP_BAR_MS / 1000:.0f} s at the large scale; a second run creates nothing)")
+        w(
+            f"\n6. daily sweep (≤ {SWEEP_BAR_MS / 1000:.0f} s at the large scale; a second run creates nothing)"
+        )
         for s in scales:
             for run in results[s]["sweep"]:
                 text = (
@@ -223,7 +234,9 @@ class Command(BaseCommand):
                 else:
                     w(text)
 
-        w("\n7. side by side: ours / typical (per-row guardian grants + get_objects_for_user + ModelSerializer)")
+        w(
+            "\n7. side by side: ours / typical (per-row guardian grants + get_objects_for_user + ModelSerializer)"
+        )
         for s in scales:
             t = results[s].get("typical") or {}
             for k in ("api", "page"):
