@@ -113,7 +113,7 @@ class VirtualUser(threading.Thread):
             try:
                 error = getattr(self, f"do_{kind}")(base)
             except Exception as exc:  # noqa: BLE001
-                error = type(exc).__name__
+                error = f"{type(exc).__name__}: {str(exc)[:100]}"
             self.stats.add(kind, (time.perf_counter() - t0) * 1000, error)
             time.sleep(self.rng.uniform(0.2, 1.0))  # think time
 
