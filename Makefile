@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint env stop check
+.PHONY: run test bench nodes soak lint env stop check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/dev.py bench $(ARGS)
+
+# Two gunicorn instances, two Celery workers and one beat on one PostgreSQL and one Redis,
+# with the multi-node checks (docs/DEPLOYMENT.md).
+nodes: $(STAMP)
+	$(PY) scripts/nodes.py check
+
+# 50 signed-in users of mixed roles for 5 minutes against both instances (docs/PERFORMANCE.md).
+soak: $(STAMP)
+	$(PY) scripts/soak.py $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -103,6 +103,9 @@ if _db["ENGINE"] != "django.db.backends.postgresql":
 
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# A persistent connection is checked before each request reuses it: after a database restart
+# the first request reconnects instead of failing (docs/DEPLOYMENT.md).
+_db["CONN_HEALTH_CHECKS"] = True
 _db["ATOMIC_REQUESTS"] = False
 if TESTING:
     # Test tables are emptied (TRUNCATE by transactional tests) and autovacuumed while empty,
@@ -178,7 +181,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 # Cache: the shared Redis (the embedded one in embedded mode), so login-failure counts and API
-# throttles are common to every worker. Tests get a per-run key prefix on the same Redis.
+# throttles are common to every worker and every node (docs/DEPLOYMENT.md). Tests get a per-run
+# key prefix on the same Redis. Redis is not the truth for anything: while it is down the cache
+# answers "missing" within half a second (django-redis IGNORE_EXCEPTIONS, logged) and pages keep
+# working; login and API throttling then count nothing until it returns.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 _CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default="cs")
 if TESTING:
@@ -188,13 +194,22 @@ if TESTING:
     _CACHE_PREFIX = f"{_CACHE_PREFIX}-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": _CACHE_PREFIX,
         "TIMEOUT": 300,
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions live in PostgreSQL (the default engine, named here): shared by every node, and they
+# survive a Redis outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery: Redis as the broker. Pages never depend on it: tasks are enqueued on commit and
 # a failure to enqueue is logged, not raised (cadre_supervision.tasks.enqueue).
@@ -204,7 +219,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+# Publishing never holds a request: a broker that does not answer within half a second is given
+# up on (no retry); the Notification rows stay pending and the next sweep or delivery run sends
+# them. Workers themselves reconnect (broker_connection_retry) when Redis returns.
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 2,
+    "retry_on_timeout": False,
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 EMAIL_BACKEND = env.str(

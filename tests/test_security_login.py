@@ -138,7 +138,7 @@ def test_login_page_failure_is_logged_once(client, city):
 
 
 def test_counts_live_in_the_shared_cache(client, city):
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
     _login(client, "staff_a", "wrong")
     # a separate connection, as another worker process would have, sees the same count

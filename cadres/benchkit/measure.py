@@ -1,0 +1,272 @@
+"""One scale's measurements, in the process of the database being measured (see bench.py).
+
+Every request goes through the test client with the full middleware; every query is counted
+with `connection.execute_wrapper`. Times are medians of `repeat` runs after one warm-up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import time
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+import psycopg2
+from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, reset_queries, transaction
+from django.test import Client, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from cadres.models import Cadre, Organization
+
+from .counting import record
+from .targets import OPTIONAL_PAGES, Target, discover
+from .typical import ensure_typical_grants
+
+PAGE_SIZES = (10, 100, 500)
+WIDE_USER, NARROW_USER, STATS_USER = "zuzhibu", "zhuanguanyuan", "tongji"
+
+
+def _median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+class Bench:
+    def __init__(self, *, repeat: int = 5):
+        self.repeat = repeat
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 403/404 rows are expected
+        # Keep the connection across requests, as a worker with persistent connections does.
+        request_started.disconnect(reset_queries)
+        request_finished.disconnect(close_old_connections)
+        User = get_user_model()
+        self.users = {
+            u.username: u for u in User.objects.filter(username__in=[WIDE_USER, NARROW_USER, STATS_USER])
+        }
+        self.clients = {}
+        for name, u in self.users.items():
+            c = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
+            c.force_login(u)
+            self.clients[name] = c
+        self._raw = None
+
+    # --- one request -------------------------------------------------------------------------
+    def get(self, username: str, url: str, *, keep: bool = False) -> dict:
+        client = self.clients[username]
+        with record(keep=keep) as rec:
+            resp = client.get(url)
+        body = b"".join(resp.streaming_content) if resp.streaming else resp.content
+        out = {"status": resp.status_code, "queries": rec.count, "bytes": len(body)}
+        if keep:
+            out["statements"] = rec.statements
+        return out
+
+    def timed(self, username: str, url: str) -> dict:
+        first = self.get(username, url, keep=True)
+        ms = _median_ms(lambda: self.clients[username].get(url), self.repeat)
+        return {**first, "ms": ms}
+
+    # --- floors --------------------------------------------------------------------------------
+    def raw(self):
+        if self._raw is None:
+            self._raw = psycopg2.connect(**connection.get_connection_params())
+            self._raw.autocommit = True
+        return self._raw
+
+    def replay_floor(self, statements) -> float | None:
+        """The same SELECTs the view ran, fetched with psycopg2 and serialised with json.dumps."""
+        selects = [
+            (sql, params) for sql, params in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        ]
+        if not selects:
+            return None
+
+        def run():
+            with self.raw().cursor() as cur:
+                for sql, params in selects:
+                    cur.execute(sql, params)
+                    cols = [d[0] for d in cur.description or ()]
+                    json.dumps([dict(zip(cols, row, strict=True)) for row in cur.fetchall()], default=str)
+
+        try:
+            return _median_ms(run, self.repeat)
+        except psycopg2.Error:
+            return None
+
+    def sql_floor(self, sql: str, params) -> float:
+        def run():
+            with self.raw().cursor() as cur:
+                cur.execute(sql, params)
+                json.dumps(cur.fetchall(), default=str)
+
+        return _median_ms(run, self.repeat)
+
+    # --- page sizes ----------------------------------------------------------------------------
+    @contextmanager
+    def _page_size(self, target: Target, n: int):
+        cls = target.view_class
+        if target.kind == "page":
+            old = cls.__dict__.get("paginate_by")
+            cls.paginate_by = n
+            try:
+                yield target.url
+            finally:
+                if old is None:
+                    del cls.paginate_by
+                else:
+                    cls.paginate_by = old
+        else:
+            yield f"{target.url}?{urlencode({'page_size': n})}"
+
+    def queries_by_size(self, username: str, target: Target) -> dict[int, int]:
+        out = {}
+        for n in PAGE_SIZES:
+            with self._page_size(target, n) as url:
+                self.get(username, url)  # warm (caches)
+                out[n] = self.get(username, url)["queries"]
+        return out
+
+    # --- the run -------------------------------------------------------------------------------
+    def detail_url(self, username: str, target: Target) -> str | None:
+        try:
+            qs = target.model.objects.restrict(self.users[username], "view")
+        except Exception:  # noqa: BLE001 - a model without a "view" action has no detail to time
+            return None
+        pks = list(qs.order_by("pk").values_list("pk", flat=True)[:1])
+        if not pks:
+            return None
+        try:
+            return reverse(target.url_name, kwargs={"pk": pks[0]})
+        except NoReverseMatch:
+            return None
+
+    def run(self) -> dict:
+        data = {
+            "organizations": Organization.objects.count(),
+            "cadres": Cadre.objects.count(),
+            "rows": [],
+        }
+        targets = discover()
+        for label, name in OPTIONAL_PAGES:
+            try:
+                reverse(name)
+            except NoReverseMatch:
+                data["rows"].append(
+                    {"name": label, "user": WIDE_USER, "kind": "page", "skip": "URL not present"}
+                )
+        for t in targets:
+            users = [STATS_USER, WIDE_USER] if t.kind == "stats" else [WIDE_USER, NARROW_USER]
+            for username in users:
+                if username not in self.users:
+                    continue
+                url = self.detail_url(username, t) if t.kind == "detail" else t.url
+                row = {"name": t.name, "user": username, "kind": t.kind}
+                if url is None:
+                    data["rows"].append({**row, "skip": "no record in scope"})
+                    continue
+                probe = self.get(username, url)
+                if probe["status"] in (301, 302, 405):  # a redirect or a POST-only URL: not a page to time
+                    data["rows"].append({**row, "skip": f"GET answers {probe['status']}"})
+                    continue
+                m = self.timed(username, url)
+                row.update(url=url, status=m["status"], ms=m["ms"], queries=m["queries"], bytes=m["bytes"])
+                if m["status"] == 200 and t.kind == "api":
+                    row["floor_ms"] = self.replay_floor(m["statements"])
+                if m["status"] == 200 and t.kind == "stats":
+                    hand = STATS_FLOORS.get(t.url_name)
+                    row["floor_ms"] = hand(self, self.users[username]) if hand else None
+                    row["replay_ms"] = self.replay_floor(m["statements"])
+                if m["status"] == 200 and t.sizeable:
+                    row["queries_by_size"] = self.queries_by_size(username, t)
+                data["rows"].append(row)
+        data["sweep"] = self.sweep()
+        data["typical"] = self.typical()
+        return data
+
+    def sweep(self) -> list[dict]:
+        from cadre_supervision.notifications import run_sweep
+
+        out = []
+        with transaction.atomic():  # rolled back: every bench run measures a first sweep
+            for label in ("first", "second"):
+                with record() as rec:
+                    t0 = time.perf_counter()
+                    result = run_sweep(deliver=False)
+                    ms = (time.perf_counter() - t0) * 1000
+                out.append(
+                    {
+                        "run": label,
+                        "ms": ms,
+                        "queries": rec.count,
+                        "considered": result.considered,
+                        "created": result.created,
+                        "errors": sorted(result.errors),
+                    }
+                )
+            transaction.set_rollback(True)
+        return out
+
+    def typical(self) -> dict:
+        user, grants = ensure_typical_grants(self.users[WIDE_USER])
+        client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
+        client.force_login(user)
+        self.clients["bench_typical"] = client
+        out = {"grants": grants}
+        with override_settings(ROOT_URLCONF="cadres.benchkit.urls"):
+            for key, ours, theirs in (
+                ("api", reverse("cadres-api:cadre-list"), "/_typical/api/cadres/"),
+                ("page", reverse("cadres:cadre_list"), "/_typical/cadres/"),
+            ):
+                a = self.timed(WIDE_USER, ours)
+                b = self.timed("bench_typical", theirs)
+                out[key] = {
+                    "ours_ms": a["ms"],
+                    "ours_queries": a["queries"],
+                    "theirs_ms": b["ms"],
+                    "theirs_queries": b["queries"],
+                    "theirs_status": b["status"],
+                }
+        return out
+
+
+# --- hand-written GROUP BY floors of the statistics endpoints ------------------------------------
+def _scope_cte(codename: str) -> str:
+    """The organizations under a grant of `codename` held by the user's groups or the user."""
+    return f"""
+WITH granted AS (
+  SELECT g.content_object_id AS org_id FROM cadres_organizationgroupobjectpermission g
+    JOIN auth_permission p ON p.id = g.permission_id AND p.codename = '{codename}'
+    JOIN auth_user_groups ug ON ug.group_id = g.group_id AND ug.user_id = %(uid)s
+  UNION
+  SELECT u.content_object_id FROM cadres_organizationuserobjectpermission u
+    JOIN auth_permission p ON p.id = u.permission_id AND p.codename = '{codename}'
+  WHERE u.user_id = %(uid)s
+), scope AS (
+  SELECT o.id FROM cadres_organization o JOIN cadres_organization r ON r.id IN (SELECT org_id FROM granted)
+  WHERE o.path LIKE r.path || '%%'
+)"""
+
+
+def _cadre_stats_floor(bench: Bench, user) -> float:
+    """The cadre breakdowns (status of everyone; kind, rank, level of the active) in one scan."""
+    sql = (
+        _scope_cte("view_stats")
+        + """
+SELECT c.status, CASE WHEN c.status = 'active' THEN o.kind END, CASE WHEN c.status = 'active' THEN c.rank END,
+       CASE WHEN c.status = 'active' THEN c.management_level END, count(*)
+FROM cadres_cadre c JOIN cadres_organization o ON o.id = c.organization_id
+WHERE c.organization_id IN (SELECT id FROM scope)
+GROUP BY GROUPING SETS ((1), (2), (3), (4))"""
+    )
+    return bench.sql_floor(sql, {"uid": user.pk})
+
+
+STATS_FLOORS = {"cadres-api:stats-cadres": _cadre_stats_floor}
