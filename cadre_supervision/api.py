@@ -210,13 +210,27 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
+class HistoryChangeSerializer(serializers.Serializer):
+    """One changed column: the raw values as stored, and the same in plain Chinese beside them."""
+
+    field = serializers.CharField(help_text="字段（内部名称）")
+    label = serializers.CharField(help_text="字段名称")
+    before = serializers.JSONField(allow_null=True, help_text="修改前（原始值）")
+    after = serializers.JSONField(allow_null=True, help_text="修改后（原始值）")
+    before_label = serializers.CharField(allow_null=True, help_text="修改前（显示值）")
+    after_label = serializers.CharField(allow_null=True, help_text="修改后（显示值）")
+
+
 class HistoryEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
+    at_label = serializers.CharField(help_text="时间（本地时间，精确到秒）")
     action = serializers.CharField()
-    username = serializers.CharField()
+    action_label = serializers.CharField(help_text="操作（新建、修改、删除）")
+    actor_id = serializers.IntegerField(source="user_id", allow_null=True, help_text="操作人账号编号")
+    actor = serializers.CharField(help_text="操作人（职务 姓名；系统操作为空）")
     request_id = serializers.CharField()
-    changes = serializers.ListField(child=serializers.DictField())
+    changes = HistoryChangeSerializer(many=True)
 
 
 def history_response(obj) -> Response:

@@ -13,6 +13,8 @@ AppConfig.ready():
 - sweep_sources: reminder producers run by the daily sweep. A source only reads (as
   `permissions.SYSTEM` when it uses scoped selectors); it never writes.
 - nav_items: entries of the main navigation.
+- person_office_sources: `fn(user_ids) -> {user_id: office}` naming the office of an account
+  (e.g. the current post of the cadre linked to it), one query per source.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ demo_seeders: list[tuple[int, Callable[..., None]]] = []
 sweep_steps: dict[str, Callable[..., Any]] = {}
 sweep_sources: dict[str, Callable[..., Any]] = {}
 nav_items: list[NavItem] = []
+person_office_sources: list[Callable[[set[int]], dict[int, str]]] = []
 
 
 def register_integrity_section(section: IntegritySection) -> None:
@@ -103,6 +106,11 @@ def register_nav_item(item: NavItem) -> None:
     if all(i.url_name != item.url_name for i in nav_items):
         nav_items.append(item)
         nav_items.sort(key=lambda i: i.order)
+
+
+def register_person_office_source(fn: Callable[[set[int]], dict[int, str]]) -> None:
+    if fn not in person_office_sources:
+        person_office_sources.append(fn)
 
 
 def warnings_for(user, cadre_ids=None) -> list[Warning]:

@@ -15,6 +15,8 @@ class CadresConfig(AppConfig):
 
         from . import selectors
 
+        registry.register_person_office_source(selectors.account_offices)
+
         # Rule 1: a 一把手 holding a portfolio area the catalogue forbids to a 一把手.
         registry.register_warning_source(
             registry.WarningSource("cadres.portfolio", "一把手分管违规", selectors.portfolio_warnings)
