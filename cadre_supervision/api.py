@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import params
 from .history import history_for
+from .people import display_name
 from .pagination import DefaultCursorPagination  # noqa: F401  (re-export)
 from .permissions import has_any_scope
 
@@ -208,6 +209,19 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             return self.get_queryset().get(pk=pk)
         except self.model.DoesNotExist:
             self.fail("does_not_exist", pk_value=data)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PersonNameField(serializers.Field):
+    """A person (a user account) as pages name them: full name, never the login name; "" for none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("default", "")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return display_name(value)
 
 
 class HistoryChangeSerializer(serializers.Serializer):

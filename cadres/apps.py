@@ -9,9 +9,22 @@ class CadresConfig(AppConfig):
     def ready(self):
         from cadre_supervision import registry
 
-        registry.register_nav_item(registry.NavItem("干部名册", "cadres:cadre_list", 10))
-        registry.register_nav_item(registry.NavItem("单位", "cadres:organization_tree", 11))
-        registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12))
+        from cadre_supervision.permissions import has_any_scope
+
+        from .models import Cadre, Organization, Post
+
+        def sees(model, action="view"):
+            return lambda user: has_any_scope(model, user, action)
+
+        # Each entry only for those who may see a row of it (no rows read).
+        registry.register_nav_item(registry.NavItem("干部名册", "cadres:cadre_list", 10, visible=sees(Cadre)))
+        registry.register_nav_item(
+            registry.NavItem("单位", "cadres:organization_tree", 11, visible=sees(Organization))
+        )
+        registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12, visible=sees(Post)))
+        registry.register_nav_item(
+            registry.NavItem("廉政档案", "integrity_index", 13, visible=sees(Cadre, "integrity"))
+        )
 
         from . import selectors
 
