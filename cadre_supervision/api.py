@@ -19,8 +19,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import params
 from .history import history_for
-from .people import display_name
 from .pagination import DefaultCursorPagination  # noqa: F401  (re-export)
+from .people import display_name
 from .permissions import has_any_scope
 
 

@@ -41,7 +41,7 @@ def offices_of(user_ids) -> dict[int, str]:
 
 
 def with_office(name: str, office: str | None) -> str:
-    """"市委书记 张三": the office, a space, the name (the name alone without an office)."""
+    """ "市委书记 张三": the office, a space, the name (the name alone without an office)."""
     return f"{office} {name}" if office and name else name
 
 
@@ -53,7 +53,9 @@ def people_by_id(user_ids) -> dict[int, str]:
     ids = {i for i in user_ids if i}
     if not ids:
         return {}
-    rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "username")
+    rows = (
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "username")
+    )
     names = {pk: display_name_of(f, la, u) for pk, f, la, u in rows}
     offices = offices_of(names)
     return {pk: with_office(name, offices.get(pk)) for pk, name in names.items()}

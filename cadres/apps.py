@@ -8,7 +8,6 @@ class CadresConfig(AppConfig):
 
     def ready(self):
         from cadre_supervision import registry
-
         from cadre_supervision.permissions import has_any_scope
 
         from .models import Cadre, Organization, Post

@@ -209,7 +209,12 @@ def account_offices(user_ids: set[int]) -> dict[int, str]:
         Appointment.objects.current(timezone.localdate())
         .filter(cadre__user_id__in=user_ids)
         .values_list(
-            "cadre__user_id", "post__title", "is_secondment", "post__top_leader_kind", "post__is_leading", "start_date"
+            "cadre__user_id",
+            "post__title",
+            "is_secondment",
+            "post__top_leader_kind",
+            "post__is_leading",
+            "start_date",
         )
     )
     best: dict[int, tuple] = {}

@@ -51,9 +51,7 @@ class RequiredTalkTable(tables.Table):
     title = tables.Column("任务", linkify=True)
     due_date = tables.DateColumn("应谈日期", attrs={"td": {"class": "nowrap"}})
     interviewer_role = tables.Column("谈话人类别")
-    responsible = tables.Column(
-        "谈话责任人", accessor="responsible", empty_values=(), orderable=False
-    )
+    responsible = tables.Column("谈话责任人", accessor="responsible", empty_values=(), orderable=False)
     status = tables.Column("状态", accessor="status", orderable=False)
     done_on = tables.DateColumn("完成日期")
 

@@ -53,21 +53,33 @@ class ReportsConfig(AppConfig):
         from .demo import seed
 
         policy.register(
-            "reports.deadline_month", 1, "个人有关事项年度报告截止月份（次年）", minimum=1, maximum=12
+            "reports.deadline_month",
+            1,
+            "个人有关事项年度报告截止月份（次年）",
+            minimum=1,
+            maximum=12,
+            unit="月",
         )
-        policy.register("reports.deadline_day", 31, "个人有关事项年度报告截止日", minimum=1, maximum=31)
+        policy.register(
+            "reports.deadline_day", 31, "个人有关事项年度报告截止日", minimum=1, maximum=31, unit="日"
+        )
         policy.register(
             "reports.sample_share_percent",
             10,
-            "个人有关事项报告随机抽查比例（%）",
+            "个人有关事项报告随机抽查比例",
             kind=float,
             minimum=1,
             maximum=100,
+            unit="%",
         )
-        policy.register("reports.publicity_days", 3, "拟提拔人选报告表公示天数", minimum=1, maximum=30)
-        policy.register("reports.due_soon_days", 14, "报告截止前提醒提前天数", minimum=1, maximum=90)
         policy.register(
-            "reports.max_amount_wan", 100000, "单项金额合理上限（万元），超过视为填报错误", minimum=1
+            "reports.publicity_days", 3, "拟提拔人选报告表公示天数", minimum=1, maximum=30, unit="天"
+        )
+        policy.register(
+            "reports.due_soon_days", 14, "报告截止前提醒提前天数", minimum=1, maximum=90, unit="天"
+        )
+        policy.register(
+            "reports.max_amount_wan", 100000, "单项金额合理上限，超过视为填报错误", minimum=1, unit="万元"
         )
 
         registry.register_nav_item(

@@ -34,7 +34,9 @@ class RotationsConfig(AppConfig):
             )
         registry.register_subnav_item(
             "rotations",
-            registry.NavItem("二线干部", "rotations:secondline_roster", 9, visible=integration.can_see_secondline),
+            registry.NavItem(
+                "二线干部", "rotations:secondline_roster", 9, visible=integration.can_see_secondline
+            ),
         )
         for order, (label, url_name) in enumerate(
             [

@@ -85,7 +85,11 @@ def test_linked_names_cost_one_query_per_related_model(city):
 def test_history_page_shows_labels_not_codes(client, city):
     actor = _named(city)
     _edit_as(actor, Appointment.objects.filter(pk=city.appt_a2.pk), method="hired", is_secondment=True)
-    html = login(client, city.staff_all).get(reverse("cadres:cadre_history", args=[city.cadre_a2.pk])).content.decode()
+    html = (
+        login(client, city.staff_all)
+        .get(reverse("cadres:cadre_history", args=[city.cadre_a2.pk]))
+        .content.decode()
+    )
     assert "聘任" in html and "挂职" in html and "周敏" in html
     assert "hired" not in html and "is_secondment" not in html and "staff_all" not in html
 

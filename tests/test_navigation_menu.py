@@ -56,7 +56,9 @@ def test_a_cadres_own_account_is_offered_no_link_that_fails(client, city, own_ac
     assert reverse("reports:home") in links
 
 
-@pytest.mark.parametrize("who", ["staff_all", "staff_a", "discipline", "liaison_a", "stats", "nobody", "admin"])
+@pytest.mark.parametrize(
+    "who", ["staff_all", "staff_a", "discipline", "liaison_a", "stats", "nobody", "admin"]
+)
 def test_every_menu_link_opens_for_every_role(client, city, who):
     login(client, getattr(city, who))
     statuses = every_menu_link(client)
@@ -70,7 +72,11 @@ def test_integrity_file_is_in_the_menu_for_those_who_may_open_it(client, city):
 
 
 def test_the_current_section_is_marked(client, city):
-    html = login(client, city.staff_all).get(reverse("cadres:post_detail", args=[city.sec_a.pk])).content.decode()
+    html = (
+        login(client, city.staff_all)
+        .get(reverse("cadres:post_detail", args=[city.sec_a.pk]))
+        .content.decode()
+    )
     current = re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', html)
     assert current == [reverse("cadres:post_list")]
 
@@ -96,7 +102,9 @@ def test_reports_sub_menu_lists_only_what_the_user_may_open(client, city, own_ac
 def test_detail_pages_have_breadcrumbs(client, city, name, obj, crumbs):
     html = login(client, city.admin).get(reverse(name, args=[getattr(city, obj).pk])).content.decode()
     nav = re.search(r'<nav class="breadcrumbs[^>]*>(.*?)</nav>', html, re.S).group(1)
-    assert [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)] == crumbs
+    assert [
+        re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)
+    ] == crumbs
 
 
 def test_every_detail_template_uses_the_breadcrumbs_partial():
@@ -121,7 +129,9 @@ def test_watermark_on_sensitive_pages_only(client, city):
     assert _watermarked(file_page)
     mark = re.search(r'<text[^>]*class="watermark-text">([^<]+)</text>', file_page).group(1)
     assert re.fullmatch(r"系统管理员 \d{4}-\d{2}-\d{2} \d{2}:\d{2}", mark)
-    assert not _watermarked(client.get(reverse("cadres:cadre_detail", args=[city.cadre_a.pk])).content.decode())
+    assert not _watermarked(
+        client.get(reverse("cadres:cadre_detail", args=[city.cadre_a.pk])).content.decode()
+    )
     revealed = client.post(reverse("cadres:cadre_citizen_id", args=[city.cadre_a.pk])).content.decode()
     assert 'id="citizen-id-full"' in revealed and _watermarked(revealed)
     assert not _watermarked(client.get("/").content.decode())

@@ -265,7 +265,12 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
         rows = access_entries_for(report).select_related("user").order_by("-at", "-id")[:500]
         return Response(
             [
-                {"at": e.at, "user": display_name(e.user) or e.username, "action": e.action, "detail": e.detail}
+                {
+                    "at": e.at,
+                    "user": display_name(e.user) or e.username,
+                    "action": e.action,
+                    "detail": e.detail,
+                }
                 for e in rows
             ]
         )
