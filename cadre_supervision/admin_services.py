@@ -218,3 +218,37 @@ def policy_reset(*, actor, key: str, request=None) -> None:
             "object_repr": policy.REGISTRY[key].label,
         },
     )
+
+
+@transaction.atomic
+def policy_update_many(*, actor, values: dict[str, Any], resets=(), request=None) -> list[str]:
+    """The policy page's one save: every submitted value is validated first; any bad value
+    refuses the whole save (`ValidationError` keyed by policy key, nothing stored). Then each
+    value that differs from the current one is stored and logged (one access-log row per
+    changed value); keys in `resets` go back to their defaults. Returns the changed keys."""
+    _ensure_admin(actor)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = [k for k in [*values, *resets] if k not in policy.REGISTRY]
+    if unknown:
+        raise ValidationError({k: f"未知的政策参数：{k}" for k in unknown})
+    for key, raw in values.items():
+        if key in resets:
+            continue
+        try:
+            cleaned[key] = policy.validate(key, _coerce(key, raw))
+        except ValidationError as exc:
+            errors[key] = "；".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    overrides = set(PolicySetting.objects.filter(key__in=[*cleaned, *resets]).values_list("key", flat=True))
+    changed = []
+    for key in resets:
+        if key in overrides:
+            policy_reset(actor=actor, key=key, request=request)
+            changed.append(key)
+    for key, value in cleaned.items():
+        if value != policy.get(key):
+            policy_update(actor=actor, key=key, raw=value, request=request)
+            changed.append(key)
+    return changed

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import params
 from .history import history_for
 from .pagination import DefaultCursorPagination  # noqa: F401  (re-export)
+from .people import display_name
 from .permissions import has_any_scope
 
 
@@ -210,13 +211,40 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class PersonNameField(serializers.Field):
+    """A person (a user account) as pages name them: full name, never the login name; "" for none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("default", "")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return display_name(value)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    """One changed column: the raw values as stored, and the same in plain Chinese beside them."""
+
+    field = serializers.CharField(help_text="字段（内部名称）")
+    label = serializers.CharField(help_text="字段名称")
+    before = serializers.JSONField(allow_null=True, help_text="修改前（原始值）")
+    after = serializers.JSONField(allow_null=True, help_text="修改后（原始值）")
+    before_label = serializers.CharField(allow_null=True, help_text="修改前（显示值）")
+    after_label = serializers.CharField(allow_null=True, help_text="修改后（显示值）")
+
+
 class HistoryEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
+    at_label = serializers.CharField(help_text="时间（本地时间，精确到秒）")
     action = serializers.CharField()
-    username = serializers.CharField()
+    action_label = serializers.CharField(help_text="操作（新建、修改、删除）")
+    actor_id = serializers.IntegerField(source="user_id", allow_null=True, help_text="操作人账号编号")
+    actor = serializers.CharField(help_text="操作人（职务 姓名；系统操作为空）")
     request_id = serializers.CharField()
-    changes = serializers.ListField(child=serializers.DictField())
+    changes = HistoryChangeSerializer(many=True)
 
 
 def history_response(obj) -> Response:

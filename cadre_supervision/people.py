@@ -21,3 +21,41 @@ def display_name(user) -> str:
     return display_name_of(
         getattr(user, "first_name", ""), getattr(user, "last_name", ""), user.get_username()
     )
+
+
+def offices_of(user_ids) -> dict[int, str]:
+    """The office (current post) of each account that has one, from the registered sources
+    (`registry.person_office_sources`, e.g. the cadre linked to an account): one query per
+    source whatever the number of people."""
+    from . import registry
+
+    ids = {i for i in user_ids if i}
+    found: dict[int, str] = {}
+    if not ids:
+        return found
+    for source in registry.person_office_sources:
+        for uid, office in source(ids - set(found)).items():
+            if office:
+                found.setdefault(uid, office)
+    return found
+
+
+def with_office(name: str, office: str | None) -> str:
+    """ "市委书记 张三": the office, a space, the name (the name alone without an office)."""
+    return f"{office} {name}" if office and name else name
+
+
+def people_by_id(user_ids) -> dict[int, str]:
+    """`{user_id: "office name"}` for the given accounts: one query for the names plus one per
+    office source. A missing account is absent from the answer."""
+    from django.contrib.auth import get_user_model
+
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    rows = (
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "username")
+    )
+    names = {pk: display_name_of(f, la, u) for pk, f, la, u in rows}
+    offices = offices_of(names)
+    return {pk: with_office(name, offices.get(pk)) for pk, name in names.items()}

@@ -1,4 +1,9 @@
-"""Policy settings: every threshold is a registered default an administrator may override."""
+"""Policy settings: every threshold is a registered default an administrator may override.
+
+`register(key, default, label, kind=int, minimum=None, maximum=None, area="", unit="")`: the
+administrator's page groups settings by `area` (default: the verbose name of the app named by
+the key's prefix) and shows `unit` (天, 年, %, MB, 万元 …) beside each value.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +21,42 @@ class Policy:
     kind: type = int
     minimum: float | None = None
     maximum: float | None = None
+    area: str = ""
+    unit: str = ""
+
+    @property
+    def area_label(self) -> str:
+        """The area the setting belongs to, in Chinese (its app's verbose name unless given)."""
+        if self.area:
+            return self.area
+        from django.apps import apps
+
+        prefix = self.key.split(".", 1)[0]
+        try:
+            return str(apps.get_app_config(prefix).verbose_name)
+        except LookupError:
+            return "其他"
+
+    @property
+    def kind_label(self) -> str:
+        return {int: "整数", float: "数值", str: "文字", bool: "是/否"}.get(self.kind, "")
 
 
 REGISTRY: dict[str, Policy] = {}
 
 
-def register(key: str, default: Any, label: str, *, kind: type = int, minimum=None, maximum=None) -> Policy:
-    policy = Policy(key, default, label, kind, minimum, maximum)
+def register(
+    key: str,
+    default: Any,
+    label: str,
+    *,
+    kind: type = int,
+    minimum=None,
+    maximum=None,
+    area: str = "",
+    unit: str = "",
+) -> Policy:
+    policy = Policy(key, default, label, kind, minimum, maximum, area, unit)
     REGISTRY[key] = policy
     return policy
 
@@ -39,15 +73,31 @@ def validate(key: str, raw: Any) -> Any:
     policy = REGISTRY.get(key)
     if policy is None:
         raise ValidationError(f"未知的政策参数：{key}")
+    if policy.kind is int and isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        raw = raw.strip()
+    if isinstance(raw, str) and policy.kind in (int, float) and not raw.strip():
+        raise ValidationError(f"{policy.label}：请填写数值")
     try:
         value = policy.kind(raw)
     except (TypeError, ValueError):
         raise ValidationError(f"{policy.label}：取值格式不正确")
     if policy.minimum is not None and value < policy.minimum:
-        raise ValidationError(f"{policy.label}：不能小于 {policy.minimum}")
+        raise ValidationError(f"{policy.label}：不能小于 {_n(policy.minimum)}{policy.unit}")
     if policy.maximum is not None and value > policy.maximum:
-        raise ValidationError(f"{policy.label}：不能大于 {policy.maximum}")
+        raise ValidationError(f"{policy.label}：不能大于 {_n(policy.maximum)}{policy.unit}")
     return value
+
+
+def _n(number) -> str:
+    return str(int(number)) if isinstance(number, float) and number.is_integer() else str(number)
+
+
+def areas() -> list[tuple[str, list[Policy]]]:
+    """Registered settings grouped by area (areas and settings in registration order)."""
+    grouped: dict[str, list[Policy]] = {}
+    for p in REGISTRY.values():
+        grouped.setdefault(p.area_label, []).append(p)
+    return list(grouped.items())
 
 
 def set_value(key: str, raw: Any, *, user=None) -> Any:

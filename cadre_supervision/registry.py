@@ -13,6 +13,9 @@ AppConfig.ready():
 - sweep_sources: reminder producers run by the daily sweep. A source only reads (as
   `permissions.SYSTEM` when it uses scoped selectors); it never writes.
 - nav_items: entries of the main navigation.
+- subnav_items: entries of a section's sub-menu (`{% include "partials/subnav.html" with items=subnav.<section> %}`).
+- person_office_sources: `fn(user_ids) -> {user_id: office}` naming the office of an account
+  (e.g. the current post of the cadre linked to it), one query per source.
 """
 
 from __future__ import annotations
@@ -81,6 +84,8 @@ demo_seeders: list[tuple[int, Callable[..., None]]] = []
 sweep_steps: dict[str, Callable[..., Any]] = {}
 sweep_sources: dict[str, Callable[..., Any]] = {}
 nav_items: list[NavItem] = []
+subnav_items: dict[str, list[NavItem]] = {}
+person_office_sources: list[Callable[[set[int]], dict[int, str]]] = []
 
 
 def register_integrity_section(section: IntegritySection) -> None:
@@ -120,6 +125,19 @@ def register_nav_item(item: NavItem) -> None:
     if all(i.url_name != item.url_name for i in nav_items):
         nav_items.append(item)
         nav_items.sort(key=lambda i: i.order)
+
+
+def register_subnav_item(section: str, item: NavItem) -> None:
+    """An entry of the sub-menu of `section`; `visible(user)` decides without reading rows."""
+    items = subnav_items.setdefault(section, [])
+    if all(i.url_name != item.url_name for i in items):
+        items.append(item)
+        items.sort(key=lambda i: i.order)
+
+
+def register_person_office_source(fn: Callable[[set[int]], dict[int, str]]) -> None:
+    if fn not in person_office_sources:
+        person_office_sources.append(fn)
 
 
 def warnings_for(user, cadre_ids=None) -> list[Warning]:

@@ -15,17 +15,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from . import admin_services, jurisdiction, policy
-from .accesslog import log_access
-from .excel import xlsx_response
+from . import admin_services, jurisdiction, policy, tables
 from .models import AccessLog, Notification, PolicySetting
 from .notifications import mark_read
+from .people import display_name
 from .permissions import ORG_PERMISSION_LABELS, ROLES
 from .redirects import safe_next, safe_url
-from .views import apply_validation_error
+from .views import ScopedListView, apply_validation_error
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -88,15 +89,26 @@ class GrantForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
+    """Add a person to a role group: chosen by name among the active accounts not yet in it."""
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise ValidationError("没有这个用户（或账号已停用）。")
-        self.user = user
-        return username
+    user = forms.ModelChoiceField(
+        label="人员",
+        queryset=get_user_model().objects.none(),
+        empty_label="——请选择——",
+        error_messages={"invalid_choice": "没有这个用户（或账号已停用、已在本角色组中）。"},
+    )
+
+    def __init__(self, *args, group: Group | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = get_user_model().objects.filter(is_active=True)
+        if group is not None:
+            qs = qs.exclude(groups=group)
+        self.fields["user"].queryset = qs.order_by("last_name", "first_name", "username")
+        self.fields["user"].label_from_instance = display_name
+
+    def clean_user(self):
+        self.user = self.cleaned_data["user"]
+        return self.user
 
 
 class RoleListView(SuperuserRequiredMixin, TemplateView):
@@ -121,7 +133,7 @@ class RoleListView(SuperuserRequiredMixin, TemplateView):
                 "group": g,
                 "role": ROLES[admin_services.role_of(g)],
                 "jurisdiction": g.name.split(":", 1)[1],
-                "members": [u.username for u in g.user_set.all()],
+                "members": sorted(display_name(u) for u in g.user_set.all()),
                 "organizations": orgs_by_group.get(g.pk, []),
             }
             for g in groups
@@ -173,13 +185,9 @@ class RoleDetailView(SuperuserRequiredMixin, TemplateView):
             role_permissions=[(c, ORG_PERMISSION_LABELS[c]) for c in ROLES[role].permissions] if role else [],
             jurisdiction=self.group.name.split(":", 1)[1] if role else "",
             grants=admin_services.group_grants(self.group),
-            members=self.group.user_set.order_by("username"),
+            members=self.group.user_set.order_by("last_name", "first_name", "username"),
             grant_form=grant_form or GrantForm(),
-            member_form=member_form or MemberForm(),
-            usernames=get_user_model()
-            .objects.filter(is_active=True)
-            .order_by("username")
-            .values_list("username", flat=True)[:500],
+            member_form=member_form or MemberForm(group=self.group),
             tab="roles",
         )
         return ctx
@@ -209,17 +217,17 @@ class RoleDetailView(SuperuserRequiredMixin, TemplateView):
                 )
                 return self._back()
             elif op == "add_member":
-                member_form = MemberForm(request.POST)
+                member_form = MemberForm(request.POST, group=self.group)
                 if member_form.is_valid():
                     admin_services.role_member_add(
                         actor=user, group=self.group, user=member_form.user, request=request
                     )
-                    messages.success(request, f"已将 {member_form.user.username} 加入本角色组。")
+                    messages.success(request, f"已将 {display_name(member_form.user)} 加入本角色组。")
                     return self._back()
             elif op == "remove_member":
                 member = get_object_or_404(get_user_model(), pk=request.POST.get("user"))
                 admin_services.role_member_remove(actor=user, group=self.group, user=member, request=request)
-                messages.success(request, f"已将 {member.username} 移出本角色组。")
+                messages.success(request, f"已将 {display_name(member)} 移出本角色组。")
                 return self._back()
             else:
                 messages.error(request, "未知的操作。")
@@ -234,55 +242,103 @@ class RoleDetailView(SuperuserRequiredMixin, TemplateView):
 
 
 class PolicyListView(SuperuserRequiredMixin, TemplateView):
+    """Every policy setting on one form, grouped by area, with one save: a bad value re-shows
+    the form with its error beside the field and nothing is stored."""
+
     template_name = "admin_pages/policies.html"
+
+    @staticmethod
+    def field_name(key: str) -> str:
+        return "p-" + key
 
     def get_context_data(self, errors=None, submitted=None, **kwargs):
         ctx = super().get_context_data(**kwargs)
         overrides = {s.key: s for s in PolicySetting.objects.select_related("updated_by")}
         errors = errors or {}
         submitted = submitted or {}
-        rows = []
-        for key in sorted(policy.REGISTRY):
-            p = policy.REGISTRY[key]
-            setting = overrides.get(key)
-            rows.append(
-                {
-                    "policy": p,
-                    "kind": p.kind.__name__,
-                    "current": policy.get(key),
-                    "overridden": setting is not None,
-                    "setting": setting,
-                    "value": submitted.get(key, policy.get(key)),
-                    "error": errors.get(key),
-                }
-            )
-        ctx.update(rows=rows, tab="policies")
+        areas = []
+        for area, policies in policy.areas():
+            rows = []
+            for p in policies:
+                setting = overrides.get(p.key)
+                current = p.default if setting is None else p.kind(setting.value)
+                rows.append(
+                    {
+                        "policy": p,
+                        "kind": p.kind.__name__,
+                        "name": self.field_name(p.key),
+                        "current": current,
+                        "overridden": setting is not None,
+                        "setting": setting,
+                        "value": submitted.get(p.key, current),
+                        "error": errors.get(p.key),
+                    }
+                )
+            areas.append({"label": area, "rows": rows})
+        ctx.update(areas=areas, n_errors=len(errors), tab="policies")
         return ctx
 
     def post(self, request):
-        key = request.POST.get("key", "")
+        values = {
+            key: request.POST[self.field_name(key)]
+            for key in policy.REGISTRY
+            if self.field_name(key) in request.POST
+        }
+        resets = [key for key in policy.REGISTRY if request.POST.get("reset-" + key)]
         try:
-            if request.POST.get("op") == "reset":
-                admin_services.policy_reset(actor=request.user, key=key, request=request)
-                messages.success(request, f"“{policy.REGISTRY[key].label}”已恢复默认值。")
-            else:
-                raw = request.POST.get("value", "")
-                value = admin_services.policy_update(actor=request.user, key=key, raw=raw, request=request)
-                messages.success(request, f"“{policy.REGISTRY[key].label}”已设为 {value}。")
-        except ValidationError as exc:
-            return self.render_to_response(
-                self.get_context_data(
-                    errors={key: "；".join(exc.messages)}, submitted={key: request.POST.get("value", "")}
-                ),
-                status=400,
+            changed = admin_services.policy_update_many(
+                actor=request.user, values=values, resets=resets, request=request
             )
+        except ValidationError as exc:
+            errors = {k: "；".join(v) for k, v in exc.message_dict.items()}
+            return self.render_to_response(self.get_context_data(errors=errors, submitted=values), status=400)
+        if changed:
+            labels = "、".join(f"“{policy.REGISTRY[k].label}”" for k in changed)
+            messages.success(request, f"已保存 {len(changed)} 项政策参数：{labels}。")
+        else:
+            messages.info(request, "没有修改任何政策参数。")
         return HttpResponseRedirect(reverse("admin_policies"))
 
 
+# Record kinds that are not models (or not only): their Chinese names.
+RECORD_KINDS = {"policy": "政策参数", "auth.group": "角色组", "auth.user": "用户账号"}
+
+
+def record_kind_label(object_type: str) -> str:
+    """The kind of record an access-log row is about, in Chinese ("cadres.cadre" → 干部)."""
+    if not object_type:
+        return ""
+    if object_type in RECORD_KINDS:
+        return RECORD_KINDS[object_type]
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def access_sentence(e: AccessLog) -> str:
+    """One entry as a sentence: who did what to which record (the time is its own column)."""
+    who = display_name(e.user) if e.user_id else ""
+    who = who or e.username or "匿名用户"
+    what = e.get_action_display()
+    kind = record_kind_label(e.object_type)
+    record = f"{kind}“{e.object_repr}”" if e.object_repr else kind
+    return f"{who}{what}{('：' + record) if record else ''}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return display_name(obj)
+
+
 class AccessLogFilter(df.FilterSet):
-    user = df.CharFilter(label="用户", field_name="username", lookup_expr="icontains")
-    action = df.ChoiceFilter(label="操作", choices=AccessLog.Action.choices)
-    object_type = df.CharFilter(label="对象类型", lookup_expr="icontains", help_text="例如 cadres.cadre")
+    user = df.ModelChoiceFilter(
+        label="人员", queryset=get_user_model().objects.none(), empty_label="全部", field_name="user"
+    )
+    action = df.ChoiceFilter(label="操作", choices=AccessLog.Action.choices, empty_label="全部")
+    object_type = df.ChoiceFilter(label="记录类型", choices=(), empty_label="全部")
     date_from = df.DateFilter(
         label="起始日期",
         field_name="at",
@@ -300,59 +356,103 @@ class AccessLogFilter(df.FilterSet):
         model = AccessLog
         fields = ["user", "action", "object_type", "date_from", "date_to"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pickers, not raw ids: the people and record kinds that occur in the log (one query each).
+        people_field = self.filters["user"]
+        people_field.field_class = PersonChoiceField
+        people_field.queryset = (
+            get_user_model()
+            .objects.filter(pk__in=AccessLog.objects.filter(user__isnull=False).values("user_id"))
+            .order_by("last_name", "first_name", "username")
+        )
+        kinds = AccessLog.objects.exclude(object_type="").values_list("object_type", flat=True).distinct()
+        self.filters["object_type"].extra["choices"] = sorted(
+            ((k, record_kind_label(k)) for k in kinds), key=lambda c: c[1]
+        )
 
-ACCESS_LOG_COLUMNS = [
-    ("时间", lambda e: e.at),
-    ("用户名", lambda e: e.username),
-    ("操作", lambda e: e.get_action_display()),
-    ("对象类型", lambda e: e.object_type),
-    ("对象编号", lambda e: e.object_id),
-    ("对象", lambda e: e.object_repr),
-    ("详情", lambda e: json.dumps(e.detail, ensure_ascii=False) if e.detail else ""),
-    ("IP 地址", lambda e: e.ip),
-    ("请求编号", lambda e: e.request_id),
-]
+
+class AccessLogTable(tables.Table):
+    at = tables.Column("时间", attrs={"td": {"class": "nowrap"}})
+    sentence = tables.Column("事件", accessor="pk", orderable=False)
+    person = tables.Column("人员", accessor="user", order_by=("username",), default="")
+    action = tables.Column("操作")
+    kind = tables.Column("记录类型", accessor="object_type")
+    record = tables.Column("记录", accessor="object_repr")
+    detail = tables.Column("详情", orderable=False, default="")
+    ip = tables.Column("IP 地址", default="")
+    request_id = tables.Column("请求编号", orderable=False, exclude_from_export=False, default="")
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "access-log"}
+        sequence = ("at", "sentence", "person", "action", "kind", "record", "detail", "ip", "request_id")
+        exclude = ()
+
+    def render_at(self, value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+
+    def value_at(self, value):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+
+    def render_sentence(self, record):
+        return access_sentence(record)
+
+    def value_sentence(self, record):
+        return access_sentence(record)
+
+    def render_person(self, record):
+        return display_name(record.user) if record.user_id else (record.username or "匿名用户")
+
+    def value_person(self, record):
+        return self.render_person(record)
+
+    def render_action(self, record):
+        return format_html(
+            '<span class="tag{}">{}</span>',
+            " tag-orange"
+            if record.action in ("permission_change", "login_failed")
+            else " tag-blue"
+            if record.action in ("view_citizen_id", "export")
+            else "",
+            record.get_action_display(),
+        )
+
+    def value_action(self, record):
+        return record.get_action_display()
+
+    def render_kind(self, value):
+        return record_kind_label(value)
+
+    def value_kind(self, value):
+        return record_kind_label(value)
+
+    def render_detail(self, value):
+        return format_html_join("", "<div>{}：{}</div>", ((k, v) for k, v in (value or {}).items()))
+
+    def value_detail(self, value):
+        return json.dumps(value, ensure_ascii=False) if value else ""
 
 
-class AccessLogListView(SuperuserRequiredMixin, ListView):
+class AccessLogListView(SuperuserRequiredMixin, ScopedListView):
+    """The access log read as sentences, filterable by person, action, date range and record
+    kind, exportable (`?export=xlsx`, itself logged). Not a scoped model: superusers only."""
+
+    model = AccessLog
     template_name = "admin_pages/access_log.html"
+    filterset_class = AccessLogFilter
+    table_class = AccessLogTable
     paginate_by = 100
+    export_filename = "访问日志.xlsx"
+    export_object_type = "cadre_supervision.accesslog"
+
+    def get_base_queryset(self):
+        return AccessLog.objects.select_related("user").order_by("-at", "-id")
 
     def get_queryset(self):
-        self.filterset = AccessLogFilter(
-            self.request.GET or None, queryset=AccessLog.objects.order_by("-at", "-id")
-        )
-        if self.filterset.is_bound and self.filterset.is_valid():
-            return self.filterset.qs
-        return self.filterset.queryset if not self.filterset.is_bound else AccessLog.objects.none()
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            qs = self.get_queryset()
-            if self.filterset.is_bound and not self.filterset.is_valid():
-                messages.error(request, "筛选条件有误，未导出。")
-                return HttpResponseRedirect(request.path)
-            rows = [[fn(e) for _h, fn in ACCESS_LOG_COLUMNS] for e in qs.iterator(chunk_size=1000)]
-            log_access(
-                user=request.user,
-                action=AccessLog.Action.EXPORT,
-                object_type="cadre_supervision.accesslog",
-                object_repr="访问日志.xlsx",
-                detail={
-                    "filters": {k: v for k, v in request.GET.items() if k != "export"},
-                    "rows": len(rows),
-                },
-                request=request,
-            )
-            return xlsx_response(
-                "访问日志.xlsx", [h for h, _fn in ACCESS_LOG_COLUMNS], rows, title="访问日志"
-            )
-        return super().get(request, *args, **kwargs)
+        qs = super().get_queryset()
+        return AccessLog.objects.none() if self.filters_invalid() else qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("export", None)
-        ctx.update(filter=self.filterset, querystring=query.urlencode(), can_export=True, tab="access_log")
+        ctx["tab"] = "access_log"
         return ctx

@@ -18,6 +18,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 
+from .people import display_name
+
 __all__ = [
     "EMPTY",
     "BoolColumn",
@@ -124,6 +126,22 @@ class TagColumn(tables.Column):
 
     def value(self, value):
         return value
+
+
+class PersonColumn(tables.Column):
+    """A person (a user account) by name, never by login name, on the page and in the spreadsheet.
+    `accessor` names the user foreign key; sorting is by the name."""
+
+    def __init__(self, *args, accessor: str, **kwargs):
+        kwargs.setdefault("order_by", (f"{accessor}__last_name", f"{accessor}__first_name"))
+        kwargs.setdefault("default", "")
+        super().__init__(*args, accessor=accessor, **kwargs)
+
+    def render(self, value):
+        return display_name(value)
+
+    def value(self, value):
+        return display_name(value)
 
 
 class ListColumn(tables.Column):

@@ -8,6 +8,7 @@ class CadresConfig(AppConfig):
 
     def ready(self):
         from cadre_supervision import policy, registry
+        from cadre_supervision.permissions import has_any_scope
 
         from .choices import SANCTION_BAR_MONTHS_DEFAULT
 
@@ -15,19 +16,36 @@ class CadresConfig(AppConfig):
             policy.register(
                 f"cadres.sanction_bar_months.{kind.value}",
                 months,
-                f"{kind.label}：影响提拔任用的期间（月，0 为不得再任用）",
+                f"{kind.label}：影响提拔任用的期间（0 为不得再任用）",
                 minimum=0,
                 maximum=120,
+                area="干部档案",
+                unit="月",
             )
-        policy.register("cadres.photo_max_kb", 2048, "干部照片文件大小上限（KB）", minimum=50, maximum=20480)
+        policy.register(
+            "cadres.photo_max_kb", 2048, "干部照片文件大小上限", minimum=50, maximum=20480, area="干部档案", unit="KB"
+        )
 
-        registry.register_nav_item(registry.NavItem("干部名册", "cadres:cadre_list", 10))
-        registry.register_nav_item(registry.NavItem("单位", "cadres:organization_tree", 11))
-        registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12))
+        from .models import Cadre, Organization, Post
+
+        def sees(model, action="view"):
+            return lambda user: has_any_scope(model, user, action)
+
+        # Each entry only for those who may see a row of it (no rows read).
+        registry.register_nav_item(registry.NavItem("干部名册", "cadres:cadre_list", 10, visible=sees(Cadre)))
+        registry.register_nav_item(
+            registry.NavItem("单位", "cadres:organization_tree", 11, visible=sees(Organization))
+        )
+        registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12, visible=sees(Post)))
+        registry.register_nav_item(
+            registry.NavItem("廉政档案", "integrity_index", 13, visible=sees(Cadre, "integrity"))
+        )
 
         from . import demo, selectors
 
         registry.register_demo_seeder(20, demo.seed_dossier)
+
+        registry.register_person_office_source(selectors.account_offices)
 
         # Rule 1: a 一把手 holding a portfolio area the catalogue forbids to a 一把手.
         registry.register_warning_source(

@@ -24,10 +24,6 @@ from .models import (
     Sanction,
 )
 
-# Columns never shown in a rendered history diff (history_for already drops them).
-HIDDEN_HISTORY_FIELDS = Cadre.history_hidden_fields
-
-
 # --- organizations -----------------------------------------------------------------------------
 
 
@@ -155,67 +151,21 @@ def can_manage(user, organization_id: int | None) -> bool:
 # --- history -----------------------------------------------------------------------------------
 
 
-_EXTRA_LABELS = {"id": "编号", "created_at": "创建时间", "updated_at": "更新时间"}
-
-
-def _display(value, choices: dict | None):
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if choices:
-        if isinstance(value, list):
-            return "、".join(str(choices.get(v, v)) for v in value)
-        return str(choices.get(value, value)) if value not in (None, "") else value
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return value
-
-
-def _field_meta(model) -> tuple[dict[str, str], dict[str, dict]]:
-    labels: dict[str, str] = dict(_EXTRA_LABELS)
-    choices: dict[str, dict] = {}
-    for f in model._meta.concrete_fields:
-        verbose = str(f.verbose_name)
-        if f.name not in _EXTRA_LABELS or verbose != f.name.replace("_", " "):
-            labels[f.name] = verbose
-        labels[f.attname] = labels[f.name]
-        base = getattr(f, "base_field", None)
-        flat = (base or f).flatchoices if (base or f).choices else None
-        if flat:
-            choices[f.attname] = {k: v for k, v in flat}
-    return labels, choices
-
-
-def _labelled(rows: list[dict], model, prefix: str = "") -> list[dict]:
-    """Field names as Chinese labels, choice codes as their labels; citizen-ID columns dropped."""
-    labels, choices = _field_meta(model)
-    out = []
-    for row in rows:
-        row = dict(row)
-        row["object"] = prefix
-        row["changes"] = [
-            {
-                **c,
-                "field": labels.get(c["field"], c["field"]),
-                "before": _display(c["before"], choices.get(c["field"])),
-                "after": _display(c["after"], choices.get(c["field"])),
-            }
-            for c in row["changes"]
-            if c["field"] not in HIDDEN_HISTORY_FIELDS
-        ]
-        out.append(row)
-    return out
+def _labelled(rows: list[dict], prefix: str = "") -> list[dict]:
+    """The framework's history rows (labels beside the raw values), each naming its record."""
+    return [{**row, "object": prefix} for row in rows]
 
 
 def record_history(obj) -> list[dict]:
     """history_for(obj) with field labels in Chinese and citizen-ID columns hidden."""
-    return _labelled(history_for(obj), type(obj), str(obj._meta.verbose_name))
+    return _labelled(history_for(obj), str(obj._meta.verbose_name))
 
 
 def cadre_history(*, cadre: Cadre) -> list[dict]:
     """The cadre's own events and those of all its appointments, newest first."""
     rows = record_history(cadre)
     for appt in Appointment.objects.filter(cadre=cadre).select_related("post", "post__organization"):
-        rows.extend(_labelled(history_for(appt), Appointment, f"任职：{appt.post}"))
+        rows.extend(_labelled(history_for(appt), f"任职：{appt.post}"))
     rows.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
     return rows
 
@@ -467,3 +417,30 @@ def recommender_record(*, user, cadre: Cadre | None = None, user_obj=None) -> di
         "with_consequences": sum(1 for r in rows if r.sanctions or r.outcomes),
         "sanction_visible": has_org_perm(user, "view_sanctions"),
     }
+
+
+# --- people ------------------------------------------------------------------------------------------
+
+
+def account_offices(user_ids: set[int]) -> dict[int, str]:
+    """The office of each account linked to a cadre: the title of the cadre's current primary
+    tenure (non-secondment, 一把手 and leading posts first), e.g. "党委书记". Registered as a
+    person office source (cadres/apps.py); one query whatever the number of accounts."""
+    rows = (
+        Appointment.objects.current(timezone.localdate())
+        .filter(cadre__user_id__in=user_ids)
+        .values_list(
+            "cadre__user_id",
+            "post__title",
+            "is_secondment",
+            "post__top_leader_kind",
+            "post__is_leading",
+            "start_date",
+        )
+    )
+    best: dict[int, tuple] = {}
+    for uid, title, secondment, top, leading, start in rows:
+        key = (secondment, not top, not leading, start)
+        if uid not in best or key < best[uid][0]:
+            best[uid] = (key, title)
+    return {uid: title for uid, (_, title) in best.items()}

@@ -15,18 +15,23 @@ ATTACHMENT_MAX_MB = "interviews.attachment_max_mb"
 
 
 def register() -> None:
-    policy.register(TALKS_TOP_LEADER, 2, "党政正职每年谈心谈话次数（不少于）", minimum=1, maximum=12)
-    policy.register(TALKS_OTHER, 1, "其他干部每年谈心谈话次数（不少于）", minimum=1, maximum=12)
-    policy.register(DUE_SOON_DAYS, 14, "谈话到期前多少天开始提醒", minimum=0, maximum=90)
-    policy.register(SPECIAL_DUE_DAYS, 30, "专题谈心谈话应在事由发生后多少天内完成", minimum=1, maximum=365)
+    policy.register(
+        TALKS_TOP_LEADER, 2, "党政正职每年谈心谈话次数（不少于）", minimum=1, maximum=12, unit="次"
+    )
+    policy.register(TALKS_OTHER, 1, "其他干部每年谈心谈话次数（不少于）", minimum=1, maximum=12, unit="次")
+    policy.register(DUE_SOON_DAYS, 14, "谈话到期前多少天开始提醒", minimum=0, maximum=90, unit="天")
+    policy.register(
+        SPECIAL_DUE_DAYS, 30, "专题谈心谈话应在事由发生后多少天内完成", minimum=1, maximum=365, unit="天"
+    )
     policy.register(
         SPECIAL_LOOKBACK_DAYS,
         90,
         "事由发生后多少天内登记的，自动生成专题谈话任务（补录的历史任职不生成）",
         minimum=0,
         maximum=3650,
+        unit="天",
     )
-    policy.register(ATTACHMENT_MAX_MB, 10, "谈话记录单个附件大小上限（MB）", minimum=1, maximum=100)
+    policy.register(ATTACHMENT_MAX_MB, 10, "谈话记录单个附件大小上限", minimum=1, maximum=100, unit="MB")
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cadre_supervision import tables
+from cadre_supervision.people import display_name
 
 from . import selectors
 from .choices import TalkStatus
 
 
 def _name(u) -> str:
-    return (u.get_full_name() or u.get_username()) if u else ""
+    return display_name(u)
 
 
 class RecordTable(tables.Table):
@@ -50,9 +51,7 @@ class RequiredTalkTable(tables.Table):
     title = tables.Column("任务", linkify=True)
     due_date = tables.DateColumn("应谈日期", attrs={"td": {"class": "nowrap"}})
     interviewer_role = tables.Column("谈话人类别")
-    responsible = tables.Column(
-        "谈话责任人", accessor="responsible__username", empty_values=(), orderable=False
-    )
+    responsible = tables.Column("谈话责任人", accessor="responsible", empty_values=(), orderable=False)
     status = tables.Column("状态", accessor="status", orderable=False)
     done_on = tables.DateColumn("完成日期")
 
@@ -103,7 +102,7 @@ class GapTable(tables.Table):
 
 class AssignmentTable(tables.Table):
     role = tables.Column("谈话人类别")
-    user = tables.Column("谈话人", accessor="user__username")
+    user = tables.Column("谈话人", accessor="user", order_by=("user__last_name", "user__first_name"))
     organization = tables.Column("负责单位", accessor="organization__name", order_by=("organization__path",))
     line_role = tables.Column("条线", default="")
     is_active = tables.BoolColumn("有效")

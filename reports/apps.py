@@ -6,10 +6,39 @@ def _sees_reports(user) -> bool:
 
     if user.is_superuser or "org_staff" in role_codes(user):
         return True
+    return _has_cadre(user)
+
+
+def _has_cadre(user) -> bool:
     try:
         return user.cadre is not None
     except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: no linked cadre
         return False
+
+
+def _register_subnav(registry) -> None:
+    """The reports sub-menu: each entry only for those who may open it (no rows read)."""
+    from cadre_supervision.permissions import has_any_scope, has_org_perm
+
+    from .models import MajorMatterReport, PromotionCandidate, PublicityNotice, Verification
+
+    def staff(user):
+        return user.is_superuser or has_org_perm(user, "view_personal_reports")
+
+    def scoped(model):
+        return lambda user: has_any_scope(model, user, "view")
+
+    for order, (label, url_name, visible) in enumerate(
+        [
+            ("报告周期", "reports:cycle_list", staff),
+            ("查核", "reports:verification_list", scoped(Verification)),
+            ("拟提拔人选", "reports:candidate_list", scoped(PromotionCandidate)),
+            ("公示", "reports:notice_list", scoped(PublicityNotice)),
+            ("重大事项", "reports:major_list", scoped(MajorMatterReport)),
+            ("我的报告", "reports:my_reports", _has_cadre),
+        ]
+    ):
+        registry.register_subnav_item("reports", registry.NavItem(label, url_name, order, visible=visible))
 
 
 class ReportsConfig(AppConfig):
@@ -24,26 +53,39 @@ class ReportsConfig(AppConfig):
         from .demo import seed
 
         policy.register(
-            "reports.deadline_month", 1, "个人有关事项年度报告截止月份（次年）", minimum=1, maximum=12
+            "reports.deadline_month",
+            1,
+            "个人有关事项年度报告截止月份（次年）",
+            minimum=1,
+            maximum=12,
+            unit="月",
         )
-        policy.register("reports.deadline_day", 31, "个人有关事项年度报告截止日", minimum=1, maximum=31)
+        policy.register(
+            "reports.deadline_day", 31, "个人有关事项年度报告截止日", minimum=1, maximum=31, unit="日"
+        )
         policy.register(
             "reports.sample_share_percent",
             10,
-            "个人有关事项报告随机抽查比例（%）",
+            "个人有关事项报告随机抽查比例",
             kind=float,
             minimum=1,
             maximum=100,
+            unit="%",
         )
-        policy.register("reports.publicity_days", 3, "拟提拔人选报告表公示天数", minimum=1, maximum=30)
-        policy.register("reports.due_soon_days", 14, "报告截止前提醒提前天数", minimum=1, maximum=90)
         policy.register(
-            "reports.max_amount_wan", 100000, "单项金额合理上限（万元），超过视为填报错误", minimum=1
+            "reports.publicity_days", 3, "拟提拔人选报告表公示天数", minimum=1, maximum=30, unit="天"
+        )
+        policy.register(
+            "reports.due_soon_days", 14, "报告截止前提醒提前天数", minimum=1, maximum=90, unit="天"
+        )
+        policy.register(
+            "reports.max_amount_wan", 100000, "单项金额合理上限，超过视为填报错误", minimum=1, unit="万元"
         )
 
         registry.register_nav_item(
             registry.NavItem("个人事项报告", "reports:home", 50, visible=_sees_reports)
         )
+        _register_subnav(registry)
         registry.register_sweep_source(integration.SWEEP_KIND, integration.reminder_specs)
         registry.register_cadre_outcome_source(
             registry.CadreOutcomeSource(

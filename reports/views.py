@@ -474,7 +474,7 @@ class ReportAccessView(LoginRequiredMixin, View):
         report = _report_or_404(request.user, pk)
         if not has_org_perm(request.user, "view_personal_reports", report.cadre.organization_id):
             raise Http404("记录不存在或无权查看")
-        entries = access_entries_for(report).order_by("-at", "-id")[:500]
+        entries = access_entries_for(report).select_related("user").order_by("-at", "-id")[:500]
         return render(request, "reports/report_access.html", {"report": report, "entries": entries})
 
 

@@ -21,6 +21,34 @@ class RotationsConfig(AppConfig):
                 "二线干部", "rotations:secondline_roster", 41, visible=integration.can_see_secondline
             )
         )
+        for order, (label, url_name) in enumerate(
+            [
+                ("到期名单", "rotations:due_list"),
+                ("年度计划与执行排名", "rotations:plan_list"),
+                ("交流记录", "rotations:exchange_list"),
+                ("交流统计", "rotations:figures"),
+            ]
+        ):
+            registry.register_subnav_item(
+                "rotations", registry.NavItem(label, url_name, order, visible=integration.can_see_rotations)
+            )
+        registry.register_subnav_item(
+            "rotations",
+            registry.NavItem(
+                "二线干部", "rotations:secondline_roster", 9, visible=integration.can_see_secondline
+            ),
+        )
+        for order, (label, url_name) in enumerate(
+            [
+                ("二线干部名册", "rotations:secondline_roster"),
+                ("使用情况统计", "rotations:secondline_utilisation"),
+                ("双向选择岗位看板", "rotations:secondline_board"),
+                ("请销假", "rotations:leave_list"),
+            ]
+        ):
+            registry.register_subnav_item(
+                "secondline", registry.NavItem(label, url_name, order, visible=integration.can_see_secondline)
+            )
         registry.register_sweep_source("rotations.due", integration.due_reminders)
         if integration.cadre_panel not in registry.cadre_page_panels:
             registry.cadre_page_panels.append(integration.cadre_panel)

@@ -198,7 +198,7 @@ class LeaveTable(tables.Table):
     end_date = tables.DateColumn("结束日期")
     reason = tables.Column("事由", orderable=False)
     status = tables.Column("状态")
-    decided_by = tables.Column("审批人", accessor="decided_by__username")
+    decided_by = tables.PersonColumn("审批人", accessor="decided_by")
     returned_on = tables.DateColumn("销假日期")
     decide = tables.Column("", accessor="pk", orderable=False, exclude_from_export=True)
 

@@ -126,5 +126,5 @@ class ApiResource:
         api = self.as_user(user)
         api_rows = api.get(self.history_url(obj)).json()
         assert len(api_rows) == len(rows)
-        assert api_rows[0]["username"] == user.get_username()
+        assert api_rows[0]["actor_id"] == user.pk and api_rows[0]["actor"]
         return rows

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import PersonNameField, ScopedRelatedField
 from cadre_supervision.people import display_name
 from cadres.models import Appointment, Cadre
 
@@ -12,13 +12,12 @@ from ..models import Audit, AuditFile, AuditMember, AuditStream, Finding, Rectif
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
     name = serializers.SerializerMethodField()
     stream = serializers.CharField(source="stream.stream", read_only=True, default=None)
 
     class Meta:
         model = AuditMember
-        fields = ["id", "user", "username", "name", "role", "stream", "agency"]
+        fields = ["id", "user", "name", "role", "stream", "agency"]
 
     def get_name(self, m) -> str:
         return display_name(m.user)
@@ -181,11 +180,11 @@ class RectifySerializer(serializers.Serializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
-    by_username = serializers.CharField(source="by.username", read_only=True, default="")
+    by_name = PersonNameField(source="by")
 
     class Meta:
         model = RectificationStep
-        fields = ["id", "finding", "from_state", "to_state", "note", "by", "by_username", "at"]
+        fields = ["id", "finding", "from_state", "to_state", "note", "by", "by_name", "at"]
         read_only_fields = fields
 
 

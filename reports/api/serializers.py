@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import PersonNameField, ScopedRelatedField
+from cadre_supervision.people import display_name
 from cadres.models import Cadre
 
 from ..choices import Circle, EvidenceSource, FeedbackChannel, Handling, MajorMatterKind
@@ -38,7 +39,7 @@ class CycleSerializer(serializers.ModelSerializer):
 
 class DrawSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
-    drawn_by = serializers.CharField(source="drawn_by.username", default="", read_only=True)
+    drawn_by = PersonNameField()
     reproduced = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,7 +98,7 @@ class ReportListSerializer(serializers.ModelSerializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    entered_by = serializers.CharField(source="entered_by.username", default="", read_only=True)
+    entered_by = PersonNameField()
 
     class Meta:
         model = ReportVersion
@@ -157,7 +158,7 @@ class VerificationSerializer(serializers.ModelSerializer):
         ]
 
     def get_verifiers(self, obj) -> list[str]:
-        return [a.user.username for a in obj.assignments.all()]
+        return [display_name(a.user) for a in obj.assignments.all()]
 
 
 class ItemOutcomeInputSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from cadre_supervision.accesslog import access_entries_for
 from cadre_supervision.api import HistoryActionMixin, HistoryContextMixin, ScopedReadOnlyViewSet, StatsView
+from cadre_supervision.people import display_name
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 
 from .. import selectors, services
@@ -247,7 +248,7 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
             "ReportAccessEntry",
             {
                 "at": serializers.DateTimeField(),
-                "username": serializers.CharField(),
+                "user": serializers.CharField(help_text="查看人（姓名）"),
                 "action": serializers.CharField(),
                 "detail": serializers.JSONField(),
             },
@@ -261,9 +262,17 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
         report = self.get_object()
         if not has_org_perm(request.user, "view_personal_reports", report.cadre.organization_id):
             raise exceptions.NotFound("记录不存在或无权查看")
-        rows = access_entries_for(report).order_by("-at", "-id")[:500]
+        rows = access_entries_for(report).select_related("user").order_by("-at", "-id")[:500]
         return Response(
-            [{"at": e.at, "username": e.username, "action": e.action, "detail": e.detail} for e in rows]
+            [
+                {
+                    "at": e.at,
+                    "user": display_name(e.user) or e.username,
+                    "action": e.action,
+                    "detail": e.detail,
+                }
+                for e in rows
+            ]
         )
 
 

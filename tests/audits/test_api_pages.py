@@ -33,7 +33,7 @@ def test_api_full_workflow(api, ac):
     assert r.status_code == 201, r.content
     audit_id = r.json()["id"]
     assert {s["stream"] for s in r.json()["streams"]} == {"people", "staffing", "money"}
-    assert r.json()["members"][0]["username"] == "auditor"
+    assert r.json()["members"][0]["name"] == "auditor"
     # status jump refused with a Chinese message, nothing saved
     r = api.post(f"/api/v1/audits/{audit_id}/transition/", {"status": "report"}, format="json")
     assert r.status_code == 400 and "只能按顺序推进" in r.json()["status"][0]

@@ -22,7 +22,7 @@ def test_admin_grants_a_role(live_server, page, city, monkeypatch):
     page.select_option("#grant-form select[name=organization]", str(city.town_b.pk))
     page.click("#grant-form button[type=submit]")
     page.wait_for_selector("#grants >> text=乙镇")
-    page.fill("#member-form input[name=username]", "xiaoli")
+    page.select_option("#member-form select[name=user]", str(newcomer.pk))
     page.click("#member-form button[type=submit]")
     page.wait_for_selector("#members >> text=xiaoli")
     group = Group.objects.get(name="unit_liaison:乙镇")

@@ -31,12 +31,35 @@ def _call(fixture_def, ns, media):
     return ns if result is None else result
 
 
+# The recipe of each module's world (module name -> (chain, extra)): the browser tests build
+# the same worlds outside a transaction (see build_world).
+RECIPES: dict[str, tuple[tuple, object]] = {}
+
+
+def build_world(module: str, media):
+    """The world of a grid module, built in the current (committed) database state, e.g. for a
+    live server; the caller's transactional_db flushes it afterwards."""
+    import importlib
+
+    importlib.import_module(module)  # registers its recipe
+    chain, extra = RECIPES[module]
+    random.seed(20240131)
+    ns = None
+    for fixture_def in chain:
+        ns = _call(fixture_def, ns, media)
+    if extra is not None:
+        ns = extra(ns) or ns
+    ns.media = media
+    return ns
+
+
 def world_fixture(*chain, extra=None):
     """A module-scoped fixture `world` = chain[-1](...(chain[0]())), then `extra(ns)`.
 
     `chain` holds existing fixtures (e.g. `city, rot, secondline`), called in order with the
     namespace built so far; `extra` adds what the module's rows need on top.
     """
+    RECIPES[inspect.stack()[1].frame.f_globals["__name__"]] = (chain, extra)
 
     @pytest.fixture(scope="module")
     def world(django_db_setup, django_db_blocker, tmp_path_factory):

@@ -40,7 +40,7 @@ def test_report_draft_submit_lock_correct_compare(api, rc):
     hist = api.get(url + "history/")
     assert hist.status_code == 200 and hist.json()
     access = api.get(url + "access/").json()
-    assert {a["username"] for a in access} == {"staff_a"} and len(access) == 2  # compare + detail
+    assert {a["user"] for a in access} == {"staff_a"} and len(access) == 2  # compare + detail
 
 
 def test_cycle_api_and_draw(api, rc):

@@ -115,7 +115,7 @@ def test_exchange_api_create_and_bad_input(api, rot):
     assert resp.status_code == 201, resp.json()
     ex_id = resp.json()["id"]
     hist = api.get(f"/api/v1/exchanges/{ex_id}/history/").json()
-    assert hist[0]["action"] == "insert" and hist[0]["username"] == "staff_all"
+    assert hist[0]["action"] == "insert" and hist[0]["actor_id"] == rot.staff_all.pk
     api.force_authenticate(rot.staff_a)
     body.update(cadre=rot.cadre_a2.pk, to_post=rot.organ_deputy.pk)
     resp = api.post("/api/v1/exchanges/", body, format="json")  # a post outside the scope: "does not exist"
