@@ -13,6 +13,9 @@ AppConfig.ready():
 - sweep_sources: reminder producers run by the daily sweep. A source only reads (as
   `permissions.SYSTEM` when it uses scoped selectors); it never writes.
 - nav_items: entries of the main navigation.
+- todo_sources: the signed-in user's to-do items on the workbench (工作台).
+- date_sources: dated items of the user's scope for the due calendar and its .ics feed.
+- figures: headline figures (with a chart) on the workbench.
 """
 
 from __future__ import annotations
@@ -61,6 +64,36 @@ class NavItem:
     visible: Callable[[Any], bool] = field(default=lambda user: True)
 
 
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing to do (a to-do row) or one dated item (a calendar entry).
+
+    `kind` names the source ("interviews.talk"), `label` says in Chinese what it is,
+    `url` is where it is done, `due` the date it is due (None: to do now), `uid` a stable
+    identifier (object type and id) so a calendar client keeps one event per item."""
+
+    kind: str
+    label: str
+    title: str
+    url: str
+    due: Any = None
+    detail: str = ""
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure of the workbench. `build(user, today)` returns None when the user
+    has no scope for it (the tile is not shown), else a dict: `value` (the headline, text),
+    `caption`, `url` (the list behind it), `chart` ("bar" | "pie"), `categories` (labels) and
+    `series` (list of {"name", "data"}), read from the app's own statistics code."""
+
+    key: str
+    title: str
+    order: int
+    build: Callable[[Any, Any], dict | None]
+
+
 integrity_sections: list[IntegritySection] = []
 warning_sources: list[WarningSource] = []
 cadre_page_panels: list[Callable[[Any, Any], dict | None]] = []
@@ -69,6 +102,9 @@ demo_seeders: list[tuple[int, Callable[..., None]]] = []
 sweep_steps: dict[str, Callable[..., Any]] = {}
 sweep_sources: dict[str, Callable[..., Any]] = {}
 nav_items: list[NavItem] = []
+todo_sources: dict[str, Callable[..., Any]] = {}
+date_sources: dict[str, Callable[..., Any]] = {}
+figures: list[Figure] = []
 
 
 def register_integrity_section(section: IntegritySection) -> None:
@@ -103,6 +139,24 @@ def register_nav_item(item: NavItem) -> None:
     if all(i.url_name != item.url_name for i in nav_items):
         nav_items.append(item)
         nav_items.sort(key=lambda i: i.order)
+
+
+def register_todo_source(key: str, fn: Callable[..., Any]) -> None:
+    """`fn(user, today) -> iterable[TodoItem]`: the user's own work, read with `restrict()`
+    (or filtered to the user's own rows) in a constant number of queries."""
+    todo_sources[key] = fn
+
+
+def register_date_source(key: str, fn: Callable[..., Any]) -> None:
+    """`fn(user, start, end) -> iterable[TodoItem]`: dated items (start <= due <= end) of the
+    user's scope for the calendar and its feed, read with `restrict()`."""
+    date_sources[key] = fn
+
+
+def register_figure(figure: Figure) -> None:
+    if all(f.key != figure.key for f in figures):
+        figures.append(figure)
+        figures.sort(key=lambda f: f.order)
 
 
 def warnings_for(user, cadre_ids=None) -> list[Warning]:

@@ -3,11 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, workbench_views
 from .api import api_not_found
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", workbench_views.WorkbenchView.as_view(), name="home"),
+    path("calendar/", workbench_views.CalendarView.as_view(), name="calendar"),
+    path("calendar/token/", workbench_views.CalendarTokenView.as_view(), name="calendar_token"),
+    path("calendar/token/revoke/", workbench_views.CalendarTokenRevokeView.as_view(), name="calendar_token_revoke"),
+    re_path(
+        r"^calendar/feed/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$",
+        workbench_views.CalendarFeedView.as_view(),
+        name="calendar_feed",
+    ),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -45,6 +45,9 @@ class ReportsConfig(AppConfig):
             registry.NavItem("个人事项报告", "reports:home", 50, visible=_sees_reports)
         )
         registry.register_sweep_source(integration.SWEEP_KIND, integration.reminder_specs)
+        from . import workbench as _workbench
+
+        _workbench.register()  # the 工作台: to-do, calendar and figure sources
         registry.register_integrity_section(
             registry.IntegritySection(
                 key="reports.reports",
