@@ -154,6 +154,18 @@ def rectification_figure(user, today: dt.date) -> dict | None:
 
 def register() -> None:
     from cadre_supervision import registry
+    from cadre_supervision.notifications import register_kind_label
+
+    for kind, label in {
+        "audits": "三责联审",
+        "audits.cycle_due": "轮审提醒",
+        "audits.cycle_overdue": "轮审逾期",
+        "audits.departure_unaudited": "离任必审",
+        "audits.rectification_due_soon": "整改期限临近",
+        "audits.rectification_overdue": "整改逾期",
+        "audits.share_expiring": "档案共享即将到期",
+    }.items():
+        register_kind_label(kind, label)
 
     registry.register_todo_source("audits.findings", findings_todo)
     registry.register_todo_source("audits.shares", shares_todo)

@@ -10,7 +10,11 @@ urlpatterns = [
     path("", workbench_views.WorkbenchView.as_view(), name="home"),
     path("calendar/", workbench_views.CalendarView.as_view(), name="calendar"),
     path("calendar/token/", workbench_views.CalendarTokenView.as_view(), name="calendar_token"),
-    path("calendar/token/revoke/", workbench_views.CalendarTokenRevokeView.as_view(), name="calendar_token_revoke"),
+    path(
+        "calendar/token/revoke/",
+        workbench_views.CalendarTokenRevokeView.as_view(),
+        name="calendar_token_revoke",
+    ),
     re_path(
         r"^calendar/feed/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$",
         workbench_views.CalendarFeedView.as_view(),

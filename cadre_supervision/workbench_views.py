@@ -122,4 +122,3 @@ class CalendarTokenRevokeView(ActionView):
 
     def get_success_url(self, obj, result) -> str:
         return reverse("calendar")
-

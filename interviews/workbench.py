@@ -68,7 +68,13 @@ def coverage_figure(user, today: dt.date) -> dict | None:
         "series": [{"name": "覆盖率（%）", "data": [r["rate"] or 0 for r in rows]}],
         "table_head": ["单位类型", "应谈", "已谈", "逾期", "覆盖率（%）"],
         "table_rows": [
-            [r["label"] or "其他", r["required"], r["done"], r["overdue"], r["rate"] if r["rate"] is not None else "—"]
+            [
+                r["label"] or "其他",
+                r["required"],
+                r["done"],
+                r["overdue"],
+                r["rate"] if r["rate"] is not None else "—",
+            ]
             for r in rows
         ],
     }
@@ -80,7 +86,20 @@ def _staff(user) -> bool:
 
 def register() -> None:
     from cadre_supervision import registry
+    from cadre_supervision.notifications import register_kind_label
+
+    for kind, label in {
+        "interviews": "谈心谈话",
+        "interviews.due_soon": "谈话即将到期",
+        "interviews.overdue": "谈话已逾期",
+        "interviews.escalation": "逾期谈话督办",
+        "interviews.special_assigned": "新的专项谈话任务",
+        "interviews.follow_up_overdue": "谈话后续事项逾期",
+    }.items():
+        register_kind_label(kind, label)
 
     registry.register_todo_source("interviews.talks", talks_todo)
     registry.register_date_source("interviews.talks", talk_dates)
-    registry.register_figure(Figure("interviews.coverage", "本年度谈心谈话覆盖率（按单位类型）", 10, coverage_figure))
+    registry.register_figure(
+        Figure("interviews.coverage", "本年度谈心谈话覆盖率（按单位类型）", 10, coverage_figure)
+    )

@@ -185,10 +185,19 @@ def verification_figure(user, today: dt.date) -> dict | None:
 
 def register() -> None:
     from cadre_supervision import registry
+    from cadre_supervision.notifications import register_kind_label
+
+    for kind, label in {
+        "reports": "个人有关事项报告",
+        "reports.annual": "年度报告提醒",
+    }.items():
+        register_kind_label(kind, label)
 
     registry.register_todo_source("reports.verifications", verifications_todo)
     registry.register_todo_source("reports.reports", reports_todo)
     registry.register_date_source("reports.deadlines", deadline_dates)
     registry.register_date_source("reports.publicity", publicity_dates)
     registry.register_figure(Figure("reports.submission", "个人有关事项报告提交", 40, submission_figure))
-    registry.register_figure(Figure("reports.verification", "个人有关事项报告查核结果", 41, verification_figure))
+    registry.register_figure(
+        Figure("reports.verification", "个人有关事项报告查核结果", 41, verification_figure)
+    )

@@ -116,9 +116,19 @@ def utilisation_figure(user, today: dt.date) -> dict | None:
 
 def register() -> None:
     from cadre_supervision import registry
+    from cadre_supervision.notifications import register_kind_label
+
+    for kind, label in {
+        "rotations": "轮岗交流",
+        "rotations.due_soon": "即将到强制交流日期",
+        "rotations.due_passed": "已到强制交流日期",
+    }.items():
+        register_kind_label(kind, label)
 
     registry.register_todo_source("rotations.leave", leave_todo)
     registry.register_todo_source("rotations.due", rotation_todo)
     registry.register_date_source("rotations.due", rotation_dates)
-    registry.register_figure(Figure("rotations.execution", "轮岗交流计划执行（按单位排名）", 20, execution_figure))
+    registry.register_figure(
+        Figure("rotations.execution", "轮岗交流计划执行（按单位排名）", 20, execution_figure)
+    )
     registry.register_figure(Figure("rotations.utilisation", "二线干部作用发挥", 21, utilisation_figure))

@@ -187,7 +187,10 @@ def test_figure_numbers_follow_scope(wb):
     rows_all = dict(map(tuple, fig(wb.staff_all, "reports.submission")["table_rows"]))
     rows_a = dict(map(tuple, fig(wb.staff_a, "reports.submission")["table_rows"]))
     assert sum(rows_all.values()) == PersonalReport.objects.filter(cycle=wb.cycle).count()
-    assert sum(rows_a.values()) == PersonalReport.objects.filter(cycle=wb.cycle, cadre__organization=wb.town_a).count()
+    assert (
+        sum(rows_a.values())
+        == PersonalReport.objects.filter(cycle=wb.cycle, cadre__organization=wb.town_a).count()
+    )
     assert sum(rows_a.values()) < sum(rows_all.values())
     team = fig(wb.auditor, "audits.rectification")
     assert sum(r[1] for r in team["table_rows"]) == len(wb.findings_a)

@@ -122,7 +122,9 @@ def build(city, *, n_findings: int = 1):
 
     # --- rotations: 甲镇 镇长 (unit head) and a pending leave request ------------------------
     c.head_user = make_user("head_a", "supervisor", [c.town_a], first_name="甲镇镇长")
-    c.head_cadre = CadreFactory(name="孙杰", organization=c.town_a, user=c.head_user, birth_date=dt.date(1975, 3, 15))
+    c.head_cadre = CadreFactory(
+        name="孙杰", organization=c.town_a, user=c.head_user, birth_date=dt.date(1975, 3, 15)
+    )
     AppointmentFactory(cadre=c.head_cadre, post=c.head_a, start_date=dt.date(2022, 1, 1))
     old_a = CadreFactory(name="周老", organization=c.town_a, birth_date=dt.date(1968, 5, 5))
     AppointmentFactory(
@@ -130,15 +132,29 @@ def build(city, *, n_findings: int = 1):
     )
     old_b = CadreFactory(name="吴老", organization=c.town_b, birth_date=dt.date(1967, 3, 3))
     AppointmentFactory(
-        cadre=old_b, post=PostFactory(organization=c.town_b, title="政协联络组长"), start_date=dt.date(2013, 1, 1)
+        cadre=old_b,
+        post=PostFactory(organization=c.town_b, title="政协联络组长"),
+        start_date=dt.date(2013, 1, 1),
     )
-    rec_a = rotation_services.secondline_move(user=c.staff_all, cadre=old_a, effective_date=dt.date(2025, 6, 1))
-    rec_b = rotation_services.secondline_move(user=c.staff_all, cadre=old_b, effective_date=dt.date(2025, 6, 1))
+    rec_a = rotation_services.secondline_move(
+        user=c.staff_all, cadre=old_a, effective_date=dt.date(2025, 6, 1)
+    )
+    rec_b = rotation_services.secondline_move(
+        user=c.staff_all, cadre=old_b, effective_date=dt.date(2025, 6, 1)
+    )
     c.leave_a = rotation_services.leave_request_create(
-        user=c.liaison_a, record=rec_a, start_date=today + D(days=2), end_date=today + D(days=4), reason="就医"
+        user=c.liaison_a,
+        record=rec_a,
+        start_date=today + D(days=2),
+        end_date=today + D(days=4),
+        reason="就医",
     )
     c.leave_b = rotation_services.leave_request_create(
-        user=c.staff_all, record=rec_b, start_date=today + D(days=2), end_date=today + D(days=4), reason="探亲"
+        user=c.staff_all,
+        record=rec_b,
+        start_date=today + D(days=2),
+        end_date=today + D(days=4),
+        reason="探亲",
     )
 
     # --- reports: this year's cycle closing in 10 days; a verification for `verifier` -------
@@ -148,7 +164,12 @@ def build(city, *, n_findings: int = 1):
     c.report_b = PersonalReport.objects.get(cycle=c.cycle, cadre=c.cadre_b)
     c.verifier = make_user("verifier", first_name="查核员")
     draw = SampleDraw.objects.create(
-        cycle=c.cycle, seed="t", share_percent=10, pool=[c.cadre_b.pk], selected=[c.cadre_b.pk], drawn_by=c.staff_all
+        cycle=c.cycle,
+        seed="t",
+        share_percent=10,
+        pool=[c.cadre_b.pk],
+        selected=[c.cadre_b.pk],
+        drawn_by=c.staff_all,
     )
     c.verification = Verification.objects.create(report=c.report_b, kind=VerificationKind.RANDOM, draw=draw)
     report_services.verification_assign(user=c.staff_all, verification=c.verification, verifier=c.verifier)
