@@ -27,6 +27,7 @@ urlpatterns = [
     path("integrity/", include("cadres.integrity_urls")),
     path("cadres/", include("cadres.urls")),
     path("api/v1/", include("cadres.api.urls")),
+    path("api/v1/", include("cadre_supervision.workbench_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
