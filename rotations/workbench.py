@@ -40,6 +40,31 @@ def leave_todo(user, today: dt.date):
         )
 
 
+def return_todo(user, today: dt.date):
+    """Approved leave whose return (销假) is due or overdue, for those who record returns
+    (second-line managers of the unit, e.g. unit liaisons, and unit heads)."""
+    approved = (
+        LeaveRequest.objects.restrict(user, "view")
+        .filter(status=LeaveStatus.APPROVED, returned_on__isnull=True)
+        .select_related("record__cadre__organization")
+        .order_by("end_date", "id")
+    )
+    for lr in approved:
+        cadre = lr.record.cadre
+        if not selectors.may_record_return(user, cadre.organization_id):
+            continue
+        yield TodoItem(
+            kind="rotations.return",
+            label="销假",
+            title=f"办理{cadre.organization.name}{cadre.name}的销假",
+            url=reverse("rotations:secondline_detail", args=[lr.record_id]) + f"#leave-{lr.pk}",
+            # Due the day after the leave ends.
+            due=lr.end_date + dt.timedelta(days=1),
+            detail=f"请假 {lr.start_date:%Y-%m-%d} 至 {lr.end_date:%Y-%m-%d}",
+            uid=f"rotations.leavereturn.{lr.pk}",
+        )
+
+
 def _due_item(item, finding) -> TodoItem:
     return TodoItem(
         kind="rotations.due",
@@ -126,6 +151,7 @@ def register() -> None:
         register_kind_label(kind, label)
 
     registry.register_todo_source("rotations.leave", leave_todo)
+    registry.register_todo_source("rotations.return", return_todo)
     registry.register_todo_source("rotations.due", rotation_todo)
     registry.register_date_source("rotations.due", rotation_dates)
     registry.register_figure(

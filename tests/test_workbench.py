@@ -111,9 +111,13 @@ def test_unit_head_sees_leave_of_own_unit(wb):
     assert f"rotations.leaverequest.{wb.leave_b.pk}" not in uids
 
 
-def test_liaison_does_not_approve_leave(wb):
-    # A unit liaison records leave but does not decide it.
-    assert "rotations.leave" not in kinds(wb.liaison_a, wb.today)
+def test_liaison_records_returns_but_does_not_approve_leave(wb):
+    # A unit liaison records leave and returns (销假) but does not decide it.
+    items = workbench.todo_items(wb.liaison_a, wb.today)
+    assert "rotations.leave" not in {i.kind for i in items}
+    assert [i.uid for i in items if i.kind == "rotations.return"] == [
+        f"rotations.leavereturn.{wb.leave_back.pk}"
+    ]
 
 
 def test_staff_scope(wb):

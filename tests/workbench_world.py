@@ -149,6 +149,14 @@ def build(city, *, n_findings: int = 1):
         end_date=today + D(days=4),
         reason="就医",
     )
+    c.leave_back = rotation_services.leave_request_create(
+        user=c.liaison_a,
+        record=rec_a,
+        start_date=today + D(days=6),
+        end_date=today + D(days=7),
+        reason="培训",
+    )
+    rotation_services.leave_decide(user=c.head_user, leave=c.leave_back, approve=True)
     c.leave_b = rotation_services.leave_request_create(
         user=c.staff_all,
         record=rec_b,

@@ -23,7 +23,9 @@
             type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
             name: data.series[0].name,
             label: { formatter: "{b}\n{c}" + unit },
+            // Empty slices are left out of the drawing (they stay in the table below).
             data: data.categories.map(function (c, i) { return { name: c, value: data.series[0].data[i] }; })
+              .filter(function (d) { return d.value > 0; })
           }]
         };
       } else {
