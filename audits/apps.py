@@ -57,4 +57,7 @@ class AuditsConfig(AppConfig):
         from . import integration, services
 
         integration.register()
+        from . import workbench as _workbench
+
+        _workbench.register()  # the 工作台: to-do, calendar and figure sources
         registry.on(events.RotationExchanged, services.on_rotation_exchanged, after_commit=True)

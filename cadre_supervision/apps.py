@@ -10,3 +10,11 @@ class CadreSupervisionConfig(AppConfig):
         from . import admin_nav, auth, checks  # noqa: F401  (checks and signal handlers register)
 
         admin_nav.register()
+
+        from . import registry
+
+        registry.register_nav_item(
+            registry.NavItem(
+                "到期日历", "calendar", 5, visible=lambda u: bool(getattr(u, "is_authenticated", False))
+            )
+        )

@@ -106,3 +106,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarFeedToken(models.Model):
+    """The secret of a user's due-calendar feed (/calendar/feed/<token>.ics).
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when it is
+    made. Regenerating replaces it (the old address stops working); revoking deletes it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近订阅时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("日历订阅令牌")
+        verbose_name_plural = _("日历订阅令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

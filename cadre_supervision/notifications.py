@@ -181,51 +181,98 @@ def absolute_url(url: str) -> str:
     return url
 
 
-def _email_for(n: Notification) -> EmailMessage:
-    link = absolute_url(n.url)
-    body = "\n\n".join(
-        p for p in [n.body, f"查看：{link}" if link else "", "—— 干部管理监督系统（请勿回复）"] if p
-    )
+def digest_subject(day: dt.date, rows: list[Notification]) -> str:
+    return f"干部管理监督系统每日提醒（{day:%Y-%m-%d}）：共 {len(rows)} 项"
+
+
+def _digest_for(recipient, rows: list[Notification], day: dt.date) -> EmailMessage:
+    """One e-mail listing a recipient's new notifications, grouped by kind."""
+    by_kind: dict[str, list[Notification]] = {}
+    for n in rows:
+        by_kind.setdefault(n.kind, []).append(n)
+    lines = [f"您有 {len(rows)} 项新的提醒：", ""]
+    for kind, items in by_kind.items():
+        lines.append(f"【{kind_label(kind)}】{len(items)} 项")
+        for i, n in enumerate(items, start=1):
+            lines.append(f"{i}. {n.title}")
+            if n.body:
+                lines.append(f"   {n.body}")
+            link = absolute_url(n.url)
+            if link:
+                lines.append(f"   查看：{link}")
+        lines.append("")
+    center = absolute_url(reverse_lazy_notifications())
+    if center:
+        lines.append(f"全部通知：{center}")
+    lines.append("—— 干部管理监督系统（请勿回复）")
     return EmailMessage(
-        subject=n.title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[n.recipient.email]
+        subject=digest_subject(day, rows),
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
     )
+
+
+def reverse_lazy_notifications() -> str:
+    from django.urls import reverse
+
+    return reverse("notifications")
 
 
 def deliver_pending(limit: int = 500) -> int:
-    """E-mail notifications not yet e-mailed; returns how many e-mails were sent.
+    """E-mail the notifications not yet e-mailed as one digest per recipient; returns how
+    many e-mails were sent.
 
-    Rows are locked with SKIP LOCKED so two workers never send the same one; a failed
-    e-mail keeps its row pending (up to MAX_EMAIL_ATTEMPTS) for the next run.
+    The recipients are locked (SKIP LOCKED), so two workers never both take one person's
+    rows: each person gets one message per run listing all their pending rows, which are
+    then marked e-mailed (a re-run sends nothing twice). A failed e-mail keeps its rows
+    pending (up to MAX_EMAIL_ATTEMPTS) for the next run. `limit` caps the recipients per run.
     """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
     sent = 0
+    pending_q = {"emailed_at__isnull": True, "email_attempts__lt": MAX_EMAIL_ATTEMPTS}
     with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
-            .order_by("id")[:limit]
+        recipients = list(
+            User.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=Notification.objects.filter(**pending_q).values("recipient_id"))
+            .order_by("pk")[:limit]
         )
-        if not pending:
+        if not recipients:
             return 0
+        rows_by_user: dict[int, list[Notification]] = {}
+        for n in (
+            Notification.objects.select_for_update(of=("self",))
+            .filter(recipient__in=recipients, **pending_q)
+            .order_by("kind", "created_at", "id")
+        ):
+            rows_by_user.setdefault(n.recipient_id, []).append(n)
         now = timezone.now()
+        day = timezone.localdate()
         no_mail: list[int] = []
         done: list[int] = []
         failed: list[int] = []
         mail_connection = None
-        for n in pending:
-            if not n.recipient.email or not n.recipient.is_active:
-                no_mail.append(n.pk)  # in-app only
+        for user in recipients:
+            rows = rows_by_user.get(user.pk, [])
+            if not rows:
+                continue
+            ids = [n.pk for n in rows]
+            if not user.email or not user.is_active:
+                no_mail += ids  # in-app only
                 continue
             try:
                 if mail_connection is None:
                     mail_connection = get_connection(fail_silently=False)
                     mail_connection.open()
-                mail_connection.send_messages([_email_for(n)])
-            except Exception:  # noqa: BLE001 - a mail failure must not lose the row
-                logger.exception("e-mail delivery failed for notification %s", n.pk)
-                failed.append(n.pk)
+                mail_connection.send_messages([_digest_for(user, rows, day)])
+            except Exception:  # noqa: BLE001 - a mail failure must not lose the rows
+                logger.exception("e-mail digest failed for user %s", user.pk)
+                failed += ids
                 continue
-            done.append(n.pk)
+            done += ids
+            sent += 1
         if mail_connection is not None:
             try:
                 mail_connection.close()
@@ -239,8 +286,50 @@ def deliver_pending(limit: int = 500) -> int:
             )
         if failed:
             Notification.objects.filter(pk__in=failed).update(email_attempts=F("email_attempts") + 1)
-        sent = len(done)
     return sent
+
+
+# --- grouping for the notification centre --------------------------------------------------------
+
+KIND_LABELS: dict[str, str] = {}
+
+
+def register_kind_label(kind: str, label: str) -> None:
+    """A Chinese name for a notification kind (shown on group headings and in digests)."""
+    KIND_LABELS[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    if kind in KIND_LABELS:
+        return KIND_LABELS[kind]
+    prefix = kind.split(".", 1)[0]
+    return KIND_LABELS.get(prefix, "系统通知")
+
+
+def grouped(rows: Iterable[Notification], by: str = "kind") -> list[dict]:
+    """Rows grouped by kind or by day (in the given order): [{key, label, rows, unread}]."""
+    groups: dict[str, dict] = {}
+    for n in rows:
+        if by == "day":
+            day = timezone.localtime(n.created_at).date()
+            key, label = day.isoformat(), f"{day:%Y年%m月%d日}"
+        else:
+            key, label = n.kind, kind_label(n.kind)
+        g = groups.setdefault(key, {"key": key, "label": label, "rows": [], "unread": 0})
+        g["rows"].append(n)
+        g["unread"] += 0 if n.read_at else 1
+    return list(groups.values())
+
+
+def mark_group_read(user, *, kind: str | None = None, day: dt.date | None = None) -> int:
+    """Mark the user's own unread notifications of one kind or one day as read."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if day:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        qs = qs.filter(created_at__gte=start, created_at__lt=start + dt.timedelta(days=1))
+    return qs.update(read_at=timezone.now())
 
 
 def mark_read(user, notification_ids=None) -> int:

@@ -16,6 +16,9 @@ AppConfig.ready():
 - subnav_items: entries of a section's sub-menu (`{% include "partials/subnav.html" with items=subnav.<section> %}`).
 - person_office_sources: `fn(user_ids) -> {user_id: office}` naming the office of an account
   (e.g. the current post of the cadre linked to it), one query per source.
+- todo_sources: the signed-in user's to-do items on the workbench (工作台).
+- date_sources: dated items of the user's scope for the due calendar and its .ics feed.
+- figures: headline figures (with a chart) on the workbench.
 """
 
 from __future__ import annotations
@@ -75,6 +78,36 @@ class CadreOutcomeSource:
     collect: Callable[[Any, list[int]], dict[int, list[str]]]
 
 
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing to do (a to-do row) or one dated item (a calendar entry).
+
+    `kind` names the source ("interviews.talk"), `label` says in Chinese what it is,
+    `url` is where it is done, `due` the date it is due (None: to do now), `uid` a stable
+    identifier (object type and id) so a calendar client keeps one event per item."""
+
+    kind: str
+    label: str
+    title: str
+    url: str
+    due: Any = None
+    detail: str = ""
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure of the workbench. `build(user, today)` returns None when the user
+    has no scope for it (the tile is not shown), else a dict: `value` (the headline, text),
+    `caption`, `url` (the list behind it), `chart` ("bar" | "pie"), `categories` (labels) and
+    `series` (list of {"name", "data"}), read from the app's own statistics code."""
+
+    key: str
+    title: str
+    order: int
+    build: Callable[[Any, Any], dict | None]
+
+
 integrity_sections: list[IntegritySection] = []
 cadre_outcome_sources: list[CadreOutcomeSource] = []
 warning_sources: list[WarningSource] = []
@@ -86,6 +119,9 @@ sweep_sources: dict[str, Callable[..., Any]] = {}
 nav_items: list[NavItem] = []
 subnav_items: dict[str, list[NavItem]] = {}
 person_office_sources: list[Callable[[set[int]], dict[int, str]]] = []
+todo_sources: dict[str, Callable[..., Any]] = {}
+date_sources: dict[str, Callable[..., Any]] = {}
+figures: list[Figure] = []
 
 
 def register_integrity_section(section: IntegritySection) -> None:
@@ -138,6 +174,22 @@ def register_subnav_item(section: str, item: NavItem) -> None:
 def register_person_office_source(fn: Callable[[set[int]], dict[int, str]]) -> None:
     if fn not in person_office_sources:
         person_office_sources.append(fn)
+def register_todo_source(key: str, fn: Callable[..., Any]) -> None:
+    """`fn(user, today) -> iterable[TodoItem]`: the user's own work, read with `restrict()`
+    (or filtered to the user's own rows) in a constant number of queries."""
+    todo_sources[key] = fn
+
+
+def register_date_source(key: str, fn: Callable[..., Any]) -> None:
+    """`fn(user, start, end) -> iterable[TodoItem]`: dated items (start <= due <= end) of the
+    user's scope for the calendar and its feed, read with `restrict()`."""
+    date_sources[key] = fn
+
+
+def register_figure(figure: Figure) -> None:
+    if all(f.key != figure.key for f in figures):
+        figures.append(figure)
+        figures.sort(key=lambda f: f.order)
 
 
 def warnings_for(user, cadre_ids=None) -> list[Warning]:

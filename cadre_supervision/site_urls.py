@@ -7,6 +7,11 @@ from . import site_views
 urlpatterns = [
     path("notifications/", site_views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read/", site_views.NotificationReadView.as_view(), name="notifications_read_all"),
+    path(
+        "notifications/group/read/",
+        site_views.NotificationGroupReadView.as_view(),
+        name="notifications_read_group",
+    ),
     path("notifications/<int:pk>/read/", site_views.NotificationReadView.as_view(), name="notification_read"),
     path("system/roles/", site_views.RoleListView.as_view(), name="admin_roles"),
     path("system/roles/<int:pk>/", site_views.RoleDetailView.as_view(), name="admin_role_detail"),

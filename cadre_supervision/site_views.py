@@ -22,22 +22,82 @@ from django.views.generic import ListView, TemplateView
 
 from . import admin_services, jurisdiction, policy, tables
 from .models import AccessLog, Notification, PolicySetting
-from .notifications import mark_read
+from .notifications import mark_group_read, mark_read
 from .people import display_name
 from .permissions import ORG_PERMISSION_LABELS, ROLES
 from .redirects import safe_next, safe_url
-from .views import ScopedListView, apply_validation_error
+from .views import ActionView, ScopedListView, apply_validation_error
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
     template_name = "notifications/list.html"
     paginate_by = 50
 
+    def group_by(self) -> str:
+        return "day" if self.request.GET.get("group") == "day" else "kind"
+
     def get_queryset(self):
         qs = Notification.objects.filter(recipient=self.request.user)
         if self.request.GET.get("unread") == "1":
             qs = qs.filter(read_at__isnull=True)
-        return qs
+        # Grouped by kind (each kind's rows together, newest first) or by day.
+        return qs.order_by("kind", "-created_at", "-id") if self.group_by() == "kind" else qs
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Count, Q
+
+        from .notifications import grouped
+
+        ctx = super().get_context_data(**kwargs)
+        by = self.group_by()
+        groups = grouped(ctx["object_list"], by=by)
+        if by == "kind":
+            totals = {
+                r["kind"]: r
+                for r in Notification.objects.filter(recipient=self.request.user)
+                .values("kind")
+                .annotate(total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
+                .order_by()
+            }
+            for g in groups:
+                g["total"] = totals.get(g["key"], {}).get("total", len(g["rows"]))
+                g["unread"] = totals.get(g["key"], {}).get("unread", g["unread"])
+        unread_only = self.request.GET.get("unread") == "1"
+        ctx.update(
+            groups=groups,
+            group_by=by,
+            unread_only=unread_only,
+            querystring=f"group={by}" + ("&unread=1" if unread_only else ""),
+        )
+        return ctx
+
+
+class NotificationGroupReadForm(forms.Form):
+    kind = forms.CharField(required=False, max_length=60)
+    day = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("kind") and not data.get("day"):
+            raise ValidationError("请指定要标为已读的通知分组。")
+        return data
+
+
+class NotificationGroupReadView(ActionView):
+    """ "全部标为已读" for one group (a kind or a day) of the user's own notifications."""
+
+    form_class = NotificationGroupReadForm
+
+    def perform(self, obj, form):
+        return mark_group_read(
+            self.request.user, kind=form.cleaned_data["kind"], day=form.cleaned_data["day"]
+        )
+
+    def get_success_message(self, obj, result) -> str:
+        return f"已将 {result} 条通知标为已读。"
+
+    def get_success_url(self, obj, result) -> str:
+        return reverse("notifications")
 
 
 class NotificationReadView(LoginRequiredMixin, View):

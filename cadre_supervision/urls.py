@@ -3,11 +3,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, workbench_views
 from .api import api_not_found
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", workbench_views.WorkbenchView.as_view(), name="home"),
+    path("calendar/", workbench_views.CalendarView.as_view(), name="calendar"),
+    path("calendar/token/", workbench_views.CalendarTokenView.as_view(), name="calendar_token"),
+    path(
+        "calendar/token/revoke/",
+        workbench_views.CalendarTokenRevokeView.as_view(),
+        name="calendar_token_revoke",
+    ),
+    re_path(
+        r"^calendar/feed/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$",
+        workbench_views.CalendarFeedView.as_view(),
+        name="calendar_feed",
+    ),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -15,6 +27,7 @@ urlpatterns = [
     path("integrity/", include("cadres.integrity_urls")),
     path("cadres/", include("cadres.urls")),
     path("api/v1/", include("cadres.api.urls")),
+    path("api/v1/", include("cadre_supervision.workbench_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

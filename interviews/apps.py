@@ -13,6 +13,9 @@ class InterviewsConfig(AppConfig):
         from .views import can_see_records, is_interviews_staff, is_supervisor
 
         policies.register()
+        from . import workbench as _workbench
+
+        _workbench.register()  # the 工作台: to-do, calendar and figure sources
 
         # Domain events: the plan follows posts and statuses inside the writing transaction;
         # events make special-topic talks due (a team change raises several: after commit).

@@ -92,6 +92,9 @@ class ReportsConfig(AppConfig):
                 "reports.concealment", "个人事项瞒报", integration.recommender_concealment
             )
         )
+        from . import workbench as _workbench
+
+        _workbench.register()  # the 工作台: to-do, calendar and figure sources
         registry.register_integrity_section(
             registry.IntegritySection(
                 key="reports.reports",

@@ -13,6 +13,9 @@ class RotationsConfig(AppConfig):
         from .demo import seed_demo
 
         policies.register_all()
+        from . import workbench as _workbench
+
+        _workbench.register()  # the 工作台: to-do, calendar and figure sources
         registry.register_nav_item(
             registry.NavItem("轮岗交流", "rotations:due_list", 40, visible=integration.can_see_rotations)
         )

@@ -9,6 +9,7 @@ from cadre_supervision.models import Notification, PolicySetting
 from tests.conftest import city
 from tests.factories import CadreFactory
 from tests.kit.grid import grid_tests
+from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
 
@@ -46,9 +47,21 @@ def rec(attr):
 
 
 PAGES = [
-    P("home", ceiling=20),
+    # The workbench asks every registered to-do source and figure (about 50 queries for org
+    # staff, whatever the number of rows: tests/test_workbench.py grows the items too).
+    P("home", ceiling=55),
     P("notifications", shown=lambda w: "甲镇提醒", hidden=lambda w: "全市提醒", ceiling=15),
     P("notifications_read_all", method="post"),
+    P(
+        "notifications_read_group",
+        method="post",
+        accept=lambda w: {"kind": "test"},
+        refuse=lambda w: {},  # no group named: an error message, nothing marked
+        watch=WATCH,
+    ),
+    P("calendar", params={"month": "2026-12"}, ceiling=30),
+    P("calendar_token", method="post", accept=lambda w: {}),
+    P("calendar_token_revoke", method="post", accept=lambda w: {}),
     P(
         "notification_read",
         method="post",
@@ -67,6 +80,11 @@ PAGES = [
     P("admin_access_log", user="admin", export=True, ceiling=15),
 ]
 
+APIS = [
+    A("workbench-api:workbench", ceiling=45),
+    A("workbench-api:calendar", params={"month": "2026-12"}, ceiling=30),
+]
+
 (
     test_anonymous,
     test_in_scope,
@@ -75,7 +93,7 @@ PAGES = [
     test_accepted,
     test_ceiling,
     test_malformed_id,
-) = grid_tests(PAGES)
+) = grid_tests(PAGES + APIS)
 
 
 def test_admin_pages_refused_to_org_staff(world, db, client):

@@ -1,0 +1,148 @@
+"""The workbench (工作台): the signed-in user's to-do list, headline figures and due calendar,
+composed from what each app registers in `cadre_supervision.registry` (todo_sources,
+figures, date_sources) so the framework imports no domain app.
+
+Each app's sources live in `<app>/workbench.py` and read with the same selectors and
+`restrict()` as its pages; a source answers in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from . import registry
+from .registry import TodoItem
+
+logger = logging.getLogger(__name__)
+
+# How far ahead the to-do list looks: what is due within this many days is "本月".
+HORIZON_DAYS = 30
+
+GROUPS = (("overdue", "逾期"), ("week", "本周"), ("month", "本月"))
+GROUP_LABELS = dict(GROUPS)
+
+
+def horizon(today: dt.date) -> dt.date:
+    """The last due date a to-do source lists."""
+    return today + dt.timedelta(days=HORIZON_DAYS)
+
+
+def week_end(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def urgency(item: TodoItem, today: dt.date) -> str:
+    """逾期 (due before today), 本周 (due by Sunday, or with no date: to do now), 本月."""
+    if item.due is None:
+        return "week"
+    if item.due < today:
+        return "overdue"
+    if item.due <= week_end(today):
+        return "week"
+    return "month"
+
+
+@dataclass
+class TodoGroup:
+    key: str
+    label: str
+    items: list[TodoItem] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def _sort_key(item: TodoItem):
+    return (item.due or dt.date.min, item.kind, item.title)
+
+
+def todo_items(user, today: dt.date) -> list[TodoItem]:
+    """Every registered source's items for `user`, soonest first, nothing past the horizon."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    last = horizon(today)
+    items: list[TodoItem] = []
+    for _key, source in list(registry.todo_sources.items()):
+        items.extend(i for i in source(user, today) if i.due is None or i.due <= last)
+    return sorted(items, key=_sort_key)
+
+
+def todo_groups(user, today: dt.date) -> list[TodoGroup]:
+    """The user's to-do items grouped by urgency (逾期 / 本周 / 本月); every group is
+    returned (with its count), empty ones included."""
+    groups = {key: TodoGroup(key, label) for key, label in GROUPS}
+    for item in todo_items(user, today):
+        groups[urgency(item, today)].items.append(item)
+    return list(groups.values())
+
+
+def figures_for(user, today: dt.date) -> list[dict]:
+    """The headline figures the user has scope for; a figure whose build answers None (no
+    scope) or has no data is left out, so no tile is empty."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    out = []
+    for figure in registry.figures:
+        data = figure.build(user, today)
+        if not data or not data.get("categories"):
+            continue
+        out.append({"key": figure.key, "title": figure.title, **data})
+    return out
+
+
+# --- the calendar ----------------------------------------------------------------------------
+
+
+def parse_month(value: str | None, today: dt.date) -> dt.date:
+    """`YYYY-MM` -> the first day of that month; empty -> this month; anything else is a
+    ValidationError with a Chinese message."""
+    if value in (None, ""):
+        return today.replace(day=1)
+    try:
+        year_s, month_s = str(value).split("-")
+        if len(year_s) != 4 or len(month_s) != 2:
+            raise ValueError
+        first = dt.date(int(year_s), int(month_s), 1)
+    except ValueError:
+        raise ValidationError({"month": "月份格式应为 YYYY-MM，例如 2026-12。"}) from None
+    if not 2000 <= first.year <= 2100:
+        raise ValidationError({"month": "月份应在 2000 年至 2100 年之间。"})
+    return first
+
+
+def month_end(first: dt.date) -> dt.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def shift_month(first: dt.date, delta: int) -> dt.date:
+    n = first.year * 12 + first.month - 1 + delta
+    return dt.date(n // 12, n % 12 + 1, 1)
+
+
+def dated_items(user, start: dt.date, end: dt.date) -> list[TodoItem]:
+    """Every registered date source's items of the user's scope with start <= due <= end."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    items: list[TodoItem] = []
+    for _key, source in list(registry.date_sources.items()):
+        items.extend(i for i in source(user, start, end) if i.due is not None and start <= i.due <= end)
+    return sorted(items, key=_sort_key)
+
+
+def month_weeks(first: dt.date, items: list[TodoItem]) -> list[list[dict]]:
+    """The month as weeks (Monday first) of day cells {date, in_month, items}."""
+    by_day: dict[dt.date, list[TodoItem]] = {}
+    for i in items:
+        by_day.setdefault(i.due, []).append(i)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append(
+            [{"date": d, "in_month": d.month == first.month, "items": by_day.get(d, [])} for d in week]
+        )
+    return weeks

@@ -1,0 +1,124 @@
+"""Pages of the workbench (工作台): the home page, the due calendar and its .ics feed."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from . import duecalendar, registry, workbench
+from .models import CalendarFeedToken
+from .views import ActionView, validation_messages
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+class WorkbenchView(LoginRequiredMixin, TemplateView):
+    """The home page: the user's to-do list by urgency and the figures of their scope."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        groups = workbench.todo_groups(user, today)
+        figures = workbench.figures_for(user, today)
+        ctx.update(
+            today=today,
+            groups=groups,
+            todo_total=sum(g.count for g in groups),
+            figures=figures,
+            charts={f["key"]: chart_data(f) for f in figures},
+            nav_items=[i for i in registry.nav_items if i.visible(user)],
+        )
+        return ctx
+
+
+def chart_data(figure: dict) -> dict:
+    """What static/js/workbench.js needs to draw a figure's chart (nothing else)."""
+    return {
+        "title": figure["title"],
+        "type": figure.get("chart", "bar"),
+        "unit": figure.get("unit", ""),
+        "categories": figure["categories"],
+        "series": figure["series"],
+    }
+
+
+class CalendarView(LoginRequiredMixin, TemplateView):
+    """The due calendar by month (`?month=YYYY-MM`) over the user's scope."""
+
+    template_name = "calendar/month.html"
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        try:
+            self.first = workbench.parse_month(request.GET.get("month"), today)
+        except ValidationError as exc:
+            validation_messages(request, exc)
+            self.first = today.replace(day=1)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        first = self.first
+        last = workbench.month_end(first)
+        items = workbench.dated_items(user, first, last)
+        ctx.update(
+            month=first,
+            today=timezone.localdate(),
+            items=items,
+            weeks=workbench.month_weeks(first, items),
+            weekdays=WEEKDAYS,
+            prev_month=workbench.shift_month(first, -1),
+            next_month=workbench.shift_month(first, 1),
+            feed=CalendarFeedToken.objects.filter(user=user).first(),
+        )
+        return ctx
+
+
+class CalendarFeedView(View):
+    """The subscription feed: `/calendar/feed/<token>.ics`, no session needed; an unknown or
+    revoked token is a 404."""
+
+    def get(self, request, token: str):
+        user = duecalendar.user_for_token(token)
+        if user is None:
+            raise Http404("日历订阅地址无效或已失效")
+        body = duecalendar.feed_ics(user, timezone.localdate())
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CalendarTokenView(ActionView):
+    """Make (or remake) the feed address; shown once in the page message."""
+
+    success_message = ""
+
+    def perform(self, obj, form):
+        token = duecalendar.calendar_token_regenerate(user=self.request.user)
+        return self.request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+
+    def get_success_message(self, obj, result) -> str:
+        return f"已生成新的订阅地址（原地址已失效），请复制到日历客户端：{result}。此地址仅显示一次，请妥善保管。"
+
+    def get_success_url(self, obj, result) -> str:
+        return reverse("calendar")
+
+
+class CalendarTokenRevokeView(ActionView):
+    success_message = "已停用日历订阅地址。"
+
+    def perform(self, obj, form):
+        return duecalendar.calendar_token_revoke(user=self.request.user)
+
+    def get_success_url(self, obj, result) -> str:
+        return reverse("calendar")

@@ -1,0 +1,105 @@
+"""What the interviews app puts on the workbench: the supervisor's talks due and overdue
+(to-do), talk due dates (calendar) and talk coverage this year by unit kind (figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from cadre_supervision.permissions import has_org_perm
+from cadre_supervision.registry import Figure, TodoItem
+from cadre_supervision.workbench import horizon
+
+from . import selectors
+from .models import RequiredTalk
+
+
+def _talk_item(t: RequiredTalk, *, url: str) -> TodoItem:
+    return TodoItem(
+        kind="interviews.talk",
+        label="谈心谈话",
+        title=f"与{t.cadre.organization.name}{t.cadre.name}谈话（{t.title}）",
+        url=url,
+        due=t.due_date,
+        detail=f"应于 {t.due_date:%Y-%m-%d} 前完成",
+        uid=f"interviews.requiredtalk.{t.pk}",
+    )
+
+
+def talks_todo(user, today: dt.date):
+    """Open talks the user is responsible for, due by the horizon (overdue ones of earlier
+    years included), from the same selector as 我的谈话任务."""
+    groups = selectors.my_tasks(user=user, year=today.year, today=today, window=selectors.window_days())
+    last = horizon(today)
+    create = reverse("interviews:record_create")
+    for status in ("overdue", "due_soon", "pending"):
+        for t in groups.get(status, ()):
+            if t.due_date <= last:
+                yield _talk_item(t, url=f"{create}?task={t.pk}")
+
+
+def talk_dates(user, start: dt.date, end: dt.date):
+    """Open talks of the user's interviews scope (own tasks included) due in [start, end]."""
+    talks = (
+        RequiredTalk.objects.restrict(user, "view")
+        .open()
+        .filter(due_date__range=(start, end))
+        .select_related("cadre", "cadre__organization")
+        .order_by("due_date", "id")
+    )
+    for t in talks:
+        yield _talk_item(t, url=reverse("interviews:required_detail", args=[t.pk]))
+
+
+def coverage_figure(user, today: dt.date) -> dict | None:
+    stats = selectors.interview_stats(user=user, year=today.year, today=today)
+    rows = [r for r in stats["by_org_kind"] if r["required"]]
+    if not rows:
+        return None
+    totals = stats["totals"]
+    return {
+        "value": f"{totals['rate']}%" if totals["rate"] is not None else "—",
+        "caption": f"{today.year}年应谈 {totals['required']} 次，已谈 {totals['done']} 次，逾期 {totals['overdue']} 次",
+        "url": reverse("interviews:coverage") if _staff(user) else reverse("interviews:my_tasks"),
+        "chart": "bar",
+        "unit": "%",
+        "categories": [r["label"] or "其他" for r in rows],
+        "series": [{"name": "覆盖率（%）", "data": [r["rate"] or 0 for r in rows]}],
+        "table_head": ["单位类型", "应谈", "已谈", "逾期", "覆盖率（%）"],
+        "table_rows": [
+            [
+                r["label"] or "其他",
+                r["required"],
+                r["done"],
+                r["overdue"],
+                r["rate"] if r["rate"] is not None else "—",
+            ]
+            for r in rows
+        ],
+    }
+
+
+def _staff(user) -> bool:
+    return user.is_superuser or has_org_perm(user, "view_interviews")
+
+
+def register() -> None:
+    from cadre_supervision import registry
+    from cadre_supervision.notifications import register_kind_label
+
+    for kind, label in {
+        "interviews": "谈心谈话",
+        "interviews.due_soon": "谈话即将到期",
+        "interviews.overdue": "谈话已逾期",
+        "interviews.escalation": "逾期谈话督办",
+        "interviews.special_assigned": "新的专项谈话任务",
+        "interviews.follow_up_overdue": "谈话后续事项逾期",
+    }.items():
+        register_kind_label(kind, label)
+
+    registry.register_todo_source("interviews.talks", talks_todo)
+    registry.register_date_source("interviews.talks", talk_dates)
+    registry.register_figure(
+        Figure("interviews.coverage", "本年度谈心谈话覆盖率（按单位类型）", 10, coverage_figure)
+    )
