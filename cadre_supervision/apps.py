@@ -10,3 +10,7 @@ class CadreSupervisionConfig(AppConfig):
         from . import admin_nav, auth, checks  # noqa: F401  (checks and signal handlers register)
 
         admin_nav.register()
+
+        from . import lookup
+
+        lookup.register_users()

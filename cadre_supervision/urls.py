@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views
 from .api import api_not_found
+from .lookup import LookupView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("cadre_supervision.site_urls")),
     path("integrity/", include("cadres.integrity_urls")),
     path("cadres/", include("cadres.urls")),
+    path("api/v1/lookup/<slug:source>/", LookupView.as_view(), name="lookup"),
     path("api/v1/", include("cadres.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.

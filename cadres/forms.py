@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
+from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 
 from .choices import KeyCategory
 from .models import Appointment, Cadre, Organization, Post, portfolio_catalogue
@@ -54,13 +55,8 @@ class ServiceModelForm(forms.ModelForm):
         return data
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return "　" * obj.depth + obj.name
-
-
 class OrganizationForm(ServiceModelForm):
-    parent = OrganizationChoiceField(label="上级单位", queryset=Organization.objects.none(), required=False)
+    parent = LookupChoiceField(label="上级单位", source="organizations", action="change", required=False)
 
     class Meta:
         model = Organization
@@ -68,7 +64,8 @@ class OrganizationForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        manageable = Organization.objects.restrict(user, "change")
+        bind_lookups(self, user)
+        manageable = self.fields["parent"].queryset
         if self.instance.pk:
             # Keeping the current parent is always allowed (moving needs manage rights there).
             qs = Organization.objects.filter(
@@ -77,13 +74,14 @@ class OrganizationForm(ServiceModelForm):
         else:
             qs = manageable
         self.fields["parent"].queryset = qs.order_by("path")
+        self.fields["parent"].widget.placeholder = "输入单位名称搜索，或按层级选择"
         top_level = self.instance.pk and self.instance.parent_id is None
         if not user.is_superuser and not top_level:
             self.fields["parent"].required = True
 
 
 class PostForm(ServiceModelForm):
-    organization = OrganizationChoiceField(label="单位", queryset=Organization.objects.none())
+    organization = LookupChoiceField(label="单位", source="organizations", action="change")
     key_categories = forms.MultipleChoiceField(
         label="关键岗位类别",
         choices=KeyCategory.choices,
@@ -110,12 +108,12 @@ class PostForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.restrict(user, "change").order_by("path")
+        bind_lookups(self, user)
 
 
 class CadreForm(ServiceModelForm):
     citizen_id = forms.CharField(label="身份证号", max_length=18, strip=True)
-    organization = OrganizationChoiceField(label="所在单位", queryset=Organization.objects.none())
+    organization = LookupChoiceField(label="所在单位", source="organizations", action="change")
 
     class Meta:
         model = Cadre
@@ -147,8 +145,7 @@ class CadreForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Organization.objects.restrict(user, "change").order_by("path")
-        self.fields["organization"].queryset = qs
+        bind_lookups(self, user)
         if self.instance.pk:
             # The stored ID is never sent back to the browser; blank keeps it.
             self.fields["citizen_id"].required = False
@@ -162,12 +159,6 @@ class CadreForm(ServiceModelForm):
         data = super().service_data()
         data.pop("citizen_id", None)
         return data
-
-
-class PostChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        suffix = "（一把手）" if obj.top_leader_kind else ""
-        return f"{obj.organization.name} · {obj.title}{suffix}"
 
 
 APPOINTMENT_FORM_FIELDS = [
@@ -213,19 +204,14 @@ class AppointmentForm(ServiceModelForm):
 
 
 class AppointmentCreateForm(AppointmentForm):
-    post = PostChoiceField(label="岗位", queryset=Post.objects.none())
+    post = LookupChoiceField(label="岗位", source="posts", action="change", set_name="active")
 
     class Meta(AppointmentForm.Meta):
         fields = ["post", *APPOINTMENT_FORM_FIELDS]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["post"].queryset = (
-            Post.objects.restrict(user, "change")
-            .filter(is_active=True)
-            .select_related("organization")
-            .order_by("organization__path", "sort_order", "id")
-        )
+        bind_lookups(self, user)
         self.order_fields(["post", *APPOINTMENT_FORM_FIELDS])
 
 
