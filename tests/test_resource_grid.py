@@ -9,6 +9,7 @@ from cadre_supervision.models import Notification, PolicySetting
 from tests.conftest import city
 from tests.factories import CadreFactory
 from tests.kit.grid import grid_tests
+from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
 
@@ -67,6 +68,19 @@ PAGES = [
     P("admin_access_log", user="admin", export=True, ceiling=15),
 ]
 
+# The pickers' lookup endpoint (one URL, one source per argument): staff_a finds the cadres of
+# 甲镇 by name and never 乙镇's; a page of at most 20 rows in constant queries.
+APIS = [
+    A(
+        "lookup",
+        inside=lambda w: "cadres",
+        params={"q": "张"},
+        shown=rec("cadre_a"),
+        hidden=rec("cadre_b_zhang"),
+        ceiling=10,
+    ),
+]
+
 (
     test_anonymous,
     test_in_scope,
@@ -75,7 +89,7 @@ PAGES = [
     test_accepted,
     test_ceiling,
     test_malformed_id,
-) = grid_tests(PAGES)
+) = grid_tests(PAGES + APIS)
 
 
 def test_admin_pages_refused_to_org_staff(world, db, client):

@@ -73,7 +73,7 @@ def test_organization_tree_query_count_does_not_grow_with_orgs(client, city, dja
     assert resp.status_code == 200 and "村29" not in body
     children_url = reverse("cadres:organization_children", args=[city.town_a.pk])
     assert f'data-tree-children="{children_url}"' in body
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         part = client.get(children_url)
     assert part.status_code == 200
     nodes = {n.org.name: n for n in part.context["nodes"]}
