@@ -134,9 +134,9 @@
       maxOptions: 50,
       preload: "focus",
       loadThrottle: 250,
-      allowEmptyOption: !multiple,
+      allowEmptyOption: false,
       placeholder: el.dataset.placeholder || "",
-      plugins: multiple ? ["remove_button"] : [],
+      plugins: multiple ? ["remove_button"] : el.required ? [] : ["clear_button"],
       // The server searched (pinyin initials, ID tail): show every row it answered.
       score: function () {
         return function () {
