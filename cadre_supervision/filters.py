@@ -127,3 +127,11 @@ class LookupMultipleFilter(df.ModelMultipleChoiceFilter):
 def organization_filter(label: str = "单位（含下级）", *, method: str = "filter_subtree", **kwargs):
     """The unit filter of every list: an organization picked from the tree or by name."""
     return LookupFilter(label=label, source="organizations", method=method, **kwargs)
+
+
+def with_page_year(data, year: int, field: str = "year"):
+    """A list's filter data whose year is the year the page shows (`params.page_year`: the
+    given year, or this year when it is missing or bad), so the filter never says otherwise."""
+    data = data.copy()
+    data[field] = str(year)
+    return data

@@ -279,10 +279,26 @@ class PolicyListView(SuperuserRequiredMixin, TemplateView):
         return HttpResponseRedirect(reverse("admin_policies"))
 
 
+def access_log_object_types() -> list[tuple[str, str]]:
+    """The object types present in the log, by their Chinese names (a model's verbose name)."""
+    from django.apps import apps as django_apps
+
+    out = []
+    for value in AccessLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct():
+        if not value:
+            continue
+        try:
+            label = str(django_apps.get_model(value)._meta.verbose_name)
+        except (LookupError, ValueError):
+            label = value
+        out.append((value, label))
+    return sorted(out, key=lambda c: c[1])
+
+
 class AccessLogFilter(df.FilterSet):
     user = df.CharFilter(label="用户", field_name="username", lookup_expr="icontains")
     action = df.ChoiceFilter(label="操作", choices=AccessLog.Action.choices)
-    object_type = df.CharFilter(label="对象类型", lookup_expr="icontains", help_text="例如 cadres.cadre")
+    object_type = df.ChoiceFilter(label="对象类型", choices=lambda: access_log_object_types())
     date_from = df.DateFilter(
         label="起始日期",
         field_name="at",

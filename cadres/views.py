@@ -234,19 +234,6 @@ class PostListView(ScopedListView):
         return ctx
 
 
-class OrganizationChildrenView(LoginRequiredMixin, TemplateView):
-    """The visible children of one unit (in scope, else 404), as tree nodes for the page."""
-
-    template_name = "cadres/_org_nodes.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        parent = get_scoped_or_404(Organization, user, "view", pk=kwargs["pk"])
-        ctx["nodes"] = selectors.organization_children(user=user, parent=parent)
-        return ctx
-
-
 class PostDetailView(ScopedDetailView):
     model = Post
     template_name = "cadres/post_detail.html"
@@ -331,19 +318,6 @@ class CadreListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["can_create"] = user.is_superuser or has_org_perm(user, "manage_cadres")
-        return ctx
-
-
-class OrganizationChildrenView(LoginRequiredMixin, TemplateView):
-    """The visible children of one unit (in scope, else 404), as tree nodes for the page."""
-
-    template_name = "cadres/_org_nodes.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        parent = get_scoped_or_404(Organization, user, "view", pk=kwargs["pk"])
-        ctx["nodes"] = selectors.organization_children(user=user, parent=parent)
         return ctx
 
 

@@ -173,3 +173,26 @@ def test_organization_tree_counts_scope_in_one_grouped_query(client, city, djang
     part = client.get(reverse("cadres:organization_children", args=[city.town_a.pk]))
     (node,) = part.context["nodes"]
     assert node.org == village and node.cadres == 1 and not node.has_children
+
+
+def test_year_filter_shows_the_year_the_page_shows(client, city):
+    from django.utils import timezone
+
+    client.force_login(city.staff_all)
+    this = timezone.localdate().year
+    body = client.get(reverse("rotations:plan_list")).content.decode()
+    assert f"<h1>{this}年度" in body and f'name="year" value="{this}"' in body
+    body = client.get(reverse("rotations:plan_list"), {"year": "20x6"}).content.decode()
+    assert f"<h1>{this}年度" in body and f'name="year" value="{this}"' in body
+
+
+def test_access_log_object_type_is_chosen_by_name(client, city):
+    from cadre_supervision.accesslog import log_access
+    from cadre_supervision.models import AccessLog
+
+    log_access(user=city.admin, action=AccessLog.Action.VIEW_CITIZEN_ID, obj=city.cadre_a)
+    client.force_login(city.admin)
+    body = client.get(reverse("admin_access_log")).content.decode()
+    form = re.search(r'<form method="get" class="filters.*?</form>', body, re.S).group(0)
+    assert '<option value="cadres.cadre">干部</option>' in form
+    assert "例如 cadres.cadre" not in form
