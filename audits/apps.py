@@ -7,6 +7,9 @@ class AuditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import lookups
+
+        lookups.register()
         from cadre_supervision import policy
 
         policy.register(

@@ -6,8 +6,7 @@ import django_filters as df
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cadre_supervision.filters import BooleanFilter, IdFilter
-from cadres.filters import scoped_organizations
+from cadre_supervision.filters import BooleanFilter, IdFilter, LookupFilter, organization_filter
 
 from .choices import AuditKind, AuditStatus, FileKind, RectState, Severity, Stream
 from .models import Audit, AuditFile, Finding, RectificationStep
@@ -23,12 +22,10 @@ class AuditFilter(df.FilterSet):
     year = df.ChoiceFilter(label="计划年度", choices=_year_choices)
     kind = df.ChoiceFilter(label="审计类型", choices=AuditKind.choices)
     status = df.MultipleChoiceFilter(label="状态", choices=AuditStatus.choices)
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     stream = df.ChoiceFilter(label="有问题的事项", choices=Stream.choices, method="filter_stream")
     has_overdue = BooleanFilter(label="有逾期整改", method="filter_overdue")
-    cadre = IdFilter(field_name="cadre_id", label="干部编号")
+    cadre = LookupFilter(label="被审计干部", source="cadres", action="view_audits", field_name="cadre")
 
     class Meta:
         model = Audit
@@ -60,11 +57,9 @@ class FindingFilter(df.FilterSet):
     severity = df.ChoiceFilter(label="严重程度", choices=Severity.choices)
     state = df.MultipleChoiceFilter(label="整改状态", choices=RectState.choices)
     overdue = BooleanFilter(label="已逾期", method="filter_overdue")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
-    audit = IdFilter(field_name="audit_id", label="联审编号")
-    cadre = IdFilter(field_name="audit__cadre_id", label="被审计干部编号")
+    organization = organization_filter()
+    audit = LookupFilter(label="联审项目", source="audits", field_name="audit")
+    cadre = LookupFilter(label="被审计干部", source="cadres", action="view_audits", field_name="audit__cadre")
 
     class Meta:
         model = Finding
@@ -93,7 +88,7 @@ class FindingFilter(df.FilterSet):
 
 
 class AuditFileFilter(df.FilterSet):
-    audit = IdFilter(field_name="audit_id", label="联审编号")
+    audit = LookupFilter(label="联审项目", source="audits", field_name="audit")
     kind = df.ChoiceFilter(label="材料类型", choices=FileKind.choices)
 
     class Meta:
@@ -103,7 +98,7 @@ class AuditFileFilter(df.FilterSet):
 
 class RectificationStepFilter(df.FilterSet):
     finding = IdFilter(field_name="finding_id", label="问题编号")
-    audit = IdFilter(field_name="finding__audit_id", label="联审编号")
+    audit = LookupFilter(label="联审项目", source="audits", field_name="finding__audit")
 
     class Meta:
         model = RectificationStep

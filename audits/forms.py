@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from cadre_supervision import policy
-from cadre_supervision.people import display_name
-from cadres.models import Appointment, Cadre
+from cadre_supervision.widgets import LookupChoiceField, bind_lookups
+from cadres.models import Cadre
 
 from . import rules
 from .choices import AuditKind, Conclusion, FileKind, LeadAgency, MemberRole, RectState, Severity
@@ -17,38 +16,20 @@ from .choices import AuditKind, Conclusion, FileKind, LeadAgency, MemberRole, Re
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _user_label(u) -> str:
-    return f"{display_name(u)}（{u.get_username()}）"
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _user_label(obj)
-
-
-class AppointmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, a):
-        end = a.end_date.strftime("%Y-%m-%d") if a.end_date else "至今"
-        lead = "一把手" if a.post.top_leader_kind else "关键岗位副职"
-        return f"{a.cadre.name} · {a.post.organization.name}{a.post.title}（{lead}，{a.start_date:%Y-%m-%d}—{end}）"
-
-
-def auditable_appointments(user):
+def auditable_filter(qs):
+    """Tenures an audit may be opened on: current or recently ended, 一把手 or a key post."""
     today = timezone.localdate()
     since = rules.add_years(today, -policy.get("audits.departure_lookback_years"))
-    qs = Appointment.objects.select_related("cadre", "post", "post__organization").filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=since)
-    )
-    qs = qs.filter(
+    qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+    return qs.filter(
         ~Q(post__top_leader_kind="") | Q(post__key_categories__overlap=list(rules.AUDITABLE_KEY_CATEGORIES))
-    )
-    return qs.restrict(user, "manage_audits").order_by(
-        "post__organization__path", "post__sort_order", "-start_date"
     )
 
 
 class AuditCreateForm(forms.Form):
-    appointment = AppointmentChoiceField(label="被审计任职", queryset=Appointment.objects.none())
+    appointment = LookupChoiceField(
+        label="被审计任职", source="appointments", action="manage_audits", set_name="auditable"
+    )
     kind = forms.ChoiceField(label="审计类型", choices=AuditKind.choices)
     year = forms.IntegerField(label="计划年度")
     period_start = forms.DateField(
@@ -63,7 +44,7 @@ class AuditCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["appointment"].queryset = auditable_appointments(user)
+        bind_lookups(self, user)
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -92,31 +73,17 @@ class StreamForm(forms.Form):
     conclusion_text = forms.CharField(label="结论", required=False, widget=forms.Textarea)
 
 
-def team_candidates():
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(groups__name__startswith="audit_team:")
-            | Q(groups__name__startswith="org_staff:")
-            | Q(groups__name__startswith="discipline:")
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 class MemberForm(forms.Form):
-    member_user = UserChoiceField(label="人员", queryset=get_user_model().objects.none())
+    member_user = LookupChoiceField(label="人员", source="users", set_name="audit_team")
     role = forms.ChoiceField(label="角色", choices=MemberRole.choices, initial=MemberRole.MEMBER)
     stream = forms.ChoiceField(label="事项组", required=False)
     agency = forms.CharField(
         label="所在单位", required=False, max_length=60, help_text="留空取事项的牵头单位"
     )
 
-    def __init__(self, *args, audit, **kwargs):
+    def __init__(self, *args, audit, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member_user"].queryset = team_candidates()
+        bind_lookups(self, user)
         self.fields["stream"].choices = [("", "（列席人员不选）")] + [
             (s.pk, f"{s.get_stream_display()}（{s.get_lead_agency_display()}牵头）")
             for s in audit.streams.all()
@@ -187,20 +154,11 @@ class FileUploadForm(forms.Form):
         self.fields["file"].help_text = f"不超过 {policy.get('audits.file_max_mb')} MB；允许：{allowed}"
 
 
-def discipline_officers():
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True, groups__name__startswith="discipline:")
-        .distinct()
-        .order_by("username")
-    )
-
-
 class ShareForm(forms.Form):
-    officer = UserChoiceField(label="共享给（纪检监察干部）", queryset=get_user_model().objects.none())
+    officer = LookupChoiceField(label="共享给（纪检监察干部）", source="users", set_name="discipline")
     until = forms.DateField(label="共享至（含当日）", widget=DATE)
     reason = forms.CharField(label="共享事由", required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = discipline_officers()
+        bind_lookups(self, user)

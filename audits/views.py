@@ -165,7 +165,9 @@ class AuditDetailView(ScopedDetailView):
                 (s, rules.STATUS_LABELS[s], getattr(audit, rules.STATUS_DATE_FIELD[s]))
                 for s in rules.AUDIT_ORDER
             ],
-            member_form=MemberForm(audit=audit) if can_manage and not audit.is_closed else None,
+            member_form=MemberForm(audit=audit, user=self.request.user)
+            if can_manage and not audit.is_closed
+            else None,
             finding_form=FindingForm(audit=audit)
             if can_change
             and audit.status in (AuditStatus.FIELDWORK, AuditStatus.REPORT, AuditStatus.RECTIFICATION)
@@ -310,7 +312,7 @@ class MemberAddView(ActionView):
     form_class = MemberForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "audit": self.object}
+        return {**super().get_form_kwargs(), "audit": self.object, "user": self.request.user}
 
     def perform(self, audit, form):
         services.audit_member_add(user=self.request.user, audit=audit, **form.cleaned_data)
@@ -531,6 +533,9 @@ class FileShareView(ServiceFormView):
     form_class = ShareForm
     template_name = "audits/audit_form.html"
     success_message = "已共享。到期后访问权限自动终止。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

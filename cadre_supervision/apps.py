@@ -18,3 +18,7 @@ class CadreSupervisionConfig(AppConfig):
                 "到期日历", "calendar", 5, visible=lambda u: bool(getattr(u, "is_authenticated", False))
             )
         )
+
+        from . import lookup
+
+        lookup.register_users()

@@ -265,6 +265,9 @@ elif FIELD_ENCRYPTION_KEY == SECRET_KEY and not DEBUG and not TESTING and _COMMA
 
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must differ from DJANGO_SECRET_KEY: refusing to start.")
 
+# django-filter: "any" in a choice filter reads 全部 (not ---------).
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

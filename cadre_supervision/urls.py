@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views, workbench_views
 from .api import api_not_found
+from .lookup import LookupView
 
 urlpatterns = [
     path("", workbench_views.WorkbenchView.as_view(), name="home"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("cadre_supervision.site_urls")),
     path("integrity/", include("cadres.integrity_urls")),
     path("cadres/", include("cadres.urls")),
+    path("api/v1/lookup/<slug:source>/", LookupView.as_view(), name="lookup"),
     path("api/v1/", include("cadres.api.urls")),
     path("api/v1/", include("cadre_supervision.workbench_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

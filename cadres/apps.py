@@ -41,7 +41,9 @@ class CadresConfig(AppConfig):
             registry.NavItem("廉政档案", "integrity_index", 13, visible=sees(Cadre, "integrity"))
         )
 
-        from . import demo, selectors
+        from . import demo, lookups, selectors
+
+        lookups.register()
 
         registry.register_demo_seeder(20, demo.seed_dossier)
 

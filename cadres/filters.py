@@ -6,7 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision.filters import BooleanFilter, IdFilter, YearFilter
+from cadre_supervision.filters import BooleanFilter, IdFilter, LookupFilter, YearFilter, organization_filter
 from cadre_supervision.permissions import scope_q
 
 from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank, SanctionTrack
@@ -34,7 +34,7 @@ def scoped_organizations(request):
 class OrganizationFilter(df.FilterSet):
     q = df.CharFilter(label="名称", method="filter_q")
     kind = df.ChoiceFilter(label="单位类型", choices=OrgKind.choices)
-    parent = df.ModelChoiceFilter(label="上级单位", queryset=scoped_organizations)
+    parent = LookupFilter(label="上级单位", source="organizations", field_name="parent")
 
     class Meta:
         model = Organization
@@ -46,9 +46,7 @@ class OrganizationFilter(df.FilterSet):
 
 class PostFilter(df.FilterSet):
     q = df.CharFilter(label="岗位名称", field_name="title", lookup_expr="icontains")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     key_category = df.MultipleChoiceFilter(
         label="关键岗位类别", choices=KeyCategory.choices, method="filter_key"
     )
@@ -84,9 +82,7 @@ def _current_appointments(today=None):
 
 class CadreFilter(df.FilterSet):
     q = df.CharFilter(label="搜索", method="filter_q", help_text="姓名、拼音首字母或身份证后四位")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     org_kind = df.ChoiceFilter(label="单位类型", choices=OrgKind.choices, field_name="organization__kind")
     rank = df.MultipleChoiceFilter(label="职级", choices=Rank.choices)
     status = df.MultipleChoiceFilter(label="状态", choices=CadreStatus.choices)
@@ -140,14 +136,9 @@ class CadreFilter(df.FilterSet):
 
 
 class AppointmentFilter(df.FilterSet):
-    cadre = IdFilter(field_name="cadre_id", label="干部编号")
-    post = IdFilter(field_name="post_id", label="岗位编号")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）",
-        queryset=scoped_organizations,
-        method="filter_subtree",
-        field_name="post__organization",  # lets the OpenAPI schema type it (the method decides)
-    )
+    cadre = LookupFilter(label="干部", source="cadres", field_name="cadre")
+    post = LookupFilter(label="岗位", source="posts", field_name="post")
+    organization = organization_filter(field_name="post__organization")
     current = BooleanFilter(label="现任", method="filter_current")
     top_leader = BooleanFilter(label="一把手岗位", method="filter_top")
 

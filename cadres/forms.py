@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
+from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 
 from .choices import KeyCategory, VerificationStatus
 from .models import (
@@ -67,13 +68,8 @@ class ServiceModelForm(forms.ModelForm):
         return data
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return "　" * obj.depth + obj.name
-
-
 class OrganizationForm(ServiceModelForm):
-    parent = OrganizationChoiceField(label="上级单位", queryset=Organization.objects.none(), required=False)
+    parent = LookupChoiceField(label="上级单位", source="organizations", action="change", required=False)
 
     class Meta:
         model = Organization
@@ -81,7 +77,8 @@ class OrganizationForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        manageable = Organization.objects.restrict(user, "change")
+        bind_lookups(self, user)
+        manageable = self.fields["parent"].queryset
         if self.instance.pk:
             # Keeping the current parent is always allowed (moving needs manage rights there).
             qs = Organization.objects.filter(
@@ -90,13 +87,14 @@ class OrganizationForm(ServiceModelForm):
         else:
             qs = manageable
         self.fields["parent"].queryset = qs.order_by("path")
+        self.fields["parent"].widget.placeholder = "输入单位名称搜索，或按层级选择"
         top_level = self.instance.pk and self.instance.parent_id is None
         if not user.is_superuser and not top_level:
             self.fields["parent"].required = True
 
 
 class PostForm(ServiceModelForm):
-    organization = OrganizationChoiceField(label="单位", queryset=Organization.objects.none())
+    organization = LookupChoiceField(label="单位", source="organizations", action="change")
     key_categories = forms.MultipleChoiceField(
         label="关键岗位类别",
         choices=KeyCategory.choices,
@@ -123,7 +121,7 @@ class PostForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.restrict(user, "change").order_by("path")
+        bind_lookups(self, user)
 
 
 class ChangeReasonMixin(forms.Form):
@@ -137,7 +135,7 @@ class ChangeReasonMixin(forms.Form):
 
 class CadreForm(ChangeReasonMixin, ServiceModelForm):
     citizen_id = forms.CharField(label="身份证号", max_length=18, strip=True)
-    organization = OrganizationChoiceField(label="所在单位", queryset=Organization.objects.none())
+    organization = LookupChoiceField(label="所在单位", source="organizations", action="change")
 
     class Meta:
         model = Cadre
@@ -171,8 +169,7 @@ class CadreForm(ChangeReasonMixin, ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Organization.objects.restrict(user, "change").order_by("path")
-        self.fields["organization"].queryset = qs
+        bind_lookups(self, user)
         if self.instance.pk:
             # The stored ID is never sent back to the browser; blank keeps it.
             self.fields["citizen_id"].required = False
@@ -200,12 +197,6 @@ class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         full = obj.get_full_name()
         return f"{full}（{obj.username}）" if full else obj.username
-
-
-class PostChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        suffix = "（一把手）" if obj.top_leader_kind else ""
-        return f"{obj.organization.name} · {obj.title}{suffix}"
 
 
 APPOINTMENT_FORM_FIELDS = [
@@ -264,19 +255,14 @@ class AppointmentForm(ServiceModelForm):
 
 
 class AppointmentCreateForm(AppointmentForm):
-    post = PostChoiceField(label="岗位", queryset=Post.objects.none())
+    post = LookupChoiceField(label="岗位", source="posts", action="change", set_name="active")
 
     class Meta(AppointmentForm.Meta):
         fields = ["post", *APPOINTMENT_FORM_FIELDS]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["post"].queryset = (
-            Post.objects.restrict(user, "change")
-            .filter(is_active=True)
-            .select_related("organization")
-            .order_by("organization__path", "sort_order", "id")
-        )
+        bind_lookups(self, user)
         self.order_fields(["post", *APPOINTMENT_FORM_FIELDS])
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 
 from cadre_supervision.history import history_for
@@ -33,51 +34,94 @@ class OrgNode:
     cadres: int = 0
     top_leaders: int = 0
     children: list[OrgNode] = field(default_factory=list)
+    subtree: int | None = None  # cadres in the unit and below (in scope), when counted
+    has_children: bool = False  # visible children exist (loaded or not)
 
     @property
     def cadres_in_subtree(self) -> int:
+        if self.subtree is not None:
+            return self.subtree
         return self.cadres + sum(c.cadres_in_subtree for c in self.children)
+
+    @property
+    def children_loaded(self) -> bool:
+        return bool(self.children) or not self.has_children
 
 
 def organizations_visible(*, user, action: str = "view") -> QuerySet[Organization]:
     return Organization.objects.restrict(user, action).order_by("path")
 
 
-def organization_tree(*, user, today: dt.date | None = None) -> list[OrgNode]:
-    """The part of the tree `user` may see, nested, with cadre and current-一把手 counts.
-
-    Three queries whatever the size: organizations, cadres per organization, current
-    一把手 tenures per organization. An organization whose parent is out of scope becomes
-    a root of the returned forest.
-    """
-    today = today or timezone.localdate()
-    orgs = list(organizations_visible(user=user).order_by("path", "sort_order"))
-    ids = [o.pk for o in orgs]
-    cadre_counts = dict(
-        Cadre.objects.restrict(user, "view")
-        .filter(organization_id__in=ids)
-        .values_list("organization_id")
-        .annotate(n=Count("id"))
-        .values_list("organization_id", "n")
+def _org_nodes(*, user, orgs: QuerySet[Organization], today: dt.date) -> list[OrgNode]:
+    """Nodes for `orgs` with their counts, in a bounded number of queries whatever the tree's
+    size: the units (with "has visible children"), one grouped cadre count per distinct path
+    length (own and subtree counts together; normally one), one grouped 一把手 count."""
+    visible = Organization.objects.restrict(user, "view")
+    units = list(
+        orgs.annotate(has_kids=Exists(visible.filter(parent_id=OuterRef("pk")))).order_by(
+            "sort_order", "name", "id"
+        )
     )
+    if not units:
+        return []
+    cadres = Cadre.objects.restrict(user, "view")
+    own: dict[str, int] = {}
+    subtree: dict[str, int] = {}
+    for length in sorted({len(o.path) for o in units}):
+        prefixes = [o.path for o in units if len(o.path) == length]
+        rows = (
+            cadres.annotate(prefix=Left("organization__path", length), plen=Length("organization__path"))
+            .filter(prefix__in=prefixes)
+            .values("prefix")
+            .annotate(n=Count("id"), own=Count("id", filter=Q(plen=length)))
+            .values_list("prefix", "n", "own")
+        )
+        for prefix, n, n_own in rows:
+            subtree[prefix], own[prefix] = n, n_own
     top_counts = dict(
         Appointment.objects.restrict(user, "view")
         .current(today)
         .top_leaders()
-        .filter(post__organization_id__in=ids)
+        .filter(post__organization_id__in=[o.pk for o in units])
         .values_list("post__organization_id")
         .annotate(n=Count("cadre_id", distinct=True))
         .values_list("post__organization_id", "n")
     )
-    nodes = {o.pk: OrgNode(o, cadre_counts.get(o.pk, 0), top_counts.get(o.pk, 0)) for o in orgs}
-    roots: list[OrgNode] = []
-    for o in sorted(orgs, key=lambda o: (o.depth, o.sort_order, o.name)):
-        node = nodes[o.pk]
-        parent = nodes.get(o.parent_id)
+    return [
+        OrgNode(
+            o,
+            cadres=own.get(o.path, 0),
+            top_leaders=top_counts.get(o.pk, 0),
+            subtree=subtree.get(o.path, 0),
+            has_children=o.has_kids,
+        )
+        for o in units
+    ]
+
+
+def organization_tree(*, user, today: dt.date | None = None, levels: int = 2) -> list[OrgNode]:
+    """The first `levels` (1 or 2) of the part of the tree `user` may see, with counts; deeper
+    units load on demand (`organization_children`). An organization whose parent is out of
+    scope becomes a root of the returned forest. Queries are bounded: units, counts and
+    一把手 per level shown."""
+    today = today or timezone.localdate()
+    visible = Organization.objects.restrict(user, "view")
+    root_ids = visible.exclude(parent_id__in=visible.values("pk")).values("pk")
+    shown = Q(pk__in=root_ids) | Q(parent_id__in=root_ids) if levels > 1 else Q(pk__in=root_ids)
+    nodes = _org_nodes(user=user, orgs=visible.filter(shown), today=today)
+    by_pk = {n.org.pk: n for n in nodes}
+    roots = []
+    for node in nodes:  # in sibling order
+        parent = by_pk.get(node.org.parent_id)
         (parent.children if parent else roots).append(node)
-    for node in nodes.values():
-        node.children.sort(key=lambda n: (n.org.sort_order, n.org.name))
     return roots
+
+
+def organization_children(*, user, parent: Organization, today: dt.date | None = None) -> list[OrgNode]:
+    """The visible children of `parent` (itself in scope), with counts."""
+    today = today or timezone.localdate()
+    visible = Organization.objects.restrict(user, "view")
+    return _org_nodes(user=user, orgs=visible.filter(parent_id=parent.pk), today=today)
 
 
 def organization_summary(*, user, organization: Organization, today: dt.date | None = None) -> dict:

@@ -44,6 +44,11 @@ urlpatterns = [
     path("appointments/<int:pk>/end/", views.AppointmentEndView.as_view(), name="appointment_end"),
     # organizations
     path("organizations/", views.OrganizationTreeView.as_view(), name="organization_tree"),
+    path(
+        "organizations/<int:pk>/children/",
+        views.OrganizationChildrenView.as_view(),
+        name="organization_children",
+    ),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization_create"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("organizations/<int:pk>/edit/", views.OrganizationUpdateView.as_view(), name="organization_update"),

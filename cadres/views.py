@@ -67,6 +67,19 @@ class OrganizationTreeView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+class OrganizationChildrenView(LoginRequiredMixin, TemplateView):
+    """The visible children of one unit (in scope, else 404), as tree nodes for the page."""
+
+    template_name = "cadres/_org_nodes.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        parent = get_scoped_or_404(Organization, user, "view", pk=kwargs["pk"])
+        ctx["nodes"] = selectors.organization_children(user=user, parent=parent)
+        return ctx
+
+
 class OrganizationDetailView(ScopedDetailView):
     model = Organization
     template_name = "cadres/organization_detail.html"

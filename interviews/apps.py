@@ -7,6 +7,9 @@ class InterviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import lookups
+
+        lookups.register()
         from cadre_supervision import events, registry
 
         from . import demo, integration, integrity, policies, selectors, services

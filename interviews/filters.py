@@ -6,9 +6,8 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision.filters import BooleanFilter, IdFilter
+from cadre_supervision.filters import BooleanFilter, IdFilter, LookupFilter, organization_filter
 from cadres.choices import OrgKind
-from cadres.filters import scoped_organizations
 
 from . import policies
 from .choices import FollowUpStatus, InterviewerRole, InterviewKind, SpecialTrigger, TalkCategory, TalkStatus
@@ -34,17 +33,17 @@ class RequiredTalkFilter(SubtreeMixin, df.FilterSet):
         choices=[(k.value, k.label) for k in (InterviewKind.ROUTINE, InterviewKind.SPECIAL_TOPIC)],
     )
     status = df.ChoiceFilter(label="状态", choices=TalkStatus.choices, method="filter_status")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     org_kind = df.ChoiceFilter(
         label="单位类型", choices=OrgKind.choices, field_name="cadre__organization__kind"
     )
     category = df.ChoiceFilter(label="谈话对象类别", choices=TalkCategory.choices)
     interviewer_role = df.ChoiceFilter(label="谈话人类别", choices=InterviewerRole.choices)
-    responsible = IdFilter(label="谈话人编号", field_name="responsible_id")
+    responsible = LookupFilter(
+        label="谈话人", source="users", set_name="interviewers", field_name="responsible"
+    )
     gap = BooleanFilter(label="未落实谈话人", method="filter_gap")
-    cadre = IdFilter(label="干部编号", field_name="cadre_id")
+    cadre = LookupFilter(label="干部", source="cadres", action="view_interviews", field_name="cadre")
     q = df.CharFilter(label="干部姓名", field_name="cadre__name", lookup_expr="icontains")
 
     class Meta:
@@ -68,13 +67,15 @@ class InterviewRecordFilter(SubtreeMixin, df.FilterSet):
     year = df.ChoiceFilter(label="年度", choices=_year_choices, field_name="date__year")
     kind = df.ChoiceFilter(label="谈话类型", choices=InterviewKind.choices)
     trigger = df.ChoiceFilter(label="专题事由", choices=SpecialTrigger.choices)
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     date_from = df.DateFilter(label="日期自", field_name="date", lookup_expr="gte")
     date_to = df.DateFilter(label="日期至", field_name="date", lookup_expr="lte")
-    interviewee = IdFilter(label="谈话对象编号", field_name="interviewee_id")
-    interviewer = IdFilter(label="谈话人编号", method="filter_interviewer")
+    interviewee = LookupFilter(
+        label="谈话对象", source="cadres", action="view_interviews", field_name="interviewee"
+    )
+    interviewer = LookupFilter(
+        label="谈话人", source="users", set_name="interviewers", method="filter_interviewer"
+    )
     q = df.CharFilter(label="谈话对象姓名", field_name="interviewee__name", lookup_expr="icontains")
 
     class Meta:
@@ -82,13 +83,13 @@ class InterviewRecordFilter(SubtreeMixin, df.FilterSet):
         fields = ["year", "kind", "trigger", "organization", "date_from", "date_to", "q"]
 
     def filter_interviewer(self, qs, name, value):
-        return qs.filter(participants__user_id=value) if value else qs
+        return qs.filter(participants__user=value).distinct() if value else qs
 
 
 class FollowUpFilter(df.FilterSet):
     status = df.ChoiceFilter(label="状态", choices=FollowUpStatus.choices, method="filter_status")
     record = IdFilter(label="谈话记录编号", field_name="record_id")
-    owner = IdFilter(label="责任人账号编号", field_name="owner_id")
+    owner = LookupFilter(label="责任人账号", source="users", field_name="owner")
     due_before = df.DateFilter(label="期限早于", field_name="due_date", lookup_expr="lte")
 
     class Meta:
@@ -108,10 +109,8 @@ class FollowUpFilter(df.FilterSet):
 
 class InterviewAssignmentFilter(df.FilterSet):
     role = df.ChoiceFilter(label="谈话人类别", choices=InterviewerRole.choices)
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
-    user = IdFilter(label="谈话人编号", field_name="user_id")
+    organization = organization_filter()
+    user = LookupFilter(label="谈话人", source="users", set_name="interviewers", field_name="user")
     is_active = BooleanFilter(label="有效")
     q = df.CharFilter(label="谈话人", method="filter_q")
 

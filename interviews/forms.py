@@ -4,54 +4,26 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision.people import display_name
+from cadre_supervision.widgets import LookupChoiceField, LookupMultipleChoiceField, bind_lookups
 from cadres.choices import LineRole
-from cadres.models import Cadre, Organization
 
 from .choices import MANUAL_TRIGGERS, InterviewerRole, InterviewKind, SpecialTrigger
-from .selectors import selectable_cadres
 
 User = get_user_model()
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        full = display_name(obj)
-        return f"{full}（{obj.username}）" if full != obj.username else obj.username
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        full = display_name(obj)
-        return f"{full}（{obj.username}）" if full != obj.username else obj.username
-
-
-class CadreChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.organization.name}）"
-
-
-def interviewer_candidates(user):
-    return (
-        User.objects.filter(Q(pk=user.pk) | Q(interview_assignments__is_active=True), is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-
-
 class RecordForm(forms.Form):
-    interviewee = CadreChoiceField(label="谈话对象", queryset=Cadre.objects.none())
+    interviewee = LookupChoiceField(label="谈话对象", source="interviewees")
     kind = forms.ChoiceField(label="谈话类型", choices=InterviewKind.choices)
     trigger = forms.ChoiceField(
         label="专题谈话事由", choices=[("", "——")] + list(SpecialTrigger.choices), required=False
     )
     date = forms.DateField(label="谈话日期", widget=DATE)
     place = forms.CharField(label="谈话地点", max_length=100, required=False)
-    interviewers = UserMultipleChoiceField(label="谈话人", queryset=User.objects.none())
+    interviewers = LookupMultipleChoiceField(label="谈话人", source="users", set_name="interviewers")
     topics = forms.CharField(label="谈话主题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     summary = forms.CharField(label="谈话内容摘要", widget=forms.Textarea(attrs={"rows": 5}))
     stated_issues = forms.CharField(
@@ -64,12 +36,9 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interviewee"].queryset = (
-            selectable_cadres(user).select_related("organization").order_by("organization__path", "name")
-        )
-        self.fields["interviewers"].queryset = interviewer_candidates(user)
         if editing:
             del self.fields["interviewee"]
+        bind_lookups(self, user)
 
 
 class FollowUpForm(forms.Form):
@@ -100,12 +69,12 @@ class AttachmentForm(forms.Form):
 class FollowUpAddForm(forms.Form):
     action = forms.CharField(label="后续措施", max_length=300)
     owner_name = forms.CharField(label="责任人", max_length=50)
-    owner = UserChoiceField(label="责任人账号", queryset=User.objects.none(), required=False)
+    owner = LookupChoiceField(label="责任人账号", source="users", required=False)
     due_date = forms.DateField(label="完成期限", widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("username")
+        bind_lookups(self, user)
 
 
 class FollowUpCompleteForm(forms.Form):
@@ -115,8 +84,10 @@ class FollowUpCompleteForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     role = forms.ChoiceField(label="谈话人类别", choices=InterviewerRole.choices)
-    interviewer = UserChoiceField(label="谈话人", queryset=User.objects.none())
-    organization = forms.ModelChoiceField(label="负责单位（含下级）", queryset=Organization.objects.none())
+    interviewer = LookupChoiceField(label="谈话人", source="users")
+    organization = LookupChoiceField(
+        label="负责单位（含下级）", source="organizations", action="manage_interviews"
+    )
     line_role = forms.ChoiceField(
         label="条线",
         choices=[("", "——")] + list(LineRole.choices),
@@ -127,22 +98,18 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interviewer"].queryset = User.objects.filter(is_active=True).order_by("username")
-        orgs = Organization.objects.restrict(user, "manage_interviews")
-        self.fields["organization"].queryset = orgs.order_by("path")
+        bind_lookups(self, user)
 
 
 class SpecialTalkForm(forms.Form):
-    cadre = CadreChoiceField(label="谈话对象", queryset=Cadre.objects.none())
+    cadre = LookupChoiceField(label="谈话对象", source="interviewees")
     trigger = forms.ChoiceField(label="事由", choices=[(t.value, t.label) for t in MANUAL_TRIGGERS])
     trigger_date = forms.DateField(label="事由发生日期", widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = (
-            selectable_cadres(user).select_related("organization").order_by("organization__path", "name")
-        )
+        bind_lookups(self, user)
 
 
 class CancelForm(forms.Form):

@@ -47,6 +47,9 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import lookups
+
+        lookups.register()
         from cadre_supervision import policy, registry
 
         from . import integration

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import django_filters as df
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from cadre_supervision.filters import IdFilter, YearFilter
-from cadres.filters import scoped_organizations
+from cadre_supervision.filters import LookupFilter, YearFilter, organization_filter
 
 from . import selectors
 from .choices import (
@@ -21,13 +18,6 @@ from .choices import (
     VerificationStatus,
 )
 from .models import MajorMatterReport, PersonalReport, PromotionCandidate, PublicityNotice, Verification
-
-
-def _org_filter():
-    """The organization filter (subtree); documented as an organization id in the schema."""
-    return extend_schema_field(OpenApiTypes.INT)(
-        df.ModelChoiceFilter(label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree")
-    )
 
 
 class _CadreFilterMixin:
@@ -50,13 +40,11 @@ class _CadreFilterMixin:
 class ReportFilter(_CadreFilterMixin, df.FilterSet):
     cadre_prefix = "cadre__"
     q = df.CharFilter(label="姓名", method="filter_q")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     status = df.ChoiceFilter(label="状态", choices=DisplayStatus.choices, method="filter_status")
     kind = df.ChoiceFilter(label="报告类型", choices=ReportKind.choices)
     year = YearFilter(label="年度")
-    cadre = IdFilter(label="干部编号", field_name="cadre_id")
+    cadre = LookupFilter(label="干部", source="cadres", action="view_personal_reports", field_name="cadre")
 
     class Meta:
         model = PersonalReport
@@ -69,9 +57,7 @@ class ReportFilter(_CadreFilterMixin, df.FilterSet):
 class VerificationFilter(_CadreFilterMixin, df.FilterSet):
     cadre_prefix = "report__cadre__"
     q = df.CharFilter(label="姓名", method="filter_q")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     kind = df.ChoiceFilter(label="查核类型", choices=VerificationKind.choices)
     status = df.ChoiceFilter(label="状态", choices=VerificationStatus.choices)
     outcome = df.ChoiceFilter(label="结果", choices=Outcome.choices)
@@ -85,9 +71,7 @@ class VerificationFilter(_CadreFilterMixin, df.FilterSet):
 class CandidateFilter(_CadreFilterMixin, df.FilterSet):
     cadre_prefix = "cadre__"
     q = df.CharFilter(label="姓名", method="filter_q")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     status = df.ChoiceFilter(label="状态", choices=CandidateStatus.choices)
 
     class Meta:
@@ -98,9 +82,7 @@ class CandidateFilter(_CadreFilterMixin, df.FilterSet):
 class NoticeFilter(_CadreFilterMixin, df.FilterSet):
     cadre_prefix = "candidate__cadre__"
     q = df.CharFilter(label="姓名", method="filter_q")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
 
     class Meta:
         model = PublicityNotice
@@ -110,9 +92,7 @@ class NoticeFilter(_CadreFilterMixin, df.FilterSet):
 class MajorMatterFilter(_CadreFilterMixin, df.FilterSet):
     cadre_prefix = "cadre__"
     q = df.CharFilter(label="姓名", method="filter_q")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
-    )
+    organization = organization_filter()
     kind = df.ChoiceFilter(label="事项类别", choices=MajorMatterKind.choices)
     reported_after = df.DateFilter(label="报告日期起", field_name="reported_on", lookup_expr="gte")
     reported_before = df.DateFilter(label="报告日期止", field_name="reported_on", lookup_expr="lte")

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cadres.choices import CadreStatus, ManagementLevel
+from cadre_supervision.widgets import LookupChoiceField, bind_lookups
+from cadres.choices import CadreStatus
 from cadres.models import Appointment, Cadre
 
 from .choices import Circle, EvidenceSource, FeedbackChannel, Handling, MajorMatterKind, Outcome
@@ -148,13 +149,15 @@ class CadreChoiceField(forms.ModelChoiceField):
 
 
 class CandidateForm(forms.Form):
-    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = LookupChoiceField(
+        label="干部", source="cadres", action="manage_personal_reports", set_name="city_active"
+    )
     proposed_post = forms.CharField(label="拟任职务", max_length=200)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = manageable_cadres(user).filter(management_level=ManagementLevel.CITY)
+        bind_lookups(self, user)
 
 
 class WithdrawForm(forms.Form):

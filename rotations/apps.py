@@ -7,6 +7,9 @@ class RotationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import lookups
+
+        lookups.register()
         from cadre_supervision import registry
 
         from . import integration, policies

@@ -6,9 +6,8 @@ import django_filters as df
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cadre_supervision.filters import IdFilter, YearFilter
+from cadre_supervision.filters import IdFilter, LookupFilter, YearFilter, organization_filter
 from cadres.choices import OrgKind
-from cadres.filters import scoped_organizations
 
 from .choices import (
     AssignmentStatus,
@@ -32,9 +31,7 @@ class ExchangeFilter(df.FilterSet):
     kind = df.MultipleChoiceFilter(label="交流类型", choices=ExchangeKind.choices)
     reason = df.ChoiceFilter(label="交流原因", choices=ExchangeReason.choices)
     year = YearFilter(label="年度", field_name="effective_date__year")
-    organization = df.ModelChoiceFilter(
-        label="单位（原单位或新单位，含下级）", queryset=scoped_organizations, method="filter_org"
-    )
+    organization = organization_filter("单位（原单位或新单位，含下级）", method="filter_org")
     from_org_kind = df.ChoiceFilter(label="原单位类型", choices=OrgKind.choices)
     to_org_kind = df.ChoiceFilter(label="新单位类型", choices=OrgKind.choices)
 
@@ -62,9 +59,7 @@ class ExchangeFilter(df.FilterSet):
 
 class RotationPlanFilter(df.FilterSet):
     year = YearFilter(label="年度")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
-    )
+    organization = organization_filter("单位（含下级）", method="filter_org")
 
     class Meta:
         model = RotationPlan
@@ -78,9 +73,7 @@ class PlanItemFilter(df.FilterSet):
     plan = IdFilter(field_name="plan_id", label="计划编号")
     year = YearFilter(field_name="plan__year", label="年度")
     status = df.MultipleChoiceFilter(label="状态", choices=PlanItemStatus.choices)
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
-    )
+    organization = organization_filter("单位（含下级）", method="filter_org")
 
     class Meta:
         model = PlanItem
@@ -120,9 +113,7 @@ def utilisation_q(category: str) -> Q:
 
 class SecondLineFilter(df.FilterSet):
     q = df.CharFilter(label="姓名", method="filter_q")
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
-    )
+    organization = organization_filter("单位（含下级）", method="filter_org")
     utilisation = df.ChoiceFilter(label="使用情况", choices=Utilisation.choices, method="filter_utilisation")
     status = df.ChoiceFilter(label="状态", choices=SecondLineStatus.choices)
     work_status = df.ChoiceFilter(label="在岗情况", choices=WorkStatus.choices)
@@ -152,11 +143,9 @@ class SecondLineFilter(df.FilterSet):
 class AssignmentFilter(df.FilterSet):
     status = df.MultipleChoiceFilter(label="状态", choices=AssignmentStatus.choices)
     role = df.ChoiceFilter(label="岗位类型", choices=SecondLineRole.choices)
-    organization = df.ModelChoiceFilter(
-        label="干部所在单位（含下级）", queryset=scoped_organizations, method="filter_org"
-    )
-    record = IdFilter(field_name="record_id", label="二线干部记录编号")
-    cadre = IdFilter(field_name="record__cadre_id", label="干部编号")
+    organization = organization_filter("干部所在单位（含下级）", method="filter_org")
+    record = LookupFilter(label="二线干部", source="secondline_records", field_name="record")
+    cadre = LookupFilter(label="干部", source="cadres", action="view_secondline", field_name="record__cadre")
 
     class Meta:
         model = Assignment
@@ -170,11 +159,9 @@ class LeaveFilter(df.FilterSet):
     q = df.CharFilter(label="姓名", method="filter_q")
     status = df.MultipleChoiceFilter(label="状态", choices=LeaveStatus.choices)
     kind = df.ChoiceFilter(label="假别", choices=LeaveKind.choices)
-    organization = df.ModelChoiceFilter(
-        label="单位（含下级）", queryset=scoped_organizations, method="filter_org"
-    )
+    organization = organization_filter("单位（含下级）", method="filter_org")
     overdue = df.ChoiceFilter(label="逾期未销假", choices=YES_NO, method="filter_overdue")
-    record = IdFilter(field_name="record_id", label="二线干部记录编号")
+    record = LookupFilter(label="二线干部", source="secondline_records", field_name="record")
 
     class Meta:
         model = LeaveRequest

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 from cadres.choices import CadreStatus
-from cadres.models import Cadre, Organization, Post
+from cadres.models import Cadre
 
 from .choices import (
     AssessmentGrade,
@@ -29,31 +30,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CadreChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.organization.name}）"
-
-
-class PostChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        mark = "【一把手】" if obj.top_leader_kind else ""
-        return f"{obj.organization.name} {obj.title}{mark}"
-
-
-def _orgs(user, codename):
-    return Organization.objects.restrict(user, codename).order_by("path")
-
-
 class UserForm(forms.Form):
+    """A form whose pickers are scoped to `user` (see `cadre_supervision.widgets`)."""
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        bind_lookups(self, user)
 
 
 class DueFilterForm(UserForm):
     q = forms.CharField(label="姓名", required=False)
-    organization = forms.ModelChoiceField(
-        label="单位（含下级）", queryset=Organization.objects.none(), required=False
+    organization = LookupChoiceField(
+        label="单位（含下级）", source="organizations", action="view_rotations", required=False
     )
     rule = forms.ChoiceField(label="触发规则", choices=[("", "全部")] + list(DueRule.choices), required=False)
     state = forms.ChoiceField(
@@ -65,13 +54,13 @@ class DueFilterForm(UserForm):
         super().__init__(*args, **kwargs)
         from cadres.choices import OrgKind
 
-        self.fields["organization"].queryset = _orgs(self.user, "view_rotations")
+        self.fields["organization"].widget.empty_label = "全部"
         self.fields["org_kind"].choices = [("", "全部")] + list(OrgKind.choices)
 
 
 class ExchangeForm(UserForm):
-    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
-    to_post = PostChoiceField(label="新岗位", queryset=Post.objects.none())
+    cadre = LookupChoiceField(label="干部", source="cadres", action="manage_rotations", set_name="active")
+    to_post = LookupChoiceField(label="新岗位", source="posts", action="manage_rotations", set_name="active")
     kind = forms.ChoiceField(label="交流类型", choices=ExchangeKind.choices)
     reason = forms.ChoiceField(label="交流原因", choices=ExchangeReason.choices)
     approval_date = forms.DateField(label="批准日期", widget=DateInput())
@@ -83,48 +72,24 @@ class ExchangeForm(UserForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = (
-            Cadre.objects.restrict(self.user, "manage_rotations")
-            .filter(status=CadreStatus.ACTIVE)
-            .select_related("organization")
-            .order_by("organization__path", "name")
-        )
-        self.fields["to_post"].queryset = (
-            Post.objects.restrict(self.user, "manage_rotations")
-            .filter(is_active=True)
-            .select_related("organization")
-            .order_by("organization__path", "sort_order", "id")
-        )
         self.fields["cadre"].help_text = "原岗位：该干部现任的本职岗位（挂职交流时保留原岗位）"
 
 
 class AvoidanceForm(UserForm):
-    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = LookupChoiceField(label="干部", source="cadres", action="manage_rotations", set_name="active")
     reason = forms.CharField(label="回避事由", widget=forms.Textarea(attrs={"rows": 3}))
     raised_on = forms.DateField(label="提出日期", widget=DateInput(), initial=timezone.localdate)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = (
-            Cadre.objects.restrict(self.user, "manage_rotations")
-            .filter(status=CadreStatus.ACTIVE)
-            .select_related("organization")
-        )
-
 
 class PlanForm(UserForm):
-    organization = forms.ModelChoiceField(label="单位", queryset=Organization.objects.none())
+    organization = LookupChoiceField(label="单位", source="organizations", action="manage_rotations")
     year = forms.IntegerField(label="年度", initial=lambda: timezone.localdate().year)
     title = forms.CharField(label="计划名称", required=False, max_length=100)
     notes = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _orgs(self.user, "manage_rotations")
-
 
 class PlanItemForm(UserForm):
-    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = LookupChoiceField(label="干部", source="cadres", action="manage_rotations", set_name="active")
     planned_kind = forms.ChoiceField(
         label="拟交流类型", choices=[("", "—")] + list(ExchangeKind.choices), required=False
     )
@@ -132,9 +97,8 @@ class PlanItemForm(UserForm):
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = Cadre.objects.filter(
-            organization__path__startswith=plan.organization.path, status=CadreStatus.ACTIVE
-        ).select_related("organization")
+        # the plan's unit and its subtree, inside the user's scope
+        self.fields["cadre"].bind(self.user, under=plan.organization)
 
 
 class PlanItemStatusForm(forms.Form):
@@ -145,7 +109,7 @@ class PlanItemStatusForm(forms.Form):
 
 
 class SecondLineMoveForm(UserForm):
-    cadre = CadreChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = LookupChoiceField(label="干部", source="cadres", action="manage_secondline", set_name="active")
     effective_date = forms.DateField(label="改任日期", widget=DateInput(), initial=timezone.localdate)
     non_leading_title = forms.CharField(label="改任职务（职级）", required=False, max_length=60)
     willing_to_serve = forms.BooleanField(label="愿意承担工作", required=False)
@@ -154,14 +118,6 @@ class SecondLineMoveForm(UserForm):
     )
     preference_note = forms.CharField(label="意向说明", required=False, max_length=200)
     health_note = forms.CharField(label="身体状况", required=False, max_length=100)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = (
-            Cadre.objects.restrict(self.user, "manage_secondline")
-            .filter(status=CadreStatus.ACTIVE)
-            .select_related("organization")
-        )
 
 
 class SecondLinePreferenceForm(forms.Form):
@@ -175,15 +131,11 @@ class SecondLinePreferenceForm(forms.Form):
 
 
 class OpeningForm(UserForm):
-    organization = forms.ModelChoiceField(label="发布单位", queryset=Organization.objects.none())
+    organization = LookupChoiceField(label="发布单位", source="organizations", action="manage_secondline")
     role = forms.ChoiceField(label="岗位类型", choices=SecondLineRole.choices)
     title = forms.CharField(label="岗位名称", max_length=100)
     description = forms.CharField(label="工作内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     slots = forms.IntegerField(label="人数", min_value=1, initial=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _orgs(self.user, "manage_secondline")
 
 
 class AssignmentForm(UserForm):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cadre_supervision import params
+from cadre_supervision.filters import with_page_year
 from cadre_supervision.history import history_for
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.redirects import safe_next
@@ -304,7 +305,7 @@ class PlanListView(ComputedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         plans = RotationPlanFilter(
-            self.request.GET or None,
+            with_page_year(self.request.GET, self.year()),
             queryset=RotationPlan.objects.restrict(user, "view").select_related("organization"),
             request=self.request,
         )

@@ -83,6 +83,16 @@ PAGES = [
 APIS = [
     A("workbench-api:workbench", ceiling=45),
     A("workbench-api:calendar", params={"month": "2026-12"}, ceiling=30),
+    # The pickers' lookup endpoint (one URL, one source per argument): staff_a finds the cadres of
+    # 甲镇 by name and never 乙镇's; a page of at most 20 rows in constant queries.
+    A(
+        "lookup",
+        inside=lambda w: "cadres",
+        params={"q": "张"},
+        shown=rec("cadre_a"),
+        hidden=rec("cadre_b_zhang"),
+        ceiling=10,
+    ),
 ]
 
 (

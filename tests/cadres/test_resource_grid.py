@@ -541,6 +541,12 @@ PAGES = [
         history=latest(Organization),
     ),
     P(
+        "cadres:organization_children",
+        inside=lambda w: w.town_a,
+        outside=lambda w: w.town_b,
+        ceiling=20,
+    ),
+    P(
         "cadres:organization_detail",
         inside=lambda w: w.town_a,
         outside=lambda w: w.town_b,

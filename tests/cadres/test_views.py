@@ -68,7 +68,25 @@ def test_organization_tree_query_count_does_not_grow_with_orgs(client, city, dja
     client.force_login(city.staff_all)
     with django_assert_max_num_queries(16):
         resp = client.get(reverse("cadres:organization_tree"))
-    assert resp.status_code == 200 and "村29" in resp.content.decode()
+    body = resp.content.decode()
+    # only the first two levels are rendered; 甲镇's villages load on demand
+    assert resp.status_code == 200 and "村29" not in body
+    children_url = reverse("cadres:organization_children", args=[city.town_a.pk])
+    assert f'data-tree-children="{children_url}"' in body
+    with django_assert_max_num_queries(16):
+        part = client.get(children_url)
+    assert part.status_code == 200
+    nodes = {n.org.name: n for n in part.context["nodes"]}
+    assert len(nodes) == 30 and nodes["村29"].cadres == 1 and nodes["村29"].cadres_in_subtree == 1
+    (root,) = resp.context["tree"]
+    (town_a,) = [n for n in root.children if n.org == city.town_a]
+    assert town_a.cadres == 2 and town_a.cadres_in_subtree == 32  # counted, not loaded
+
+
+def test_organization_children_out_of_scope_is_404(client, city):
+    client.force_login(city.staff_a)
+    assert client.get(reverse("cadres:organization_children", args=[city.town_b.pk])).status_code == 404
+    assert client.get(reverse("cadres:organization_children", args=[city.town_a.pk])).status_code == 200
 
 
 def test_partial_scope_tree_roots_at_granted_unit(client, city):

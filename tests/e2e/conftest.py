@@ -52,3 +52,12 @@ def login(page, live_server, username: str, password: str = "pass12345"):
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
     return page
+
+
+def pick(page, select_id: str, typed: str, option: str):
+    """Type into a type-ahead picker (Tom Select over `#select_id`) and choose `option`."""
+    control = f"#{select_id}-ts-control"
+    page.click(control)
+    page.fill(control, typed)
+    page.locator(".ts-dropdown .option", has_text=option).first.click()
+    return page

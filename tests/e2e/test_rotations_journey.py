@@ -4,7 +4,7 @@ the exchange from the plan, and see the unit's execution rate move."""
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, pick
 from tests.rotations.conftest import rot  # noqa: F401  (fixture)
 
 
@@ -24,7 +24,7 @@ def test_due_list_to_plan_to_exchange(transactional_db, live_server, page, rot):
     ranking.get_by_role("link", name="计划").click()
     page.locator("#plan-items tr", has_text="李强").get_by_role("link", name="登记交流").click()
 
-    page.select_option("#id_to_post", label="丙局 局长【一把手】")
+    pick(page, "id_to_post", "局长", "丙局 · 局长（一把手）")
     page.select_option("#id_kind", "township_to_city")
     page.click("main form.card button[type=submit]")
     page.wait_for_selector("text=交流已登记")
