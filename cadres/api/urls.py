@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import imports, views
 
 app_name = "cadres-api"
 router = DefaultRouter()
@@ -15,5 +15,7 @@ router.register("appointments", views.AppointmentViewSet, basename="appointment"
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("stats/cadres/", views.CadreStatsView.as_view(), name="stats-cadres"),
+    # before the router: "import" is not a cadre id
+    path("cadres/import/", imports.CadreImportApiView.as_view(), name="cadre-import"),
     *router.urls,
 ]
