@@ -48,6 +48,9 @@ ORG_PERMISSIONS: list[tuple[str, str]] = [
     ("manage_personal_reports", "管理个人有关事项报告"),
     ("view_integrity", "查看廉政档案"),
     ("view_stats", "查看统计数据"),
+    ("view_sanctions", "查看处分记录"),
+    ("view_family", "查看家庭成员及社会关系"),
+    ("view_photos", "查看干部照片"),
 ]
 ORG_PERMISSION_LABELS = dict(ORG_PERMISSIONS)
 
@@ -72,7 +75,15 @@ ROLES: dict[str, Role] = {
         Role(
             "discipline",
             "纪检监察干部",
-            ("view_cadres", "view_audits", "view_integrity", "view_discipline_interviews"),
+            (
+                "view_cadres",
+                "view_audits",
+                "view_integrity",
+                "view_discipline_interviews",
+                "view_sanctions",
+                "view_family",
+                "view_photos",
+            ),
             "阅看审计档案、问题整改、廉政档案",
         ),
         Role("supervisor", "谈话人", ("view_cadres",), "查看谈话任务、记录谈心谈话"),

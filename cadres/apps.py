@@ -7,7 +7,19 @@ class CadresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cadre_supervision import registry
+        from cadre_supervision import policy, registry
+
+        from .choices import SANCTION_BAR_MONTHS_DEFAULT
+
+        for kind, months in SANCTION_BAR_MONTHS_DEFAULT.items():
+            policy.register(
+                f"cadres.sanction_bar_months.{kind.value}",
+                months,
+                f"{kind.label}：影响提拔任用的期间（月，0 为不得再任用）",
+                minimum=0,
+                maximum=120,
+            )
+        policy.register("cadres.photo_max_kb", 2048, "干部照片文件大小上限（KB）", minimum=50, maximum=20480)
 
         registry.register_nav_item(registry.NavItem("干部名册", "cadres:cadre_list", 10))
         registry.register_nav_item(registry.NavItem("单位", "cadres:organization_tree", 11))

@@ -130,3 +130,100 @@ class AppointmentMethod(models.TextChoices):
     HIRED = "hired", _("聘任")
     EXAMINED = "examined", _("考任")
     TRANSFERRED = "transferred", _("调任")
+
+
+# --- the dossier (干部档案) ---------------------------------------------------------------------
+
+
+class ResumeSource(models.TextChoices):
+    ENTERED = "entered", _("录入")
+    IMPORTED = "imported", _("导入")
+
+
+class VerificationItem(models.TextChoices):
+    """三龄两历一身份: the six items of the dossier verification (干部档案专项审核)."""
+
+    BIRTH_DATE = "birth_date", _("出生日期")
+    PARTY_JOIN_DATE = "party_join_date", _("入党时间")
+    WORK_START_DATE = "work_start_date", _("参加工作时间")
+    EDUCATION = "education", _("学历学位")
+    CAREER = "career", _("工作经历")
+    IDENTITY = "identity", _("干部身份")
+
+
+class VerificationStatus(models.TextChoices):
+    VERIFIED = "verified", _("已认定")
+    PENDING = "pending", _("待核")
+    DOUBTFUL = "doubtful", _("有疑点")
+
+
+class RewardKind(models.TextChoices):
+    REWARD = "reward", _("奖励")
+    PUNISHMENT = "punishment", _("惩处")
+
+
+class AssessmentGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    COMPETENT = "competent", _("称职")
+    BASIC = "basic", _("基本称职")
+    INCOMPETENT = "incompetent", _("不称职")
+    UNGRADED = "ungraded", _("不定等次")
+
+
+class SanctionTrack(models.TextChoices):
+    PARTY = "party", _("党纪处分")
+    PUBLIC = "public", _("政务处分")
+
+
+class SanctionKind(models.TextChoices):
+    """The two official ladders: 《中国共产党纪律处分条例》 and 《公职人员政务处分法》 art. 8."""
+
+    PARTY_WARNING = "party_warning", _("警告（党纪）")
+    PARTY_SERIOUS_WARNING = "party_serious_warning", _("严重警告")
+    PARTY_REMOVAL = "party_removal", _("撤销党内职务")
+    PARTY_PROBATION = "party_probation", _("留党察看")
+    PARTY_EXPULSION = "party_expulsion", _("开除党籍")
+    PUBLIC_WARNING = "public_warning", _("警告（政务）")
+    PUBLIC_DEMERIT = "public_demerit", _("记过")
+    PUBLIC_MAJOR_DEMERIT = "public_major_demerit", _("记大过")
+    PUBLIC_DEMOTION = "public_demotion", _("降级")
+    PUBLIC_DISMISSAL = "public_dismissal", _("撤职")
+    PUBLIC_EXPULSION = "public_expulsion", _("开除")
+
+
+SANCTION_TRACK_OF_KIND = {
+    k: SanctionTrack.PARTY if k.startswith("party_") else SanctionTrack.PUBLIC for k in SanctionKind
+}
+
+# Promotion-bar months per sanction kind (DOMAIN.md defaults; each is a policy setting
+# "cadres.sanction_bar_months.<kind>"; 0 = the kind ends party membership or service: barred
+# without end).
+SANCTION_BAR_MONTHS_DEFAULT = {
+    SanctionKind.PARTY_WARNING: 12,
+    SanctionKind.PARTY_SERIOUS_WARNING: 18,
+    SanctionKind.PARTY_REMOVAL: 24,
+    SanctionKind.PARTY_PROBATION: 24,
+    SanctionKind.PARTY_EXPULSION: 0,
+    SanctionKind.PUBLIC_WARNING: 6,
+    SanctionKind.PUBLIC_DEMERIT: 12,
+    SanctionKind.PUBLIC_MAJOR_DEMERIT: 18,
+    SanctionKind.PUBLIC_DEMOTION: 24,
+    SanctionKind.PUBLIC_DISMISSAL: 24,
+    SanctionKind.PUBLIC_EXPULSION: 0,
+}
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "cpc", _("中共党员")
+    CPC_PROBATION = "cpc_probation", _("中共预备党员")
+    LEAGUE = "league", _("共青团员")
+    DEMOCRATIC = "democratic", _("民主党派")
+    NONE = "none", _("群众")
+
+
+class PersonKind(models.TextChoices):
+    """Who a recommender (推荐人) or reviewer (考察人) is."""
+
+    CADRE = "cadre", _("干部")
+    USER = "user", _("系统用户")
+    OUTSIDE = "outside", _("外部单位")

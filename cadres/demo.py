@@ -510,8 +510,6 @@ class Builder:
             native_place=place,
             party_join_date=party,
             work_start_date=work_start,
-            education=education,
-            degree={"master": "硕士", "bachelor": "学士", "doctor": "博士"}.get(education, ""),
             identity_category=identity,
             rank=rank,
             management_level=management_level,
@@ -519,6 +517,8 @@ class Builder:
             organization=org,
             phone="1" + self.rng.choice("3578") + "".join(self.rng.choice("0123456789") for _ in range(9)),
         )
+        # 学历 is derived from education records (created after the bulk insert).
+        cadre.demo_education = education
         draft = CadreDraft(cadre)
         self.drafts.append(draft)
         return draft
@@ -1088,16 +1088,17 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
     Appointment.objects.bulk_create(appointments, batch_size=1000)
     records = []
     for c in cadres:
-        if c.education:
+        education = getattr(c, "demo_education", "")
+        if education:
             end = dt.date((c.work_start_date or c.birth_date).year, 7, 1)
-            years = {"master": 7, "bachelor": 4, "college": 3, "doctor": 10}.get(c.education, 3)
+            years = {"master": 7, "bachelor": 4, "college": 3, "doctor": 10}.get(education, 3)
             records.append(
                 EducationRecord(
                     cadre=c,
-                    level=c.education,
+                    level=education,
                     school=rng.choice(SCHOOLS),
                     major=rng.choice(MAJORS),
-                    degree=c.degree,
+                    degree={"master": "硕士", "bachelor": "学士", "doctor": "博士"}.get(education, ""),
                     start_date=dt.date(end.year - years, 9, 1),
                     end_date=end,
                     full_time=rng.random() < 0.8,

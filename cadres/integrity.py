@@ -63,7 +63,7 @@ def basic_facts(cadre) -> list[tuple[str, Any]]:
             if cadre.work_start_date
             else "—",
         ),
-        ("最高学历", " ".join(x for x in (cadre.get_education_display(), cadre.degree) if x)),
+        ("最高学历", cadre.education_label),
         ("身份类别", cadre.get_identity_category_display()),
         ("职级", cadre.get_rank_display()),
         ("管理层级", cadre.get_management_level_display()),

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -22,6 +24,7 @@ from cadre_supervision.permissions import ORG_PERMISSIONS, Scope, ScopedManager,
 from . import rules
 from .choices import (
     AppointmentMethod,
+    AssessmentGrade,
     CadreStatus,
     EducationLevel,
     Gender,
@@ -30,8 +33,15 @@ from .choices import (
     LineRole,
     ManagementLevel,
     OrgKind,
+    PoliticalStatus,
     Rank,
+    ResumeSource,
+    RewardKind,
+    SanctionKind,
+    SanctionTrack,
     TopLeaderKind,
+    VerificationItem,
+    VerificationStatus,
 )
 
 # --- the portfolio-area catalogue (分管领域): policy data ------------------------------------------
@@ -247,10 +257,12 @@ class Cadre(models.Model):
     )
     citizen_id_masked = models.CharField(_("身份证号"), max_length=18, editable=False, default="")
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
+    birth_place = models.CharField(_("出生地"), max_length=50, blank=True)
+    health = models.CharField(_("健康状况"), max_length=30, blank=True, default="")
+    professional_title = models.CharField(_("专业技术职务"), max_length=60, blank=True)
+    expertise = models.CharField(_("熟悉专业有何专长"), max_length=200, blank=True)
     party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
     work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
-    education = models.CharField(_("最高学历"), max_length=20, choices=EducationLevel.choices, blank=True)
-    degree = models.CharField(_("学位"), max_length=30, blank=True)
     identity_category = models.CharField(_("身份类别"), max_length=20, choices=IdentityCategory.choices)
     rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices)
     management_level = models.CharField(_("管理层级"), max_length=20, choices=ManagementLevel.choices)
@@ -348,24 +360,70 @@ class Cadre(models.Model):
     def portfolio_violation_labels(self) -> list[str]:
         return portfolio_area_labels(self.portfolio_violations)
 
+    # --- derived from the dossier: 学历 and 学位 (never typed) ---------------------------------
+    @property
+    def highest_education(self) -> EducationRecord | None:
+        return rules.highest_overall(self.education_records.all())
 
+    @property
+    def education_level(self) -> str:
+        rec = self.highest_education
+        return rec.level if rec else ""
+
+    @property
+    def education_label(self) -> str:
+        rec = self.highest_education
+        if rec is None:
+            return ""
+        return " · ".join(x for x in (rec.get_level_display(), rec.degree) if x)
+
+    @property
+    def degree(self) -> str:
+        """The highest degree held (学位), from the education records."""
+        degrees = [r for r in self.education_records.all() if r.degree]
+        best = rules.highest_overall(degrees)
+        return best.degree if best else ""
+
+
+def _dossier_scope(view: str = "view_cadres") -> Scope:
+    """Dossier records are scoped by their cadre's unit."""
+    return Scope(org_field="cadre__organization", perms={"view": view, "change": "manage_cadres"})
+
+
+@track_history()
 class EducationRecord(models.Model):
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="education_records")
+    """One education record: 全日制 (full-time) or 在职 (in-service). 学历 and 学位 of
+    三龄两历一身份 are derived from these (rules.highest_education), never typed."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="education_records"
+    )
+    full_time = models.BooleanField(_("全日制"), default=True, help_text=_("不勾选为在职教育"))
     level = models.CharField(_("学历"), max_length=20, choices=EducationLevel.choices)
-    full_time = models.BooleanField(_("全日制"), default=True)
-    school = models.CharField(_("毕业院校"), max_length=100)
-    major = models.CharField(_("专业"), max_length=100, blank=True)
     degree = models.CharField(_("学位"), max_length=30, blank=True)
+    school = models.CharField(_("毕业院校"), max_length=100)
+    department = models.CharField(_("院系"), max_length=100, blank=True)
+    major = models.CharField(_("专业"), max_length=100, blank=True)
     start_date = models.DateField(_("入学时间"), null=True, blank=True)
     end_date = models.DateField(_("毕业时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = _dossier_scope()
 
     class Meta:
         verbose_name = _("学历学位")
         verbose_name_plural = _("学历学位")
-        ordering = ["cadre", "end_date"]
+        ordering = ["cadre", "end_date", "id"]
 
     def __str__(self) -> str:
         return f"{self.school} {self.get_level_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#education"
+
+    @property
+    def track_label(self) -> str:
+        return "全日制教育" if self.full_time else "在职教育"
 
 
 class AppointmentQuerySet(ScopedQuerySet):
@@ -402,8 +460,44 @@ class Appointment(models.Model):
     portfolio_text = models.TextField(
         _("分管事项说明"), blank=True, help_text=_("文字说明，不参与一把手分管预警的判断")
     )
-    recommended_by = models.CharField(_("推荐人"), max_length=100, blank=True, help_text=_("谁推荐谁负责"))
-    reviewed_by = models.CharField(_("考察审核人"), max_length=100, blank=True)
+    # 推荐人 / 考察人 are people: a cadre or a user; the text field holds only an outside body
+    # (外部单位), never a person's name (services.appointment_* match names to people).
+    recommender_cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("推荐人（干部）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommended_appointments",
+    )
+    recommender_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("推荐人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommended_appointments",
+    )
+    recommended_by = models.CharField(
+        _("推荐单位（外部）"), max_length=100, blank=True, help_text=_("仅用于系统外的推荐单位；谁推荐谁负责")
+    )
+    reviewer_cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("考察人（干部）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_appointments",
+    )
+    reviewer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("考察人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_appointments",
+    )
+    reviewed_by = models.CharField(_("考察单位（外部）"), max_length=100, blank=True)
     is_secondment = models.BooleanField(_("挂职"), default=False)
     end_reason = models.CharField(_("离任原因"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -424,7 +518,20 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
                 name="appointment_end_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~(Q(recommender_cadre__isnull=False) & Q(recommender_user__isnull=False))
+                & (
+                    Q(recommended_by="")
+                    | (Q(recommender_cadre__isnull=True) & Q(recommender_user__isnull=True))
+                ),
+                name="appointment_one_recommender",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(reviewer_cadre__isnull=False) & Q(reviewer_user__isnull=False))
+                & (Q(reviewed_by="") | (Q(reviewer_cadre__isnull=True) & Q(reviewer_user__isnull=True))),
+                name="appointment_one_reviewer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -452,3 +559,313 @@ class Appointment(models.Model):
     def years(self, on: dt.date | None = None) -> float:
         end = self.end_date or on or timezone.localdate()
         return rules.years_between(self.start_date, end)
+
+    @property
+    def recommender_label(self) -> str:
+        return _person_label(
+            self.recommender_cadre_id, self.recommender_user_id, self.recommended_by, self, "recommender"
+        )
+
+    @property
+    def reviewer_label(self) -> str:
+        return _person_label(
+            self.reviewer_cadre_id, self.reviewer_user_id, self.reviewed_by, self, "reviewer"
+        )
+
+
+def _person_label(cadre_id, user_id, outside: str, appt: Appointment, prefix: str) -> str:
+    if cadre_id:
+        return getattr(appt, f"{prefix}_cadre").name
+    if user_id:
+        u = getattr(appt, f"{prefix}_user")
+        return u.get_full_name() or u.username
+    return f"{outside}（外部单位）" if outside else ""
+
+
+# --- the dossier (干部档案): résumé, verification, rewards, assessments, sanctions, family, photo ---
+
+
+@track_history()
+class ResumeLine(models.Model):
+    """A résumé line (简历) from before the cadre's tenures were kept here (school, earlier
+    posts elsewhere). Lines after that are the tenures themselves (selectors.cadre_resume)."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="resume_lines"
+    )
+    start_month = models.DateField(_("起始年月"), help_text=_("按月记载，日期取当月1日"))
+    end_month = models.DateField(_("终止年月"), null=True, blank=True, help_text=_("至今留空"))
+    text = models.CharField(_("单位及职务"), max_length=200)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=ResumeSource.choices, default=ResumeSource.ENTERED
+    )
+
+    objects = ScopedManager()
+    scope = _dossier_scope()
+
+    class Meta:
+        verbose_name = _("简历")
+        verbose_name_plural = _("简历")
+        ordering = ["cadre", "start_month", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_month__gte=models.F("start_month")),
+                name="resume_line_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {rules.resume_period(self.start_month, self.end_month)} {self.text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#resume"
+
+
+@track_history()
+class DossierVerification(models.Model):
+    """三龄两历一身份 认定: one row per cadre and item, with the dossier document it was verified
+    from. A change to a verified value needs a reason (services), kept here and in history."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="verifications"
+    )
+    item = models.CharField(_("认定事项"), max_length=20, choices=VerificationItem.choices)
+    status = models.CharField(
+        _("认定状态"), max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    value = models.CharField(_("认定值"), max_length=200, blank=True, help_text=_("认定时的记载"))
+    document = models.CharField(_("认定依据（档案材料）"), max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    change_reason = models.CharField(_("最近一次变更理由"), max_length=300, blank=True)
+
+    objects = ScopedManager()
+    scope = _dossier_scope()
+
+    class Meta:
+        verbose_name = _("三龄两历一身份认定")
+        verbose_name_plural = _("三龄两历一身份认定")
+        ordering = ["cadre", "item"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "item"], name="verification_once_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.get_item_display()} {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#verification"
+
+
+@track_history()
+class RewardPunishment(models.Model):
+    """奖惩情况."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="rewards")
+    kind = models.CharField(_("类别"), max_length=12, choices=RewardKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    date = models.DateField(_("时间"))
+    issuing_body = models.CharField(_("批准机关"), max_length=100)
+    document_no = models.CharField(_("文号"), max_length=60, blank=True)
+
+    objects = ScopedManager()
+    scope = _dossier_scope()
+
+    class Meta:
+        verbose_name = _("奖惩情况")
+        verbose_name_plural = _("奖惩情况")
+        ordering = ["cadre", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.date:%Y.%m} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#rewards"
+
+
+@track_history()
+class AnnualAssessment(models.Model):
+    """年度考核: one grade per cadre and year, for every cadre (second-line ones included)."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="annual_assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grade = models.CharField(_("考核等次"), max_length=12, choices=AssessmentGrade.choices)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope = _dossier_scope()
+
+    class Meta:
+        verbose_name = _("年度考核")
+        verbose_name_plural = _("年度考核")
+        ordering = ["cadre", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year"], name="annual_assessment_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.year}年度 {self.get_grade_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#assessments"
+
+
+class SanctionQuerySet(ScopedQuerySet):
+    def barring_on(self, on: dt.date):
+        """Sanctions during whose period promotion is barred on `on` (the bar is [decision, end))."""
+        return self.filter(Q(decision_date__lte=on), Q(bar_indefinite=True) | Q(bar_end__gt=on))
+
+
+@track_history()
+class Sanction(models.Model):
+    """党纪处分 / 政务处分: promotion is barred from the decision for a period set by the kind
+    (policy "cadres.sanction_bar_months.<kind>", fixed when recorded)."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="sanctions"
+    )
+    track = models.CharField(_("处分类别"), max_length=10, choices=SanctionTrack.choices, editable=False)
+    kind = models.CharField(_("处分种类"), max_length=30, choices=SanctionKind.choices)
+    decision_date = models.DateField(_("处分决定时间"))
+    deciding_body = models.CharField(_("决定机关"), max_length=100)
+    document_no = models.CharField(_("文号"), max_length=60, blank=True)
+    reason = models.TextField(_("处分事由"))
+    bar_months = models.PositiveSmallIntegerField(_("影响期（月）"), editable=False, default=0)
+    bar_end = models.DateField(_("影响期截止"), null=True, blank=True, editable=False)
+    bar_indefinite = models.BooleanField(_("不得再任用"), default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = models.Manager.from_queryset(SanctionQuerySet)()
+    scope = _dossier_scope("view_sanctions")
+
+    class Meta:
+        verbose_name = _("处分")
+        verbose_name_plural = _("处分")
+        ordering = ["cadre", "-decision_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bar_indefinite=True) | Q(bar_end__isnull=False),
+                name="sanction_bar_end_or_indefinite",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.get_kind_display()}（{self.decision_date:%Y.%m}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:sanction_list", args=[self.cadre_id])
+
+    def bars_promotion(self, on: dt.date | None = None) -> bool:
+        return rules.sanction_bars(
+            self.decision_date, self.bar_end, self.bar_indefinite, on or timezone.localdate()
+        )
+
+
+@track_history()
+class FamilyMember(models.Model):
+    """家庭主要成员及重要社会关系."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="family_members"
+    )
+    relation = models.CharField(_("称谓"), max_length=20)
+    name = models.CharField(_("姓名"), max_length=50)
+    birth_month = models.DateField(_("出生年月"), null=True, blank=True, help_text=_("日期取当月1日"))
+    political_status = models.CharField(
+        _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    employer_post = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = ScopedManager()
+    scope = _dossier_scope("view_family")
+
+    class Meta:
+        verbose_name = _("家庭成员及社会关系")
+        verbose_name_plural = _("家庭成员及社会关系")
+        ordering = ["cadre", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name}的{self.relation} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:family_list", args=[self.cadre_id])
+
+
+def private_media_root() -> str:
+    """Outside MEDIA_ROOT and STATIC_ROOT: nothing here has a public URL."""
+    import os
+
+    root = getattr(settings, "CS_PRIVATE_MEDIA_ROOT", None)
+    return os.path.abspath(str(root or os.path.join(settings.BASE_DIR, "private_media")))
+
+
+@deconstructible
+class PhotoStorage(FileSystemStorage):
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return private_media_root()
+
+    @property
+    def location(self):
+        return self.base_location
+
+    def url(self, name):  # pragma: no cover - there is deliberately no public URL
+        raise ValueError("照片没有公开地址，请通过干部页面查看。")
+
+    def __eq__(self, other):
+        return isinstance(other, PhotoStorage)
+
+
+photo_storage = PhotoStorage()
+
+
+def photo_path(instance: CadrePhoto, filename: str) -> str:
+    import uuid
+
+    ext = "png" if instance.content_type == "image/png" else "jpg"
+    return f"photos/{instance.cadre_id}/{uuid.uuid4().hex}.{ext}"
+
+
+@track_history()
+class CadrePhoto(models.Model):
+    cadre = models.OneToOneField(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="photo"
+    )
+    image = models.FileField(_("照片"), storage=photo_storage, upload_to=photo_path, max_length=255)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope = _dossier_scope("view_photos")
+
+    class Meta:
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name}的照片"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_photo", args=[self.cadre_id])

@@ -207,3 +207,193 @@ def pinyin_initials(name: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     return "".join(p[0] for p in lazy_pinyin(name or "", style=Style.FIRST_LETTER) if p).lower()
+
+
+# --- the dossier (干部档案) -------------------------------------------------------------------------
+
+# Education levels from highest to lowest (cadres.choices.EducationLevel values).
+EDUCATION_RANK = ("doctor", "master", "bachelor", "college", "secondary")
+
+
+@dataclass(frozen=True)
+class EducationEntry:
+    full_time: bool
+    level: str
+    degree: str = ""
+    school: str = ""
+    department: str = ""
+    major: str = ""
+    end_date: dt.date | None = None
+
+
+def _education_key(e) -> tuple:
+    rank = EDUCATION_RANK.index(e.level) if e.level in EDUCATION_RANK else len(EDUCATION_RANK)
+    # Highest level first; among equals the later graduation.
+    return (rank, -(e.end_date or dt.date.min).toordinal())
+
+
+def highest_education(records: Iterable, *, full_time: bool):
+    """The highest record of one track (全日制 when full_time, else 在职), or None.
+    `records` are objects with full_time, level and end_date (EducationRecord or EducationEntry)."""
+    track = [r for r in records if bool(r.full_time) == full_time]
+    return min(track, key=_education_key) if track else None
+
+
+def highest_overall(records: Iterable):
+    """The highest record of both tracks (最高学历)."""
+    records = list(records)
+    return min(records, key=_education_key) if records else None
+
+
+def month(value: dt.date | None) -> str:
+    """'1973.10' as the 任免审批表 writes dates; '' for none."""
+    return f"{value.year}.{value.month:02d}" if value else ""
+
+
+def month_with_age(birth: dt.date | None, on: dt.date) -> str:
+    """'1973.10（53岁）'."""
+    if birth is None:
+        return ""
+    return f"{month(birth)}（{full_years(birth, on)}岁）"
+
+
+def first_of_month(value: dt.date | None) -> dt.date | None:
+    return value.replace(day=1) if value else None
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` later (clamped to the month's last day: 31 Aug + 6 = 28/29 Feb)."""
+    import calendar
+
+    y, m = divmod(start.month - 1 + months, 12)
+    year, mon = start.year + y, m + 1
+    return dt.date(year, mon, min(start.day, calendar.monthrange(year, mon)[1]))
+
+
+RESUME_DASH = "—"
+
+
+def resume_period(start: dt.date, end: dt.date | None) -> str:
+    """'2018.09—2021.06'; the current line has an open end: '2021.06—       '."""
+    return f"{month(start)}{RESUME_DASH}{month(end) if end else ' ' * 7}"
+
+
+def resume_line_text(start: dt.date, end: dt.date | None, text: str) -> str:
+    return f"{resume_period(start, end)}  {text}"
+
+
+@dataclass(frozen=True)
+class ResumeEntry:
+    start: dt.date
+    end: dt.date | None
+    text: str
+    source: str = "entered"  # entered / imported / tenure
+    secondary: bool = False  # a concurrent post (兼任, 挂职): overlaps with it are expected
+
+
+@dataclass(frozen=True)
+class ResumeIssue:
+    kind: str  # "gap" | "overlap"
+    start: dt.date
+    end: dt.date
+    message: str
+
+
+def _month_index(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def resume_issues(
+    entries: Iterable[ResumeEntry], *, today: dt.date, tolerance_months: int = 1
+) -> list[ResumeIssue]:
+    """Gaps and overlaps in a résumé, at month grain. Concurrent posts (secondary) are not
+    compared. A gap of up to `tolerance_months` (the month between leaving one post and
+    starting the next) is not flagged; neither is an overlap of one month (the hand-over
+    month appears as the end of one line and the start of the next)."""
+    main = sorted((e for e in entries if not e.secondary), key=lambda e: (e.start, e.end or dt.date.max))
+    issues: list[ResumeIssue] = []
+    reach: dt.date | None = None  # the latest end so far (None before the first line)
+    reach_open = False
+    for e in main:
+        if reach is not None or reach_open:
+            if reach_open:
+                issues.append(
+                    ResumeIssue(
+                        "overlap",
+                        e.start,
+                        e.end or today,
+                        f"{month(e.start)}起的经历与仍在进行的上一段经历重叠。",
+                    )
+                )
+            else:
+                gap = _month_index(e.start) - _month_index(reach)
+                if gap > tolerance_months:
+                    issues.append(
+                        ResumeIssue(
+                            "gap", reach, e.start, f"{month(reach)}至{month(e.start)}之间的经历空缺。"
+                        )
+                    )
+                elif gap < 0:
+                    issues.append(
+                        ResumeIssue(
+                            "overlap",
+                            e.start,
+                            min(reach, e.end or reach),
+                            f"{month(e.start)}起的经历与上一段经历重叠至{month(reach)}。",
+                        )
+                    )
+        if e.end is None:
+            reach_open = True
+        elif not reach_open:
+            reach = max(reach, e.end) if reach else e.end
+    return issues
+
+
+# --- sanctions: the promotion bar --------------------------------------------------------------------
+
+
+def sanction_bar(
+    kind: str, decision: dt.date, months_by_kind: dict[str, int]
+) -> tuple[int, dt.date | None, bool]:
+    """(months, end date, indefinite) of the promotion bar of a sanction of `kind` decided on
+    `decision`. 0 months means the kind ends membership or service: barred without end."""
+    if kind not in months_by_kind:
+        raise KeyError(kind)
+    months = int(months_by_kind[kind])
+    if months <= 0:
+        return 0, None, True
+    return months, add_months(decision, months), False
+
+
+def sanction_bars(decision: dt.date, end: dt.date | None, indefinite: bool, on: dt.date) -> bool:
+    """Whether promotion is barred on `on`: the bar runs from the decision up to (not
+    including) its end date."""
+    if on < decision:
+        return False
+    return indefinite or (end is not None and on < end)
+
+
+# --- 三龄两历一身份 认定 -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerificationSummary:
+    complete: bool
+    open_items: list[str]  # items not 已认定 (missing rows count as 待核)
+    doubtful_items: list[str]
+
+
+def verification_summary(statuses: dict[str, str], items: Iterable[str]) -> VerificationSummary:
+    """`statuses` maps item → status for the rows there are; `items` is the full list of six."""
+    open_items = [i for i in items if statuses.get(i) != "verified"]
+    doubtful = [i for i in open_items if statuses.get(i) == "doubtful"]
+    return VerificationSummary(not open_items, open_items, doubtful)
+
+
+def verified_change_errors(
+    field: str, *, old, new, verified: bool, reason: str, label: str
+) -> dict[str, str]:
+    """A change to a verified (已认定) value is refused without a reason."""
+    if verified and old != new and not (reason or "").strip():
+        return {field: f"{label}已认定，修改须填写变更理由。"}
+    return {}

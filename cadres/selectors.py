@@ -11,7 +11,18 @@ from django.utils import timezone
 from cadre_supervision.history import history_for
 from cadre_supervision.permissions import has_org_perm
 
-from .models import Appointment, Cadre, Organization, Post
+from . import rules
+from .choices import VerificationItem, VerificationStatus
+from .models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    DossierVerification,
+    Organization,
+    Post,
+    ResumeLine,
+    Sanction,
+)
 
 # Columns never shown in a rendered history diff (history_for already drops them).
 HIDDEN_HISTORY_FIELDS = Cadre.history_hidden_fields
@@ -246,3 +257,151 @@ def portfolio_warnings(user, cadre_ids=None):
             )
         )
     return out
+
+
+# --- the dossier (干部档案) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResumeRow:
+    start: dt.date
+    end: dt.date | None
+    text: str
+    source: str  # "entered" | "imported" | "tenure"
+    secondary: bool = False
+    line_id: int | None = None  # a ResumeLine (editable) or None for a tenure line
+
+    @property
+    def period(self) -> str:
+        return rules.resume_period(self.start, self.end)
+
+    @property
+    def formatted(self) -> str:
+        return rules.resume_line_text(self.start, self.end, self.text)
+
+    def as_entry(self) -> rules.ResumeEntry:
+        return rules.ResumeEntry(self.start, self.end, self.text, self.source, self.secondary)
+
+
+def tenure_resume_text(appt: Appointment) -> str:
+    org = appt.post.organization
+    text = f"{org.name}{appt.post.title}"
+    return f"{text}（挂职）" if appt.is_secondment else text
+
+
+def resume_rows(lines, appointments) -> list[ResumeRow]:
+    """简历: entered/imported lines before the system, then one line per tenure (from the
+    tenures themselves, never typed twice), in date order. A tenure sharing its period with
+    another (兼任, 挂职) is a secondary line."""
+    rows = [ResumeRow(r.start_month, r.end_month, r.text, r.source, False, r.pk) for r in lines]
+    tenures = sorted(appointments, key=lambda a: (a.start_date, a.pk))
+    main_ids: set[int] = set()
+    for a in tenures:
+        concurrent = a.is_secondment or any(
+            b.pk in main_ids and rules.periods_overlap(a.start_date, a.end_date, b.start_date, b.end_date)
+            for b in tenures
+        )
+        if not concurrent:
+            main_ids.add(a.pk)
+        rows.append(
+            ResumeRow(
+                rules.first_of_month(a.start_date),
+                rules.first_of_month(a.end_date),
+                tenure_resume_text(a),
+                "tenure",
+                concurrent,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.start, r.end or dt.date.max, r.source != "tenure"))
+
+
+@dataclass
+class Resume:
+    rows: list[ResumeRow]
+    issues: list[rules.ResumeIssue]
+
+
+def cadre_resume(*, cadre: Cadre, today: dt.date | None = None) -> Resume:
+    """The cadre's résumé (经历) with its gaps and overlaps flagged. The caller has already
+    read `cadre` through restrict()."""
+    today = today or timezone.localdate()
+    lines = list(ResumeLine.objects.filter(cadre=cadre))
+    appointments = list(
+        Appointment.objects.filter(cadre=cadre, start_date__lte=today).select_related(
+            "post", "post__organization"
+        )
+    )
+    rows = resume_rows(lines, appointments)
+    return Resume(rows, rules.resume_issues([r.as_entry() for r in rows], today=today))
+
+
+@dataclass(frozen=True)
+class VerificationState:
+    item: str
+    label: str
+    status: str  # a VerificationStatus value; "pending" where no row exists
+    status_label: str
+    row: DossierVerification | None
+
+
+@dataclass(frozen=True)
+class DossierCheck:
+    """ "凡提必审": are all six of 三龄两历一身份 verified, and which are open."""
+
+    cadre_id: int
+    complete: bool
+    items: list[VerificationState]
+    open_items: list[str]
+    doubtful_items: list[str]
+
+
+def dossier_verification(*, user, cadre: Cadre) -> DossierCheck | None:
+    """The 三龄两历一身份 认定 of one cadre as `user` may see it (None when out of scope)."""
+    return dossier_verifications(user=user, cadre_ids=[cadre.pk]).get(cadre.pk)
+
+
+def dossier_verifications(*, user, cadre_ids) -> dict[int, DossierCheck]:
+    """Batch form (one query for the cadres, one for the rows): {cadre_id: DossierCheck}."""
+    visible = set(
+        Cadre.objects.restrict(user, "view").filter(pk__in=list(cadre_ids)).values_list("pk", flat=True)
+    )
+    rows: dict[int, dict[str, DossierVerification]] = {pk: {} for pk in visible}
+    for v in (
+        DossierVerification.objects.restrict(user, "view")
+        .filter(cadre_id__in=visible)
+        .select_related("verified_by")
+    ):
+        rows[v.cadre_id][v.item] = v
+    labels = dict(VerificationStatus.choices)
+    out = {}
+    for pk, by_item in rows.items():
+        summary = rules.verification_summary(
+            {i: v.status for i, v in by_item.items()}, VerificationItem.values
+        )
+        items = [
+            VerificationState(
+                item,
+                str(label),
+                by_item[item].status if item in by_item else VerificationStatus.PENDING,
+                str(labels[by_item[item].status if item in by_item else VerificationStatus.PENDING]),
+                by_item.get(item),
+            )
+            for item, label in VerificationItem.choices
+        ]
+        out[pk] = DossierCheck(pk, summary.complete, items, summary.open_items, summary.doubtful_items)
+    return out
+
+
+def sanctions_barring_promotion(*, user, on: dt.date | None = None, cadre_ids=None) -> QuerySet[Sanction]:
+    """Sanctions during whose period promotion is barred on `on` (default today), in scope of
+    `view_sanctions`."""
+    qs = Sanction.objects.restrict(user, "view").barring_on(on or timezone.localdate())
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=list(cadre_ids))
+    return qs.select_related("cadre", "cadre__organization").order_by(
+        "cadre__organization__path", "cadre__name", "-decision_date"
+    )
+
+
+def latest_assessments(assessments, *, years: int = 3) -> list[AnnualAssessment]:
+    return sorted(assessments, key=lambda a: a.year, reverse=True)[:years]

@@ -25,15 +25,33 @@ from cadre_supervision import events, registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm
 
 from . import crypto, rules
-from .choices import TOP_LEADER_FORBIDDEN_CODES, PortfolioAreaCode
+from .choices import (
+    SANCTION_TRACK_OF_KIND,
+    TOP_LEADER_FORBIDDEN_CODES,
+    AssessmentGrade,
+    PoliticalStatus,
+    PortfolioAreaCode,
+    RewardKind,
+    SanctionKind,
+    VerificationItem,
+    VerificationStatus,
+)
 from .models import (
+    AnnualAssessment,
     Appointment,
     Cadre,
+    CadrePhoto,
+    DossierVerification,
     EducationRecord,
+    FamilyMember,
     Organization,
     PortfolioArea,
     Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
     clear_catalogue_cache,
+    photo_storage,
     portfolio_catalogue,
 )
 
@@ -43,10 +61,12 @@ CADRE_FIELDS = (
     "ethnicity",
     "birth_date",
     "native_place",
+    "birth_place",
+    "health",
+    "professional_title",
+    "expertise",
     "party_join_date",
     "work_start_date",
-    "education",
-    "degree",
     "identity_category",
     "rank",
     "management_level",
@@ -75,7 +95,11 @@ APPOINTMENT_FIELDS = (
     "document_no",
     "portfolio_areas",
     "portfolio_text",
+    "recommender_cadre",
+    "recommender_user",
     "recommended_by",
+    "reviewer_cadre",
+    "reviewer_user",
     "reviewed_by",
     "is_secondment",
     "end_reason",
@@ -244,13 +268,33 @@ def cadre_create(*, user, citizen_id: str, education_records: list[dict] | None 
     ensure_org_perm(user, "manage_cadres", data.get("organization"))
     cadre = Cadre(**{k: v for k, v in data.items() if k in CADRE_FIELDS})
     _validate_and_save_cadre(cadre, citizen_id)
-    for rec in education_records or []:
-        EducationRecord.objects.create(cadre=cadre, **rec)
+    for i, rec in enumerate(education_records or []):
+        try:
+            _education_save(EducationRecord(cadre=cadre), rec)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "education_records": f"第{i + 1}条学历："
+                    + "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+                }
+            )
     return cadre
 
 
+# Cadre fields under 三龄两历一身份 认定: field -> verification item.
+VERIFIED_CADRE_FIELDS = {
+    "birth_date": VerificationItem.BIRTH_DATE,
+    "party_join_date": VerificationItem.PARTY_JOIN_DATE,
+    "work_start_date": VerificationItem.WORK_START_DATE,
+    "identity_category": VerificationItem.IDENTITY,
+}
+
+
 @transaction.atomic
-def cadre_update(*, user, cadre: Cadre, citizen_id: str | None = None, **data) -> Cadre:
+def cadre_update(
+    *, user, cadre: Cadre, citizen_id: str | None = None, change_reason: str = "", **data
+) -> Cadre:
+    """`change_reason` is required when a verified (已认定) item of 三龄两历一身份 changes."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     ensure_can(user, cadre, "change")
     if (
@@ -264,6 +308,8 @@ def cadre_update(*, user, cadre: Cadre, citizen_id: str | None = None, **data) -
         if k in CADRE_FIELDS:
             setattr(cadre, k, v)
     _validate_and_save_cadre(cadre, citizen_id)
+    for field, item in VERIFIED_CADRE_FIELDS.items():
+        _guard_verified(cadre, item, change_reason, field=field)
     if cadre.status != old_status:
         registry.emit(
             events.CadreStatusChanged(
@@ -355,9 +401,30 @@ def _portfolio_errors(appt: Appointment) -> dict[str, str]:
     return {}
 
 
+def _people_errors(appt: Appointment) -> dict[str, str]:
+    """推荐人 and 考察人: one person (a cadre or a user) or, only for an outside body, text."""
+    errors: dict[str, str] = {}
+    for prefix, text_field, label in (
+        ("recommender", "recommended_by", "推荐人"),
+        ("reviewer", "reviewed_by", "考察人"),
+    ):
+        cadre_id = getattr(appt, f"{prefix}_cadre_id")
+        user_id = getattr(appt, f"{prefix}_user_id")
+        text = (getattr(appt, text_field) or "").strip()
+        setattr(appt, text_field, text)
+        if cadre_id and user_id:
+            errors[f"{prefix}_user"] = f"{label}只能选择一名干部或一名用户。"
+        elif text and (cadre_id or user_id):
+            errors[text_field] = f"已选择{label}本人时，不再填写外部单位。"
+        elif prefix == "recommender" and cadre_id and cadre_id == appt.cadre_id:
+            errors["recommender_cadre"] = "推荐人不能是被任职干部本人。"
+    return errors
+
+
 def _save_appointment(appt: Appointment) -> Appointment:
     Cadre.objects.select_for_update().filter(pk=appt.cadre_id).first()
     _raise(_appointment_errors(appt))
+    _raise(_people_errors(appt))
     _raise(_portfolio_errors(appt))
     if appt.post.top_leader_kind:
         _check_top_leader_unique_for_post(
@@ -495,3 +562,461 @@ def portfolio_catalogue_seed() -> int:
     )
     clear_catalogue_cache()
     return len(created)
+
+
+# --- the dossier (干部档案) ------------------------------------------------------------------------
+# Every dossier write: the cadre must be changeable by the user (ensure_can inside the
+# transaction); bad input raises ValidationError with a Chinese message and nothing is saved.
+
+EDUCATION_FIELDS = ("full_time", "level", "degree", "school", "department", "major", "start_date", "end_date")
+RESUME_FIELDS = ("start_month", "end_month", "text", "source")
+REWARD_FIELDS = ("kind", "title", "date", "issuing_body", "document_no")
+SANCTION_FIELDS = ("kind", "decision_date", "deciding_body", "document_no", "reason")
+FAMILY_FIELDS = ("relation", "name", "birth_month", "political_status", "employer_post", "sort_order")
+
+
+def _locked_cadre(user, cadre: Cadre) -> Cadre:
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    ensure_can(user, cadre, "change")
+    return cadre
+
+
+def _full_clean(obj, exclude=()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict)
+
+
+def _not_future(value, field: str, label: str, errors: dict, today: dt.date) -> None:
+    if value is not None and value > today:
+        errors[field] = f"{label}不能晚于今天。"
+
+
+# --- 三龄两历一身份 认定 ---------------------------------------------------------------------------
+
+
+def verification_value(cadre: Cadre, item: str) -> str:
+    """The recorded value an item is verified against (kept on the verification row)."""
+    if item == VerificationItem.BIRTH_DATE:
+        return cadre.birth_date.isoformat() if cadre.birth_date else ""
+    if item == VerificationItem.PARTY_JOIN_DATE:
+        return cadre.party_join_date.isoformat() if cadre.party_join_date else ""
+    if item == VerificationItem.WORK_START_DATE:
+        return cadre.work_start_date.isoformat() if cadre.work_start_date else ""
+    if item == VerificationItem.IDENTITY:
+        return cadre.identity_category or ""
+    if item == VerificationItem.EDUCATION:
+        rows = EducationRecord.objects.filter(cadre_id=cadre.pk).order_by(
+            "full_time", "level", "end_date", "id"
+        )
+        return "；".join(
+            f"{'全日制' if r.full_time else '在职'}{r.level}{r.degree}{r.school}{r.end_date or ''}"
+            for r in rows
+        )[:200]
+    if item == VerificationItem.CAREER:
+        rows = ResumeLine.objects.filter(cadre_id=cadre.pk).order_by("start_month", "id")
+        digest = "；".join(f"{r.start_month}{r.end_month or ''}{r.text}" for r in rows)
+        return crypto.digest(digest)[:64] if digest else ""
+    raise ValueError(item)
+
+
+def _guard_verified(cadre: Cadre, item: str, reason: str, *, field: str) -> None:
+    """After a change: if `item` is 已认定 and its value moved, a reason is required; with one,
+    the verification row keeps the new value and the reason (its history shows the change)."""
+    row = DossierVerification.objects.select_for_update().filter(cadre_id=cadre.pk, item=item).first()
+    if row is None or row.status != VerificationStatus.VERIFIED:
+        return
+    new = verification_value(cadre, item)
+    label = VerificationItem(item).label
+    _raise(
+        rules.verified_change_errors(field, old=row.value, new=new, verified=True, reason=reason, label=label)
+    )
+    if new != row.value:
+        row.value = new
+        row.change_reason = reason.strip()[:300]
+        row.save(update_fields=["value", "change_reason"])
+
+
+@transaction.atomic
+def verification_record(
+    *, user, cadre: Cadre, item: str, status: str, document: str = "", note: str = ""
+) -> DossierVerification:
+    """Record the 认定 of one item: status, the dossier document it rests on, who and when."""
+    cadre = _locked_cadre(user, cadre)
+    errors: dict[str, str] = {}
+    if item not in VerificationItem.values:
+        errors["item"] = "请选择认定事项。"
+    if status not in VerificationStatus.values:
+        errors["status"] = "请选择认定状态。"
+    document = (document or "").strip()
+    if status == VerificationStatus.VERIFIED and not document:
+        errors["document"] = "认定须写明所依据的档案材料。"
+    if status == VerificationStatus.DOUBTFUL and not (note or "").strip():
+        errors["note"] = "有疑点时请写明疑点。"
+    _raise(errors)
+    if status == VerificationStatus.VERIFIED and not verification_value(cadre, item):
+        _raise({"status": f"{VerificationItem(item).label}尚无记载，不能认定。"})
+    row, _created = DossierVerification.objects.select_for_update().get_or_create(cadre=cadre, item=item)
+    row.status = status
+    row.document = document
+    row.note = (note or "").strip()
+    row.value = verification_value(cadre, item)
+    row.verified_by = user
+    row.verified_at = timezone.now()
+    _full_clean(row, exclude=["cadre", "verified_by"])
+    row.save()
+    return row
+
+
+# --- education ------------------------------------------------------------------------------------
+
+
+def _education_save(rec: EducationRecord, data: dict) -> EducationRecord:
+    for k, v in data.items():
+        if k in EDUCATION_FIELDS:
+            setattr(rec, k, v.strip() if isinstance(v, str) else v)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if not rec.level:
+        errors["level"] = "请选择学历。"
+    if not rec.school:
+        errors["school"] = "请填写毕业院校。"
+    _not_future(rec.start_date, "start_date", "入学时间", errors, today)
+    if rec.start_date and rec.end_date and rec.end_date < rec.start_date:
+        errors["end_date"] = "毕业时间不能早于入学时间。"
+    birth = rec.cadre.birth_date
+    if birth and rec.start_date and rec.start_date < birth:
+        errors["start_date"] = "入学时间不能早于出生日期。"
+    _raise(errors)
+    _full_clean(rec, exclude=["cadre"])
+    rec.save()
+    return rec
+
+
+@transaction.atomic
+def education_create(*, user, cadre: Cadre, change_reason: str = "", **data) -> EducationRecord:
+    cadre = _locked_cadre(user, cadre)
+    rec = _education_save(EducationRecord(cadre=cadre), data)
+    _guard_verified(cadre, VerificationItem.EDUCATION, change_reason, field="change_reason")
+    return rec
+
+
+@transaction.atomic
+def education_update(*, user, record: EducationRecord, change_reason: str = "", **data) -> EducationRecord:
+    record = EducationRecord.objects.select_related("cadre").get(pk=record.pk)
+    cadre = _locked_cadre(user, record.cadre)
+    rec = _education_save(record, data)
+    _guard_verified(cadre, VerificationItem.EDUCATION, change_reason, field="change_reason")
+    return rec
+
+
+@transaction.atomic
+def education_delete(*, user, record: EducationRecord, change_reason: str = "") -> None:
+    record = EducationRecord.objects.select_related("cadre").get(pk=record.pk)
+    cadre = _locked_cadre(user, record.cadre)
+    record.delete()
+    _guard_verified(cadre, VerificationItem.EDUCATION, change_reason, field="change_reason")
+
+
+# --- résumé lines (简历, before the tenures kept here) ---------------------------------------------------
+
+
+def _resume_save(line: ResumeLine, data: dict) -> ResumeLine:
+    for k, v in data.items():
+        if k in RESUME_FIELDS:
+            setattr(line, k, v.strip() if isinstance(v, str) else v)
+    line.start_month = rules.first_of_month(line.start_month)
+    line.end_month = rules.first_of_month(line.end_month)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if line.start_month is None:
+        errors["start_month"] = "请填写起始年月。"
+    if not line.text:
+        errors["text"] = "请填写单位及职务。"
+    _not_future(line.start_month, "start_month", "起始年月", errors, today)
+    _not_future(line.end_month, "end_month", "终止年月", errors, today)
+    if line.start_month and line.end_month and line.end_month < line.start_month:
+        errors["end_month"] = "终止年月不能早于起始年月。"
+    birth = line.cadre.birth_date
+    if birth and line.start_month and line.start_month < rules.first_of_month(birth):
+        errors["start_month"] = "起始年月不能早于出生日期。"
+    _raise(errors)
+    _full_clean(line, exclude=["cadre"])
+    line.save()
+    return line
+
+
+@transaction.atomic
+def resume_line_create(*, user, cadre: Cadre, change_reason: str = "", **data) -> ResumeLine:
+    cadre = _locked_cadre(user, cadre)
+    line = _resume_save(ResumeLine(cadre=cadre), data)
+    _guard_verified(cadre, VerificationItem.CAREER, change_reason, field="change_reason")
+    return line
+
+
+@transaction.atomic
+def resume_line_update(*, user, line: ResumeLine, change_reason: str = "", **data) -> ResumeLine:
+    line = ResumeLine.objects.select_related("cadre").get(pk=line.pk)
+    cadre = _locked_cadre(user, line.cadre)
+    line = _resume_save(line, data)
+    _guard_verified(cadre, VerificationItem.CAREER, change_reason, field="change_reason")
+    return line
+
+
+@transaction.atomic
+def resume_line_delete(*, user, line: ResumeLine, change_reason: str = "") -> None:
+    line = ResumeLine.objects.select_related("cadre").get(pk=line.pk)
+    cadre = _locked_cadre(user, line.cadre)
+    line.delete()
+    _guard_verified(cadre, VerificationItem.CAREER, change_reason, field="change_reason")
+
+
+# --- rewards and punishments (奖惩情况) ---------------------------------------------------------------
+
+
+def _reward_save(rec: RewardPunishment, data: dict) -> RewardPunishment:
+    for k, v in data.items():
+        if k in REWARD_FIELDS:
+            setattr(rec, k, v.strip() if isinstance(v, str) else v)
+    errors: dict[str, str] = {}
+    if rec.kind not in RewardKind.values:
+        errors["kind"] = "请选择奖励或惩处。"
+    if not rec.title:
+        errors["title"] = "请填写奖惩名称。"
+    if not rec.issuing_body:
+        errors["issuing_body"] = "请填写批准机关。"
+    if rec.date is None:
+        errors["date"] = "请填写奖惩时间。"
+    _not_future(rec.date, "date", "奖惩时间", errors, timezone.localdate())
+    _raise(errors)
+    _full_clean(rec, exclude=["cadre"])
+    rec.save()
+    return rec
+
+
+@transaction.atomic
+def reward_create(*, user, cadre: Cadre, **data) -> RewardPunishment:
+    cadre = _locked_cadre(user, cadre)
+    return _reward_save(RewardPunishment(cadre=cadre), data)
+
+
+@transaction.atomic
+def reward_update(*, user, record: RewardPunishment, **data) -> RewardPunishment:
+    record = RewardPunishment.objects.select_related("cadre").get(pk=record.pk)
+    _locked_cadre(user, record.cadre)
+    return _reward_save(record, data)
+
+
+# --- annual assessments (年度考核) ---------------------------------------------------------------------
+
+
+def _assessment_errors(cadre: Cadre, year, grade: str) -> dict[str, str]:
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    earliest = (
+        (cadre.work_start_date or cadre.birth_date).year
+        if (cadre.work_start_date or cadre.birth_date)
+        else 1950
+    )
+    if not isinstance(year, int) or year > today.year or year < earliest:
+        errors["year"] = f"考核年度须在{earliest}年至{today.year}年之间。"
+    if grade not in AssessmentGrade.values:
+        errors["grade"] = "请选择考核等次。"
+    return errors
+
+
+@transaction.atomic
+def assessment_record(*, user, cadre: Cadre, year: int, grade: str, notes: str = "") -> AnnualAssessment:
+    """Record a cadre's 年度考核 (once per year); emits AssessmentRecorded."""
+    cadre = _locked_cadre(user, cadre)
+    _raise(_assessment_errors(cadre, year, grade))
+    if AnnualAssessment.objects.filter(cadre=cadre, year=year).exists():
+        _raise({"year": f"{year}年度考核已登记。"})
+    a = AnnualAssessment(cadre=cadre, year=year, grade=grade, notes=(notes or "").strip(), recorded_by=user)
+    _full_clean(a, exclude=["cadre", "recorded_by"])
+    a.save()
+    registry.emit(
+        events.AssessmentRecorded(
+            cadre_id=cadre.pk,
+            year=year,
+            grade=grade,
+            source="cadres.annualassessment",
+            source_id=a.pk,
+            user_id=_uid(user),
+        )
+    )
+    return a
+
+
+@transaction.atomic
+def assessment_update(*, user, assessment: AnnualAssessment, grade: str, notes: str = "") -> AnnualAssessment:
+    """Correct the grade of a recorded year (the year itself does not change)."""
+    assessment = AnnualAssessment.objects.select_related("cadre").get(pk=assessment.pk)
+    cadre = _locked_cadre(user, assessment.cadre)
+    _raise(_assessment_errors(cadre, assessment.year, grade))
+    assessment.grade = grade
+    assessment.notes = (notes or "").strip()
+    _full_clean(assessment, exclude=["cadre", "recorded_by"])
+    assessment.save()
+    return assessment
+
+
+# --- sanctions (党纪处分 / 政务处分) -----------------------------------------------------------------
+
+
+def sanction_bar_months() -> dict[str, int]:
+    """The promotion-bar months per kind, as the policy settings hold them now."""
+    from cadre_supervision import policy
+
+    return {k: policy.get(f"cadres.sanction_bar_months.{k}") for k in SanctionKind.values}
+
+
+def _sanction_save(s: Sanction, data: dict) -> Sanction:
+    for k, v in data.items():
+        if k in SANCTION_FIELDS:
+            setattr(s, k, v.strip() if isinstance(v, str) else v)
+    errors: dict[str, str] = {}
+    if s.kind not in SanctionKind.values:
+        errors["kind"] = "请选择处分种类。"
+    if s.decision_date is None:
+        errors["decision_date"] = "请填写处分决定时间。"
+    _not_future(s.decision_date, "decision_date", "处分决定时间", errors, timezone.localdate())
+    if s.decision_date and s.cadre.birth_date and s.decision_date < s.cadre.birth_date:
+        errors["decision_date"] = "处分决定时间不能早于出生日期。"
+    if not s.deciding_body:
+        errors["deciding_body"] = "请填写决定机关。"
+    if not s.reason:
+        errors["reason"] = "请填写处分事由。"
+    _raise(errors)
+    s.track = SANCTION_TRACK_OF_KIND[SanctionKind(s.kind)]
+    s.bar_months, s.bar_end, s.bar_indefinite = rules.sanction_bar(
+        s.kind, s.decision_date, sanction_bar_months()
+    )
+    _full_clean(s, exclude=["cadre"])
+    s.save()
+    return s
+
+
+@transaction.atomic
+def sanction_create(*, user, cadre: Cadre, **data) -> Sanction:
+    cadre = _locked_cadre(user, cadre)
+    return _sanction_save(Sanction(cadre=cadre), data)
+
+
+@transaction.atomic
+def sanction_update(*, user, sanction: Sanction, **data) -> Sanction:
+    sanction = Sanction.objects.select_related("cadre").get(pk=sanction.pk)
+    _locked_cadre(user, sanction.cadre)
+    return _sanction_save(sanction, data)
+
+
+# --- family members and important social relations --------------------------------------------------
+
+
+def _family_save(m: FamilyMember, data: dict) -> FamilyMember:
+    for k, v in data.items():
+        if k in FAMILY_FIELDS:
+            setattr(m, k, v.strip() if isinstance(v, str) else v)
+    m.birth_month = rules.first_of_month(m.birth_month)
+    errors: dict[str, str] = {}
+    if not m.relation:
+        errors["relation"] = "请填写称谓。"
+    if not m.name:
+        errors["name"] = "请填写姓名。"
+    _not_future(m.birth_month, "birth_month", "出生年月", errors, timezone.localdate())
+    if m.political_status and m.political_status not in PoliticalStatus.values:
+        errors["political_status"] = "请选择政治面貌。"
+    _raise(errors)
+    if m.sort_order is None:
+        m.sort_order = 0
+    _full_clean(m, exclude=["cadre"])
+    m.save()
+    return m
+
+
+@transaction.atomic
+def family_member_create(*, user, cadre: Cadre, **data) -> FamilyMember:
+    cadre = _locked_cadre(user, cadre)
+    return _family_save(FamilyMember(cadre=cadre), data)
+
+
+@transaction.atomic
+def family_member_update(*, user, member: FamilyMember, **data) -> FamilyMember:
+    member = FamilyMember.objects.select_related("cadre").get(pk=member.pk)
+    _locked_cadre(user, member.cadre)
+    return _family_save(member, data)
+
+
+@transaction.atomic
+def family_member_delete(*, user, member: FamilyMember) -> None:
+    member = FamilyMember.objects.select_related("cadre").get(pk=member.pk)
+    _locked_cadre(user, member.cadre)
+    member.delete()
+
+
+# --- photo -----------------------------------------------------------------------------------------
+
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+def photo_check(fileobj) -> tuple[str, int, int, int]:
+    """(content type, width, height, size) of an uploaded photo; the real type is read by
+    Pillow, never taken from the name or the browser. ValidationError otherwise."""
+    from PIL import Image, UnidentifiedImageError
+
+    from cadre_supervision import policy
+
+    max_kb = policy.get("cadres.photo_max_kb")
+    size = getattr(fileobj, "size", None)
+    if size is None:
+        fileobj.seek(0, 2)
+        size = fileobj.tell()
+    if not size:
+        _raise({"photo": "照片文件为空。"})
+    if size > max_kb * 1024:
+        _raise({"photo": f"照片不能超过 {max_kb} KB。"})
+    fileobj.seek(0)
+    try:
+        with Image.open(fileobj) as img:
+            fmt = img.format
+            width, height = img.size
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        _raise({"photo": "照片须为 JPEG 或 PNG 图片，文件无法识别。"})
+    if fmt not in PHOTO_TYPES:
+        _raise({"photo": "照片须为 JPEG 或 PNG 格式。"})
+    if width < 50 or height < 50 or width > 6000 or height > 6000:
+        _raise({"photo": "照片尺寸须在 50 至 6000 像素之间。"})
+    fileobj.seek(0)
+    return PHOTO_TYPES[fmt], width, height, size
+
+
+@transaction.atomic
+def photo_upload(*, user, cadre: Cadre, fileobj) -> CadrePhoto:
+    """Store (or replace) the cadre's photo as uploaded, after the checks."""
+    from django.core.files.base import ContentFile
+
+    cadre = _locked_cadre(user, cadre)
+    content_type, width, height, size = photo_check(fileobj)
+    data = fileobj.read()
+    photo = CadrePhoto.objects.select_for_update().filter(cadre=cadre).first() or CadrePhoto(cadre=cadre)
+    old_name = photo.image.name if photo.pk else ""
+    photo.content_type, photo.width, photo.height, photo.size = content_type, width, height, size
+    photo.uploaded_by = user
+    photo.image.save("photo", ContentFile(data), save=False)
+    photo.save()
+    if old_name and old_name != photo.image.name:
+        transaction.on_commit(lambda: photo_storage.delete(old_name))
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, user, cadre: Cadre) -> None:
+    cadre = _locked_cadre(user, cadre)
+    photo = CadrePhoto.objects.filter(cadre=cadre).first()
+    if photo is None:
+        return
+    name = photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: photo_storage.delete(name))

@@ -76,7 +76,6 @@ class CadreFactory(factory.django.DjangoModelFactory):
     management_level = ManagementLevel.CITY
     status = CadreStatus.ACTIVE
     organization = factory.SubFactory(OrganizationFactory)
-    education = "bachelor"
 
     @factory.post_generation
     def citizen_id(obj, create, extracted, **kwargs):

@@ -268,7 +268,11 @@ class CadreSerializer(serializers.ModelSerializer):
     )
     citizen_id_masked = serializers.CharField(read_only=True)
     gender_label = serializers.CharField(source="get_gender_display", read_only=True)
-    education_label = serializers.CharField(source="get_education_display", read_only=True)
+    education = serializers.CharField(
+        source="education_level", read_only=True, help_text="最高学历（由学历学位记录得出）"
+    )
+    education_label = serializers.CharField(read_only=True, help_text="最高学历及学位")
+    degree = serializers.CharField(read_only=True, help_text="最高学位（由学历学位记录得出）")
     identity_category_label = serializers.CharField(source="get_identity_category_display", read_only=True)
     rank_label = serializers.CharField(source="get_rank_display", read_only=True)
     management_level_label = serializers.CharField(source="get_management_level_display", read_only=True)

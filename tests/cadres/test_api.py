@@ -33,7 +33,6 @@ def cadre_payload(org, **over):
         "organization": org.pk,
         "party_join_date": "2008-07-01",
         "work_start_date": "2007-08-01",
-        "education": "master",
     }
     data.update(over)
     return data

@@ -241,7 +241,6 @@ def test_edit_through_page_writes_history_row(client, city):
         "native_place": "浙江杭州",
         "party_join_date": cadre.party_join_date.isoformat(),
         "work_start_date": cadre.work_start_date.isoformat(),
-        "education": cadre.education,
         "identity_category": cadre.identity_category,
         "rank": "zhengchu",
         "management_level": cadre.management_level,

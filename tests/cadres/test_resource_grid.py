@@ -28,7 +28,6 @@ def cadre_form(w, **over) -> dict:
         "native_place": "浙江杭州",
         "party_join_date": c.party_join_date.isoformat(),
         "work_start_date": c.work_start_date.isoformat(),
-        "education": c.education,
         "identity_category": c.identity_category,
         "rank": "zhengchu",
         "management_level": c.management_level,

@@ -363,7 +363,6 @@ def _cadre_post(city, **over):
         "citizen_id": make_citizen_id(dt.date(1982, 3, 4), "F", seq=401),
         "party_join_date": "2005-07-01",
         "work_start_date": "2004-08-01",
-        "education": "master",
         "identity_category": "civil_servant",
         "rank": "zhengke",
         "management_level": "department",
