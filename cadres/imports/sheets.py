@@ -1,5 +1,5 @@
-"""The sheets of the registry workbook: 单位, 岗位, 干部, 任职 (in that order: later sheets
-refer to earlier ones by name or citizen ID). Each sheet declares its columns once; lookups
+"""The sheets of the workbook: 单位, 岗位, 干部, 任职, then the dossier (学历, 简历, 年度考核,
+奖惩, 处分, 家庭成员), in that order: later sheets refer to earlier ones by name or citizen ID. Each sheet declares its columns once; lookups
 are batched per sheet; every write goes through `cadres.services`."""
 
 from __future__ import annotations
@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from cadre_supervision import permissions
 from cadre_supervision.permissions import has_org_perm
 
 from .. import crypto, rules, services
 from ..choices import (
     AppointmentMethod,
+    AssessmentGrade,
     CadreStatus,
     EducationLevel,
     Gender,
@@ -20,10 +22,26 @@ from ..choices import (
     LineRole,
     ManagementLevel,
     OrgKind,
+    PoliticalStatus,
     Rank,
+    ResumeSource,
+    RewardKind,
+    SanctionKind,
     TopLeaderKind,
 )
-from ..models import Appointment, Cadre, Organization, Post, portfolio_catalogue
+from ..models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    EducationRecord,
+    FamilyMember,
+    Organization,
+    Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
+    portfolio_catalogue,
+)
 from .engine import ParsedRow, RowErrors, Sheet
 from .spec import SYNONYMS, Column, date, integer, text
 
@@ -171,6 +189,7 @@ class OrganizationSheet(Sheet):
             org = services.organization_create(
                 user=ctx.user, name=row.data["name"], kind=row.data["kind"], parent=parent, **fields
             )
+            permissions.clear_cache(ctx.user)  # the new unit is in scope for the next rows
             self.by_name[org.name] = [org]
             return org
         if "kind" in row.data:
@@ -283,10 +302,12 @@ class CadreSheet(Sheet):
         Column("出生日期", "birth_date", parser=date, help="可不填：由身份证号得出；填写时须与身份证号一致"),
         Column("民族", "ethnicity", default="汉族", help="默认汉族"),
         Column("籍贯", "native_place"),
+        Column("出生地", "birth_place"),
+        Column("健康状况", "health"),
+        Column("专业技术职务", "professional_title"),
+        Column("熟悉专业有何专长", "expertise"),
         Column("入党时间", "party_join_date", parser=date),
         Column("参加工作时间", "work_start_date", parser=date),
-        Column("最高学历", "education", choices=EducationLevel),
-        Column("学位", "degree"),
         Column("身份类别", "identity_category", required=True, choices=IdentityCategory),
         Column("职级", "rank", required=True, choices=Rank),
         Column("管理层级", "management_level", required=True, choices=ManagementLevel),
@@ -368,14 +389,38 @@ class CadreSheet(Sheet):
         )
 
 
-# --- 任职 ----------------------------------------------------------------------------------------
+# --- rows about a cadre, found by citizen ID ----------------------------------------------------
 
 
-class TenureSheet(Sheet):
-    title = "任职"
-    label_header = "姓名"
-    match_keys = ("citizen_id", "name", "organization", "post", "start_date")
-    columns = (
+def _resolve_cadres(
+    ctx, rows, *, key="citizen_id", header="身份证号", name_key="cadre_name", name_header="干部姓名"
+):
+    """refs["cadre"] for every row whose citizen ID names a cadre the user may change (one
+    query for the sheet); the optional name column must agree."""
+    digests = {row.row: crypto.digest(row.data[key]) for row in rows if row.data.get(key)}
+    cadres = {
+        c.citizen_id_digest: c
+        for c in Cadre.objects.restrict(ctx.user, "change").filter(
+            citizen_id_digest__in=list(digests.values())
+        )
+    }
+    for row in rows:
+        if row.row not in digests:
+            continue
+        cadre = cadres.get(digests[row.row])
+        if cadre is None:
+            row.error(
+                header, "没有该身份证号的干部，或不在您的管理范围内（新干部请先在“干部”工作表中登记）。"
+            )
+        elif row.data.get(name_key) and row.data[name_key] != cadre.name:
+            row.error(name_header, f"与身份证号对应的干部姓名（{cadre.name}）不一致。")
+        else:
+            row.refs["cadre"] = cadre
+    return list(cadres.values())
+
+
+def _cadre_columns(name_header="干部姓名", name_key="cadre_name"):
+    return (
         Column(
             "身份证号",
             "citizen_id",
@@ -383,7 +428,29 @@ class TenureSheet(Sheet):
             required=True,
             help="干部的身份证号（须已登记，或在“干部”工作表中）",
         ),
-        Column("姓名", "name", help="核对用：须与身份证号对应的干部姓名一致", export=lambda a: a.cadre.name),
+        Column(
+            name_header,
+            name_key,
+            help="核对用：须与身份证号对应的干部姓名一致",
+            export=lambda o: o.cadre.name,
+        ),
+    )
+
+
+# --- 任职 ----------------------------------------------------------------------------------------
+
+PEOPLE = (
+    ("recommender_cadre", "recommender_user", "推荐人"),
+    ("reviewer_cadre", "reviewer_user", "考察人"),
+)
+
+
+class TenureSheet(Sheet):
+    title = "任职"
+    label_header = "姓名"
+    match_keys = ("citizen_id", "name", "organization", "post", "start_date")
+    columns = (
+        *_cadre_columns("姓名", "name"),
         Column(
             "单位",
             "organization",
@@ -416,12 +483,26 @@ class TenureSheet(Sheet):
         Column("任职文号", "document_no"),
         Column("分管领域", "portfolio_areas", choices=_catalogue_choices, multi=True),
         Column("分管事项说明", "portfolio_text"),
-        Column("推荐人", "recommended_by", help="谁推荐谁负责"),
-        Column("考察审核人", "reviewed_by"),
+        Column(
+            "推荐人（干部身份证号）",
+            "recommender_cadre",
+            parser=citizen_id,
+            help="谁推荐谁负责：推荐人是干部时填写其身份证号",
+        ),
+        Column("推荐人（用户账号）", "recommender_user", help="推荐人是系统用户（非干部）时填写其登录账号"),
+        Column("推荐人（外部单位）", "recommended_by", help="仅当推荐方为外部单位时填写单位名称"),
+        Column("考察人（干部身份证号）", "reviewer_cadre", parser=citizen_id),
+        Column("考察人（用户账号）", "reviewer_user"),
+        Column("考察人（外部单位）", "reviewed_by"),
         Column("挂职", "is_secondment", boolean=True, default=False),
         Column("离任原因", "end_reason"),
     )
-    field_headers = {"__scope__": "单位", "effective_date": "任职开始", "top_leader_kind": "岗位"}
+    field_headers = {
+        "__scope__": "单位",
+        "effective_date": "任职开始",
+        "top_leader_kind": "岗位",
+        "name": "姓名",
+    }
     FIELDS = (
         "method",
         "document_no",
@@ -435,35 +516,71 @@ class TenureSheet(Sheet):
     def cell_of(self, ctx, column, obj):
         if column.key == "citizen_id":
             return ctx.full_citizen_id(obj.cadre)
+        if column.key in ("recommender_cadre", "reviewer_cadre"):
+            person = getattr(obj, column.key)
+            return ctx.full_citizen_id(person) if person is not None else ""
+        if column.key in ("recommender_user", "reviewer_user"):
+            person = getattr(obj, column.key)
+            return person.get_username() if person is not None else ""
         return super().cell_of(ctx, column, obj)
+
+    def _people(self, ctx, rows):
+        """Recommenders and reviewers: cadres by citizen ID (visible to the user), users by
+        account; one query each for the sheet."""
+        from django.contrib.auth import get_user_model
+
+        ids = {row.data[k] for row in rows for k, _u, _l in PEOPLE if row.data.get(k)}
+        cadres = {
+            c.citizen_id_digest: c
+            for c in Cadre.objects.restrict(ctx.user, "view").filter(
+                citizen_id_digest__in=[crypto.digest(v) for v in ids]
+            )
+        }
+        names = {row.data[u] for row in rows for _k, u, _l in PEOPLE if row.data.get(u)}
+        users = {
+            u.get_username(): u for u in get_user_model().objects.filter(username__in=names, is_active=True)
+        }
+        for row in rows:
+            for ckey, ukey, label in PEOPLE:
+                if row.data.get(ckey):
+                    person = cadres.get(crypto.digest(row.data[ckey]))
+                    if person is None:
+                        row.error(
+                            self.header_of(ckey), f"没有该身份证号的干部（{label}），或不在您的查看范围内。"
+                        )
+                    row.refs[ckey] = person
+                elif ckey in row.data:
+                    row.refs[ckey] = None
+                if row.data.get(ukey):
+                    person = users.get(row.data[ukey])
+                    if person is None:
+                        row.error(self.header_of(ukey), f"没有账号为“{row.data[ukey]}”的用户（{label}）。")
+                    row.refs[ukey] = person
+                elif ukey in row.data:
+                    row.refs[ukey] = None
+
+    def current(self, ctx, obj):
+        out = super().current(ctx, obj)
+        for ckey, ukey, _l in PEOPLE:
+            out[ckey] = getattr(obj, f"{ckey}_id")
+            out[ukey] = getattr(obj, f"{ukey}_id")
+        return out
 
     def prepare(self, ctx, rows):
         by_name = ctx.organizations_by_name()
-        digests = {
-            row.row: crypto.digest(row.data["citizen_id"]) for row in rows if row.data.get("citizen_id")
-        }
-        cadres = {
-            c.citizen_id_digest: c
-            for c in Cadre.objects.restrict(ctx.user, "change").filter(
-                citizen_id_digest__in=list(digests.values())
-            )
-        }
+        cadres = _resolve_cadres(ctx, rows, name_key="name", name_header="姓名")
+        self._people(ctx, rows)
+        # compare people by id (the diff sees the ids; the report shows the cells)
+        for row in rows:
+            for ckey, ukey, _l in PEOPLE:
+                for key in (ckey, ukey):
+                    if key in row.data:
+                        row.data[key] = getattr(row.refs.get(key), "pk", None) if row.data[key] else None
         orgs = {}
         for row in rows:
             org = _resolve_org(ctx, by_name, row, "organization", "单位")
             if org is not None:
                 row.refs["organization"] = orgs[org.pk] = org
-            if row.row in digests:
-                cadre = cadres.get(digests[row.row])
-                if cadre is None:
-                    row.error(
-                        "身份证号",
-                        "没有该身份证号的干部，或不在您的管理范围内（新干部请先在“干部”工作表中登记）。",
-                    )
-                elif row.data.get("name") and row.data["name"] != cadre.name:
-                    row.error("姓名", f"与身份证号对应的干部姓名（{cadre.name}）不一致。")
-                else:
-                    row.refs["cadre"] = cadre
         posts = defaultdict(list)
         for post in Post.objects.filter(organization__in=list(orgs)).select_related("organization"):
             posts[(post.organization_id, post.title)].append(post)
@@ -483,7 +600,7 @@ class TenureSheet(Sheet):
                 row.refs["post"] = found[0]
         existing = {
             (a.cadre_id, a.post_id, a.start_date): a
-            for a in Appointment.objects.filter(cadre__in=list(cadres.values())).select_related(
+            for a in Appointment.objects.filter(cadre__in=cadres).select_related(
                 "cadre", "post", "post__organization"
             )
         }
@@ -501,6 +618,10 @@ class TenureSheet(Sheet):
 
     def write(self, ctx, row):
         fields = _present(row, self.FIELDS)
+        for ckey, ukey, _l in PEOPLE:
+            for key in (ckey, ukey):
+                if key in row.data:
+                    fields[key] = row.refs.get(key)
         end_date, end_reason = row.data.get("end_date"), row.data.get("end_reason", "")
         if row.obj is None:
             return services.appointment_create(
@@ -529,13 +650,236 @@ class TenureSheet(Sheet):
     def export_objects(self, ctx):
         return (
             Appointment.objects.restrict(ctx.user, "view")
-            .select_related("cadre", "cadre__organization", "post", "post__organization")
+            .select_related(
+                "cadre",
+                "cadre__organization",
+                "post",
+                "post__organization",
+                "recommender_cadre",
+                "recommender_user",
+                "reviewer_cadre",
+                "reviewer_user",
+            )
             .order_by("cadre__organization__path", "cadre__name", "cadre_id", "start_date", "id")
         )
 
 
+# --- the dossier: rows about one cadre, each matched by a natural key -------------------------------
+
+
+class DossierSheet(Sheet):
+    """A sheet of one dossier model: the cadre by citizen ID, the record by `natural_key`
+    (keys of the columns); writes through the dossier services."""
+
+    label_header = "干部姓名"
+    model = None
+    natural_key: tuple[str, ...] = ()
+    FIELDS: tuple[str, ...] = ()
+    field_headers = {"__scope__": "身份证号", "cadre": "身份证号"}
+
+    @property
+    def match_keys(self):
+        return ("citizen_id", "cadre_name", *self.natural_key)
+
+    def cell_of(self, ctx, column, obj):
+        if column.key == "citizen_id":
+            return ctx.full_citizen_id(obj.cadre)
+        return super().cell_of(ctx, column, obj)
+
+    def _key(self, values: dict) -> tuple:
+        return tuple(values.get(k) for k in self.natural_key)
+
+    def prepare(self, ctx, rows):
+        cadres = _resolve_cadres(ctx, rows)
+        existing = {}
+        for obj in self.model.objects.filter(cadre__in=cadres).select_related("cadre"):
+            existing[(obj.cadre_id, self._key({k: getattr(obj, k) for k in self.natural_key}))] = obj
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            cadre = row.refs.get("cadre")
+            if cadre is None or any(
+                row.data.get(k) in (None, "") for k in self.natural_key if self.header_required(k)
+            ):
+                continue
+            key = (cadre.pk, self._key(row.data))
+            if key in seen:
+                row.error(self.header_of(self.natural_key[0]), f"与第 {seen[key]} 行的记录重复。")
+                continue
+            seen[key] = row.row
+            row.obj = existing.get(key)
+
+    def header_required(self, key: str) -> bool:
+        return any(c.key == key and c.required for c in self.columns)
+
+    def fields(self, row) -> dict:
+        return {k: row.data[k] for k in (*self.natural_key, *self.FIELDS) if k in row.data}
+
+    def export_objects(self, ctx):
+        return (
+            self.model.objects.restrict(ctx.user, "view")
+            .select_related("cadre", "cadre__organization")
+            .order_by("cadre__organization__path", "cadre__name", "cadre_id", *self.export_order, "id")
+        )
+
+    export_order: tuple[str, ...] = ()
+
+
+class EducationSheet(DossierSheet):
+    title = "学历"
+    model = EducationRecord
+    natural_key = ("full_time", "level", "school")
+    export_order = ("end_date",)
+    columns = (
+        *_cadre_columns(),
+        Column(
+            "学习形式",
+            "full_time",
+            boolean=True,
+            synonyms="full_time",
+            required=True,
+            help="全日制填“是”，在职教育填“否”（也可填写 全日制 / 在职）",
+        ),
+        Column("学历", "level", choices=EducationLevel, synonyms="education", required=True),
+        Column("学位", "degree"),
+        Column("毕业院校", "school", required=True),
+        Column("院系", "department"),
+        Column("专业", "major"),
+        Column("入学时间", "start_date", parser=date),
+        Column("毕业时间", "end_date", parser=date),
+    )
+    FIELDS = ("degree", "department", "major", "start_date", "end_date")
+
+    def write(self, ctx, row):
+        if row.obj is None:
+            return services.education_create(user=ctx.user, cadre=row.refs["cadre"], **self.fields(row))
+        return services.education_update(user=ctx.user, record=row.obj, **self.fields(row))
+
+
+class ResumeSheet(DossierSheet):
+    title = "简历"
+    model = ResumeLine
+    natural_key = ("start_month", "text")
+    export_order = ("start_month",)
+    columns = (
+        *_cadre_columns(),
+        Column("起始年月", "start_month", parser=date, required=True, help="如 2018.09"),
+        Column("终止年月", "end_month", parser=date, help="至今留空"),
+        Column(
+            "单位及职务",
+            "text",
+            required=True,
+            help="如“某某镇党委副书记、镇长”；进入本系统后的任职由“任职”工作表生成，无须重复",
+        ),
+    )
+    FIELDS = ("end_month",)
+
+    def write(self, ctx, row):
+        if row.obj is None:
+            return services.resume_line_create(
+                user=ctx.user, cadre=row.refs["cadre"], source=ResumeSource.IMPORTED, **self.fields(row)
+            )
+        return services.resume_line_update(user=ctx.user, line=row.obj, **self.fields(row))
+
+
+class AssessmentSheet(DossierSheet):
+    title = "年度考核"
+    model = AnnualAssessment
+    natural_key = ("year",)
+    export_order = ("year",)
+    columns = (
+        *_cadre_columns(),
+        Column("年度", "year", parser=integer, required=True, help="如 2023"),
+        Column("考核等次", "grade", choices=AssessmentGrade, required=True),
+        Column("备注", "notes"),
+    )
+    FIELDS = ("grade", "notes")
+
+    def write(self, ctx, row):
+        data = self.fields(row)
+        if row.obj is None:
+            return services.assessment_record(user=ctx.user, cadre=row.refs["cadre"], **data)
+        data.pop("year")
+        data.setdefault("grade", row.obj.grade)
+        return services.assessment_update(user=ctx.user, assessment=row.obj, **data)
+
+
+class RewardSheet(DossierSheet):
+    title = "奖惩"
+    model = RewardPunishment
+    natural_key = ("kind", "title", "date")
+    export_order = ("date",)
+    columns = (
+        *_cadre_columns(),
+        Column("类别", "kind", choices=RewardKind, required=True),
+        Column("名称", "title", required=True, help="如“记三等功”“通报批评”"),
+        Column("时间", "date", parser=date, required=True),
+        Column("批准机关", "issuing_body", required=True),
+        Column("文号", "document_no"),
+    )
+    FIELDS = ("issuing_body", "document_no")
+
+    def write(self, ctx, row):
+        if row.obj is None:
+            return services.reward_create(user=ctx.user, cadre=row.refs["cadre"], **self.fields(row))
+        return services.reward_update(user=ctx.user, record=row.obj, **self.fields(row))
+
+
+class SanctionSheet(DossierSheet):
+    title = "处分"
+    model = Sanction
+    natural_key = ("kind", "decision_date")
+    export_order = ("decision_date",)
+    columns = (
+        *_cadre_columns(),
+        Column("处分种类", "kind", choices=SanctionKind, required=True, help="影响期按处分种类自动计算"),
+        Column("处分决定时间", "decision_date", parser=date, required=True),
+        Column("决定机关", "deciding_body", required=True),
+        Column("文号", "document_no"),
+        Column("处分事由", "reason", required=True),
+    )
+    FIELDS = ("deciding_body", "document_no", "reason")
+
+    def write(self, ctx, row):
+        if row.obj is None:
+            return services.sanction_create(user=ctx.user, cadre=row.refs["cadre"], **self.fields(row))
+        return services.sanction_update(user=ctx.user, sanction=row.obj, **self.fields(row))
+
+
+class FamilySheet(DossierSheet):
+    title = "家庭成员"
+    model = FamilyMember
+    natural_key = ("relation", "name")
+    export_order = ("sort_order",)
+    columns = (
+        *_cadre_columns(),
+        Column("称谓", "relation", required=True, help="如 妻子、儿子、父亲"),
+        Column("姓名", "name", required=True),
+        Column("出生年月", "birth_month", parser=date),
+        Column("政治面貌", "political_status", choices=PoliticalStatus),
+        Column("工作单位及职务", "employer_post"),
+        Column("排序", "sort_order", parser=integer, default=0),
+    )
+    FIELDS = ("birth_month", "political_status", "employer_post", "sort_order")
+
+    def write(self, ctx, row):
+        if row.obj is None:
+            return services.family_member_create(user=ctx.user, cadre=row.refs["cadre"], **self.fields(row))
+        return services.family_member_update(user=ctx.user, member=row.obj, **self.fields(row))
+
+
 def registry_sheets() -> list[Sheet]:
-    return [OrganizationSheet(), PostSheet(), CadreSheet(), TenureSheet()]
+    return [
+        OrganizationSheet(),
+        PostSheet(),
+        CadreSheet(),
+        TenureSheet(),
+        EducationSheet(),
+        ResumeSheet(),
+        AssessmentSheet(),
+        RewardSheet(),
+        SanctionSheet(),
+        FamilySheet(),
+    ]
 
 
 def has_import_scope(user) -> bool:

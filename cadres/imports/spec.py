@@ -165,7 +165,7 @@ class Column:
             if not t:
                 parsed = None
             else:
-                word = SYNONYMS["bool"].get(t)
+                word = SYNONYMS.get(self.synonyms, {}).get(t) or SYNONYMS["bool"].get(t)
                 if word is None:
                     raise ValueError(f"“{text(value)}”应填写 是 或 否。")
                 parsed = word == "是"

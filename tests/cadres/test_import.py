@@ -44,7 +44,6 @@ def cadre_row(name, birth, gender="男", org="甲镇", seq=0, **over):
         "籍贯": "浙江杭州",
         "入党时间": "2005-07",
         "参加工作时间": dt.date(2004, 8, 1),
-        "最高学历": "大学本科",
         "身份类别": "公务员",
         "职级": "正科",
         "管理层级": "部管",
@@ -140,9 +139,6 @@ def test_gender_and_birth_date_come_from_the_citizen_id(city):
 @pytest.mark.parametrize(
     "header, typed, field, expected",
     [
-        ("最高学历", "本科", "education", "bachelor"),
-        ("最高学历", "研究生", "education", "master"),
-        ("最高学历", "大专", "education", "college"),
         ("性别", "男性", "gender", "M"),
         ("职级", "正科级", "rank", "zhengke"),
         ("状态", "退居二线", "status", "second_line"),
@@ -357,7 +353,7 @@ def test_template_has_drop_downs_instructions_and_a_frozen_header(client, city):
         and f"{letter['姓名']}2:{letter['姓名']}5000" not in lists
     )
     notes = {(r[0], r[1]): r[3] for r in wb["填写说明"].iter_rows(min_row=2, values_only=True) if r[1]}
-    assert "本科（=大学本科）" in notes[("干部", "最高学历")]
+    assert "本科（=大学本科）" in notes[("学历", "学历")]
     assert "可选：" in notes[("干部", "职级")] and notes[("干部", "姓名")].startswith("必填")
 
 
