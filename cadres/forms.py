@@ -170,6 +170,11 @@ class CadreForm(ChangeReasonMixin, ServiceModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         bind_lookups(self, user)
+        # Gender and birth date come from a valid citizen ID (the service derives them and
+        # refuses a typed value that differs): they need not be entered twice.
+        for name in ("gender", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = "可不填：由身份证号自动得出；填写时须与身份证号一致。"
         if self.instance.pk:
             # The stored ID is never sent back to the browser; blank keeps it.
             self.fields["citizen_id"].required = False
@@ -272,7 +277,13 @@ class AppointmentEndForm(forms.Form):
 
 
 class CadreImportForm(forms.Form):
-    file = forms.FileField(label="干部名册（.xlsx）", help_text="请使用下载的模板填写，文件不超过 10 MB。")
+    file = forms.FileField(label="导入文件（.xlsx）", help_text="请使用下载的模板填写，文件不超过 10 MB。")
+    dry_run = forms.BooleanField(
+        label="先预检，不写入",
+        required=False,
+        initial=True,
+        help_text="预检列出将新建和修改的记录及全部错误；确认后再写入。取消勾选则直接导入。",
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -47,6 +47,19 @@ def parse_citizen_id(raw: str, *, today: dt.date | None = None) -> CitizenId:
     return CitizenId(value, birth, "M" if int(value[16]) % 2 == 1 else "F")
 
 
+def facts_from_citizen_id(
+    parsed: CitizenId, *, gender: str = "", birth_date: dt.date | None = None
+) -> tuple[str, dt.date, dict[str, str]]:
+    """Gender and birth date come from a valid citizen ID: an empty typed value takes the ID's,
+    a typed value that differs is an error. Returns (gender, birth_date, errors)."""
+    errors: dict[str, str] = {}
+    if birth_date and birth_date != parsed.birth_date:
+        errors["birth_date"] = "出生日期与身份证号不一致。"
+    if gender and gender != parsed.gender:
+        errors["gender"] = "性别与身份证号不一致。"
+    return parsed.gender, parsed.birth_date, errors
+
+
 # What a user without `view_citizen_ids` sees of an ID: the province (first 2) and the check
 # character (last 1). The birth date (positions 7-14) and the gender (parity of position 17) are
 # shown elsewhere on the same page, so the hidden part that really protects the ID is the

@@ -204,19 +204,27 @@ def post_update(*, user, post: Post, **data) -> Post:
 
 
 def _apply_citizen_id(cadre: Cadre, citizen_id: str | None, errors: dict[str, str], today: dt.date) -> None:
-    if citizen_id is None or citizen_id == "":
-        if not cadre.citizen_id_encrypted:
-            errors["citizen_id"] = "请填写身份证号。"
+    """A valid citizen ID decides gender and birth date: empty values are taken from it (also
+    from the stored ID when none is given), a typed value that differs is an error."""
+    given = citizen_id not in (None, "")
+    if not given and not cadre.citizen_id_encrypted:
+        errors["citizen_id"] = "请填写身份证号。"
         return
+    value = citizen_id if given else crypto.decrypt(cadre.citizen_id_encrypted)
     try:
-        parsed = rules.parse_citizen_id(citizen_id, today=today)
+        parsed = rules.parse_citizen_id(value, today=today)
     except rules.CitizenIdError as exc:
-        errors["citizen_id"] = str(exc)
+        if given:
+            errors["citizen_id"] = str(exc)
         return
-    if cadre.birth_date and parsed.birth_date != cadre.birth_date:
-        errors.setdefault("birth_date", "出生日期与身份证号不一致。")
-    if cadre.gender and parsed.gender != cadre.gender:
-        errors["gender"] = "性别与身份证号不一致。"
+    gender, birth, conflicts = rules.facts_from_citizen_id(
+        parsed, gender=cadre.gender, birth_date=cadre.birth_date
+    )
+    errors.update(conflicts)
+    if not conflicts:
+        cadre.gender, cadre.birth_date = gender, birth
+    if not given:
+        return
     digest = crypto.digest(parsed.value)
     if Cadre.objects.filter(citizen_id_digest=digest).exclude(pk=cadre.pk).exists():
         errors["citizen_id"] = "该身份证号已登记在另一名干部名下。"
@@ -241,8 +249,9 @@ def _cadre_errors(cadre: Cadre, today: dt.date) -> dict[str, str]:
 
 def _validate_and_save_cadre(cadre: Cadre, citizen_id: str | None) -> Cadre:
     today = timezone.localdate()
-    errors = _cadre_errors(cadre, today)
-    _apply_citizen_id(cadre, citizen_id, errors, today)
+    id_errors: dict[str, str] = {}
+    _apply_citizen_id(cadre, citizen_id, id_errors, today)  # may fill gender and birth date
+    errors = {**_cadre_errors(cadre, today), **id_errors}
     _raise(errors)
     cadre.name = cadre.name.strip()
     cadre.name_initials = rules.pinyin_initials(cadre.name)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import dossier_views as dv
-from . import views
+from . import import_views, views
 
 app_name = "cadres"
 urlpatterns = [
@@ -64,7 +64,12 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.PostUpdateView.as_view(), name="post_update"),
     path("posts/<int:pk>/history/", views.PostHistoryView.as_view(), name="post_history"),
     # Excel import
-    path("import/", views.CadreImportView.as_view(), name="cadre_import"),
-    path("import/template.xlsx", views.CadreImportTemplateView.as_view(), name="cadre_import_template"),
-    path("import/errors.xlsx", views.CadreImportErrorsView.as_view(), name="cadre_import_errors"),
+    path("import/", import_views.CadreImportView.as_view(), name="cadre_import"),
+    path("import/report/", import_views.CadreImportReportView.as_view(), name="cadre_import_report"),
+    path("import/confirm/", import_views.CadreImportConfirmView.as_view(), name="cadre_import_confirm"),
+    path(
+        "import/template.xlsx", import_views.CadreImportTemplateView.as_view(), name="cadre_import_template"
+    ),
+    path("import/export.xlsx", import_views.CadreImportExportView.as_view(), name="cadre_import_export"),
+    path("import/errors.xlsx", import_views.CadreImportErrorsView.as_view(), name="cadre_import_errors"),
 ]

@@ -6,26 +6,19 @@ Views are thin: reads go through `selectors` (all scoped by `restrict()`), write
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote
-
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from cadre_supervision import registry
-from cadre_supervision.excel import XLSX_MIME
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
 
-from . import importer, selectors, services
+from . import selectors, services
 from .choices import KeyCategory
 from .filters import CadreFilter, PostFilter
 from .forms import (
@@ -33,20 +26,11 @@ from .forms import (
     AppointmentEndForm,
     AppointmentForm,
     CadreForm,
-    CadreImportForm,
     OrganizationForm,
     PostForm,
 )
 from .models import Appointment, Cadre, Organization, Post
 from .tables import CadreTable, PostTable, appointment_violation_labels
-
-IMPORT_ERRORS_SESSION_KEY = "cadres_import_errors"
-
-
-def _xlsx_download(filename: str, content: bytes) -> HttpResponse:
-    resp = HttpResponse(content, content_type=XLSX_MIME)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
 
 
 def _join(items) -> str:
@@ -504,36 +488,3 @@ class AppointmentEndView(_ObjectFormMixin, _FormPage):
             end_date=form.cleaned_data["end_date"],
             reason=form.cleaned_data["reason"],
         )
-
-
-# --- Excel import ------------------------------------------------------------------------------
-
-
-class CadreImportView(_CreateGuardMixin, LoginRequiredMixin, FormView):
-    template_name = "cadres/import.html"
-    form_class = CadreImportForm
-
-    def form_valid(self, form):
-        result = importer.cadre_roster_import(user=self.request.user, fileobj=form.cleaned_data["file"])
-        if result.ok:
-            self.request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
-            messages.success(
-                self.request,
-                f"导入成功：共 {result.created} 名干部，其中 {result.appointments} 人同时登记了现任职务。",
-            )
-            return HttpResponseRedirect(reverse("cadres:cadre_list"))
-        self.request.session[IMPORT_ERRORS_SESSION_KEY] = [e.__dict__ for e in result.errors]
-        return self.render_to_response(self.get_context_data(form=form, result=result))
-
-
-class CadreImportTemplateView(LoginRequiredMixin, View):
-    def get(self, request):
-        return _xlsx_download("干部名册导入模板.xlsx", importer.template_bytes())
-
-
-class CadreImportErrorsView(LoginRequiredMixin, View):
-    def get(self, request):
-        errors: list[dict[str, Any]] | None = request.session.get(IMPORT_ERRORS_SESSION_KEY)
-        if not errors:
-            raise Http404("没有可下载的错误报告。")
-        return _xlsx_download("干部名册导入错误报告.xlsx", importer.error_report_bytes(errors))

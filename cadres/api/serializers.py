@@ -357,6 +357,12 @@ class CadreSerializer(serializers.ModelSerializer):
             "current_appointments",
             "portfolio_violations",
         ]
+        # A valid citizen ID gives gender and birth date (the service derives them; a typed
+        # value that differs is refused).
+        extra_kwargs = {
+            "gender": {"required": False, "allow_blank": True, "help_text": "可省略：由身份证号得出"},
+            "birth_date": {"required": False, "allow_null": True, "help_text": "可省略：由身份证号得出"},
+        }
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("citizen_id"):

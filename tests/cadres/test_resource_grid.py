@@ -589,11 +589,16 @@ PAGES = [
     # no error report in the session: "nothing to download" (the import tests cover the report)
     P("cadres:cadre_import_errors", status=404),
     *DOSSIER_PAGES,
+    P("cadres:cadre_import_report", status=404),  # no import run in the session yet
+    P("cadres:cadre_import_confirm", method="post"),  # nothing pending: tests/cadres/test_import.py
+    P("cadres:cadre_import_export"),
 ]
 
 APIS = [
     A("cadres-api:api-root"),
     A("cadres-api:stats-cadres", ceiling=15, ceiling_user="staff_all"),
+    # multipart upload: 400s, dry run and import in tests/cadres/test_import_roundtrip.py
+    A("cadres-api:cadre-import", method="post"),
     A(
         "cadres-api:organization-list",
         shown=lambda w: w.town_a,
