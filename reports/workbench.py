@@ -134,9 +134,14 @@ def publicity_dates(user, start: dt.date, end: dt.date):
 
 
 def _stats(user, today):
+    """`selectors.report_stats` once per user and day for both figures (kept on the user
+    object, which lives for one request)."""
     if not has_any_scope(PersonalReport, user, "stats"):
         return None
-    stats = selectors.report_stats(user, today=today)
+    cache = user.__dict__.setdefault("_cs_workbench_cache", {})
+    if ("reports.stats", today) not in cache:
+        cache[("reports.stats", today)] = selectors.report_stats(user, today=today)
+    stats = cache[("reports.stats", today)]
     return stats if stats["year"] and stats["obligated"] else None
 
 
