@@ -202,9 +202,38 @@ def ensure_chromium() -> str:
     )
 
 
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+
+
+def has_cjk_font() -> bool:
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return False
+    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True).stdout
+    return bool(out.strip())
+
+
+def ensure_cjk_font() -> bool:
+    """Screenshots and printed pages of the browser tests need a Chinese font (without one,
+    Chromium draws boxes; the tests still pass). Best effort: install Debian's package when we
+    may, otherwise say which one to install."""
+    if has_cjk_font():
+        return True
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = [apt, "install", "-y", "-q", "--no-install-recommends", CJK_FONT_PACKAGE]
+        subprocess.run(install, env=apt_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if has_cjk_font():
+            return True
+    print(f"No Chinese font: screenshots will show boxes (install `{CJK_FONT_PACKAGE}`).", flush=True)
+    return False
+
+
 def cmd_test(argv: list[str]) -> int:
     env = ensure_services()
     env["CHROMIUM_PATH"] = ensure_chromium()
+    ensure_cjk_font()
     return subprocess.call([PY, "-m", "pytest", *argv], cwd=ROOT, env=env)
 
 

@@ -65,3 +65,18 @@ def test_no_apt_fails_with_the_command(dev, monkeypatch):
     with pytest.raises(SystemExit) as exc:
         dev.ensure_chromium()
     assert "apt-get install -y chromium" in str(exc.value)
+
+
+def test_cjk_font_present_installs_nothing(dev, monkeypatch):
+    calls = []
+    monkeypatch.setattr(dev, "has_cjk_font", lambda: True)
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: calls.append(a))
+    assert dev.ensure_cjk_font() is True
+    assert calls == []
+
+
+def test_cjk_font_missing_without_root_names_the_package(dev, monkeypatch, capsys):
+    monkeypatch.setattr(dev, "has_cjk_font", lambda: False)
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    assert dev.ensure_cjk_font() is False
+    assert dev.CJK_FONT_PACKAGE in capsys.readouterr().out
