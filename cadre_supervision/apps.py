@@ -10,3 +10,8 @@ class CadreSupervisionConfig(AppConfig):
         from . import admin_nav, auth, checks  # noqa: F401  (checks and signal handlers register)
 
         admin_nav.register()
+        from django.db.models.signals import post_migrate
+
+        from .history import install_attach_context_function
+
+        post_migrate.connect(install_attach_context_function, sender=self, dispatch_uid="cs_attach_context")
