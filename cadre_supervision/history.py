@@ -12,7 +12,6 @@ import pghistory
 from django.contrib.auth import get_user_model
 from pghistory.models import Events
 
-
 # pghistory's own `_pgh_attach_context()` reads the context settings inside an exception
 # block that raises whenever no `pghistory.context()` is active; each such subtransaction
 # rollback rescans every deferred foreign-key event pending in the transaction, so a large

@@ -347,7 +347,9 @@ def has_any_scope(model: type[models.Model], user, action: str = "view") -> bool
     if spec is None:
         return False
     codenames = (spec,) if isinstance(spec, str) else spec.codenames
-    held = [has_any_scope(model, user, c) if c in model.scope.perms else bool(_roots(user, c)) for c in codenames]
+    held = [
+        has_any_scope(model, user, c) if c in model.scope.perms else bool(_roots(user, c)) for c in codenames
+    ]
     return all(held) if isinstance(spec, AllOf) else any(held)
 
 

@@ -56,7 +56,9 @@ def _copy_sql(rows_sql: str) -> str:
     """INSERT copies of the template post (every column but the id, whatever columns the model
     has); `rows_sql` is a FROM item giving how many copies."""
     table = connection.ops.quote_name(Post._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in Post._meta.concrete_fields if not f.primary_key)
+    cols = ", ".join(
+        connection.ops.quote_name(f.column) for f in Post._meta.concrete_fields if not f.primary_key
+    )
     return f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {table}, {rows_sql} WHERE {table}.id = %s"
 
 
