@@ -225,6 +225,7 @@ def sweep_cycle_due(today: dt.date):
     rows = [r for r in selectors.cycle_rows(user=SYSTEM, today=today) if r.pending_audit is None]
     managers = _managers({r.organization.pk for r in rows})
     url = reverse("audits:compliance_cycle")
+    years = selectors.cycle_years()  # one policy read for the sweep, not one per reminder
     for r in rows:
         a = r.appointment
         when = "已逾期" if r.state.is_due else f"将于 {_d(r.state.due_date)} 到期"
@@ -234,7 +235,7 @@ def sweep_cycle_due(today: dt.date):
                 kind="audits.cycle_due",
                 period=r.state.due_date.isoformat(),
                 title=f"轮审提醒：{a.cadre.name}（{a.post}）三责联审{when}",
-                body=f"轮审周期 {selectors.cycle_years()} 年，应于 {_d(r.state.due_date)} 前完成联审。",
+                body=f"轮审周期 {years} 年，应于 {_d(r.state.due_date)} 前完成联审。",
                 url=url,
                 object_type="cadres.appointment",
                 object_id=str(a.pk),

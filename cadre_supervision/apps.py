@@ -22,3 +22,9 @@ class CadreSupervisionConfig(AppConfig):
         from . import lookup
 
         lookup.register_users()
+
+        from django.db.models.signals import post_migrate
+
+        from .history import install_attach_context_function
+
+        post_migrate.connect(install_attach_context_function, sender=self, dispatch_uid="cs_attach_context")

@@ -25,6 +25,45 @@ from pghistory.models import Events
 
 from . import people
 
+# pghistory's own `_pgh_attach_context()` reads the context settings inside an exception
+# block that raises whenever no `pghistory.context()` is active; each such subtransaction
+# rollback rescans every deferred foreign-key event pending in the transaction, so a large
+# write cost O(rows²). The same function without the exception block (missing settings read
+# as NULL): the same answers, O(rows). Installed after every migrate (below), so a pghistory
+# upgrade that reinstalls its version is overridden again.
+ATTACH_CONTEXT_SQL = """
+CREATE OR REPLACE FUNCTION _pgh_attach_context()
+RETURNS {table}.id%TYPE AS $$
+    DECLARE
+        _pgh_context_id UUID;
+        _pgh_context_metadata JSONB;
+    BEGIN
+        _pgh_context_id := NULLIF(CURRENT_SETTING('pghistory.context_id', TRUE), '')::UUID;
+        _pgh_context_metadata := NULLIF(CURRENT_SETTING('pghistory.context_metadata', TRUE), '')::JSONB;
+        IF _pgh_context_id IS NOT NULL AND _pgh_context_metadata IS NOT NULL THEN
+            INSERT INTO {table} (id, metadata, created_at, updated_at)
+                VALUES (_pgh_context_id, _pgh_context_metadata, NOW(), NOW())
+                ON CONFLICT (id) DO UPDATE
+                    SET metadata = EXCLUDED.metadata,
+                        updated_at = EXCLUDED.updated_at
+                    WHERE {table}.metadata != EXCLUDED.metadata;
+            RETURN _pgh_context_id;
+        ELSE
+            RETURN NULL;
+        END IF;
+    END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def install_attach_context_function(using: str = "default", **_kwargs) -> None:
+    """(Re)install the exception-free `_pgh_attach_context()`; a post_migrate handler."""
+    from django.db import connections
+    from pghistory.models import Context
+
+    with connections[using].cursor() as cursor:
+        cursor.execute(ATTACH_CONTEXT_SQL.format(table=Context._meta.db_table))
+
 
 def track_history(**kwargs):
     return pghistory.track(

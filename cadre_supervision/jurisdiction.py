@@ -68,6 +68,11 @@ def ids_and_paths() -> list[tuple[int, str]]:
     return list(organization_model()._default_manager.values_list("id", "path"))
 
 
+def paths_of(ids) -> dict[int, str]:
+    """{id: path} of the given organizations (one query)."""
+    return dict(organization_model()._default_manager.filter(pk__in=list(ids)).values_list("id", "path"))
+
+
 def ancestor_ids(path: str) -> list[int]:
     """Ids on a materialised path, root first, the organization itself last."""
     return [int(p) for p in path.split(".") if p]

@@ -20,6 +20,7 @@ How an app uses it:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -146,9 +147,27 @@ def run_steps(today: dt.date, result: SweepResult) -> None:
             result.errors[key] = f"{type(exc).__name__}: {exc}"[:500]
 
 
+def run_source(key: str, today: dt.date) -> dict:
+    """One chunk of the sweep: ask the source `key` what is due on `today` and insert its
+    reminders, in one transaction. Idempotent: the unique constraint drops what exists, so a
+    redelivered or re-run chunk creates nothing twice, and an interrupted one (a worker
+    killed mid-chunk) committed nothing, so the re-run misses nothing."""
+    source = registry.sweep_sources[key]
+    with transaction.atomic():
+        specs = list(source(today))
+        created = notify(specs)
+    return {"considered": len(specs), "created": created}
+
+
+def _add_source_result(result: SweepResult, key: str, counts: dict) -> None:
+    result.considered += counts["considered"]
+    result.created += counts["created"]
+    result.by_source[key] = counts
+
+
 def run_sweep(today: dt.date | None = None, *, deliver: bool = True) -> SweepResult:
     """Run every registered step for `today`, then every source, inserting its reminders;
-    then deliver.
+    then deliver. (In one process; the Celery task runs the sources as parallel chunks.)
 
     A failing step or source is logged and reported in `errors`; the others still run.
     """
@@ -156,22 +175,38 @@ def run_sweep(today: dt.date | None = None, *, deliver: bool = True) -> SweepRes
     today = today or timezone.localdate()
     result = SweepResult()
     run_steps(today, result)
-    for key, source in list(registry.sweep_sources.items()):
+    for key in list(registry.sweep_sources):
         try:
-            with transaction.atomic():
-                specs = list(source(today))
-                created = notify(specs)
+            counts = run_source(key, today)
         except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
             logger.exception("sweep source %s failed", key)
             result.errors[key] = f"{type(exc).__name__}: {exc}"[:500]
             continue
-        result.considered += len(specs)
-        result.created += created
-        result.by_source[key] = {"considered": len(specs), "created": created}
+        _add_source_result(result, key, counts)
     if deliver:
         result.delivered = deliver_pending()
     result.seconds = time.perf_counter() - started
     return result
+
+
+# A PostgreSQL advisory lock key of its own ("CSSWEEP" in ASCII, fits a bigint).
+SWEEP_LOCK_KEY = int.from_bytes(b"CSSWEEP", "big")
+
+
+@contextlib.contextmanager
+def sweep_lock():
+    """Hold the sweep's session-level advisory lock while the block runs; yields whether it
+    was obtained (False: another worker is starting the same sweep now). PostgreSQL releases
+    it by itself if the holder's connection dies, so a killed worker never blocks the next run."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK_KEY])
+        obtained = bool(cursor.fetchone()[0])
+    try:
+        yield obtained
+    finally:
+        if obtained:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
 
 
 def absolute_url(url: str) -> str:

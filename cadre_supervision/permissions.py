@@ -5,7 +5,8 @@ object permissions on organization rows (the model named by `CS_JURISDICTION_MOD
 reached only through `jurisdiction.py`). A grant on an organization covers its
 whole subtree. Every scoped model declares a `Scope` saying which field leads to its
 organization and which organization permission each action needs; `restrict(user,
-action)` on its queryset turns that into one indexed `organization_id IN (...)` filter,
+action)` on its queryset turns that into one `organization_id IN (SELECT ... path LIKE
+'<root>%')` filter over the user's grant roots (its size follows the grants, not the tree),
 optionally widened by the model's own exceptions (single-record grants, e.g. an
 interview visible to its interviewer).
 
@@ -224,19 +225,28 @@ def _cache(user) -> dict:
     return user.__dict__.setdefault("_cs_scope_cache", {})
 
 
-def _grants(user) -> dict[str, frozenset[int]]:
-    """All organization permissions of `user`, expanded to subtrees: {codename: org ids}.
+def _minimal_roots(paths) -> tuple[str, ...]:
+    """The grant roots without those inside another root's subtree, sorted."""
+    roots: list[str] = []
+    for path in sorted(set(paths)):
+        if not (roots and jurisdiction.in_subtrees(path, tuple(roots))):
+            roots.append(path)
+    return tuple(roots)
 
-    Three queries per request whatever the number of codenames asked for (group grants,
-    user grants, the organization paths), cached on the user object.
+
+def _grants(user) -> dict[str, tuple[str, ...]]:
+    """All organization permissions of `user` as subtree roots: {codename: root paths}.
+
+    Two queries per request whatever the number of codenames asked for (group grants, user
+    grants; each row carries its organization's path), none for a superuser; cached on the
+    user object. The cost follows the number of grants, never the number of organizations:
+    a subtree is a path prefix, filtered in the database.
     """
     cache = _cache(user)
     if "_grants" in cache:
         return cache["_grants"]
-    orgs = jurisdiction.ids_and_paths()
     if user.is_superuser:
-        all_ids = frozenset(i for i, _p in orgs)
-        grants = {codename: all_ids for codename, _label in ORG_PERMISSIONS}
+        grants = {codename: ("",) for codename, _label in ORG_PERMISSIONS}
     else:
         GroupPerm = jurisdiction.group_permission_model()
         UserPerm = jurisdiction.user_permission_model()
@@ -251,42 +261,88 @@ def _grants(user) -> dict[str, frozenset[int]]:
         paths: dict[str, set[str]] = {}
         for codename, path in rows:
             paths.setdefault(codename, set()).add(path)
-        grants = {}
-        for codename, prefixes in paths.items():
-            prefix_tuple = tuple(prefixes)
-            grants[codename] = frozenset(i for i, p in orgs if jurisdiction.in_subtrees(p, prefix_tuple))
+        grants = {codename: _minimal_roots(prefixes) for codename, prefixes in paths.items()}
     cache["_grants"] = grants
     return grants
+
+
+def _roots(user, codename: str) -> tuple[str, ...]:
+    if not _is_real_active_user(user):
+        return ()
+    return _grants(user).get(codename, ())
+
+
+def _spec_org_filter(user, spec: PermSpec) -> Q | None:
+    """A filter on the organization model: the organizations where `user` holds `spec`
+    (None = none). A union is one OR of path prefixes; an intersection ANDs them."""
+    if isinstance(spec, AllOf):
+        parts = [_spec_org_filter(user, c) for c in spec.codenames]
+        return reduce(and_, parts) if all(p is not None for p in parts) else None
+    codenames = (spec,) if isinstance(spec, str) else spec.codenames
+    roots = _minimal_roots(r for c in codenames for r in _roots(user, c))
+    if not roots:
+        return None
+    return reduce(or_, (Q(path__startswith=r) for r in roots))
+
+
+def _spec_orgs(user, spec: PermSpec) -> models.QuerySet | None:
+    org_filter = _spec_org_filter(user, spec)
+    if org_filter is None:
+        return None
+    return _organization_model()._default_manager.filter(org_filter)
 
 
 def org_ids(user, codename: str) -> frozenset[int]:
     """Ids of organizations where `user` holds `codename` (a grant covers the subtree).
 
-    Internal to this module: everything else reads through `restrict()` (or, inside a
-    Scope's `extra`, `org_q()`); a test keeps it that way."""
-    if not _is_real_active_user(user):
-        return frozenset()
-    return _grants(user).get(codename, frozenset())
-
-
-def _spec_org_ids(user, spec: PermSpec) -> frozenset[int]:
-    if isinstance(spec, str):
-        return org_ids(user, spec)
-    sets = [org_ids(user, c) for c in spec.codenames]
-    if isinstance(spec, AllOf):
-        return frozenset.intersection(*sets)
-    return frozenset().union(*sets)
+    Reads the subtree from the database (one query); nothing on the request path needs the
+    whole set. Internal to this module: everything else reads through `restrict()` (or,
+    inside a Scope's `extra`, `org_q()`); a test keeps it that way."""
+    orgs = _spec_orgs(user, codename)
+    return frozenset() if orgs is None else frozenset(orgs.values_list("pk", flat=True))
 
 
 def org_count(user, spec: PermSpec) -> int:
     """How many organizations `user` holds `spec` over (e.g. the "organizations" figure of a
-    statistics answer); from the cached grants, no query."""
-    return len(_spec_org_ids(user, spec))
+    statistics answer); one COUNT, cached per request."""
+    cache = _cache(user) if _is_real_active_user(user) else {}
+    key = ("_count", spec)
+    if key not in cache:
+        orgs = _spec_orgs(user, spec)
+        cache[key] = 0 if orgs is None else orgs.count()
+    return cache[key]
+
+
+def _org_path(user, organization_id) -> str | None:
+    """The path of one organization, cached per request (None when it does not exist)."""
+    paths = _cache(user).setdefault("_paths", {})
+    if organization_id not in paths:
+        paths.update(jurisdiction.paths_of([organization_id]))
+        paths.setdefault(organization_id, None)
+    return paths[organization_id]
+
+
+def prime_org_paths(user, organization_ids) -> None:
+    """Load the paths of many organizations in one query before `has_org_perm` is asked about
+    each of them (a loop over rows of several units)."""
+    if not _is_real_active_user(user):
+        return
+    paths = _cache(user).setdefault("_paths", {})
+    missing = {i for i in organization_ids if i is not None and i not in paths}
+    if missing:
+        found = jurisdiction.paths_of(missing)
+        paths.update({i: found.get(i) for i in missing})
 
 
 def has_org_perm(user, codename: str, organization_id: int | None = None) -> bool:
-    ids = org_ids(user, codename)
-    return bool(ids) if organization_id is None else organization_id in ids
+    roots = _roots(user, codename)
+    if not roots or organization_id is None:
+        return bool(roots)
+    try:
+        path = _org_path(user, int(organization_id))
+    except (TypeError, ValueError):
+        return False
+    return path is not None and jurisdiction.in_subtrees(path, roots)
 
 
 def has_any_scope(model: type[models.Model], user, action: str = "view") -> bool:
@@ -303,7 +359,7 @@ def has_any_scope(model: type[models.Model], user, action: str = "view") -> bool
         return False
     codenames = (spec,) if isinstance(spec, str) else spec.codenames
     held = [
-        has_any_scope(model, user, c) if c in model.scope.perms else bool(org_ids(user, c)) for c in codenames
+        has_any_scope(model, user, c) if c in model.scope.perms else bool(_roots(user, c)) for c in codenames
     ]
     return all(held) if isinstance(spec, AllOf) else any(held)
 
@@ -313,12 +369,14 @@ def clear_cache(user) -> None:
 
 
 def org_q(user, spec: PermSpec, org_field: str) -> Q | None:
-    """Q(`org_field`__in=organizations where `user` holds `spec`), or None when there are none.
+    """Q(`org_field` in the organizations where `user` holds `spec`), or None when there are
+    none: `org_field IN (SELECT id FROM organization WHERE path LIKE 'root.%' OR ...)`, one
+    prefix per grant root, so the SQL is as small as the user's grants.
 
     The building block of a Scope's `extra` (e.g. discipline talks visible to holders of
     view_discipline_interviews over the interviewee's unit)."""
-    ids = _spec_org_ids(user, spec)
-    return Q(**{f"{org_field}__in": ids}) if ids else None
+    orgs = _spec_orgs(user, spec)
+    return None if orgs is None else Q(**{f"{org_field}__in": orgs.values("pk")})
 
 
 def _field_q(scope: Scope, user, codename: str) -> Q | None:

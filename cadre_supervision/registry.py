@@ -174,6 +174,8 @@ def register_subnav_item(section: str, item: NavItem) -> None:
 def register_person_office_source(fn: Callable[[set[int]], dict[int, str]]) -> None:
     if fn not in person_office_sources:
         person_office_sources.append(fn)
+
+
 def register_todo_source(key: str, fn: Callable[..., Any]) -> None:
     """`fn(user, today) -> iterable[TodoItem]`: the user's own work, read with `restrict()`
     (or filtered to the user's own rows) in a constant number of queries."""

@@ -107,13 +107,21 @@ _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 # the first request reconnects instead of failing (docs/DEPLOYMENT.md).
 _db["CONN_HEALTH_CHECKS"] = True
 _db["ATOMIC_REQUESTS"] = False
+# Every history trigger asks `current_setting('pgtrigger.ignore')`; when the setting is
+# undefined that raises inside the trigger's exception block, and each rolled-back
+# subtransaction rescans every deferred foreign-key event pending in the transaction, so a
+# bulk write cost O(rows²). Defining it (an empty list: ignore nothing) on every connection
+# keeps a write O(rows); `pgtrigger.ignore()` still overrides it per transaction.
+_PG_SESSION_OPTIONS = ["-c pgtrigger.ignore={}"]
 if TESTING:
     # Test tables are emptied (TRUNCATE by transactional tests) and autovacuumed while empty,
     # then refilled inside uncommitted test transactions that statistics never see: the planner
     # then believes every table is empty and nests sequential scans five deep. Hash and merge
     # joins are what production plans use on analysed tables, so tests turn nested loops off.
     # A runaway query fails its test (with the query in the error) instead of stalling the suite.
-    _db.setdefault("OPTIONS", {})["options"] = "-c statement_timeout=180000 -c enable_nestloop=off"
+    _PG_SESSION_OPTIONS += ["-c statement_timeout=180000", "-c enable_nestloop=off"]
+_db_options = _db.setdefault("OPTIONS", {})
+_db_options["options"] = " ".join(filter(None, [_db_options.get("options", ""), *_PG_SESSION_OPTIONS]))
 if env.str("CS_TEST_DB", default=""):
     _db["TEST"] = {"NAME": env.str("CS_TEST_DB")}
 DATABASES = {"default": _db}

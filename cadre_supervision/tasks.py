@@ -1,13 +1,14 @@
 """Thin Celery tasks: take ids, call one service. Enqueue with `enqueue()` after commit.
 
-The beat schedule (cadre_supervision/celery.py) runs `run_sweep` daily and
-`deliver_pending` every 15 minutes. Both are idempotent: the Notification rows and their
-unique constraint are the truth, so a redelivered task (acks_late) sends nothing twice.
+The beat schedule (cadre_supervision/celery.py) runs `run_sweep` daily (it runs the steps
+and fans the sources out as `sweep_chunk` tasks) and `deliver_pending` every 15 minutes.
+All are idempotent: the Notification rows and their unique constraint are the truth, so a
+redelivered task (acks_late) sends nothing twice.
 """
 
 import logging
 
-from celery import shared_task
+from celery import group, shared_task
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -26,16 +27,49 @@ def enqueue(task, *args, **kwargs) -> None:
     transaction.on_commit(_send)
 
 
-@shared_task(name="cadre_supervision.tasks.run_sweep", acks_late=True)
-def run_sweep(today: str | None = None, deliver: bool = True) -> dict:
+@shared_task(name="cadre_supervision.tasks.run_sweep", acks_late=True, bind=True)
+def run_sweep(self, today: str | None = None, deliver: bool = True) -> dict:
+    """The daily sweep: under the sweep's advisory lock (whichever worker picks the task up,
+    one starts it; a second copy arriving meanwhile is skipped), run the steps, then send
+    one chunk task per reminder source, which the workers process in parallel."""
     import datetime as dt
 
-    from .notifications import run_sweep as _run
+    from django.utils import timezone
 
-    result = _run(dt.date.fromisoformat(today) if today else None, deliver=deliver)
-    if result.errors:
-        logger.error("sweep finished with failing sources: %s", result.errors)
-    return result.as_dict()
+    from . import registry
+    from .notifications import SweepResult, run_steps, sweep_lock
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    with sweep_lock() as obtained:
+        if not obtained:
+            logger.info("sweep for %s already being started by another worker; skipped", day)
+            return {"skipped": True, "day": day.isoformat()}
+        result = SweepResult()
+        run_steps(day, result)
+        if result.errors:
+            logger.error("sweep steps failed: %s", result.errors)
+        chunks = [sweep_chunk.si(day.isoformat(), key, deliver) for key in registry.sweep_sources]
+        # The chunks follow the sweep onto the queue it came from.
+        queue = (self.request.delivery_info or {}).get("routing_key") if not self.request.is_eager else None
+        if chunks:
+            group(chunks).apply_async(queue=queue, retry=False)
+    return {"day": day.isoformat(), "steps": result.steps, "errors": result.errors, "chunks": len(chunks)}
+
+
+@shared_task(name="cadre_supervision.tasks.sweep_chunk", acks_late=True, reject_on_worker_lost=True)
+def sweep_chunk(today: str, source_key: str, deliver: bool = True) -> dict:
+    """One reminder source of the daily sweep, in one transaction (idempotent: a redelivered
+    or re-run chunk creates nothing twice and, since a killed one committed nothing, misses
+    nothing); then delivers what is pending."""
+    import datetime as dt
+
+    from .notifications import deliver_pending as _deliver
+    from .notifications import run_source
+
+    counts = run_source(source_key, dt.date.fromisoformat(today))
+    if deliver:
+        counts["delivered"] = _deliver()
+    return counts
 
 
 @shared_task(name="cadre_supervision.tasks.deliver_pending", acks_late=True)

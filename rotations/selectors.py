@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cadre_supervision.permissions import has_org_perm, role_codes, users_with_org_perm
@@ -108,6 +108,68 @@ def _appointment_spec(action: str):
     return RotationPlan.scope.perms[action]
 
 
+def _latest_due_start(on: dt.date, years: int, t: rules.Thresholds) -> dt.date:
+    """The latest start of a run whose rule of `years` (mandatory = start + `years`) can be in
+    any window (warning, soon, overdue) on `on`; a few days' slack covers 29 February. Runs
+    starting later trigger nothing: the pure rule (`rules.due_findings`) decides exactly for
+    the others."""
+    soon = rules.add_years(on + dt.timedelta(days=t.reminder_days), -years)
+    warning = rules.add_years(on, t.warn_lead_years - years)
+    return max(soon, warning) + dt.timedelta(days=3)
+
+
+def due_candidates_q(on: dt.date, t: rules.Thresholds) -> Q:
+    """A filter on current appointments (annotated with `pair_first_start`: the earliest start of
+    the cadre's tenures in that post up to `on`, and `pair_terms`: how many) keeping every one
+    that may trigger a rotation rule on `on`, and dropping the many that cannot (in a post for
+    fewer years than any rule needs). Never drops a due one: a run starts no earlier than the
+    pair's first tenure and holds no more terms than the pair has; tests/rotations check it
+    against the pure rule on a table of cases."""
+    leader = Q(post__is_leading=True, post__is_middle_level=False) & (
+        Q(pair_first_start__lte=_latest_due_start(on, t.leader_years, t))
+        | (
+            Q(
+                pair_terms__gte=max(t.max_terms, 1),
+                pair_first_start__lte=_latest_due_start(on, t.term_years, t),
+            )
+            if t.max_terms > 0
+            else Q(pk__in=[])
+        )
+    )
+    key_middle = Q(
+        post__is_middle_level=True,
+        post__organization__kind=OrgKind.CITY_ORGAN,
+        pair_first_start__lte=_latest_due_start(on, t.key_middle_years, t),
+    ) & ~Q(post__key_categories=[])
+    return leader | key_middle
+
+
+def _with_pair_tenure(qs, on: dt.date):
+    pair = (
+        Appointment.objects.filter(
+            cadre_id=OuterRef("cadre_id"), post_id=OuterRef("post_id"), start_date__lte=on
+        )
+        .order_by()
+        .values("cadre_id", "post_id")
+    )
+    return qs.annotate(
+        pair_first_start=Subquery(pair.annotate(m=Min("start_date")).values("m")[:1]),
+        pair_terms=Subquery(pair.annotate(n=Count("id")).values("n")[:1]),
+    )
+
+
+def _spans(pairs: set[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], list[rules.Span]]:
+    """The tenures up to `on` of each (cadre, post) pair (one query)."""
+    spans: dict[tuple[int, int], list[rules.Span]] = defaultdict(list)
+    if pairs:
+        for cid, pid, start, end in Appointment.objects.filter(
+            cadre_id__in={p[0] for p in pairs}, post_id__in={p[1] for p in pairs}, start_date__lte=on
+        ).values_list("cadre_id", "post_id", "start_date", "end_date"):
+            if (cid, pid) in pairs:
+                spans[(cid, pid)].append(rules.Span(start, end))
+    return spans
+
+
 def due_items(
     *,
     user,
@@ -125,7 +187,7 @@ def due_items(
     today = timezone.localdate()
     on = on or today
     t = thresholds or load_thresholds()
-    current = (
+    base = (
         Appointment.objects.restrict(user, _appointment_spec(action))
         .current(on)
         .filter(is_secondment=False)
@@ -133,18 +195,12 @@ def due_items(
         .select_related("cadre", "post", "post__organization")
     )
     if on >= today:
-        current = current.filter(cadre__status=CadreStatus.ACTIVE)
+        base = base.filter(cadre__status=CadreStatus.ACTIVE)
     if cadre_ids is not None:
-        current = current.filter(cadre_id__in=cadre_ids)
-    current = list(current)
-    pairs = {(a.cadre_id, a.post_id) for a in current}
-    spans: dict[tuple[int, int], list[rules.Span]] = defaultdict(list)
-    if pairs:
-        for cid, pid, s, e in Appointment.objects.filter(
-            cadre_id__in={p[0] for p in pairs}, post_id__in={p[1] for p in pairs}, start_date__lte=on
-        ).values_list("cadre_id", "post_id", "start_date", "end_date"):
-            if (cid, pid) in pairs:
-                spans[(cid, pid)].append(rules.Span(s, e))
+        base = base.filter(cadre_id__in=cadre_ids)
+    # Only the appointments that may be due are built (the database drops the rest).
+    current = list(_with_pair_tenure(base, on).filter(due_candidates_q(on, t)))
+    spans = _spans({(a.cadre_id, a.post_id) for a in current}, on)
     labels = dict(DueRule.choices)
     items: dict[str, DueItem] = {}
     for a in current:
@@ -184,7 +240,7 @@ def due_items(
         cases = cases.filter(cadre_id__in=cadre_ids)
     cases = list(cases.select_related("cadre", "organization"))
     if cases:
-        by_cadre = {a.cadre_id: a for a in current}
+        by_cadre = {a.cadre_id: a for a in base.filter(cadre_id__in={c.cadre_id for c in cases})}
         extra = {
             a.cadre_id: a
             for a in Appointment.objects.current(on)
@@ -193,8 +249,10 @@ def due_items(
             )
             .select_related("cadre", "post", "post__organization")
         }
-        for case in cases:
-            a = by_cadre.get(case.cadre_id) or extra.get(case.cadre_id)
+        case_appointments = [by_cadre.get(c.cadre_id) or extra.get(c.cadre_id) for c in cases]
+        # The tenure runs of the in-scope appointments the candidate filter left out.
+        spans.update(_spans({(a.cadre_id, a.post_id) for a in by_cadre.values()} - set(spans), on))
+        for case, a in zip(cases, case_appointments, strict=True):
             if a is None:
                 continue
             finding = rules.DueFinding(DueRule.AVOIDANCE, case.raised_on, case.raised_on, DueState.OVERDUE)

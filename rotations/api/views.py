@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cadre_supervision import params
 from cadre_supervision.api import (
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
@@ -224,9 +225,27 @@ class DueListAPIView(APIView):
         if org:
             root = Organization.objects.filter(pk=org).first() if org.isdigit() else None
             items = [i for i in items if root is not None and i.organization.path.startswith(root.path)]
+        # Paged like every list endpoint (`page_size` 1..500, default 50; `page` from 1).
+        size = params.parse_int(
+            request.query_params.get("page_size"),
+            field="page_size",
+            default=50,
+            minimum=1,
+            maximum=500,
+            label="每页条数",
+        )
+        number = params.parse_int(
+            request.query_params.get("page"), field="page", default=1, minimum=1, label="页码"
+        )
+        total = len(items)
+        page = items[(number - 1) * size : number * size]
         return Response(
             {
-                "count": len(items),
+                "count": total,
+                "page": number,
+                "page_size": size,
+                "next": self._page_url(request, number + 1) if number * size < total else None,
+                "previous": self._page_url(request, number - 1) if number > 1 else None,
                 "results": [
                     {
                         "cadre": i.cadre.pk,
@@ -243,10 +262,16 @@ class DueListAPIView(APIView):
                         "state": i.state,
                         "plan_item": i.plan_item.pk if i.plan_item else None,
                     }
-                    for i in items
+                    for i in page
                 ],
             }
         )
+
+    @staticmethod
+    def _page_url(request, number: int) -> str:
+        query = request.query_params.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 @StatsView.describe(tag="统计", summary="轮岗交流与二线干部统计")
