@@ -347,6 +347,20 @@ def sweep_share_expiring(today: dt.date):
 # --- registration ----------------------------------------------------------------------------------
 
 
+def recommender_findings(user, cadre_ids) -> dict[int, list[str]]:
+    """ "谁推荐谁负责": the problems joint audits found in the use of power of these cadres."""
+    from .models import Finding
+
+    out: dict[int, list[str]] = {}
+    for cadre_id, year, text in (
+        Finding.objects.restrict(user, "view")
+        .filter(audit__cadre_id__in=list(cadre_ids))
+        .values_list("audit__cadre_id", "created_at__year", "description")
+    ):
+        out.setdefault(cadre_id, []).append(f"{year}年：{text[:60]}")
+    return out
+
+
 def register() -> None:
     registry.register_nav_item(registry.NavItem("三责联审", "audits:audit_list", 40, visible=_sees_audits))
     registry.register_nav_item(registry.NavItem("问题整改", "audits:finding_list", 41, visible=_sees_audits))
@@ -390,6 +404,9 @@ def register() -> None:
     registry.register_sweep_source("audits.rectification_overdue", sweep_rectification_overdue)
     registry.register_sweep_source("audits.share_expiring", sweep_share_expiring)
     registry.stats_sections.setdefault("audits", "audits-api:stats-audits")
+    registry.register_cadre_outcome_source(
+        registry.CadreOutcomeSource("audits.findings", "联审查实问题", recommender_findings)
+    )
 
     from .demo import seed
 

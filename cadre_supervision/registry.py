@@ -61,7 +61,19 @@ class NavItem:
     visible: Callable[[Any], bool] = field(default=lambda user: True)
 
 
+@dataclass(frozen=True)
+class CadreOutcomeSource:
+    """What later happened to cadres (for "谁推荐谁负责"): e.g. substantiated audit findings,
+    concealment in personal reports. `collect(user, cadre_ids) -> {cadre_id: [text, ...]}`
+    reads through restrict() itself (nothing out of the user's scope)."""
+
+    key: str
+    title: str
+    collect: Callable[[Any, list[int]], dict[int, list[str]]]
+
+
 integrity_sections: list[IntegritySection] = []
+cadre_outcome_sources: list[CadreOutcomeSource] = []
 warning_sources: list[WarningSource] = []
 cadre_page_panels: list[Callable[[Any, Any], dict | None]] = []
 stats_sections: dict[str, str] = {}
@@ -80,6 +92,11 @@ def register_integrity_section(section: IntegritySection) -> None:
 def register_warning_source(source: WarningSource) -> None:
     if all(s.key != source.key for s in warning_sources):
         warning_sources.append(source)
+
+
+def register_cadre_outcome_source(source: CadreOutcomeSource) -> None:
+    if all(s.key != source.key for s in cadre_outcome_sources):
+        cadre_outcome_sources.append(source)
 
 
 def register_demo_seeder(order: int, fn: Callable[..., None]) -> None:

@@ -25,7 +25,9 @@ class CadresConfig(AppConfig):
         registry.register_nav_item(registry.NavItem("单位", "cadres:organization_tree", 11))
         registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12))
 
-        from . import selectors
+        from . import demo, selectors
+
+        registry.register_demo_seeder(20, demo.seed_dossier)
 
         # Rule 1: a 一把手 holding a portfolio area the catalogue forbids to a 一把手.
         registry.register_warning_source(

@@ -1180,3 +1180,274 @@ def create_demo_users(city: DemoCity, *, rng: random.Random) -> list[tuple[str, 
     city.users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}
     city.logins = rows
     return rows
+
+
+# --- the dossier (干部档案): filled for every demo cadre, in bulk ------------------------------------
+
+BIRTH_PLACES = [
+    "浙江杭州",
+    "浙江宁波",
+    "浙江温州",
+    "浙江绍兴",
+    "浙江金华",
+    "浙江台州",
+    "浙江丽水",
+    "江西上饶",
+    "安徽黄山",
+]
+TITLES = ["", "", "", "经济师", "高级经济师", "工程师", "高级工程师", "会计师", "讲师", "主治医师"]
+EXPERTISE = [
+    "基层治理",
+    "经济管理",
+    "城乡规划",
+    "财政金融",
+    "法律事务",
+    "农业农村工作",
+    "党建工作",
+    "招商引资",
+    "社会治理",
+]
+FAMILY_JOBS = [
+    "某市第一中学教师",
+    "某区人民医院医生",
+    "某市国有企业职员",
+    "某镇人民政府干部",
+    "退休",
+    "务农",
+    "某大学学生",
+    "个体经营",
+]
+
+
+def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
+    """Education tracks, résumé lines before the tenures (some with gaps), 三龄两历一身份 认定,
+    rewards, three years of annual assessments, sanctions (some still barring promotion),
+    family members and recommenders for every demo cadre. Bulk inserts only."""
+    from . import services
+    from .choices import AssessmentGrade, PoliticalStatus, SanctionKind, VerificationItem, VerificationStatus
+    from .models import (
+        AnnualAssessment,
+        DossierVerification,
+        FamilyMember,
+        ResumeLine,
+        RewardPunishment,
+        Sanction,
+    )
+
+    cadres = list(
+        Cadre.objects.all().only(
+            "id", "birth_date", "party_join_date", "work_start_date", "identity_category", "gender", "name"
+        )
+    )
+    if not cadres or ResumeLine.objects.exists():
+        return
+    first_start = {}
+    for cadre_id, start in Appointment.objects.order_by("start_date").values_list("cadre_id", "start_date"):
+        first_start.setdefault(cadre_id, start)
+    education: dict[int, list[EducationRecord]] = {}
+    for e in EducationRecord.objects.all():
+        education.setdefault(e.cadre_id, []).append(e)
+
+    in_service, lines, assessments, rewards, sanctions, family, verifications = [], [], [], [], [], [], []
+    bar_months = services.sanction_bar_months()
+    grades = [AssessmentGrade.EXCELLENT] * 2 + [AssessmentGrade.COMPETENT] * 14 + [AssessmentGrade.BASIC]
+    for c in cadres:
+        c.birth_place = rng.choice(BIRTH_PLACES)
+        c.health = "健康" if rng.random() < 0.95 else "良好"
+        c.professional_title = rng.choice(TITLES)
+        c.expertise = rng.choice(EXPERTISE)
+        records = education.setdefault(c.pk, [])
+        work = c.work_start_date or dt.date(c.birth_date.year + 22, 7, 1)
+        if rng.random() < 0.4 and work.year + 6 < today.year:
+            start = dt.date(work.year + rng.randint(3, 10), 9, 1)
+            if start < today:
+                end = min(dt.date(start.year + 3, 7, 1), today)
+                level = rng.choice(["master", "bachelor"])
+                rec = EducationRecord(
+                    cadre=c,
+                    full_time=False,
+                    level=level,
+                    degree={"master": "硕士", "bachelor": ""}[level],
+                    school=rng.choice(["中共浙江省委党校", "中央党校", "浙江大学", "浙江工业大学"]),
+                    major=rng.choice(["经济管理", "公共管理", "法律", "行政管理"]),
+                    start_date=start,
+                    end_date=end,
+                )
+                in_service.append(rec)
+                records.append(rec)
+        # Résumé lines before the first tenure kept here: school, then earlier posts.
+        first = first_start.get(c.pk, today)
+        c_lines = []
+        full = [r for r in records if r.full_time and r.start_date and r.end_date]
+        if full:
+            school = full[0]
+            c_lines.append(
+                ResumeLine(
+                    cadre=c,
+                    start_month=school.start_date.replace(day=1),
+                    end_month=school.end_date.replace(day=1),
+                    text=f"{school.school}{school.major}专业学习",
+                )
+            )
+        cursor = work.replace(day=1)
+        gap = rng.random() < 0.08  # some résumés have a gap the 认定 must clear up
+        steps = max(0, (first.year - cursor.year) // 5)
+        for i in range(steps):
+            end = dt.date(min(cursor.year + rng.randint(3, 6), first.year), rng.randint(1, 12), 1)
+            if end >= first.replace(day=1) or end <= cursor:
+                break
+            c_lines.append(
+                ResumeLine(
+                    cadre=c,
+                    start_month=cursor,
+                    end_month=end,
+                    text=rng.choice(
+                        [
+                            "某县某乡人民政府干部",
+                            "某县某局科员",
+                            "某镇党委委员",
+                            "某县某局副局长",
+                            "某街道办事处副主任",
+                        ]
+                    ),
+                )
+            )
+            cursor = dt.date(end.year + (1 if gap and i == 0 else 0), end.month, 1)
+        if cursor < first.replace(day=1):
+            c_lines.append(
+                ResumeLine(cadre=c, start_month=cursor, end_month=first.replace(day=1), text="某县某部门干部")
+            )
+        lines.extend(c_lines)
+        for year in range(today.year - 3, today.year):
+            if year >= work.year:
+                assessments.append(AnnualAssessment(cadre=c, year=year, grade=rng.choice(grades)))
+        if rng.random() < 0.25:
+            rewards.append(
+                RewardPunishment(
+                    cadre=c,
+                    kind="reward",
+                    title=rng.choice(["优秀共产党员", "优秀公务员", "先进工作者", "三等功"]),
+                    date=dt.date(
+                        rng.randint(max(work.year, today.year - 12), today.year - 1), rng.randint(1, 12), 1
+                    ),
+                    issuing_body=rng.choice(["中共某市委", "某市人民政府", "某市人力资源和社会保障局"]),
+                    document_no=f"市委〔{today.year - rng.randint(1, 10)}〕{rng.randint(1, 99)}号",
+                )
+            )
+        roll = rng.random()
+        if roll < 0.05:
+            recent = roll < 0.025  # half of them still barring promotion today
+            kind = rng.choice(
+                [SanctionKind.PARTY_WARNING, SanctionKind.PUBLIC_DEMERIT, SanctionKind.PARTY_SERIOUS_WARNING]
+            )
+            decided = today - dt.timedelta(days=rng.randint(30, 150) if recent else rng.randint(900, 2500))
+            months, end, indefinite = rules.sanction_bar(kind, decided, bar_months)
+            sanctions.append(
+                Sanction(
+                    cadre=c,
+                    track="party" if kind.startswith("party") else "public",
+                    kind=kind,
+                    decision_date=decided,
+                    deciding_body=rng.choice(["中共某市纪律检查委员会", "某市监察委员会"]),
+                    document_no=f"市纪〔{decided.year}〕{rng.randint(1, 60)}号",
+                    reason=rng.choice(
+                        ["违反中央八项规定精神，违规接受宴请", "履职不力，造成不良影响", "违规发放津贴补贴"]
+                    ),
+                    bar_months=months,
+                    bar_end=end,
+                    bar_indefinite=indefinite,
+                )
+            )
+        spouse = "妻子" if c.gender == "M" else "丈夫"
+        members = [(spouse, c.birth_date.year + rng.randint(-3, 3), "cpc" if rng.random() < 0.5 else "none")]
+        for _ in range(rng.choice([1, 1, 2])):
+            members.append((rng.choice(["儿子", "女儿"]), c.birth_date.year + rng.randint(24, 34), "league"))
+        members.append(
+            ("父亲", c.birth_date.year - rng.randint(24, 32), "cpc" if rng.random() < 0.4 else "none")
+        )
+        members.append(("母亲", c.birth_date.year - rng.randint(22, 30), "none"))
+        for order, (relation, year, status) in enumerate(members):
+            if year >= today.year:
+                continue
+            family.append(
+                FamilyMember(
+                    cadre=c,
+                    relation=relation,
+                    name=rng.choice("王李张刘陈杨赵黄周吴")
+                    + rng.choice(["建国", "秀英", "丽", "明", "芳", "强", "婷", "伟"]),
+                    birth_month=dt.date(year, rng.randint(1, 12), 1),
+                    political_status=status if status in PoliticalStatus.values else "",
+                    employer_post=rng.choice(FAMILY_JOBS),
+                    sort_order=order,
+                )
+            )
+        c.demo_lines = c_lines
+    Cadre.objects.bulk_update(
+        cadres, ["birth_place", "health", "professional_title", "expertise"], batch_size=1000
+    )
+    EducationRecord.objects.bulk_create(in_service, batch_size=1000)
+    ResumeLine.objects.bulk_create(lines, batch_size=1000)
+    AnnualAssessment.objects.bulk_create(assessments, batch_size=1000)
+    RewardPunishment.objects.bulk_create(rewards, batch_size=1000)
+    Sanction.objects.bulk_create(sanctions, batch_size=1000)
+    FamilyMember.objects.bulk_create(family, batch_size=1000)
+    # 认定: most items verified from the dossier, some pending, a few with doubts.
+    documents = {
+        VerificationItem.BIRTH_DATE: "干部履历表、入党志愿书",
+        VerificationItem.PARTY_JOIN_DATE: "入党志愿书、转正审批材料",
+        VerificationItem.WORK_START_DATE: "招录（招工）审批表",
+        VerificationItem.EDUCATION: "学历学位证书及认证材料",
+        VerificationItem.CAREER: "历次任免审批表及任职文件",
+        VerificationItem.IDENTITY: "公务员（参公）登记表",
+    }
+    now = dt.datetime.now(dt.UTC)
+    for c in cadres:
+        values = {
+            VerificationItem.BIRTH_DATE: c.birth_date.isoformat(),
+            VerificationItem.PARTY_JOIN_DATE: c.party_join_date.isoformat() if c.party_join_date else "",
+            VerificationItem.WORK_START_DATE: c.work_start_date.isoformat() if c.work_start_date else "",
+            VerificationItem.EDUCATION: services.education_value(education.get(c.pk, [])),
+            VerificationItem.CAREER: services.career_value(c.demo_lines),
+            VerificationItem.IDENTITY: c.identity_category,
+        }
+        for item, value in values.items():
+            if not value:
+                continue
+            roll = rng.random()
+            status = (
+                VerificationStatus.VERIFIED
+                if roll < 0.85
+                else VerificationStatus.PENDING
+                if roll < 0.97
+                else VerificationStatus.DOUBTFUL
+            )
+            verifications.append(
+                DossierVerification(
+                    cadre=c,
+                    item=item,
+                    status=status,
+                    value=value if status == VerificationStatus.VERIFIED else "",
+                    document=documents[item] if status == VerificationStatus.VERIFIED else "",
+                    note="出生日期在不同材料中记载不一致" if status == VerificationStatus.DOUBTFUL else "",
+                    verified_at=now if status != VerificationStatus.PENDING else None,
+                )
+            )
+    DossierVerification.objects.bulk_create(verifications, batch_size=1000)
+    # 推荐人: about a third of the tenures were recommended by a named cadre of another unit.
+    by_org: dict[int, list[int]] = {}
+    for pk, org in Cadre.objects.values_list("pk", "organization_id"):
+        by_org.setdefault(org, []).append(pk)
+    everyone = [pk for pks in by_org.values() for pk in pks]
+    changed = []
+    for a in Appointment.objects.only("id", "cadre_id", "recommended_by"):
+        if rng.random() < 0.33 and len(everyone) > 1:
+            other = rng.choice(everyone)
+            if other != a.cadre_id:
+                a.recommender_cadre_id, a.recommended_by = other, ""
+                changed.append(a)
+    Appointment.objects.bulk_update(changed, ["recommender_cadre", "recommended_by"], batch_size=1000)
+    if stdout is not None:
+        stdout.write(
+            f"干部档案：简历 {len(lines)} 条，年度考核 {len(assessments)} 条，处分 {len(sanctions)} 条，"
+            f"家庭成员 {len(family)} 人，认定 {len(verifications)} 项，推荐人 {len(changed)} 条。"
+        )

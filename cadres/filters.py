@@ -6,11 +6,23 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 
-from cadre_supervision.filters import BooleanFilter, IdFilter
+from cadre_supervision.filters import BooleanFilter, IdFilter, YearFilter
 from cadre_supervision.permissions import scope_q
 
-from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank
-from .models import Appointment, Cadre, Organization, Post
+from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank, SanctionTrack
+from .models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    DossierVerification,
+    EducationRecord,
+    FamilyMember,
+    Organization,
+    Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
+)
 
 
 def scoped_organizations(request):
@@ -156,3 +168,52 @@ class AppointmentFilter(df.FilterSet):
         if value is None:
             return qs
         return qs.top_leaders() if value else qs.filter(post__top_leader_kind="")
+
+
+# --- the dossier (干部档案) ------------------------------------------------------------------------
+
+
+def dossier_filter(model_cls, extra: tuple[str, ...] = ()):
+    """A FilterSet for one dossier record type: `?cadre=<id>` plus the given fields."""
+    meta = type("Meta", (), {"model": model_cls, "fields": ["cadre", *extra]})
+    return type(
+        f"{model_cls.__name__}Filter",
+        (df.FilterSet,),
+        {"cadre": IdFilter(label="干部", field_name="cadre_id"), "Meta": meta},
+    )
+
+
+class SanctionFilter(df.FilterSet):
+    cadre = IdFilter(label="干部", field_name="cadre_id")
+    on = df.DateFilter(label="影响提拔的日期", method="filter_on", help_text="列出该日仍在影响期内的处分")
+    track = df.ChoiceFilter(label="处分类别", choices=SanctionTrack.choices)
+    organization = df.ModelChoiceFilter(
+        label="单位（含下级）", queryset=scoped_organizations, method="filter_subtree"
+    )
+
+    class Meta:
+        model = Sanction
+        fields = ["cadre", "on", "track", "organization"]
+
+    def filter_on(self, qs, name, value):
+        return qs.barring_on(value) if value else qs
+
+    def filter_subtree(self, qs, name, value):
+        return qs.filter(cadre__organization__path__startswith=value.path) if value else qs
+
+
+EducationRecordFilter = dossier_filter(EducationRecord, ("full_time",))
+ResumeLineFilter = dossier_filter(ResumeLine)
+DossierVerificationFilter = dossier_filter(DossierVerification, ("item", "status"))
+RewardPunishmentFilter = dossier_filter(RewardPunishment, ("kind",))
+
+
+class AnnualAssessmentFilter(dossier_filter(AnnualAssessment, ("grade",))):
+    year = YearFilter(label="年度")
+
+    class Meta:
+        model = AnnualAssessment
+        fields = ["cadre", "year", "grade"]
+
+
+FamilyMemberFilter = dossier_filter(FamilyMember)

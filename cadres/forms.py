@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
 
-from .choices import KeyCategory
-from .models import Appointment, Cadre, Organization, Post, portfolio_catalogue
+from .choices import KeyCategory, VerificationStatus
+from .models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    EducationRecord,
+    FamilyMember,
+    Organization,
+    Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
+    portfolio_catalogue,
+)
 
 
 class DateInput(forms.DateInput):
@@ -113,7 +126,16 @@ class PostForm(ServiceModelForm):
         self.fields["organization"].queryset = Organization.objects.restrict(user, "change").order_by("path")
 
 
-class CadreForm(ServiceModelForm):
+class ChangeReasonMixin(forms.Form):
+    change_reason = forms.CharField(
+        label="变更理由",
+        max_length=300,
+        required=False,
+        help_text="修改已认定的三龄两历一身份事项时必填，记入变更历史。",
+    )
+
+
+class CadreForm(ChangeReasonMixin, ServiceModelForm):
     citizen_id = forms.CharField(label="身份证号", max_length=18, strip=True)
     organization = OrganizationChoiceField(label="所在单位", queryset=Organization.objects.none())
 
@@ -170,6 +192,20 @@ class CadreForm(ServiceModelForm):
         data.pop("citizen_id", None)
         return data
 
+    def service_kwargs(self) -> dict:
+        return {**self.service_data(), "change_reason": self.cleaned_data.get("change_reason", "")}
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.organization.name}）"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full}（{obj.username}）" if full else obj.username
+
 
 class PostChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -184,7 +220,11 @@ APPOINTMENT_FORM_FIELDS = [
     "document_no",
     "portfolio_areas",
     "portfolio_text",
+    "recommender_cadre",
+    "recommender_user",
     "recommended_by",
+    "reviewer_cadre",
+    "reviewer_user",
     "reviewed_by",
     "is_secondment",
 ]
@@ -209,6 +249,15 @@ class AppointmentForm(ServiceModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        people = Cadre.objects.restrict(user, "view").select_related("organization").order_by("name", "id")
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        for prefix in ("recommender", "reviewer"):
+            self.fields[f"{prefix}_cadre"] = CadreChoiceField(
+                label=self.fields[f"{prefix}_cadre"].label, queryset=people, required=False
+            )
+            self.fields[f"{prefix}_user"] = UserChoiceField(
+                label=self.fields[f"{prefix}_user"].label, queryset=users, required=False
+            )
         # The catalogue's active areas, plus any deactivated one this tenure already holds.
         held = set(getattr(self.instance, "portfolio_areas", None) or ())
         catalogue = portfolio_catalogue()
@@ -257,3 +306,139 @@ class CadreImportForm(forms.Form):
         if f.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"文件过大（上限 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB）。")
         return f
+
+
+# --- the dossier (干部档案) ------------------------------------------------------------------------
+
+MONTH_FORMATS = ["%Y-%m", "%Y.%m", "%Y-%m-%d", "%Y.%m.%d"]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A year and month ("2018-09" or "2018.09"), stored as the first of the month."""
+
+    widget = MonthInput
+    input_formats = MONTH_FORMATS
+    default_error_messages = {"invalid": "请按“年-月”填写，例如 2018-09。"}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
+
+
+class DossierForm(ServiceModelForm):
+    """A dossier record's form: the fields go to the record's service as keyword arguments."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def service_kwargs(self) -> dict:
+        data = self.service_data()
+        if "change_reason" in self.fields:
+            data["change_reason"] = self.cleaned_data.get("change_reason", "")
+        return data
+
+
+class EducationForm(ChangeReasonMixin, DossierForm):
+    full_time = forms.TypedChoiceField(
+        label="教育类别",
+        choices=[("", "请选择"), ("1", "全日制教育"), ("0", "在职教育")],
+        coerce=lambda v: v == "1",
+    )
+
+    class Meta:
+        model = EducationRecord
+        fields = ["full_time", "level", "degree", "school", "department", "major", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["full_time"] = "1" if self.instance.full_time else "0"
+
+
+class ResumeLineForm(ChangeReasonMixin, DossierForm):
+    start_month = MonthField(label="起始年月")
+    end_month = MonthField(label="终止年月", required=False, help_text="至今留空")
+
+    class Meta:
+        model = ResumeLine
+        fields = ["start_month", "end_month", "text"]
+        help_texts = {"text": "如：某某县某某镇党委副书记、镇长"}
+
+
+class RewardForm(DossierForm):
+    class Meta:
+        model = RewardPunishment
+        fields = ["kind", "title", "date", "issuing_body", "document_no"]
+        widgets = {"date": DateInput()}
+
+
+class AssessmentForm(DossierForm):
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100)
+
+    class Meta:
+        model = AnnualAssessment
+        fields = ["year", "grade", "notes"]
+
+
+class AssessmentUpdateForm(DossierForm):
+    class Meta:
+        model = AnnualAssessment
+        fields = ["grade", "notes"]
+
+
+class SanctionForm(DossierForm):
+    class Meta:
+        model = Sanction
+        fields = ["kind", "decision_date", "deciding_body", "document_no", "reason"]
+        widgets = {"decision_date": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"kind": "影响期按处分种类由政策参数确定，保存后显示截止日期。"}
+
+
+class FamilyMemberForm(DossierForm):
+    birth_month = MonthField(label="出生年月", required=False)
+
+    class Meta:
+        model = FamilyMember
+        fields = ["relation", "name", "birth_month", "political_status", "employer_post", "sort_order"]
+        help_texts = {"relation": "如：妻子、儿子、父亲、岳母"}
+
+
+class VerificationForm(forms.Form):
+    status = forms.ChoiceField(label="认定状态", choices=[("", "请选择"), *VerificationStatus.choices])
+    document = forms.CharField(label="认定依据（档案材料）", max_length=200, required=False)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label="照片（JPEG 或 PNG）")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RenmianForm(forms.Form):
+    """What the 干部任免审批表 adds to the record: the proposal."""
+
+    proposed_post = forms.CharField(label="拟任职务", max_length=200, required=False)
+    removed_post = forms.CharField(label="拟免职务", max_length=200, required=False)
+    reason = forms.CharField(label="任免理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    submitting_unit = forms.CharField(label="呈报单位", max_length=100)
+    submit_date = forms.DateField(label="呈报日期", widget=DateInput())
+    filled_by = forms.CharField(label="填表人", max_length=50)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("proposed_post") or "").strip() and not (data.get("removed_post") or "").strip():
+            raise forms.ValidationError("拟任职务和拟免职务至少填写一项。")
+        return data

@@ -805,11 +805,14 @@ class FamilyMember(models.Model):
 
 
 def private_media_root() -> str:
-    """Outside MEDIA_ROOT and STATIC_ROOT: nothing here has a public URL."""
+    """Where photos live: the setting CS_PRIVATE_MEDIA_ROOT, by default a `private_media`
+    folder beside MEDIA_ROOT (not inside it): nothing there has a public URL."""
     import os
 
     root = getattr(settings, "CS_PRIVATE_MEDIA_ROOT", None)
-    return os.path.abspath(str(root or os.path.join(settings.BASE_DIR, "private_media")))
+    if not root:
+        root = os.path.join(os.path.dirname(os.path.abspath(str(settings.MEDIA_ROOT))), "private_media")
+    return os.path.abspath(str(root))
 
 
 @deconstructible

@@ -397,3 +397,47 @@ def verified_change_errors(
     if verified and old != new and not (reason or "").strip():
         return {field: f"{label}已认定，修改须填写变更理由。"}
     return {}
+
+
+# --- 干部任免审批表: fitting the résumé into the form ----------------------------------------------------
+
+# (font size in pt, characters per printed line of the 简历 cell, lines that fit on page one,
+# lines that fit in the continuation on page two), from the largest font to the smallest.
+RESUME_FITS = ((12, 34, 20, 12), (10.5, 39, 23, 14), (9, 46, 27, 17))
+RESUME_PERIOD_CHARS = 17  # "2018.09—2021.06  ": continuation lines are indented by this much
+
+
+def printed_lines(text: str, chars_per_line: int) -> int:
+    """How many printed lines one résumé line takes in a cell `chars_per_line` wide (wide
+    characters count one, narrow ones half; continuation lines are indented under the text)."""
+    width = sum(1 if ord(ch) > 0x2000 else 0.5 for ch in text)
+    if width <= chars_per_line:
+        return 1
+    rest = width - chars_per_line
+    per = max(chars_per_line - RESUME_PERIOD_CHARS / 2, 1)
+    return 1 + int(-(-rest // per))
+
+
+@dataclass(frozen=True)
+class ResumeFit:
+    font_pt: float
+    page_one: list[str]
+    continued: list[str]
+    fits: bool  # False: even the smallest font overflows the continuation
+
+
+def fit_resume(lines: list[str], fits=RESUME_FITS) -> ResumeFit:
+    """The largest font at which the résumé fits page one plus the continuation on page two,
+    and where it breaks (never inside a line)."""
+    for pt, chars, first, second in fits:
+        used, split = 0, len(lines)
+        for i, line in enumerate(lines):
+            n = printed_lines(line, chars)
+            if used + n > first:
+                split = i
+                break
+            used += n
+        rest = lines[split:]
+        if sum(printed_lines(line, chars) for line in rest) <= second:
+            return ResumeFit(pt, lines[:split], rest, True)
+    return ResumeFit(fits[-1][0], lines[:split], rest, False)

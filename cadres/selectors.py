@@ -135,7 +135,15 @@ def cadre_appointments(*, cadre: Cadre) -> list[Appointment]:
     """The career history (tenure timeline), newest first."""
     return list(
         Appointment.objects.filter(cadre=cadre)
-        .select_related("post", "post__organization", "cadre")
+        .select_related(
+            "post",
+            "post__organization",
+            "cadre",
+            "recommender_cadre",
+            "recommender_user",
+            "reviewer_cadre",
+            "reviewer_user",
+        )
         .order_by("-start_date", "-id")
     )
 
@@ -405,3 +413,57 @@ def sanctions_barring_promotion(*, user, on: dt.date | None = None, cadre_ids=No
 
 def latest_assessments(assessments, *, years: int = 3) -> list[AnnualAssessment]:
     return sorted(assessments, key=lambda a: a.year, reverse=True)[:years]
+
+
+@dataclass
+class RecommendedRow:
+    appointment: Appointment
+    role: str  # "推荐" | "考察"
+    sanctions: list[Sanction]
+    outcomes: list[tuple[str, str]]  # (source title, text)
+
+
+def recommender_record(*, user, cadre: Cadre | None = None, user_obj=None) -> dict:
+    """ "谁推荐谁负责": the tenures `cadre` (or a user) recommended or reviewed, in `user`'s
+    scope, and what later happened to those cadres."""
+    from django.db.models import Q
+
+    from cadre_supervision import registry
+
+    person_user = user_obj
+    if cadre is not None:
+        rec_q, rev_q = Q(recommender_cadre=cadre), Q(reviewer_cadre=cadre)
+    else:
+        rec_q, rev_q = Q(recommender_user=person_user), Q(reviewer_user=person_user)
+    appts = list(
+        Appointment.objects.restrict(user, "view")
+        .filter(rec_q | rev_q)
+        .select_related("cadre", "post", "post__organization", "recommender_cadre", "reviewer_cadre")
+        .order_by("-start_date", "-id")
+    )
+    cadre_ids = sorted({a.cadre_id for a in appts})
+    sanctions: dict[int, list[Sanction]] = {}
+    for s in Sanction.objects.restrict(user, "view").filter(cadre_id__in=cadre_ids):
+        sanctions.setdefault(s.cadre_id, []).append(s)
+    outcomes: dict[int, list[tuple[str, str]]] = {}
+    for source in registry.cadre_outcome_sources:
+        for cid, texts in (source.collect(user, cadre_ids) or {}).items():
+            outcomes.setdefault(cid, []).extend((source.title, t) for t in texts)
+    rows = []
+    for a in appts:
+        recommended = (cadre is not None and a.recommender_cadre_id == cadre.pk) or (
+            person_user is not None and a.recommender_user_id == person_user.pk
+        )
+        rows.append(
+            RecommendedRow(
+                a,
+                "推荐" if recommended else "考察",
+                sanctions.get(a.cadre_id, []),
+                outcomes.get(a.cadre_id, []),
+            )
+        )
+    return {
+        "rows": rows,
+        "with_consequences": sum(1 for r in rows if r.sanctions or r.outcomes),
+        "sanction_visible": has_org_perm(user, "view_sanctions"),
+    }

@@ -607,18 +607,25 @@ def verification_value(cadre: Cadre, item: str) -> str:
     if item == VerificationItem.IDENTITY:
         return cadre.identity_category or ""
     if item == VerificationItem.EDUCATION:
-        rows = EducationRecord.objects.filter(cadre_id=cadre.pk).order_by(
-            "full_time", "level", "end_date", "id"
-        )
-        return "；".join(
-            f"{'全日制' if r.full_time else '在职'}{r.level}{r.degree}{r.school}{r.end_date or ''}"
-            for r in rows
-        )[:200]
+        return education_value(EducationRecord.objects.filter(cadre_id=cadre.pk))
     if item == VerificationItem.CAREER:
-        rows = ResumeLine.objects.filter(cadre_id=cadre.pk).order_by("start_month", "id")
-        digest = "；".join(f"{r.start_month}{r.end_month or ''}{r.text}" for r in rows)
-        return crypto.digest(digest)[:64] if digest else ""
+        return career_value(ResumeLine.objects.filter(cadre_id=cadre.pk))
     raise ValueError(item)
+
+
+def education_value(records) -> str:
+    """What 学历学位 is verified against: every education record, in a fixed order."""
+    rows = sorted(records, key=lambda r: (r.full_time, r.level, r.end_date or dt.date.min, r.pk or 0))
+    return "；".join(
+        f"{'全日制' if r.full_time else '在职'}{r.level}{r.degree}{r.school}{r.end_date or ''}" for r in rows
+    )[:200]
+
+
+def career_value(lines) -> str:
+    """What 经历 is verified against: a digest of the entered résumé lines."""
+    rows = sorted(lines, key=lambda r: (r.start_month, r.pk or 0))
+    digest = "；".join(f"{r.start_month}{r.end_month or ''}{r.text}" for r in rows)
+    return crypto.digest(digest)[:64] if digest else ""
 
 
 def _guard_verified(cadre: Cadre, item: str, reason: str, *, field: str) -> None:

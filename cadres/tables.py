@@ -153,3 +153,43 @@ class CadreTable(tables.Table):
         if record.portfolio_violations:
             labels.append(f"一把手分管违规：{'、'.join(record.portfolio_violation_labels)}")
         return "、".join(labels)
+
+
+class SanctionTable(tables.Table):
+    cadre = tables.Column(
+        "姓名",
+        accessor="cadre__name",
+        order_by=("cadre__name",),
+        linkify=lambda record: record.get_absolute_url(),
+    )
+    organization = tables.Column(
+        "所在单位", accessor="cadre__organization__name", order_by=("cadre__organization__path",)
+    )
+    kind = tables.Column("处分种类")
+    decision_date = tables.DateColumn("决定时间")
+    deciding_body = tables.Column("决定机关")
+    document_no = tables.Column("文号", orderable=False)
+    bar_end = tables.Column("影响期截止", order_by=("bar_indefinite", "bar_end"))
+    barring = tables.Column("今日仍影响提拔", accessor="pk", orderable=False)
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "sanction-table"}
+        empty_text = "没有符合条件的处分记录"
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def value_kind(self, record):
+        return record.get_kind_display()
+
+    def render_bar_end(self, record):
+        return "不得再任用" if record.bar_indefinite else f"{record.bar_end:%Y-%m-%d}"
+
+    def value_bar_end(self, record):
+        return self.render_bar_end(record)
+
+    def render_barring(self, record):
+        return mark_safe('<span class="tag tag-red">是</span>') if record.bars_promotion() else "否"
+
+    def value_barring(self, record):
+        return "是" if record.bars_promotion() else "否"

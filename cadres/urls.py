@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import dossier_views as dv
 from . import import_views, views
 
 app_name = "cadres"
@@ -12,6 +13,32 @@ urlpatterns = [
     path("<int:pk>/citizen-id/", views.CadreCitizenIdView.as_view(), name="cadre_citizen_id"),
     path("<int:pk>/history/", views.CadreHistoryView.as_view(), name="cadre_history"),
     path("<int:pk>/appointments/new/", views.AppointmentCreateView.as_view(), name="appointment_create"),
+    # the dossier (干部档案)
+    path("<int:pk>/education/new/", dv.EducationCreateView.as_view(), name="education_create"),
+    path("education/<int:pk>/edit/", dv.EducationUpdateView.as_view(), name="education_update"),
+    path("education/<int:pk>/delete/", dv.EducationDeleteView.as_view(), name="education_delete"),
+    path("<int:pk>/resume/new/", dv.ResumeLineCreateView.as_view(), name="resume_line_create"),
+    path("resume/<int:pk>/edit/", dv.ResumeLineUpdateView.as_view(), name="resume_line_update"),
+    path("resume/<int:pk>/delete/", dv.ResumeLineDeleteView.as_view(), name="resume_line_delete"),
+    path("<int:pk>/verification/<str:item>/", dv.VerificationView.as_view(), name="verification_record"),
+    path("<int:pk>/rewards/new/", dv.RewardCreateView.as_view(), name="reward_create"),
+    path("rewards/<int:pk>/edit/", dv.RewardUpdateView.as_view(), name="reward_update"),
+    path("<int:pk>/assessments/new/", dv.AssessmentCreateView.as_view(), name="assessment_create"),
+    path("assessments/<int:pk>/edit/", dv.AssessmentUpdateView.as_view(), name="assessment_update"),
+    path("<int:pk>/sanctions/", dv.SanctionListView.as_view(), name="sanction_list"),
+    path("<int:pk>/sanctions/new/", dv.SanctionCreateView.as_view(), name="sanction_create"),
+    path("sanctions/<int:pk>/edit/", dv.SanctionUpdateView.as_view(), name="sanction_update"),
+    path("sanctions/", dv.SanctionBarringListView.as_view(), name="sanctions_barring"),
+    path("<int:pk>/family/", dv.FamilyListView.as_view(), name="family_list"),
+    path("<int:pk>/family/new/", dv.FamilyMemberCreateView.as_view(), name="family_create"),
+    path("family/<int:pk>/edit/", dv.FamilyMemberUpdateView.as_view(), name="family_update"),
+    path("family/<int:pk>/delete/", dv.FamilyMemberDeleteView.as_view(), name="family_delete"),
+    path("<int:pk>/photo/", dv.PhotoView.as_view(), name="cadre_photo"),
+    path("<int:pk>/photo/upload/", dv.PhotoUploadView.as_view(), name="photo_upload"),
+    path("dossier/<str:kind>/<int:pk>/history/", dv.DossierHistoryView.as_view(), name="dossier_history"),
+    path("<int:pk>/recommended/", dv.RecommenderView.as_view(), name="recommender"),
+    path("recommenders/users/<int:pk>/", dv.RecommenderUserView.as_view(), name="recommender_user"),
+    path("<int:pk>/renmian/", dv.RenmianView.as_view(), name="renmian"),
     # appointments
     path("appointments/<int:pk>/edit/", views.AppointmentUpdateView.as_view(), name="appointment_update"),
     path("appointments/<int:pk>/end/", views.AppointmentEndView.as_view(), name="appointment_end"),

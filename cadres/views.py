@@ -340,6 +340,9 @@ class CadreDetailView(ScopedDetailView):
             },
             today=today,
         )
+        from .dossier_views import dossier_context
+
+        ctx.update(dossier_context(self.request, cadre, today=today))
         return ctx
 
 
@@ -394,7 +397,7 @@ class CadreUpdateView(_ObjectFormMixin, _FormPage):
             user=self.request.user,
             cadre=self.object,
             citizen_id=form.cleaned_data.get("citizen_id") or None,
-            **form.service_data(),
+            **form.service_kwargs(),
         )
 
 

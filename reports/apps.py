@@ -45,6 +45,11 @@ class ReportsConfig(AppConfig):
             registry.NavItem("个人事项报告", "reports:home", 50, visible=_sees_reports)
         )
         registry.register_sweep_source(integration.SWEEP_KIND, integration.reminder_specs)
+        registry.register_cadre_outcome_source(
+            registry.CadreOutcomeSource(
+                "reports.concealment", "个人事项瞒报", integration.recommender_concealment
+            )
+        )
         registry.register_integrity_section(
             registry.IntegritySection(
                 key="reports.reports",

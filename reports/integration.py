@@ -255,3 +255,18 @@ def collect_warnings(user, cadre_ids=None, today: dt.date | None = None) -> list
             )
         )
     return out
+
+
+def recommender_concealment(user, cadre_ids) -> dict[int, list[str]]:
+    """ "谁推荐谁负责": personal reports whose verification found concealment (瞒报)."""
+    from .choices import Outcome
+    from .models import Verification
+
+    out: dict[int, list[str]] = {}
+    for cadre_id, year in (
+        Verification.objects.restrict(user, "view")
+        .filter(report__cadre_id__in=list(cadre_ids), outcome=Outcome.CONCEALMENT)
+        .values_list("report__cadre_id", "report__year")
+    ):
+        out.setdefault(cadre_id, []).append(f"{year}年度个人有关事项报告查核认定瞒报")
+    return out

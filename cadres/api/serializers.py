@@ -13,7 +13,20 @@ from rest_framework import serializers
 from cadre_supervision.api import ScopedRelatedField
 
 from ..choices import KeyCategory
-from ..models import Appointment, Cadre, EducationRecord, Organization, Post, portfolio_area_labels
+from ..models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    DossierVerification,
+    EducationRecord,
+    FamilyMember,
+    Organization,
+    Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
+    portfolio_area_labels,
+)
 
 KEY_CATEGORY_LABELS = dict(KeyCategory.choices)
 
@@ -139,6 +152,22 @@ class PostSerializer(serializers.ModelSerializer):
 
 class AppointmentSerializer(serializers.ModelSerializer):
     cadre = ScopedRelatedField(model=Cadre, label="干部")
+    recommender_cadre = ScopedRelatedField(
+        model=Cadre, label="推荐人（干部）", allow_null=True, required=False
+    )
+    reviewer_cadre = ScopedRelatedField(model=Cadre, label="考察人（干部）", allow_null=True, required=False)
+    recommended_by = serializers.CharField(
+        label="推荐单位（外部）",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="仅用于系统外的推荐单位",
+    )
+    reviewed_by = serializers.CharField(
+        label="考察单位（外部）", max_length=100, required=False, allow_blank=True
+    )
+    recommender_label = serializers.CharField(read_only=True)
+    reviewer_label = serializers.CharField(read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     post = ScopedRelatedField(model=Post, label="岗位")
     post_title = serializers.CharField(source="post.title", read_only=True)
@@ -173,8 +202,14 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "portfolio_area_labels",
             "portfolio_text",
             "portfolio_violations",
+            "recommender_cadre",
+            "recommender_user",
             "recommended_by",
+            "recommender_label",
+            "reviewer_cadre",
+            "reviewer_user",
             "reviewed_by",
+            "reviewer_label",
             "is_secondment",
             "end_reason",
         ]
@@ -377,3 +412,225 @@ class CadreDetailSerializer(CadreSerializer):
 
 class CitizenIdSerializer(serializers.Serializer):
     citizen_id = serializers.CharField(read_only=True)
+
+
+# --- the dossier (干部档案) ------------------------------------------------------------------------
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    """A dossier record: `cadre` is set on create (in the caller's scope) and fixed afterwards."""
+
+    cadre = ScopedRelatedField(model=Cadre, label="干部")
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+
+    def validate_cadre(self, value):
+        if self.instance is not None and value.pk != self.instance.cadre_id:
+            raise serializers.ValidationError("记录所属干部不能修改。")
+        return value
+
+
+class ChangeReasonField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            write_only=True,
+            required=False,
+            allow_blank=True,
+            max_length=300,
+            label="变更理由",
+            help_text="修改已认定的三龄两历一身份事项时必填",
+            **kwargs,
+        )
+
+
+class EducationRecordWriteSerializer(DossierSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    track_label = serializers.CharField(read_only=True)
+    change_reason = ChangeReasonField()
+
+    class Meta:
+        model = EducationRecord
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "full_time",
+            "track_label",
+            "level",
+            "level_label",
+            "degree",
+            "school",
+            "department",
+            "major",
+            "start_date",
+            "end_date",
+            "change_reason",
+        ]
+
+
+class ResumeLineSerializer(DossierSerializer):
+    text_line = serializers.SerializerMethodField(help_text="任免审批表的写法：“2018.09—2021.06  单位及职务”")
+    change_reason = ChangeReasonField()
+
+    class Meta:
+        model = ResumeLine
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "start_month",
+            "end_month",
+            "text",
+            "source",
+            "text_line",
+            "change_reason",
+        ]
+
+    def get_text_line(self, obj) -> str:
+        from .. import rules
+
+        return rules.resume_line_text(obj.start_month, obj.end_month, obj.text)
+
+
+class ResumeRowSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True)
+    text = serializers.CharField()
+    source = serializers.CharField(help_text="entered 录入 / imported 导入 / tenure 任职记录")
+    secondary = serializers.BooleanField(help_text="兼任或挂职（与主线经历并行）")
+    formatted = serializers.CharField()
+
+
+class ResumeIssueSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="gap 空缺 / overlap 重叠")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    message = serializers.CharField()
+
+
+class ResumeSerializer(serializers.Serializer):
+    rows = ResumeRowSerializer(many=True)
+    issues = ResumeIssueSerializer(many=True)
+
+
+class VerificationSerializer(DossierSerializer):
+    item_label = serializers.CharField(source="get_item_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    verified_by_name = serializers.CharField(source="verified_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = DossierVerification
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "item",
+            "item_label",
+            "status",
+            "status_label",
+            "document",
+            "note",
+            "value",
+            "verified_by",
+            "verified_by_name",
+            "verified_at",
+            "change_reason",
+        ]
+        read_only_fields = ["value", "verified_by", "verified_at", "change_reason"]
+        validators: list = []  # (cadre, item) is upserted by the service
+
+
+class DossierCheckItemSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
+class DossierCheckSerializer(serializers.Serializer):
+    cadre_id = serializers.IntegerField()
+    complete = serializers.BooleanField(help_text="六项均已认定（凡提必审）")
+    open_items = serializers.ListField(child=serializers.CharField())
+    doubtful_items = serializers.ListField(child=serializers.CharField())
+    items = DossierCheckItemSerializer(many=True)
+
+
+class RewardSerializer(DossierSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = RewardPunishment
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "kind",
+            "kind_label",
+            "title",
+            "date",
+            "issuing_body",
+            "document_no",
+        ]
+
+
+class AssessmentSerializer(DossierSerializer):
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    year = serializers.IntegerField(min_value=1950, max_value=2100, label="年度")
+
+    class Meta:
+        model = AnnualAssessment
+        fields = ["id", "cadre", "cadre_name", "year", "grade", "grade_label", "notes"]
+        validators: list = []  # once a year: the service's Chinese message
+
+    def validate_year(self, value):
+        if self.instance is not None and value != self.instance.year:
+            raise serializers.ValidationError("考核年度不能修改。")
+        return value
+
+
+class SanctionSerializer(DossierSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    track_label = serializers.CharField(source="get_track_display", read_only=True)
+    bars_promotion_today = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Sanction
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "track",
+            "track_label",
+            "kind",
+            "kind_label",
+            "decision_date",
+            "deciding_body",
+            "document_no",
+            "reason",
+            "bar_months",
+            "bar_end",
+            "bar_indefinite",
+            "bars_promotion_today",
+        ]
+        read_only_fields = ["track", "bar_months", "bar_end", "bar_indefinite"]
+
+    def get_bars_promotion_today(self, obj) -> bool:
+        return obj.bars_promotion()
+
+
+class FamilyMemberSerializer(DossierSerializer):
+    political_status_label = serializers.CharField(source="get_political_status_display", read_only=True)
+
+    class Meta:
+        model = FamilyMember
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "relation",
+            "name",
+            "birth_month",
+            "political_status",
+            "political_status_label",
+            "employer_post",
+            "sort_order",
+        ]

@@ -11,6 +11,13 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("posts", views.PostViewSet, basename="post")
 router.register("cadres", views.CadreViewSet, basename="cadre")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
+router.register("education-records", views.EducationRecordViewSet, basename="education-record")
+router.register("resume-lines", views.ResumeLineViewSet, basename="resume-line")
+router.register("verifications", views.VerificationViewSet, basename="verification")
+router.register("rewards", views.RewardViewSet, basename="reward")
+router.register("annual-assessments", views.AnnualAssessmentViewSet, basename="annual-assessment")
+router.register("sanctions", views.SanctionViewSet, basename="sanction")
+router.register("family-members", views.FamilyMemberViewSet, basename="family-member")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -12,17 +12,50 @@ from rest_framework.response import Response
 
 from cadre_supervision.api import ScopedModelViewSet, StatsView
 
-from .. import services
-from ..filters import AppointmentFilter, CadreFilter, OrganizationFilter, PostFilter
-from ..models import Appointment, Cadre, Organization, Post
+from .. import selectors, services
+from ..filters import (
+    AnnualAssessmentFilter,
+    AppointmentFilter,
+    CadreFilter,
+    DossierVerificationFilter,
+    EducationRecordFilter,
+    FamilyMemberFilter,
+    OrganizationFilter,
+    PostFilter,
+    ResumeLineFilter,
+    RewardPunishmentFilter,
+    SanctionFilter,
+)
+from ..models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    DossierVerification,
+    EducationRecord,
+    FamilyMember,
+    Organization,
+    Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
+)
 from ..stats import cadre_stats
 from .serializers import (
     AppointmentSerializer,
+    AssessmentSerializer,
     CadreDetailSerializer,
     CadreSerializer,
     CitizenIdSerializer,
+    DossierCheckSerializer,
+    EducationRecordWriteSerializer,
+    FamilyMemberSerializer,
     OrganizationSerializer,
     PostSerializer,
+    ResumeLineSerializer,
+    ResumeSerializer,
+    RewardSerializer,
+    SanctionSerializer,
+    VerificationSerializer,
 )
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]  # no DELETE: records are ended, not erased
@@ -147,6 +180,42 @@ class CadreViewSet(ScopedModelViewSet):
         response["Cache-Control"] = "no-store"
         return response
 
+    @extend_schema(responses={200: ResumeSerializer}, summary="简历（经历）")
+    @action(
+        detail=True, methods=["get"], url_path="resume", serializer_class=ResumeSerializer, filter_backends=[]
+    )
+    def resume(self, request, pk=None):
+        cadre = self.get_object()
+        resume = selectors.cadre_resume(cadre=cadre)
+        data = {
+            "rows": [{**r.__dict__, "formatted": r.formatted} for r in resume.rows],
+            "issues": [i.__dict__ for i in resume.issues],
+        }
+        return Response(ResumeSerializer(data).data)
+
+    @extend_schema(responses={200: DossierCheckSerializer}, summary="三龄两历一身份是否均已认定（凡提必审）")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="dossier-check",
+        serializer_class=DossierCheckSerializer,
+        filter_backends=[],
+    )
+    def dossier_check(self, request, pk=None):
+        cadre = self.get_object()
+        check = selectors.dossier_verification(user=request.user, cadre=cadre)
+        data = {
+            "cadre_id": check.cadre_id,
+            "complete": check.complete,
+            "open_items": check.open_items,
+            "doubtful_items": check.doubtful_items,
+            "items": [
+                {"item": i.item, "label": i.label, "status": i.status, "status_label": i.status_label}
+                for i in check.items
+            ],
+        }
+        return Response(DossierCheckSerializer(data).data)
+
 
 @extend_schema(tags=["任职"])
 class AppointmentViewSet(ScopedModelViewSet):
@@ -211,3 +280,200 @@ class CadreStatsView(StatsView):
 @extend_schema(tags=["认证"], summary="用户名和密码换取 API 令牌（登录失败次数受限）")
 class TokenView(ObtainAuthToken):
     """`POST /api/v1/auth/token/` (DRF's obtain_auth_token): then send `Authorization: Token <key>`."""
+
+
+# --- the dossier (干部档案) ------------------------------------------------------------------------
+
+
+class _DossierViewSet(ScopedModelViewSet):
+    """A dossier record type: scoped by the cadre's unit; writes through its services.
+
+    `create_service(user, cadre, **data)`, `update_service(user, obj, **data)` and optionally
+    `delete_service(user, obj)`; `logged_read` names a sensitive read written to the access log."""
+
+    http_method_names = WRITE_METHODS
+    create_service = None
+    update_service = None
+    delete_service = None
+    logged_read = ""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre")
+
+    def _log(self, request, obj=None, count=None):
+        if self.logged_read:
+            from cadre_supervision.accesslog import log_access
+            from cadre_supervision.models import AccessLog
+
+            log_access(
+                user=request.user,
+                action=AccessLog.Action.OTHER,
+                obj=obj,
+                object_type="" if obj else self.queryset.model._meta.label_lower,
+                detail={
+                    "read": self.logged_read,
+                    "api": True,
+                    **({"count": count} if count is not None else {}),
+                },
+                request=request._request,
+            )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        results = (
+            response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
+        )
+        self._log(request, count=len(results))
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._log(request, obj=self.get_object())
+        return response
+
+    def _fresh(self, obj):
+        return self.queryset.model.objects.select_related("cadre").get(pk=obj.pk)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        cadre = data.pop("cadre")
+        serializer.instance = self._fresh(type(self).create_service(user=_user(self), cadre=cadre, **data))
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("cadre", None)
+        obj = type(self).update_service(_user(self), serializer.instance, **data)
+        serializer.instance = self._fresh(obj)
+
+    def perform_destroy(self, instance):
+        if type(self).delete_service is None:
+            return super().perform_destroy(instance)
+        type(self).delete_service(
+            _user(self), instance, self.request.data if hasattr(self.request, "data") else {}
+        )
+
+
+def _reason(data) -> str:
+    return (data.get("change_reason") if hasattr(data, "get") else "") or ""
+
+
+@extend_schema(tags=["干部档案"])
+class EducationRecordViewSet(_DossierViewSet):
+    """学历学位（全日制 / 在职）：学历、学位由此得出，不单独填写。删除或修改已认定的学历须填写变更理由。"""
+
+    queryset = EducationRecord.objects.all()
+    serializer_class = EducationRecordWriteSerializer
+    filterset_class = EducationRecordFilter
+    http_method_names = [*WRITE_METHODS, "delete"]
+    create_service = staticmethod(services.education_create)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        return services.education_update(user=user, record=obj, **data)
+
+    @staticmethod
+    def delete_service(user, obj, data):
+        services.education_delete(user=user, record=obj, change_reason=_reason(data))
+
+
+@extend_schema(tags=["干部档案"])
+class ResumeLineViewSet(_DossierViewSet):
+    """简历（进入本系统前的经历；此后的经历由任职记录生成）。"""
+
+    queryset = ResumeLine.objects.all()
+    serializer_class = ResumeLineSerializer
+    filterset_class = ResumeLineFilter
+    http_method_names = [*WRITE_METHODS, "delete"]
+    create_service = staticmethod(services.resume_line_create)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        return services.resume_line_update(user=user, line=obj, **data)
+
+    @staticmethod
+    def delete_service(user, obj, data):
+        services.resume_line_delete(user=user, line=obj, change_reason=_reason(data))
+
+
+@extend_schema(tags=["干部档案"])
+class VerificationViewSet(_DossierViewSet):
+    """三龄两历一身份认定：POST 按（干部, 事项）记录认定结果（已有则更新）。"""
+
+    queryset = DossierVerification.objects.all()
+    serializer_class = VerificationSerializer
+    filterset_class = DossierVerificationFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @staticmethod
+    def create_service(user, cadre, **data):
+        return services.verification_record(user=user, cadre=cadre, **data)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("verified_by")
+
+
+@extend_schema(tags=["干部档案"])
+class RewardViewSet(_DossierViewSet):
+    """奖惩情况。"""
+
+    queryset = RewardPunishment.objects.all()
+    serializer_class = RewardSerializer
+    filterset_class = RewardPunishmentFilter
+    create_service = staticmethod(services.reward_create)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        return services.reward_update(user=user, record=obj, **data)
+
+
+@extend_schema(tags=["干部档案"])
+class AnnualAssessmentViewSet(_DossierViewSet):
+    """年度考核（每人每年一条）；登记即触发考核后的专题谈心谈话。"""
+
+    queryset = AnnualAssessment.objects.all()
+    serializer_class = AssessmentSerializer
+    filterset_class = AnnualAssessmentFilter
+    create_service = staticmethod(services.assessment_record)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        data.pop("year", None)
+        return services.assessment_update(
+            user=user, assessment=obj, grade=data.get("grade", obj.grade), notes=data.get("notes", obj.notes)
+        )
+
+
+@extend_schema(tags=["干部档案"])
+class SanctionViewSet(_DossierViewSet):
+    """党纪处分与政务处分（需“查看处分记录”权限，读取记入敏感访问日志）；影响期按处分种类由政策参数计算。
+    `?on=YYYY-MM-DD` 列出该日仍影响提拔的处分。"""
+
+    queryset = Sanction.objects.all()
+    serializer_class = SanctionSerializer
+    filterset_class = SanctionFilter
+    logged_read = "sanctions"
+    create_service = staticmethod(services.sanction_create)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        return services.sanction_update(user=user, sanction=obj, **data)
+
+
+@extend_schema(tags=["干部档案"])
+class FamilyMemberViewSet(_DossierViewSet):
+    """家庭主要成员及重要社会关系（需“查看家庭成员及社会关系”权限，读取记入敏感访问日志）。"""
+
+    queryset = FamilyMember.objects.all()
+    serializer_class = FamilyMemberSerializer
+    filterset_class = FamilyMemberFilter
+    http_method_names = [*WRITE_METHODS, "delete"]
+    logged_read = "family"
+    create_service = staticmethod(services.family_member_create)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        return services.family_member_update(user=user, member=obj, **data)
+
+    @staticmethod
+    def delete_service(user, obj, data):
+        services.family_member_delete(user=user, member=obj)

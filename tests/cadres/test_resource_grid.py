@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cadres.models import Appointment, Cadre, Organization, Post
+from cadres.models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    CadrePhoto,
+    DossierVerification,
+    EducationRecord,
+    FamilyMember,
+    Organization,
+    Post,
+    ResumeLine,
+    RewardPunishment,
+    Sanction,
+)
 from tests.cadres.test_api import cadre_payload
 from tests.cadres.test_api_grid import _grow
 from tests.conftest import city
@@ -13,8 +26,126 @@ from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
 
-world = world_fixture(city)
-grown = grown_fixture(_grow)  # n organizations, posts, cadres and tenures under the city
+TODAY = dt.date.today()
+
+
+def _dossier(w):
+    """Dossier records of 张伟 (甲镇, in staff_a's scope) and 李强 (乙镇, outside it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cadres import services as s
+
+    u = w.staff_all
+    for c, suffix in ((w.cadre_a, "a"), (w.cadre_b, "b")):
+        setattr(
+            w,
+            f"edu_{suffix}",
+            s.education_create(user=u, cadre=c, full_time=True, level="bachelor", school=f"大学{suffix}"),
+        )
+        setattr(
+            w,
+            f"line_{suffix}",
+            s.resume_line_create(
+                user=u,
+                cadre=c,
+                start_month=dt.date(1995, 9, 1),
+                end_month=dt.date(1999, 7, 1),
+                text=f"大学{suffix}学习",
+            ),
+        )
+        setattr(
+            w,
+            f"reward_{suffix}",
+            s.reward_create(
+                user=u,
+                cadre=c,
+                kind="reward",
+                title=f"先进{suffix}",
+                date=dt.date(2020, 1, 1),
+                issuing_body="市委",
+            ),
+        )
+        setattr(
+            w,
+            f"assess_{suffix}",
+            s.assessment_record(user=u, cadre=c, year=TODAY.year - 2, grade="competent"),
+        )
+        setattr(
+            w,
+            f"sanction_{suffix}",
+            s.sanction_create(
+                user=u,
+                cadre=c,
+                kind="party_warning",
+                decision_date=dt.date(2025, 6, 1),
+                deciding_body=f"纪委{suffix}",
+                reason="违规",
+            ),
+        )
+        setattr(
+            w,
+            f"family_{suffix}",
+            s.family_member_create(user=u, cadre=c, relation="妻子", name=f"家属{suffix}"),
+        )
+        setattr(
+            w, f"verif_{suffix}", s.verification_record(user=u, cadre=c, item="identity", status="pending")
+        )
+        s.photo_upload(user=u, cadre=c, fileobj=SimpleUploadedFile("p.png", _png()))
+    s.appointment_update(
+        user=u, appointment=w.appt_a2, recommender_cadre=w.cadre_a, reviewer_user=w.staff_all
+    )
+    s.appointment_update(user=u, appointment=w.appt_b, recommender_user=w.staff_all)
+    return w
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (90, 120), (220, 200, 180)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _grow_all(w, n):
+    """The registry's rows plus n records of each dossier list under 甲镇."""
+    from cadres.models import EducationRecord, FamilyMember, ResumeLine, RewardPunishment, Sanction
+
+    _grow(w, n)
+    c = w.cadre_a
+    EducationRecord.objects.bulk_create(
+        EducationRecord(cadre=c, level="college", school=f"学校{i}") for i in range(n)
+    )
+    ResumeLine.objects.bulk_create(
+        ResumeLine(cadre=c, start_month=dt.date(1980, 1, 1), text=f"经历{i}") for i in range(n)
+    )
+    RewardPunishment.objects.bulk_create(
+        RewardPunishment(
+            cadre=c, kind="reward", title=f"奖{i}", date=dt.date(2019, 1, 1), issuing_body="市委"
+        )
+        for i in range(n)
+    )
+    Sanction.objects.bulk_create(
+        Sanction(
+            cadre=c,
+            track="party",
+            kind="party_warning",
+            decision_date=dt.date(2025, 1, 1),
+            deciding_body="纪委",
+            reason="违规",
+            bar_months=12,
+            bar_end=dt.date(2026, 1, 1),
+        )
+        for i in range(n)
+    )
+    FamilyMember.objects.bulk_create(
+        FamilyMember(cadre=c, relation="亲属", name=f"亲属{i}") for i in range(n)
+    )
+
+
+world = world_fixture(city, extra=_dossier)
+grown = grown_fixture(_grow_all)  # n organizations, posts, cadres and tenures; n rows of each dossier list
 
 
 def cadre_form(w, **over) -> dict:
@@ -48,6 +179,298 @@ def latest(model):
 
 
 ALL = (Organization, Post, Cadre, Appointment)
+DOSSIER = (
+    EducationRecord,
+    ResumeLine,
+    DossierVerification,
+    RewardPunishment,
+    AnnualAssessment,
+    Sanction,
+    FamilyMember,
+    CadrePhoto,
+)
+
+PROPOSAL = {
+    "proposed_post": "乙镇党委书记",
+    "removed_post": "甲镇党委书记",
+    "reason": "工作需要",
+    "submitting_unit": "中共某市委组织部",
+    "submit_date": "2026-11-20",
+    "filled_by": "李干事",
+}
+
+
+def _photo(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"photo": SimpleUploadedFile("p.png", _png(), content_type="image/png")}
+
+
+def _crud_pages(name, create_url, update_url, delete_url, obj, payload, model, *, create_user="staff_a"):
+    rows = [
+        P(
+            f"cadres:{create_url}",
+            inside=lambda w: w.cadre_a,
+            outside=lambda w: w.cadre_b,
+            refuse=payload,
+            watch=DOSSIER,
+            accept=payload,
+            history=latest(model),
+        ),
+        P(
+            f"cadres:{update_url}",
+            inside=lambda w: getattr(w, f"{obj}_a"),
+            outside=lambda w: getattr(w, f"{obj}_b"),
+            refuse=payload,
+            watch=DOSSIER,
+            accept=payload,
+            history=lambda w: getattr(w, f"{obj}_a"),
+        ),
+    ]
+    if delete_url:
+        rows.append(
+            P(
+                f"cadres:{delete_url}",
+                method="post",
+                inside=lambda w: getattr(w, f"{obj}_a"),
+                outside=lambda w: getattr(w, f"{obj}_b"),
+                refuse=lambda w: {},
+                watch=DOSSIER,
+                accept=lambda w: {},
+            )
+        )
+    return rows
+
+
+def _crud_apis(base, obj, payload, patch, model, *, delete=False, logged=False):
+    rows = [
+        A(
+            f"cadres-api:{base}-list",
+            shown=lambda w: getattr(w, f"{obj}_a"),
+            hidden=lambda w: getattr(w, f"{obj}_b"),
+            ceiling=12,
+            ceiling_user="staff_all",
+            params={"page_size": 200},
+        ),
+        A(
+            f"cadres-api:{base}-list",
+            method="post",
+            refuse_status=400,  # the other unit's cadre: the same 400 as a nonexistent one
+            refuse=lambda w: {**payload(w), "cadre": w.cadre_b.pk},
+            watch=DOSSIER,
+            accept=lambda w: {**payload(w), "cadre": w.cadre_a.pk},
+            history=latest(model),
+        ),
+        A(
+            f"cadres-api:{base}-detail",
+            inside=lambda w: getattr(w, f"{obj}_a"),
+            outside=lambda w: getattr(w, f"{obj}_b"),
+        ),
+        A(
+            f"cadres-api:{base}-history",
+            inside=lambda w: getattr(w, f"{obj}_a"),
+            outside=lambda w: getattr(w, f"{obj}_b"),
+        ),
+    ]
+    if patch is not None:
+        rows.append(
+            A(
+                f"cadres-api:{base}-detail",
+                method="patch",
+                inside=lambda w: getattr(w, f"{obj}_a"),
+                outside=lambda w: getattr(w, f"{obj}_b"),
+                accept=patch,
+                watch=DOSSIER,
+                history=lambda w: getattr(w, f"{obj}_a"),
+            )
+        )
+    if delete:
+        rows.append(
+            A(
+                f"cadres-api:{base}-detail",
+                method="delete",
+                inside=lambda w: getattr(w, f"{obj}_a"),
+                outside=lambda w: getattr(w, f"{obj}_b"),
+                accept=lambda w: {},
+                watch=DOSSIER,
+            )
+        )
+    return rows
+
+
+def _edu(w):
+    return {"full_time": "1", "level": "master", "school": "中央党校", "degree": "硕士"}
+
+
+def _line(w):
+    return {"start_month": "1990-09", "end_month": "1995-07", "text": "某中学学习"}
+
+
+def _reward(w):
+    return {"kind": "reward", "title": "优秀共产党员", "date": "2021-07-01", "issuing_body": "市委"}
+
+
+def _sanction(w):
+    return {
+        "kind": "public_warning",
+        "decision_date": "2025-03-01",
+        "deciding_body": "市监委",
+        "reason": "工作失职",
+    }
+
+
+def _family(w):
+    return {"relation": "儿子", "name": "张小明", "birth_month": "2005-03", "political_status": "league"}
+
+
+DOSSIER_PAGES = [
+    *_crud_pages(
+        "education", "education_create", "education_update", "education_delete", "edu", _edu, EducationRecord
+    ),
+    *_crud_pages(
+        "resume", "resume_line_create", "resume_line_update", "resume_line_delete", "line", _line, ResumeLine
+    ),
+    *_crud_pages("reward", "reward_create", "reward_update", None, "reward", _reward, RewardPunishment),
+    *_crud_pages("sanction", "sanction_create", "sanction_update", None, "sanction", _sanction, Sanction),
+    *_crud_pages(
+        "family", "family_create", "family_update", "family_delete", "family", _family, FamilyMember
+    ),
+    P(
+        "cadres:assessment_create",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        refuse=lambda w: {"year": TODAY.year - 1, "grade": "excellent"},
+        watch=DOSSIER,
+        accept=lambda w: {"year": TODAY.year - 1, "grade": "excellent"},
+        history=latest(AnnualAssessment),
+    ),
+    P(
+        "cadres:assessment_update",
+        inside=lambda w: w.assess_a,
+        outside=lambda w: w.assess_b,
+        refuse=lambda w: {"grade": "excellent"},
+        watch=DOSSIER,
+        accept=lambda w: {"grade": "excellent"},
+        history=lambda w: w.assess_a,
+    ),
+    P(
+        "cadres:verification_record",
+        inside=lambda w: (w.cadre_a, "identity"),
+        outside=lambda w: (w.cadre_b, "identity"),
+        refuse=lambda w: {"status": "verified", "document": "公务员登记表"},
+        watch=DOSSIER,
+        accept=lambda w: {"status": "verified", "document": "公务员登记表"},
+        history=lambda w: w.verif_a,
+    ),
+    P(
+        "cadres:sanction_list",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        shown=lambda w: "纪委a",
+    ),
+    P("cadres:family_list", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b, shown=lambda w: "家属a"),
+    P(
+        "cadres:sanctions_barring",
+        params={"on": "2025-12-01"},
+        shown=lambda w: "纪委a",
+        hidden=lambda w: ["纪委b", "李强"],
+        export=True,
+        ceiling=20,
+        ceiling_user="staff_all",
+    ),
+    P("cadres:cadre_photo", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
+    P(
+        "cadres:photo_upload",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        refuse=_photo,
+        watch=DOSSIER,
+        accept=_photo,
+        history=lambda w: CadrePhoto.objects.get(cadre=w.cadre_a),
+    ),
+    P(
+        "cadres:dossier_history",
+        inside=lambda w: ("education", w.edu_a),
+        outside=lambda w: ("education", w.edu_b),
+    ),
+    P(
+        "cadres:dossier_history",
+        inside=lambda w: ("sanction", w.sanction_a),
+        outside=lambda w: ("sanction", w.sanction_b),
+    ),
+    P("cadres:recommender", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b, shown=lambda w: "王芳"),
+    P(
+        "cadres:recommender_user",
+        inside=lambda w: w.staff_all,
+        shown=lambda w: "王芳",
+        hidden=lambda w: "李强",
+    ),
+    P("cadres:renmian", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
+    P(
+        "cadres:renmian",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        params={**PROPOSAL, "format": "html"},
+        shown=lambda w: ["张伟", "乙镇党委书记", "家属a"],
+        hidden=lambda w: ["李强", "家属b"],
+        ceiling=40,
+    ),
+    P(
+        "cadres:renmian",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        params={**PROPOSAL, "format": "docx"},
+    ),
+]
+
+DOSSIER_APIS = [
+    *_crud_apis(
+        "education-record",
+        "edu",
+        lambda w: {"full_time": True, "level": "master", "school": "中央党校"},
+        lambda w: {"school": "浙江大学"},
+        EducationRecord,
+        delete=True,
+    ),
+    *_crud_apis(
+        "resume-line",
+        "line",
+        lambda w: {"start_month": "1990-09-01", "end_month": "1995-07-01", "text": "某中学学习"},
+        lambda w: {"text": "某高中学习"},
+        ResumeLine,
+        delete=True,
+    ),
+    *_crud_apis(
+        "reward", "reward", lambda w: _reward(w), lambda w: {"title": "优秀党务工作者"}, RewardPunishment
+    ),
+    *_crud_apis(
+        "annual-assessment",
+        "assess",
+        lambda w: {"year": TODAY.year - 1, "grade": "excellent"},
+        lambda w: {"grade": "excellent"},
+        AnnualAssessment,
+    ),
+    *_crud_apis(
+        "sanction", "sanction", lambda w: _sanction(w), lambda w: {"reason": "工作失职，造成损失"}, Sanction
+    ),
+    *_crud_apis(
+        "family-member",
+        "family",
+        lambda w: {"relation": "儿子", "name": "张小明", "political_status": "league"},
+        lambda w: {"employer_post": "某公司职员"},
+        FamilyMember,
+        delete=True,
+    ),
+    *_crud_apis(
+        "verification",
+        "verif",
+        lambda w: {"item": "birth_date", "status": "verified", "document": "招工登记表"},
+        None,
+        DossierVerification,
+    ),
+    A("cadres-api:cadre-resume", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
+    A("cadres-api:cadre-dossier-check", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
+]
 
 PAGES = [
     P(
@@ -162,6 +585,7 @@ PAGES = [
     P("cadres:cadre_import_report", status=404),  # no import run in the session yet
     P("cadres:cadre_import_confirm", method="post"),  # nothing pending: tests/cadres/test_import.py
     P("cadres:cadre_import_export"),
+    *DOSSIER_PAGES,
 ]
 
 APIS = [
@@ -287,6 +711,7 @@ APIS = [
         history=lambda w: w.appt_a,
     ),
     A("cadres-api:appointment-history", inside=lambda w: w.appt_a, outside=lambda w: w.appt_b),
+    *DOSSIER_APIS,
 ]
 
 (
