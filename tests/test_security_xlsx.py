@@ -66,7 +66,9 @@ def test_integrity_file_export_keeps_an_evil_name_literal(client, city):
 
 
 def test_import_error_workbook_keeps_an_evil_name_literal():
-    content = error_report_bytes([{"row": 2, "name": EVIL, "column": "姓名", "message": "@错误"}])
+    content = error_report_bytes(
+        [{"sheet": "干部", "row": 2, "value": EVIL, "column": "姓名", "message": "@错误"}]
+    )
     _assert_literal(content, EVIL)
     _assert_literal(content, "@错误")
 

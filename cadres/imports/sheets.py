@@ -43,32 +43,7 @@ from ..models import (
     portfolio_catalogue,
 )
 from .engine import ParsedRow, RowErrors, Sheet
-from .spec import SYNONYMS, Column, date, integer, text
-
-SYNONYMS.setdefault(
-    "kind",
-    {
-        "乡镇": "乡镇/街道",
-        "街道": "乡镇/街道",
-        "镇": "乡镇/街道",
-        "市直部门": "市级机关部门",
-        "市直机关": "市级机关部门",
-        "国企": "国有企业",
-    },
-)
-SYNONYMS.setdefault(
-    "top_leader_kind",
-    {
-        "党委书记": "党委（党组）书记",
-        "党组书记": "党委（党组）书记",
-        "书记": "党委（党组）书记",
-        "党委(党组)书记": "党委（党组）书记",
-        "正职": "行政正职",
-    },
-)
-SYNONYMS.setdefault(
-    "method", {"选举": "选任", "任命": "委任", "聘用": "聘任", "考试": "考任", "调动": "调任"}
-)
+from .spec import Column, date, integer, text
 
 
 def citizen_id(value: Any) -> str:
@@ -810,7 +785,7 @@ class RewardSheet(DossierSheet):
     export_order = ("date",)
     columns = (
         *_cadre_columns(),
-        Column("类别", "kind", choices=RewardKind, required=True),
+        Column("类别", "kind", choices=RewardKind, synonyms="kind_reward", required=True),
         Column("名称", "title", required=True, help="如“记三等功”“通报批评”"),
         Column("时间", "date", parser=date, required=True),
         Column("批准机关", "issuing_body", required=True),
@@ -831,7 +806,14 @@ class SanctionSheet(DossierSheet):
     export_order = ("decision_date",)
     columns = (
         *_cadre_columns(),
-        Column("处分种类", "kind", choices=SanctionKind, required=True, help="影响期按处分种类自动计算"),
+        Column(
+            "处分种类",
+            "kind",
+            choices=SanctionKind,
+            synonyms="sanction_kind",
+            required=True,
+            help="影响期按处分种类自动计算",
+        ),
         Column("处分决定时间", "decision_date", parser=date, required=True),
         Column("决定机关", "deciding_body", required=True),
         Column("文号", "document_no"),
