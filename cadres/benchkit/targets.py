@@ -11,9 +11,9 @@ from django.views.generic.edit import FormMixin
 
 from cadre_supervision.views import ActionView, ScopedDetailView
 
-# issue 10's pages (built elsewhere): measured when their URL names resolve, SKIP otherwise.
+# issue 10's pages (built elsewhere): discovered like every page once they exist (a URL name or
+# path containing the word); reported as SKIP until then.
 OPTIONAL_PAGES = [("page: workbench", "workbench"), ("page: calendar", "calendar")]
-# Detail records are read by a narrow user too; these pages are keyed by model.
 SKIP_PREFIXES = ("admin/", "login/", "logout/", "api/schema", "api/docs")
 
 
