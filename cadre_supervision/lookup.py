@@ -205,6 +205,8 @@ class LookupView(APIView):
         q = qp.get("q", "")
         if len(q) > MAX_QUERY:
             raise ValidationError({"q": f"搜索内容不能超过 {MAX_QUERY} 个字。"})
+        if "\x00" in q:
+            raise ValidationError({"q": "搜索内容含有无效字符。"})
         limit = params.parse_int(
             qp.get("limit"), field="limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT, label="条数"
         )

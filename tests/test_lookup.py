@@ -78,6 +78,7 @@ def test_results_reveal_nothing_of_the_citizen_id(api, city):
         {"under": "abc"},
         {"under": "-1"},
         {"q": "x" * 51},
+        {"q": "张\x00"},
         {"parent": "abc"},
     ],
 )
