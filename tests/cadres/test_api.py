@@ -154,6 +154,10 @@ def test_appointments_shared_checks(api, city):
 
 
 def test_cadre_detail_shows_masked_id_computed_fields_and_career(api, city):
+    from cadres.models import EducationRecord
+
+    # 学历 is derived from the education records (the highest of either track).
+    EducationRecord.objects.create(cadre=city.cadre_a, full_time=True, level="bachelor", school="浙江大学")
     old_post = PostFactory(organization=city.town_a, title="副镇长（原）")
     AppointmentFactory(
         cadre=city.cadre_a, post=old_post, start_date=dt.date(2014, 3, 1), end_date=dt.date(2019, 5, 1)
