@@ -136,7 +136,14 @@ class CadreViewSet(ScopedModelViewSet):
         return CadreSerializer if self.action == "list" else CadreDetailSerializer
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("organization").with_current()
+        # 学历/学位 are derived from the education records: one prefetch for the whole page.
+        qs = (
+            super()
+            .get_queryset()
+            .select_related("organization")
+            .with_current()
+            .prefetch_related("education_records")
+        )
         if self.action != "list":
             qs = qs.prefetch_related(
                 Prefetch(
@@ -144,7 +151,6 @@ class CadreViewSet(ScopedModelViewSet):
                     queryset=Appointment.objects.select_related("post", "post__organization"),
                     to_attr="career_list",
                 ),
-                "education_records",
             )
         return qs
 
