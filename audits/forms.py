@@ -18,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _user_label(u) -> str:
-    return f"{display_name(u)}（{u.get_username()}）"
+    return display_name(u)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -20,14 +20,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        full = display_name(obj)
-        return f"{full}（{obj.username}）" if full != obj.username else obj.username
+        return display_name(obj)
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        full = display_name(obj)
-        return f"{full}（{obj.username}）" if full != obj.username else obj.username
+        return display_name(obj)
 
 
 class CadreChoiceField(forms.ModelChoiceField):
