@@ -3,7 +3,9 @@ delete of a tracked model, including queryset update() and bulk operations.
 
 Decorate a model with `@track_history()`; show its history with `history_for(obj)`.
 A model lists columns that must never be shown in a history (page or API), such as derived
-forms of a protected value, in a `history_hidden_fields` class attribute.
+forms of a protected value, in a `history_hidden_fields` class attribute, and may name the
+labels of coded columns without choices (codes of a catalogue table) in
+`history_value_labels = {"field": fn(codes) -> labels}`.
 
 Each change keeps the raw values (`field`, `before`, `after`) and says them in plain Chinese
 beside them (`label`, `before_label`, `after_label`): the field's verbose name, a choice's
@@ -138,6 +140,10 @@ def describe(model, field: str, value, names: dict[type, dict[str, str]]) -> str
     if value is None:
         return None
     f = field_map(model).get(field)
+    coded = getattr(model, "history_value_labels", {}).get(field)
+    if coded is not None:
+        codes = value if isinstance(value, list) else [value]
+        return "、".join(str(v) for v in coded(codes))
     if isinstance(value, bool):
         return "是" if value else "否"
     if f is None:

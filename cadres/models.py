@@ -503,6 +503,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = models.Manager.from_queryset(AppointmentQuerySet)()
+    # History shows the catalogue's labels of the portfolio-area codes.
+    history_value_labels = {"portfolio_areas": portfolio_area_labels}
     scope = Scope(
         org_field="post__organization",
         perms={"view": "view_cadres", "change": "manage_cadres"},

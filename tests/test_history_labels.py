@@ -73,6 +73,7 @@ def test_linked_names_cost_one_query_per_related_model(city):
     qs = Appointment.objects.filter(pk=city.appt_a2.pk)
     for post in (city.head_a, city.sec_a, city.dep_a, city.head_a):
         _edit_as(actor, qs, post=post)
+    history_for(city.appt_a2)  # warm the portfolio-area catalogue cache
     with CaptureQueriesContext(connection) as few:
         history_for(city.appt_a2)
     for post in (city.sec_a, city.dep_a, city.head_a, city.sec_a, city.dep_a, city.head_a):
@@ -110,3 +111,12 @@ def test_history_api_keeps_raw_values_and_adds_labels(api, city):
     }
     assert changes["post_id"]["after"] == city.head_a.pk and changes["post_id"]["after_label"] == "甲镇 镇长"
     assert body[0]["actor"] == "周敏" and body[0]["actor_id"] == actor.pk and "username" not in body[0]
+
+
+def test_catalogue_codes_show_their_labels(city):
+    from cadres.models import PortfolioArea
+
+    area = PortfolioArea.objects.order_by("order").first()
+    _edit_as(_named(city), Appointment.objects.filter(pk=city.appt_a2.pk), portfolio_areas=[area.code])
+    change = next(c for c in history_for(city.appt_a2)[0]["changes"] if c["field"] == "portfolio_areas")
+    assert change["after"] == [area.code] and change["after_label"] == area.name

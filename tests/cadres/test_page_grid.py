@@ -255,7 +255,7 @@ def test_edit_through_page_writes_history_row(client, city):
     hist = client.get(reverse("cadres:cadre_history", args=[cadre.pk]))
     rows = hist.context["history"]
     edit = next(r for r in rows if r["action"] == "update" and r["username"] == "staff_a")
-    fields = {c["field"]: c["after"] for c in edit["changes"]}
+    fields = {c["label"]: c["after_label"] for c in edit["changes"]}
     assert fields["联系电话"] == "13800000000" and fields["职级"] == "正处"
     body = hist.content.decode()
     assert "13800000000" in body and "staff_a" in body

@@ -503,7 +503,7 @@ def test_appointment_create_edit_end_through_pages(client, city):
     hist = client.get(reverse("cadres:cadre_history", args=[city.cadre_a2.pk]))
     appt_rows = [r for r in hist.context["history"] if r["object"].startswith("任职")]
     assert {r["action"] for r in appt_rows} >= {"insert", "update"}
-    assert any(c["field"] == "离任原因" and c["after"] == "调任" for r in appt_rows for c in r["changes"])
+    assert any(c["label"] == "离任原因" and c["after"] == "调任" for r in appt_rows for c in r["changes"])
     times = [r["at"] for r in hist.context["history"]]
     assert times == sorted(times, reverse=True)
 

@@ -29,4 +29,4 @@ def test_admin_grants_a_role(live_server, page, city, monkeypatch):
     assert group.user_set.filter(pk=newcomer.pk).exists()
     assert has_org_perm(newcomer, "view_cadres", city.town_b.pk)
     page.click("text=敏感访问日志")
-    assert page.locator("#access-log >> text=权限变更").count() == 3
+    assert page.locator("#access-log .tag >> text=权限变更").count() == 3
