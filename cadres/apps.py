@@ -23,7 +23,13 @@ class CadresConfig(AppConfig):
                 unit="月",
             )
         policy.register(
-            "cadres.photo_max_kb", 2048, "干部照片文件大小上限", minimum=50, maximum=20480, area="干部档案", unit="KB"
+            "cadres.photo_max_kb",
+            2048,
+            "干部照片文件大小上限",
+            minimum=50,
+            maximum=20480,
+            area="干部档案",
+            unit="KB",
         )
 
         from .models import Cadre, Organization, Post
