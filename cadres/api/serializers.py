@@ -512,7 +512,7 @@ class ResumeSerializer(serializers.Serializer):
     issues = ResumeIssueSerializer(many=True)
 
 
-class VerificationSerializer(DossierSerializer):
+class DossierVerificationSerializer(DossierSerializer):
     item_label = serializers.CharField(source="get_item_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     verified_by_name = serializers.CharField(source="verified_by.username", read_only=True, default=None)

@@ -47,6 +47,7 @@ from .serializers import (
     CadreSerializer,
     CitizenIdSerializer,
     DossierCheckSerializer,
+    DossierVerificationSerializer,
     EducationRecordWriteSerializer,
     FamilyMemberSerializer,
     OrganizationSerializer,
@@ -55,7 +56,6 @@ from .serializers import (
     ResumeSerializer,
     RewardSerializer,
     SanctionSerializer,
-    VerificationSerializer,
 )
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]  # no DELETE: records are ended, not erased
@@ -406,7 +406,7 @@ class VerificationViewSet(_DossierViewSet):
     """三龄两历一身份认定：POST 按（干部, 事项）记录认定结果（已有则更新）。"""
 
     queryset = DossierVerification.objects.all()
-    serializer_class = VerificationSerializer
+    serializer_class = DossierVerificationSerializer
     filterset_class = DossierVerificationFilter
     http_method_names = ["get", "post", "head", "options"]
 
