@@ -1289,8 +1289,13 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
                     text=f"{school.school}{school.major}专业学习",
                 )
             )
-        cursor = work.replace(day=1)
-        gap = rng.random() < 0.08  # some résumés have a gap the 认定 must clear up
+        # Work lines continue from graduation (an earlier or later 参加工作时间 than the school
+        # end would overlap or leave a gap in every such résumé); only the few drawn below
+        # carry a gap or an overlap the 认定 must clear up.
+        cursor = full[0].end_date.replace(day=1) if full else work.replace(day=1)
+        roll = rng.random()
+        gap = roll < 0.06
+        overlap = 0.06 <= roll < 0.12
         steps = max(0, (first.year - cursor.year) // 5)
         for i in range(steps):
             end = dt.date(min(cursor.year + rng.randint(3, 6), first.year), rng.randint(1, 12), 1)
@@ -1313,6 +1318,9 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
                 )
             )
             cursor = dt.date(end.year + (1 if gap and i == 0 else 0), end.month, 1)
+            if overlap and i == 0:
+                back = end.year * 12 + end.month - 1 - rng.randint(3, 6)
+                cursor = max(dt.date(back // 12, back % 12 + 1, 1), c_lines[-1].start_month)
         if cursor < first.replace(day=1):
             c_lines.append(
                 ResumeLine(cadre=c, start_month=cursor, end_month=first.replace(day=1), text="某县某部门干部")

@@ -392,19 +392,28 @@ class SanctionBarringListView(ScopedListView):
 # --- photo ----------------------------------------------------------------------------------------
 
 
+def photo_cadre_or_404(user, pk) -> Cadre:
+    """The cadre whose photo `user` may see (scope + view_photos); 404 otherwise."""
+    return get_scoped_or_404(Cadre.objects.all(), user, "view_photos", pk=pk)
+
+
+def photo_response(request, cadre: Cadre) -> FileResponse:
+    """The photo file itself, logged, never cached by a shared cache (page and API)."""
+    photo = CadrePhoto.objects.restrict(request.user, "view").filter(cadre=cadre).first()
+    if photo is None:
+        raise Http404("未上传照片。")
+    log_access(user=request.user, action=AccessLog.Action.DOWNLOAD_FILE, obj=photo, request=request)
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 class PhotoView(LoginRequiredMixin, View):
     """The photo itself: scope + view_photos, logged, never cached by a shared cache."""
 
     def get(self, request, pk):
-        cadre = get_scoped_or_404(Cadre.objects.all(), request.user, "view_photos", pk=pk)
-        photo = CadrePhoto.objects.restrict(request.user, "view").filter(cadre=cadre).first()
-        if photo is None:
-            raise Http404("未上传照片。")
-        log_access(user=request.user, action=AccessLog.Action.DOWNLOAD_FILE, obj=photo, request=request)
-        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return photo_response(request, photo_cadre_or_404(request.user, pk))
 
 
 class PhotoUploadView(DossierCreateView):

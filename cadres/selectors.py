@@ -405,6 +405,14 @@ def sanctions_barring_promotion(*, user, on: dt.date | None = None, cadre_ids=No
     )
 
 
+def cadre_assessments(*, user, cadre: Cadre, since: int | None = None) -> QuerySet[AnnualAssessment]:
+    """A cadre's 年度考核 in `user`'s scope, newest year first (`since`: from that year on)."""
+    qs = AnnualAssessment.objects.restrict(user, "view").filter(cadre=cadre)
+    if since is not None:
+        qs = qs.filter(year__gte=since)
+    return qs.select_related("recorded_by").order_by("-year")
+
+
 def latest_assessments(assessments, *, years: int = 3) -> list[AnnualAssessment]:
     return sorted(assessments, key=lambda a: a.year, reverse=True)[:years]
 

@@ -11,7 +11,6 @@ from .models import (
     Opening,
     PlanItem,
     RotationPlan,
-    SecondLineAssessment,
     SecondLineRecord,
 )
 
@@ -47,5 +46,5 @@ class SecondLineRecordAdmin(ReadOnlyAdmin):
     search_fields = ["cadre__name"]
 
 
-for model in (PlanItem, AvoidanceCase, Opening, Assignment, LeaveRequest, Absence, SecondLineAssessment):
+for model in (PlanItem, AvoidanceCase, Opening, Assignment, LeaveRequest, Absence):
     admin.site.register(model, ReadOnlyAdmin)

@@ -92,12 +92,3 @@ class LeaveStatus(models.TextChoices):
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("未批准")
     RETURNED = "returned", _("已销假")
-
-
-class AssessmentGrade(models.TextChoices):
-    """DOMAIN.md rule 6."""
-
-    EXCELLENT = "excellent", _("优秀")
-    COMPETENT = "competent", _("称职")
-    BASIC = "basic", _("基本称职")
-    INCOMPETENT = "incompetent", _("不称职")

@@ -18,12 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cadre_supervision.permissions import SYSTEM
-from cadres.choices import CadreStatus, OrgKind, TopLeaderKind
+from cadres.choices import AssessmentGrade, CadreStatus, OrgKind, TopLeaderKind
 from cadres.models import Appointment, Cadre, Organization, Post
 
 from . import selectors, services
 from .choices import (
-    AssessmentGrade,
     ExchangeKind,
     ExchangeReason,
     LeaveKind,

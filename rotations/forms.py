@@ -6,11 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from cadre_supervision.widgets import LookupChoiceField, bind_lookups
-from cadres.choices import CadreStatus
+from cadres.choices import AssessmentGrade, CadreStatus
 from cadres.models import Cadre
 
 from .choices import (
-    AssessmentGrade,
     DueRule,
     DueState,
     ExchangeKind,
@@ -177,7 +176,9 @@ class AbsenceForm(forms.Form):
 class AssessmentForm(forms.Form):
     year = forms.IntegerField(label="年度")
     grade = forms.ChoiceField(label="等次", choices=AssessmentGrade.choices)
-    notes = forms.CharField(label="评语", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="备注", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EarlyRetireForm(forms.Form):

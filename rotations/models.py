@@ -5,10 +5,12 @@ Scope decisions (see rotations/README.md):
   cadre left or the one they went to); recording one needs `manage_rotations` over BOTH
   sides (and the cadres app's `manage_cadres` checks inside appointment_transfer).
 - Plans and plan items: the plan's organization.
-- Second-line records, assignments, leave, absences, assessments: the cadre's organization,
+- Second-line records, assignments, leave, absences: the cadre's organization,
   with `view_secondline` / `manage_secondline`. A unit head (a user whose linked cadre
   currently holds a 一把手 post of the unit) also sees the unit's second-line cadres and
   leave requests (the `extra` widening), so they can approve leave.
+- Annual assessments (年度考核) are the general `cadres.AnnualAssessment`, recorded for a
+  second-line cadre through `services.assessment_record` (which adds the second-line checks).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from cadre_supervision.history import track_history
 from cadre_supervision.permissions import AnyOf, Scope, ScopedManager
 
 from .choices import (
-    AssessmentGrade,
     AssignmentStatus,
     DueRule,
     ExchangeKind,
@@ -73,7 +74,7 @@ def _unit_head_extra(path: str):
     return extra
 
 
-# Records hanging off a second-line cadre's record (assignments, leave, absences, assessments):
+# Records hanging off a second-line cadre's record (assignments, leave, absences):
 # second-line permissions over the cadre's unit, plus the unit's head for viewing.
 SECOND_LINE_RECORD_SCOPE = Scope(
     org_field="record__cadre__organization",
@@ -462,34 +463,3 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record.cadre.name} {self.date} 未请假缺勤"
-
-
-@track_history()
-class SecondLineAssessment(models.Model):
-    record = models.ForeignKey(
-        SecondLineRecord, verbose_name=_("二线干部"), on_delete=models.PROTECT, related_name="assessments"
-    )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    grade = models.CharField(_("等次"), max_length=20, choices=AssessmentGrade.choices)
-    notes = models.TextField(_("评语"), blank=True)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
-    scope = Scope(
-        org_field="record__cadre__organization",
-        perms={"view": "view_secondline", "change": "manage_secondline"},
-    )
-
-    class Meta:
-        verbose_name = _("二线干部年度考核")
-        verbose_name_plural = _("二线干部年度考核")
-        ordering = ["-year", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["record", "year"], name="secondline_assessment_once_a_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.record.cadre.name} {self.year}年度考核"

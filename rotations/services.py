@@ -5,8 +5,8 @@ appointment_end); a status change only through `cadres.services.cadre_update`. E
 here wraps those calls and its own rows in ONE transaction: if any check fails half-way,
 nothing is saved (both appointments stay as they were).
 
-Events emitted (cadre_supervision.events): RotationExchanged, SecondLineMoved,
-AssessmentRecorded (a second-line cadre's yearly assessment).
+Events emitted (cadre_supervision.events): RotationExchanged, SecondLineMoved. A second-line
+cadre's yearly assessment is a `cadres.AnnualAssessment` (AssessmentRecorded comes from there).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from .models import (
     Opening,
     PlanItem,
     RotationPlan,
-    SecondLineAssessment,
     SecondLineRecord,
 )
 from .selectors import is_org_staff, may_decide_leave, may_record_return
@@ -824,29 +823,17 @@ def absence_record(*, user, record: SecondLineRecord, date: dt.date, note: str =
 
 
 @transaction.atomic
-def assessment_record(
-    *, user, record: SecondLineRecord, year: int, grade: str, notes: str = ""
-) -> SecondLineAssessment:
+def assessment_record(*, user, record: SecondLineRecord, year: int, grade: str, notes: str = ""):
+    """A second-line cadre's 年度考核: organization staff only, a year since the move; recorded
+    as the cadre's general annual assessment (cadres.services.assessment_record emits
+    AssessmentRecorded, once)."""
     record = SecondLineRecord.objects.select_for_update().select_related("cadre").get(pk=record.pk)
     _ensure_org_staff(user, record.cadre.organization_id, "登记二线干部年度考核")
-    if year > timezone.localdate().year or year < record.moved_on.year:
+    if not isinstance(year, int) or year > timezone.localdate().year or year < record.moved_on.year:
         raise ValidationError({"year": f"考核年度须在{record.moved_on.year}年至今年之间。"})
-    if SecondLineAssessment.objects.filter(record=record, year=year).exists():
-        raise ValidationError({"year": f"{year}年度考核已登记。"})
-    a = SecondLineAssessment(record=record, year=year, grade=grade, notes=notes, assessed_by=user)
-    a.full_clean()
-    a.save()
-    registry.emit(
-        events.AssessmentRecorded(
-            cadre_id=record.cadre_id,
-            year=year,
-            grade=grade,
-            source="rotations.secondlineassessment",
-            source_id=a.pk,
-            user_id=getattr(user, "pk", None),
-        )
+    return cadre_services.assessment_record(
+        user=user, cadre=record.cadre, year=year, grade=grade, notes=notes
     )
-    return a
 
 
 @transaction.atomic

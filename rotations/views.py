@@ -24,6 +24,7 @@ from cadre_supervision.views import (
     ScopedListView,
     ServiceFormView,
 )
+from cadres import selectors as cadre_selectors
 from cadres.models import Cadre
 
 from . import forms, selectors, services
@@ -468,7 +469,9 @@ class SecondLineDetailView(ScopedDetailView):
             ),
             leaves=list(r.leave_requests.select_related("decided_by")),
             absences=list(r.absences.all()),
-            assessments=list(r.assessments.all()),
+            assessments=list(
+                cadre_selectors.cadre_assessments(user=user, cadre=r.cadre, since=r.moved_on.year)
+            ),
             can_manage=has_org_perm(user, "manage_secondline", org_id),
             is_staff=selectors.is_org_staff(user, org_id),
             can_decide=selectors.may_decide_leave(user, org_id),

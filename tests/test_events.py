@@ -66,7 +66,7 @@ def test_every_event_type_is_emitted_and_handled_in_production_code():
     assert not (emitted.keys() | handled.keys()) - names, "only typed events are emitted or handled"
     # No event is emitted only by the framework itself or only from its own listener module.
     assert emitted["RotationExchanged"] == {"rotations/services.py"}
-    assert emitted["AssessmentRecorded"] == {"rotations/services.py"}
+    assert emitted["AssessmentRecorded"] == {"cadres/services.py"}
     assert emitted["TeamChanged"] == {"cadres/services.py"}
     assert "interviews/apps.py" in handled["SecondLineMoved"]
 

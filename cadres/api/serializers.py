@@ -414,6 +414,26 @@ class CitizenIdSerializer(serializers.Serializer):
     citizen_id = serializers.CharField(read_only=True)
 
 
+class PhotoUploadSerializer(serializers.Serializer):
+    """照片上传（multipart）：JPEG/PNG，类型由文件内容判断，大小按系统设置限制。"""
+
+    photo = serializers.FileField(
+        write_only=True,
+        allow_empty_file=True,  # an empty file is refused by the service, in its words
+        error_messages={
+            "required": "请选择照片文件。",
+            "null": "请选择照片文件。",
+            "invalid": "请以 multipart/form-data 上传照片文件。",
+            "no_name": "无法识别上传文件的文件名。",
+            "max_length": "文件名过长。",
+        },
+    )
+    content_type = serializers.CharField(read_only=True)
+    width = serializers.IntegerField(read_only=True)
+    height = serializers.IntegerField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+
+
 # --- the dossier (干部档案) ------------------------------------------------------------------------
 
 

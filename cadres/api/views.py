@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cadre_supervision.api import ScopedModelViewSet, StatsView
@@ -30,6 +33,7 @@ from ..models import (
     AnnualAssessment,
     Appointment,
     Cadre,
+    CadrePhoto,
     DossierVerification,
     EducationRecord,
     FamilyMember,
@@ -51,6 +55,7 @@ from .serializers import (
     EducationRecordWriteSerializer,
     FamilyMemberSerializer,
     OrganizationSerializer,
+    PhotoUploadSerializer,
     PostSerializer,
     ResumeLineSerializer,
     ResumeSerializer,
@@ -185,6 +190,52 @@ class CadreViewSet(ScopedModelViewSet):
         response = Response({"citizen_id": value})
         response["Cache-Control"] = "no-store"
         return response
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        },
+        summary="干部照片（记入访问日志）",
+        description="需要查看照片权限；无此干部、不在范围内或未上传照片均为 404。",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={200: PhotoUploadSerializer},
+        summary="上传或替换照片（JPEG/PNG）",
+        description="multipart/form-data 字段 photo；类型由文件内容判断，大小按系统设置限制，错误为 400。",
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None}, summary="删除照片")
+    @action(
+        detail=True,
+        methods=["get", "put", "delete"],
+        url_path="photo",
+        serializer_class=PhotoUploadSerializer,
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+        pagination_class=None,
+        http_method_names=["get", "put", "delete", "head", "options"],
+    )
+    def photo(self, request, pk=None):
+        from ..dossier_views import photo_cadre_or_404, photo_response
+
+        cadre = photo_cadre_or_404(request.user, pk)
+        if request.method == "DELETE":
+            if not CadrePhoto.objects.restrict(request.user, "view").filter(cadre=cadre).exists():
+                raise NotFound("未上传照片。")
+            services.photo_delete(user=request.user, cadre=cadre)
+            return Response(status=204)
+        if request.method == "PUT":
+            serializer = PhotoUploadSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            photo = services.photo_upload(
+                user=request.user, cadre=cadre, fileobj=serializer.validated_data["photo"]
+            )
+            return Response(PhotoUploadSerializer(photo).data)
+        return photo_response(request._request, cadre)
 
     @extend_schema(responses={200: ResumeSerializer}, summary="简历（经历）")
     @action(

@@ -470,6 +470,25 @@ DOSSIER_APIS = [
     ),
     A("cadres-api:cadre-resume", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
     A("cadres-api:cadre-dossier-check", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
+    # The photo over the API (multipart uploads are tested in tests/cadres/test_photo_api.py).
+    A("cadres-api:cadre-photo", inside=lambda w: w.cadre_a, outside=lambda w: w.cadre_b),
+    A(
+        "cadres-api:cadre-photo",
+        method="put",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        refuse=lambda w: {},
+        watch=(CadrePhoto,),
+    ),
+    A(
+        "cadres-api:cadre-photo",
+        method="delete",
+        inside=lambda w: w.cadre_a,
+        outside=lambda w: w.cadre_b,
+        refuse=lambda w: {},
+        watch=(CadrePhoto,),
+        accept=lambda w: {},
+    ),
 ]
 
 PAGES = [

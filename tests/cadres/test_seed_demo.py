@@ -162,3 +162,22 @@ def test_seed_demo_with_every_app_seeder_then_a_sweep():
     assert "demo12345" in out.getvalue()
     run_sweep(deliver=False)
     assert Notification.objects.exists()
+
+
+def test_demo_dossiers_have_a_few_resume_gaps_and_overlaps(monkeypatch):
+    """Most demo résumés are continuous; a handful carry a gap, a few an overlap (for the 认定
+    to clear up) — not a third of the city."""
+    from cadres import demo
+    from cadres.models import ResumeLine
+    from cadres.selectors import cadre_resume
+
+    monkeypatch.setattr(registry, "demo_seeders", [(20, demo.seed_dossier)])
+    call_command("seed_demo", "--scale", "0.05", stdout=io.StringIO())
+    cadres = list(Cadre.objects.all())
+    assert ResumeLine.objects.filter(cadre__in=cadres).exists()
+    kinds = [{i.kind for i in cadre_resume(cadre=c).issues} for c in cadres]
+    gaps = sum("gap" in k for k in kinds) / len(cadres)
+    overlaps = sum("overlap" in k for k in kinds) / len(cadres)
+    assert 0.01 <= gaps <= 0.15, gaps
+    assert 0.01 <= overlaps <= 0.15, overlaps
+    assert sum(not k for k in kinds) / len(cadres) >= 0.75

@@ -59,5 +59,6 @@ def test_a_second_line_move_and_its_assessment_make_special_topic_talks_due(rot)
     assert (talk.source_type, talk.source_id) == ("rotations.secondlinerecord", str(record.pk))
     assert talk.category == "second_line"
     a = services.assessment_record(user=rot.staff_all, record=record, year=today.year, grade="competent")
+    # Exactly one talk per recorded assessment: the general model's service is the one emitter.
     talk = RequiredTalk.objects.get(cadre=rot.old_a, kind="special_topic", trigger="assessment")
-    assert (talk.source_type, talk.source_id) == ("rotations.secondlineassessment", str(a.pk))
+    assert (talk.source_type, talk.source_id) == ("cadres.annualassessment", str(a.pk))

@@ -331,3 +331,33 @@ def test_query_ceilings(client, api, rot, django_assert_max_num_queries, n):
     for who, url, ceiling in checks:
         with django_assert_max_num_queries(ceiling):
             assert who.get(url).status_code == 200, url
+
+
+def test_second_line_page_shows_the_general_annual_assessments(client, secondline):
+    """The page reads the cadre's 年度考核 from cadres (one concept): a grade entered on the
+    dossier shows here, one recorded here shows on the dossier; years before the move do not."""
+    from cadres import services as cadre_services
+    from cadres.models import AnnualAssessment
+
+    c = secondline
+    cadre_services.assessment_record(user=c.staff_all, cadre=c.rec_a.cadre, year=2024, grade="excellent")
+    cadre_services.assessment_record(
+        user=c.staff_all, cadre=c.rec_a.cadre, year=2025, grade="basic", notes="档案录入"
+    )
+    client.force_login(c.staff_all)
+    url = reverse("rotations:secondline_detail", args=[c.rec_a.pk])
+    page = client.get(url)
+    assert [(a.year, a.grade) for a in page.context["assessments"]] == [(2025, "basic")]
+    assert "档案录入" in page.content.decode()
+    resp = client.post(
+        reverse("rotations:assessment_create", args=[c.rec_a.pk]),
+        {"year": 2026, "grade": "competent", "notes": "二线登记", "next": url},
+    )
+    assert resp.status_code == 302
+    assert AnnualAssessment.objects.get(cadre=c.rec_a.cadre, year=2026).notes == "二线登记"
+    # A year already on the general record is refused in Chinese and nothing is saved.
+    resp = client.post(
+        reverse("rotations:assessment_create", args=[c.rec_a.pk]), {"year": 2025, "grade": "excellent"}
+    )
+    assert AnnualAssessment.objects.get(cadre=c.rec_a.cadre, year=2025).grade == "basic"
+    assert AnnualAssessment.objects.filter(cadre=c.rec_a.cadre).count() == 3

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cadre_supervision.history import history_for
 from cadres import services as cadre_services
 from cadres.choices import CadreStatus
-from cadres.models import Appointment
+from cadres.models import AnnualAssessment, Appointment
 from rotations import selectors, services
 from rotations.choices import (
     AssignmentStatus,
@@ -412,11 +412,31 @@ def test_unit_head_of_another_unit_cannot_approve(secondline):
 
 def test_assessment_and_early_retirement(secondline):
     c = secondline
-    services.assessment_record(user=c.staff_all, record=c.rec_a, year=2025, grade="competent")
-    with pytest.raises(ValidationError):
+    a = services.assessment_record(
+        user=c.staff_all, record=c.rec_a, year=2025, grade="competent", notes="表现平稳"
+    )
+    # One concept: the second-line assessment is the cadre's general annual assessment.
+    assert isinstance(a, AnnualAssessment)
+    assert list(
+        AnnualAssessment.objects.filter(cadre=c.rec_a.cadre).values_list("year", "grade", "notes")
+    ) == [(2025, "competent", "表现平稳")]
+    with pytest.raises(ValidationError) as exc:
         services.assessment_record(user=c.staff_all, record=c.rec_a, year=2025, grade="excellent")
+    assert exc.value.message_dict == {"year": ["2025年度考核已登记。"]}
+    # A year the general record already holds (entered on the dossier) is refused here too.
+    cadre_services.assessment_record(user=c.staff_all, cadre=c.rec_b.cadre, year=2026, grade="excellent")
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_record(user=c.staff_all, record=c.rec_b, year=2026, grade="basic")
+    assert exc.value.message_dict == {"year": ["2026年度考核已登记。"]}
+    # Years before the move to the second line are not second-line assessments.
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_record(user=c.staff_all, record=c.rec_a, year=2024, grade="competent")
+    assert exc.value.message_dict == {"year": ["考核年度须在2025年至今年之间。"]}
+    with pytest.raises(ValidationError):
+        services.assessment_record(user=c.staff_all, record=c.rec_a, year=2026, grade="bogus")
     with pytest.raises(PermissionDenied):
         services.assessment_record(user=c.liaison_a, record=c.rec_a, year=2026, grade="excellent")
+    assert AnnualAssessment.objects.filter(cadre=c.rec_a.cadre).count() == 1
     with pytest.raises(ValidationError) as exc:
         services.secondline_early_retire(
             user=c.staff_all,
