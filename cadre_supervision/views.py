@@ -136,6 +136,9 @@ class TableListMixin:
 
     def table_context(self, data) -> dict[str, Any]:
         table = self.build_table(data)
+        # Marks the table as paginated before the paginator counts it: django-tables2 then
+        # counts a queryset with COUNT(*) instead of fetching (and prefetching) every row.
+        table.paginator = None
         paginator = Paginator(table.rows, self.paginate_by)
         page = paginator.get_page(self.request.GET.get(table.prefixed_page_field))
         table.paginator, table.page = paginator, page
