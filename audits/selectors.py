@@ -10,7 +10,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, DateField, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cadre_supervision import policy
@@ -79,53 +80,120 @@ def _appointment_scope(user, qs):
     return qs.restrict(user, "view_audits")
 
 
-def cycle_rows(
-    *, user=None, today: dt.date | None = None, include_ok: bool = False, cadre_ids=None
-) -> list[CycleRow]:
-    """Every 一把手 in office with their 轮审 state (overdue / due soon / ok)."""
+class AddYears(Func):
+    """`date + N years` in SQL, as a date (29 Feb + 1 year is 28 Feb, like `rules.add_years`)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, years: int):
+        super().__init__(expression, Value(int(years)))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        years_sql, years_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(({date_sql}) + make_interval(years => {years_sql}) AS date)", (
+            *date_params,
+            *years_params,
+        )
+
+
+#: Which cycle rows a list shows: the overdue only, overdue and due soon, or every 一把手 in office.
+CYCLE_DUE, CYCLE_WARN, CYCLE_ALL = "due", "warn", "all"
+
+
+def cycle_queryset(
+    *, user=None, today: dt.date | None = None, show: str = CYCLE_WARN, cadre_ids=None
+) -> QuerySet[Appointment]:
+    """The current 一把手 appointments in scope, annotated in SQL with `last_audit_date` (the
+    latest fieldwork date up to `today`, any kind) and `cycle_due_date` (`cycle_years` after it,
+    or after the tenure start when never audited), filtered by `show`, in unit order."""
     today = today or timezone.localdate()
-    years = cycle_years()
-    warn = policy.get("audits.cycle_warning_days")
-    qs = (
-        Appointment.objects.current(today).top_leaders().select_related("cadre", "post", "post__organization")
-    )
-    if cadre_ids is not None:
-        qs = qs.filter(cadre_id__in=cadre_ids)
-    appts = list(
-        _appointment_scope(user, qs).order_by("post__organization__path", "post__top_leader_kind", "id")
-    )
-    cadre_ids = {a.cadre_id for a in appts}
-    last = dict(
-        Audit.objects.filter(cadre_id__in=cadre_ids, fieldwork_date__isnull=False, fieldwork_date__lte=today)
+    last = (
+        Audit.objects.filter(
+            cadre_id=OuterRef("cadre_id"), fieldwork_date__isnull=False, fieldwork_date__lte=today
+        )
+        .order_by()
         .values("cadre_id")
         .annotate(last=Max("fieldwork_date"))
-        .values_list("cadre_id", "last")
+        .values("last")
     )
-    pending = {
-        a.cadre_id: a
-        for a in Audit.objects.filter(cadre_id__in=cadre_ids, status__in=PENDING_STATUSES).order_by(
-            "planned_date"
-        )
-    }
+    qs = Appointment.objects.current(today).top_leaders()
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=cadre_ids)
+    qs = (
+        _appointment_scope(user, qs)
+        .annotate(last_audit_date=Subquery(last, output_field=DateField()))
+        .annotate(cycle_due_date=AddYears(Coalesce("last_audit_date", "start_date"), cycle_years()))
+    )
+    if show == CYCLE_DUE:
+        qs = qs.filter(cycle_due_date__lte=today)
+    elif show == CYCLE_WARN:
+        qs = qs.filter(cycle_due_date__lte=today + dt.timedelta(days=policy.get("audits.cycle_warning_days")))
+    return qs.select_related("cadre", "post", "post__organization").order_by(
+        "post__organization__path", "post__top_leader_kind", "id"
+    )
+
+
+def cycle_counts(*, user=None, today: dt.date | None = None) -> dict:
+    """`n_due`, `n_soon` and the overdue per organization kind (`by_kind`), counted in SQL."""
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=policy.get("audits.cycle_warning_days"))
+    qs = cycle_queryset(user=user, today=today, show=CYCLE_WARN).order_by()
+    due = Q(cycle_due_date__lte=today)
+    totals = qs.aggregate(
+        n_due=Count("pk", filter=due),
+        n_soon=Count("pk", filter=Q(cycle_due_date__gt=today, cycle_due_date__lte=soon)),
+    )
+    per_kind = dict(qs.filter(due).values_list("post__organization__kind").annotate(n=Count("pk")))
+    return {**totals, "by_kind": _kind_counts(per_kind)}
+
+
+def build_cycle_rows(appts, *, today: dt.date | None = None, include_ok: bool = True) -> list[CycleRow]:
+    """`CycleRow`s for appointments from `cycle_queryset` (one query for their pending audits)."""
+    today = today or timezone.localdate()
+    appts = list(appts)
+    years = cycle_years()
+    warn = policy.get("audits.cycle_warning_days")
+    pending = (
+        {
+            a.cadre_id: a
+            for a in Audit.objects.filter(
+                cadre_id__in={a.cadre_id for a in appts}, status__in=PENDING_STATUSES
+            ).order_by("planned_date")
+        }
+        if appts
+        else {}
+    )
     rows = []
     for a in appts:
         state = rules.cycle_state(
             today=today,
             tenure_start=a.start_date,
-            last_audit_date=last.get(a.cadre_id),
+            last_audit_date=a.last_audit_date,
             cycle_years=years,
             warning_days=warn,
         )
         if include_ok or state.state != "ok":
-            rows.append(CycleRow(a, last.get(a.cadre_id), state, pending.get(a.cadre_id)))
+            rows.append(CycleRow(a, a.last_audit_date, state, pending.get(a.cadre_id)))
     return rows
 
 
-def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_ids=None) -> list[Appointment]:
-    """离任必审: ended 一把手 tenures (within the look-back window) with no departure audit."""
+def cycle_rows(
+    *, user=None, today: dt.date | None = None, include_ok: bool = False, cadre_ids=None
+) -> list[CycleRow]:
+    """Every 一把手 in office with their 轮审 state (overdue / due soon / ok)."""
     today = today or timezone.localdate()
-    lookback = policy.get("audits.departure_lookback_years")
-    since = rules.add_years(today, -lookback)
+    qs = cycle_queryset(
+        user=user, today=today, show=CYCLE_ALL if include_ok else CYCLE_WARN, cadre_ids=cadre_ids
+    )
+    return build_cycle_rows(qs, today=today, include_ok=include_ok)
+
+
+def departures_queryset(*, user=None, today: dt.date | None = None, cadre_ids=None) -> QuerySet[Appointment]:
+    """离任必审: ended 一把手 tenures within the look-back window with no departure audit (the
+    whole of `rules.departure_requires_audit`, in SQL), the latest departures first."""
+    today = today or timezone.localdate()
+    since = rules.add_years(today, -policy.get("audits.departure_lookback_years"))
     qs = (
         Appointment.objects.top_leaders()
         .filter(end_date__isnull=False, end_date__lte=today, end_date__gte=since)
@@ -134,20 +202,25 @@ def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_i
     )
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=cadre_ids)
-    qs = _appointment_scope(user, qs).order_by("-end_date", "id")
-    return [
-        a
-        for a in qs
-        if rules.departure_requires_audit(
-            end_date=a.end_date, today=today, lookback_years=lookback, has_departure_audit=False
-        )
-    ]
+    return _appointment_scope(user, qs).order_by("-end_date", "id")
+
+
+def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_ids=None) -> list[Appointment]:
+    return list(departures_queryset(user=user, today=today, cadre_ids=cadre_ids))
+
+
+def departure_counts_by_org_kind(qs) -> list[tuple[str, int]]:
+    """`counts_by_org_kind` of a `departures_queryset`, counted in SQL."""
+    return _kind_counts(dict(qs.order_by().values_list("post__organization__kind").annotate(n=Count("pk"))))
+
+
+def _kind_counts(counts: dict) -> list[tuple[str, int]]:
+    labels = dict(OrgKind.choices)
+    return [(str(labels[k]), counts.get(k, 0)) for k in labels if counts.get(k)]
 
 
 def counts_by_org_kind(organizations) -> list[tuple[str, int]]:
-    labels = dict(OrgKind.choices)
-    c = Counter(o.kind for o in organizations)
-    return [(str(labels[k]), c.get(k, 0)) for k in labels if c.get(k)]
+    return _kind_counts(Counter(o.kind for o in organizations))
 
 
 # --- rectification ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,6 +22,7 @@ from cadre_supervision.views import (
     ActionView,
     ComputedListView,
     HistoryView,
+    PagedRows,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -606,13 +608,12 @@ class DeparturesView(ComplianceMixin, ComputedListView):
     export_object_type = "audits.compliance"
 
     def get_rows(self):
-        return selectors.departures_without_audit(user=self.request.user)
+        return selectors.departures_queryset(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        appts = self.get_table_data()
         ctx.update(
-            by_kind=selectors.counts_by_org_kind(a.post.organization for a in appts),
+            by_kind=selectors.departure_counts_by_org_kind(self.get_table_data()),
             can_manage=has_org_perm(self.request.user, "manage_audits"),
             lookback=policy.get("audits.departure_lookback_years"),
         )
@@ -620,31 +621,29 @@ class DeparturesView(ComplianceMixin, ComputedListView):
 
 
 class CycleView(ComplianceMixin, ComputedListView):
+    """The cycle-due list, paged in the database: only the page's rows are built."""
+
     template_name = "audits/compliance_cycle.html"
     table_class = CycleTable
     export_filename = "轮审到期名单.xlsx"
     export_object_type = "audits.compliance"
 
-    def all_rows(self):
-        if not hasattr(self, "_all_rows"):
-            self._all_rows = selectors.cycle_rows(user=self.request.user)
-        return self._all_rows
-
     def show(self) -> str:
         return self.request.GET.get("show", "due")
 
     def get_rows(self):
-        rows = self.all_rows()
-        return [r for r in rows if r.state.is_due] if self.show() == "due" else rows
+        today = timezone.localdate()
+        show = selectors.CYCLE_DUE if self.show() == "due" else selectors.CYCLE_WARN
+        return PagedRows(
+            selectors.cycle_queryset(user=self.request.user, today=today, show=show),
+            partial(selectors.build_cycle_rows, today=today),
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        all_rows = self.all_rows()
         ctx.update(
             show=self.show(),
-            n_due=sum(1 for r in all_rows if r.state.is_due),
-            n_soon=sum(1 for r in all_rows if r.state.state == "due_soon"),
-            by_kind=selectors.counts_by_org_kind(r.organization for r in all_rows if r.state.is_due),
+            **selectors.cycle_counts(user=self.request.user),
             cycle_years=selectors.cycle_years(),
             can_manage=has_org_perm(self.request.user, "manage_audits"),
         )
