@@ -10,7 +10,20 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +33,7 @@ from cadres.choices import OrgKind
 from cadres.models import (
     Appointment,
     Cadre,
+    Organization,
 )
 
 from . import rules
@@ -97,17 +111,20 @@ class AddYears(Func):
         )
 
 
-#: Which cycle rows a list shows: the overdue only, overdue and due soon, or every 一把手 in office.
-CYCLE_DUE, CYCLE_WARN, CYCLE_ALL = "due", "warn", "all"
+@dataclass(frozen=True)
+class CyclePolicy:
+    """The 轮审 thresholds, read once per request."""
+
+    years: int
+    warning_days: int
 
 
-def cycle_queryset(
-    *, user=None, today: dt.date | None = None, show: str = CYCLE_WARN, cadre_ids=None
-) -> QuerySet[Appointment]:
-    """The current 一把手 appointments in scope, annotated in SQL with `last_audit_date` (the
-    latest fieldwork date up to `today`, any kind) and `cycle_due_date` (`cycle_years` after it,
-    or after the tenure start when never audited), filtered by `show`, in unit order."""
-    today = today or timezone.localdate()
+def cycle_policy() -> CyclePolicy:
+    return CyclePolicy(cycle_years(), policy.get("audits.cycle_warning_days"))
+
+
+def _with_cycle_dates(qs, today: dt.date, years: int):
+    """Annotate appointments with `last_audit_date` and `cycle_due_date` (see `cycle_queryset`)."""
     last = (
         Audit.objects.filter(
             cadre_id=OuterRef("cadre_id"), fieldwork_date__isnull=False, fieldwork_date__lte=today
@@ -117,28 +134,47 @@ def cycle_queryset(
         .annotate(last=Max("fieldwork_date"))
         .values("last")
     )
+    return qs.annotate(last_audit_date=Subquery(last, output_field=DateField())).annotate(
+        cycle_due_date=AddYears(Coalesce("last_audit_date", "start_date"), years)
+    )
+
+
+#: Which cycle rows a list shows: the overdue only, overdue and due soon, or every 一把手 in office.
+CYCLE_DUE, CYCLE_WARN, CYCLE_ALL = "due", "warn", "all"
+
+
+def cycle_queryset(
+    *,
+    user=None,
+    today: dt.date | None = None,
+    show: str = CYCLE_WARN,
+    cadre_ids=None,
+    cp: CyclePolicy | None = None,
+) -> QuerySet[Appointment]:
+    """The current 一把手 appointments in scope, annotated in SQL with `last_audit_date` (the
+    latest fieldwork date up to `today`, any kind) and `cycle_due_date` (`cycle_years` after it,
+    or after the tenure start when never audited), filtered by `show`, in unit order."""
+    today = today or timezone.localdate()
+    cp = cp or cycle_policy()
     qs = Appointment.objects.current(today).top_leaders()
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=cadre_ids)
-    qs = (
-        _appointment_scope(user, qs)
-        .annotate(last_audit_date=Subquery(last, output_field=DateField()))
-        .annotate(cycle_due_date=AddYears(Coalesce("last_audit_date", "start_date"), cycle_years()))
-    )
+    qs = _with_cycle_dates(_appointment_scope(user, qs), today, cp.years)
     if show == CYCLE_DUE:
         qs = qs.filter(cycle_due_date__lte=today)
     elif show == CYCLE_WARN:
-        qs = qs.filter(cycle_due_date__lte=today + dt.timedelta(days=policy.get("audits.cycle_warning_days")))
+        qs = qs.filter(cycle_due_date__lte=today + dt.timedelta(days=cp.warning_days))
     return qs.select_related("cadre", "post", "post__organization").order_by(
         "post__organization__path", "post__top_leader_kind", "id"
     )
 
 
-def cycle_counts(*, user=None, today: dt.date | None = None) -> dict:
+def cycle_counts(*, user=None, today: dt.date | None = None, cp: CyclePolicy | None = None) -> dict:
     """`n_due`, `n_soon` and the overdue per organization kind (`by_kind`), counted in SQL."""
     today = today or timezone.localdate()
-    soon = today + dt.timedelta(days=policy.get("audits.cycle_warning_days"))
-    qs = cycle_queryset(user=user, today=today, show=CYCLE_WARN).order_by()
+    cp = cp or cycle_policy()
+    soon = today + dt.timedelta(days=cp.warning_days)
+    qs = cycle_queryset(user=user, today=today, show=CYCLE_WARN, cp=cp).order_by()
     due = Q(cycle_due_date__lte=today)
     totals = qs.aggregate(
         n_due=Count("pk", filter=due),
@@ -148,30 +184,29 @@ def cycle_counts(*, user=None, today: dt.date | None = None) -> dict:
     return {**totals, "by_kind": _kind_counts(per_kind)}
 
 
-def build_cycle_rows(appts, *, today: dt.date | None = None, include_ok: bool = True) -> list[CycleRow]:
+def build_cycle_rows(
+    appts, *, today: dt.date | None = None, include_ok: bool = True, cp: CyclePolicy | None = None
+) -> list[CycleRow]:
     """`CycleRow`s for appointments from `cycle_queryset` (one query for their pending audits)."""
     today = today or timezone.localdate()
     appts = list(appts)
-    years = cycle_years()
-    warn = policy.get("audits.cycle_warning_days")
-    pending = (
-        {
+    cp = cp or cycle_policy()
+    pending = {}
+    if appts:
+        pending = {
             a.cadre_id: a
             for a in Audit.objects.filter(
                 cadre_id__in={a.cadre_id for a in appts}, status__in=PENDING_STATUSES
             ).order_by("planned_date")
         }
-        if appts
-        else {}
-    )
     rows = []
     for a in appts:
         state = rules.cycle_state(
             today=today,
             tenure_start=a.start_date,
             last_audit_date=a.last_audit_date,
-            cycle_years=years,
-            warning_days=warn,
+            cycle_years=cp.years,
+            warning_days=cp.warning_days,
         )
         if include_ok or state.state != "ok":
             rows.append(CycleRow(a, a.last_audit_date, state, pending.get(a.cadre_id)))
@@ -183,10 +218,10 @@ def cycle_rows(
 ) -> list[CycleRow]:
     """Every 一把手 in office with their 轮审 state (overdue / due soon / ok)."""
     today = today or timezone.localdate()
-    qs = cycle_queryset(
-        user=user, today=today, show=CYCLE_ALL if include_ok else CYCLE_WARN, cadre_ids=cadre_ids
-    )
-    return build_cycle_rows(qs, today=today, include_ok=include_ok)
+    cp = cycle_policy()
+    show = CYCLE_ALL if include_ok else CYCLE_WARN
+    qs = cycle_queryset(user=user, today=today, show=show, cadre_ids=cadre_ids, cp=cp)
+    return build_cycle_rows(qs, today=today, include_ok=include_ok, cp=cp)
 
 
 def departures_queryset(*, user=None, today: dt.date | None = None, cadre_ids=None) -> QuerySet[Appointment]:
@@ -207,6 +242,48 @@ def departures_queryset(*, user=None, today: dt.date | None = None, cadre_ids=No
 
 def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_ids=None) -> list[Appointment]:
     return list(departures_queryset(user=user, today=today, cadre_ids=cadre_ids))
+
+
+def plan_proposal_queryset(*, user=None, year: int, today: dt.date | None = None) -> QuerySet[Appointment]:
+    """The yearly plan's proposal in one queryset of appointments, in the units where `user`
+    manages audits: 一把手 in office due for their cycle audit by the end of `year` with no
+    pending audit (`is_departure` 0, unit order), then departures without audit (1)."""
+    today = today or timezone.localdate()
+    cp = cycle_policy()
+    managed = Organization.objects.restrict(user, "manage_audits")
+    pending = Audit.objects.filter(cadre_id=OuterRef("cadre_id"), status__in=PENDING_STATUSES)
+    cycle = (
+        cycle_queryset(user=user, today=today, show=CYCLE_ALL, cp=cp)
+        .filter(cycle_due_date__lte=dt.date(year, 12, 31), post__organization__in=managed)
+        .exclude(Exists(pending))
+    )
+    departures = departures_queryset(user=user, today=today).filter(post__organization__in=managed)
+    qs = Appointment.objects.filter(Q(pk__in=cycle.values("pk")) | Q(pk__in=departures.values("pk")))
+    return (
+        _with_cycle_dates(qs, today, cp.years)
+        .annotate(is_departure=Case(When(end_date__isnull=False, end_date__lte=today, then=1), default=0))
+        .select_related("cadre", "post", "post__organization")
+        .order_by("is_departure", "post__organization__path", "post__top_leader_kind", "-end_date", "id")
+    )
+
+
+def _d(d: dt.date | None) -> str:
+    return d.strftime("%Y-%m-%d") if d else ""
+
+
+def build_plan_items(appts) -> list[dict]:
+    """The proposal's rows (`appointment`, `kind`, `reason`) for appointments from
+    `plan_proposal_queryset`."""
+    items = []
+    for a in appts:
+        if a.is_departure:
+            reason = f"{_d(a.end_date)} 离任，离任必审"
+            items.append({"appointment": a, "kind": AuditKind.DEPARTURE, "reason": reason})
+            continue
+        last = f"上次联审 {_d(a.last_audit_date)}" if a.last_audit_date else "任职以来未联审"
+        reason = f"轮审到期 {_d(a.cycle_due_date)}（{last}）"
+        items.append({"appointment": a, "kind": AuditKind.MID_TERM, "reason": reason})
+    return items
 
 
 def departure_counts_by_org_kind(qs) -> list[tuple[str, int]]:

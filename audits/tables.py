@@ -312,10 +312,15 @@ class PlanProposalTable(tables.Table):
         orderable=False,
         exclude_from_export=True,
     )
-    cadre = tables.Column("干部", accessor="appointment.cadre.name")
-    post = tables.Column("单位 / 职务", accessor="appointment.post.organization.name")
-    kind = tables.Column("审计类型", accessor="kind")
-    reason = tables.Column("理由", accessor="reason")
+    # Rows come from `selectors.plan_proposal_queryset` (appointments): sorting names its fields.
+    cadre = tables.Column("干部", accessor="appointment__cadre__name", order_by="cadre__name")
+    post = tables.Column(
+        "单位 / 职务",
+        accessor="appointment__post__organization__name",
+        order_by=("post__organization__name", "post__title"),
+    )
+    kind = tables.Column("审计类型", accessor="kind", order_by="is_departure")
+    reason = tables.Column("理由", accessor="reason", orderable=False)
 
     class Meta(tables.Table.Meta):
         attrs = {"class": "table", "id": "plan-items"}

@@ -81,9 +81,10 @@ class PagedRows:
 
     chunk_size = 2000
 
-    def __init__(self, queryset: QuerySet, build):
+    def __init__(self, queryset: QuerySet, build, *, count: int | None = None):
         self.queryset = queryset
         self.build = build
+        self._count = count  # known already (from the page's own totals): no COUNT query
 
     @property
     def model(self):
@@ -94,13 +95,15 @@ class PagedRows:
         return self.queryset.query
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def order_by(self, *fields) -> PagedRows:
-        return PagedRows(self.queryset.order_by(*fields), self.build)
+        return PagedRows(self.queryset.order_by(*fields), self.build, count=self._count)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
