@@ -10,7 +10,21 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cadre_supervision import policy
@@ -19,6 +33,7 @@ from cadres.choices import OrgKind
 from cadres.models import (
     Appointment,
     Cadre,
+    Organization,
 )
 
 from . import rules
@@ -79,53 +94,141 @@ def _appointment_scope(user, qs):
     return qs.restrict(user, "view_audits")
 
 
-def cycle_rows(
-    *, user=None, today: dt.date | None = None, include_ok: bool = False, cadre_ids=None
-) -> list[CycleRow]:
-    """Every 一把手 in office with their 轮审 state (overdue / due soon / ok)."""
-    today = today or timezone.localdate()
-    years = cycle_years()
-    warn = policy.get("audits.cycle_warning_days")
-    qs = (
-        Appointment.objects.current(today).top_leaders().select_related("cadre", "post", "post__organization")
-    )
-    if cadre_ids is not None:
-        qs = qs.filter(cadre_id__in=cadre_ids)
-    appts = list(
-        _appointment_scope(user, qs).order_by("post__organization__path", "post__top_leader_kind", "id")
-    )
-    cadre_ids = {a.cadre_id for a in appts}
-    last = dict(
-        Audit.objects.filter(cadre_id__in=cadre_ids, fieldwork_date__isnull=False, fieldwork_date__lte=today)
+class AddYears(Func):
+    """`date + N years` in SQL, as a date (29 Feb + 1 year is 28 Feb, like `rules.add_years`)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, years: int):
+        super().__init__(expression, Value(int(years)))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        years_sql, years_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(({date_sql}) + make_interval(years => {years_sql}) AS date)", (
+            *date_params,
+            *years_params,
+        )
+
+
+@dataclass(frozen=True)
+class CyclePolicy:
+    """The 轮审 thresholds, read once per request."""
+
+    years: int
+    warning_days: int
+
+
+def cycle_policy() -> CyclePolicy:
+    return CyclePolicy(cycle_years(), policy.get("audits.cycle_warning_days"))
+
+
+def _with_cycle_dates(qs, today: dt.date, years: int):
+    """Annotate appointments with `last_audit_date` and `cycle_due_date` (see `cycle_queryset`)."""
+    last = (
+        Audit.objects.filter(
+            cadre_id=OuterRef("cadre_id"), fieldwork_date__isnull=False, fieldwork_date__lte=today
+        )
+        .order_by()
         .values("cadre_id")
         .annotate(last=Max("fieldwork_date"))
-        .values_list("cadre_id", "last")
+        .values("last")
     )
-    pending = {
-        a.cadre_id: a
-        for a in Audit.objects.filter(cadre_id__in=cadre_ids, status__in=PENDING_STATUSES).order_by(
-            "planned_date"
-        )
-    }
+    return qs.annotate(last_audit_date=Subquery(last, output_field=DateField())).annotate(
+        cycle_due_date=AddYears(Coalesce("last_audit_date", "start_date"), years)
+    )
+
+
+#: Which cycle rows a list shows: the overdue only, overdue and due soon, or every 一把手 in office.
+CYCLE_DUE, CYCLE_WARN, CYCLE_ALL = "due", "warn", "all"
+
+
+def cycle_queryset(
+    *,
+    user=None,
+    today: dt.date | None = None,
+    show: str = CYCLE_WARN,
+    cadre_ids=None,
+    cp: CyclePolicy | None = None,
+) -> QuerySet[Appointment]:
+    """The current 一把手 appointments in scope, annotated in SQL with `last_audit_date` (the
+    latest fieldwork date up to `today`, any kind) and `cycle_due_date` (`cycle_years` after it,
+    or after the tenure start when never audited), filtered by `show`, in unit order."""
+    today = today or timezone.localdate()
+    cp = cp or cycle_policy()
+    qs = Appointment.objects.current(today).top_leaders()
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=cadre_ids)
+    qs = _with_cycle_dates(_appointment_scope(user, qs), today, cp.years)
+    if show == CYCLE_DUE:
+        qs = qs.filter(cycle_due_date__lte=today)
+    elif show == CYCLE_WARN:
+        qs = qs.filter(cycle_due_date__lte=today + dt.timedelta(days=cp.warning_days))
+    return qs.select_related("cadre", "post", "post__organization").order_by(
+        "post__organization__path", "post__top_leader_kind", "id"
+    )
+
+
+def cycle_counts(*, user=None, today: dt.date | None = None, cp: CyclePolicy | None = None) -> dict:
+    """`n_due`, `n_soon` and the overdue per organization kind (`by_kind`), counted in SQL."""
+    today = today or timezone.localdate()
+    cp = cp or cycle_policy()
+    soon = today + dt.timedelta(days=cp.warning_days)
+    qs = cycle_queryset(user=user, today=today, show=CYCLE_WARN, cp=cp).order_by()
+    due = Q(cycle_due_date__lte=today)
+    totals = qs.aggregate(
+        n_due=Count("pk", filter=due),
+        n_soon=Count("pk", filter=Q(cycle_due_date__gt=today, cycle_due_date__lte=soon)),
+    )
+    per_kind = dict(qs.filter(due).values_list("post__organization__kind").annotate(n=Count("pk")))
+    return {**totals, "by_kind": _kind_counts(per_kind)}
+
+
+def build_cycle_rows(
+    appts, *, today: dt.date | None = None, include_ok: bool = True, cp: CyclePolicy | None = None
+) -> list[CycleRow]:
+    """`CycleRow`s for appointments from `cycle_queryset` (one query for their pending audits)."""
+    today = today or timezone.localdate()
+    appts = list(appts)
+    cp = cp or cycle_policy()
+    pending = {}
+    if appts:
+        pending = {
+            a.cadre_id: a
+            for a in Audit.objects.filter(
+                cadre_id__in={a.cadre_id for a in appts}, status__in=PENDING_STATUSES
+            ).order_by("planned_date")
+        }
     rows = []
     for a in appts:
         state = rules.cycle_state(
             today=today,
             tenure_start=a.start_date,
-            last_audit_date=last.get(a.cadre_id),
-            cycle_years=years,
-            warning_days=warn,
+            last_audit_date=a.last_audit_date,
+            cycle_years=cp.years,
+            warning_days=cp.warning_days,
         )
         if include_ok or state.state != "ok":
-            rows.append(CycleRow(a, last.get(a.cadre_id), state, pending.get(a.cadre_id)))
+            rows.append(CycleRow(a, a.last_audit_date, state, pending.get(a.cadre_id)))
     return rows
 
 
-def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_ids=None) -> list[Appointment]:
-    """离任必审: ended 一把手 tenures (within the look-back window) with no departure audit."""
+def cycle_rows(
+    *, user=None, today: dt.date | None = None, include_ok: bool = False, cadre_ids=None
+) -> list[CycleRow]:
+    """Every 一把手 in office with their 轮审 state (overdue / due soon / ok)."""
     today = today or timezone.localdate()
-    lookback = policy.get("audits.departure_lookback_years")
-    since = rules.add_years(today, -lookback)
+    cp = cycle_policy()
+    show = CYCLE_ALL if include_ok else CYCLE_WARN
+    qs = cycle_queryset(user=user, today=today, show=show, cadre_ids=cadre_ids, cp=cp)
+    return build_cycle_rows(qs, today=today, include_ok=include_ok, cp=cp)
+
+
+def departures_queryset(*, user=None, today: dt.date | None = None, cadre_ids=None) -> QuerySet[Appointment]:
+    """离任必审: ended 一把手 tenures within the look-back window with no departure audit (the
+    whole of `rules.departure_requires_audit`, in SQL), the latest departures first."""
+    today = today or timezone.localdate()
+    since = rules.add_years(today, -policy.get("audits.departure_lookback_years"))
     qs = (
         Appointment.objects.top_leaders()
         .filter(end_date__isnull=False, end_date__lte=today, end_date__gte=since)
@@ -134,20 +237,67 @@ def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_i
     )
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=cadre_ids)
-    qs = _appointment_scope(user, qs).order_by("-end_date", "id")
-    return [
-        a
-        for a in qs
-        if rules.departure_requires_audit(
-            end_date=a.end_date, today=today, lookback_years=lookback, has_departure_audit=False
-        )
-    ]
+    return _appointment_scope(user, qs).order_by("-end_date", "id")
+
+
+def departures_without_audit(*, user=None, today: dt.date | None = None, cadre_ids=None) -> list[Appointment]:
+    return list(departures_queryset(user=user, today=today, cadre_ids=cadre_ids))
+
+
+def plan_proposal_queryset(*, user=None, year: int, today: dt.date | None = None) -> QuerySet[Appointment]:
+    """The yearly plan's proposal in one queryset of appointments, in the units where `user`
+    manages audits: 一把手 in office due for their cycle audit by the end of `year` with no
+    pending audit (`is_departure` 0, unit order), then departures without audit (1)."""
+    today = today or timezone.localdate()
+    cp = cycle_policy()
+    managed = Organization.objects.restrict(user, "manage_audits")
+    pending = Audit.objects.filter(cadre_id=OuterRef("cadre_id"), status__in=PENDING_STATUSES)
+    cycle = (
+        cycle_queryset(user=user, today=today, show=CYCLE_ALL, cp=cp)
+        .filter(cycle_due_date__lte=dt.date(year, 12, 31), post__organization__in=managed)
+        .exclude(Exists(pending))
+    )
+    departures = departures_queryset(user=user, today=today).filter(post__organization__in=managed)
+    qs = Appointment.objects.filter(Q(pk__in=cycle.values("pk")) | Q(pk__in=departures.values("pk")))
+    return (
+        _with_cycle_dates(qs, today, cp.years)
+        .annotate(is_departure=Case(When(end_date__isnull=False, end_date__lte=today, then=1), default=0))
+        .select_related("cadre", "post", "post__organization")
+        .order_by("is_departure", "post__organization__path", "post__top_leader_kind", "-end_date", "id")
+    )
+
+
+def _d(d: dt.date | None) -> str:
+    return d.strftime("%Y-%m-%d") if d else ""
+
+
+def build_plan_items(appts) -> list[dict]:
+    """The proposal's rows (`appointment`, `kind`, `reason`) for appointments from
+    `plan_proposal_queryset`."""
+    items = []
+    for a in appts:
+        if a.is_departure:
+            reason = f"{_d(a.end_date)} 离任，离任必审"
+            items.append({"appointment": a, "kind": AuditKind.DEPARTURE, "reason": reason})
+            continue
+        last = f"上次联审 {_d(a.last_audit_date)}" if a.last_audit_date else "任职以来未联审"
+        reason = f"轮审到期 {_d(a.cycle_due_date)}（{last}）"
+        items.append({"appointment": a, "kind": AuditKind.MID_TERM, "reason": reason})
+    return items
+
+
+def departure_counts_by_org_kind(qs) -> list[tuple[str, int]]:
+    """`counts_by_org_kind` of a `departures_queryset`, counted in SQL."""
+    return _kind_counts(dict(qs.order_by().values_list("post__organization__kind").annotate(n=Count("pk"))))
+
+
+def _kind_counts(counts: dict) -> list[tuple[str, int]]:
+    labels = dict(OrgKind.choices)
+    return [(str(labels[k]), counts.get(k, 0)) for k in labels if counts.get(k)]
 
 
 def counts_by_org_kind(organizations) -> list[tuple[str, int]]:
-    labels = dict(OrgKind.choices)
-    c = Counter(o.kind for o in organizations)
-    return [(str(labels[k]), c.get(k, 0)) for k in labels if c.get(k)]
+    return _kind_counts(Counter(o.kind for o in organizations))
 
 
 # --- rectification ----------------------------------------------------------------------------

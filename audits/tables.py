@@ -235,12 +235,13 @@ class CycleTable(tables.Table):
     """Top leaders due for their cycle audit (computed rows from `selectors.cycle_rows`)."""
 
     cadre = tables.Column("干部", accessor="cadre__name")
-    organization = tables.Column("单位", accessor="organization__name")
-    org_kind = tables.Column("单位类型", accessor="organization__kind")
-    post = tables.Column("职务", accessor="appointment__post__title")
-    start_date = tables.DateColumn("任职开始", accessor="appointment__start_date")
+    # Rows come from `selectors.cycle_queryset` (appointments): sorting names its fields.
+    organization = tables.Column("单位", accessor="organization__name", order_by="post__organization__name")
+    org_kind = tables.Column("单位类型", accessor="organization__kind", order_by="post__organization__kind")
+    post = tables.Column("职务", accessor="appointment__post__title", order_by="post__title")
+    start_date = tables.DateColumn("任职开始", accessor="appointment__start_date", order_by="start_date")
     last_audit_date = tables.DateColumn("上次联审", default="从未联审")
-    due_date = tables.DateColumn("轮审到期日", accessor="state__due_date")
+    due_date = tables.DateColumn("轮审到期日", accessor="state__due_date", order_by="cycle_due_date")
     state = tables.Column("状态", accessor="state__due_date", orderable=False)
     pending = tables.BoolColumn("已列入计划", accessor="pending_audit", orderable=False)
     act = tables.Column(
@@ -311,10 +312,15 @@ class PlanProposalTable(tables.Table):
         orderable=False,
         exclude_from_export=True,
     )
-    cadre = tables.Column("干部", accessor="appointment.cadre.name")
-    post = tables.Column("单位 / 职务", accessor="appointment.post.organization.name")
-    kind = tables.Column("审计类型", accessor="kind")
-    reason = tables.Column("理由", accessor="reason")
+    # Rows come from `selectors.plan_proposal_queryset` (appointments): sorting names its fields.
+    cadre = tables.Column("干部", accessor="appointment__cadre__name", order_by="cadre__name")
+    post = tables.Column(
+        "单位 / 职务",
+        accessor="appointment__post__organization__name",
+        order_by=("post__organization__name", "post__title"),
+    )
+    kind = tables.Column("审计类型", accessor="kind", order_by="is_departure")
+    reason = tables.Column("理由", accessor="reason", orderable=False)
 
     class Meta(tables.Table.Meta):
         attrs = {"class": "table", "id": "plan-items"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,12 +22,13 @@ from cadre_supervision.views import (
     ActionView,
     ComputedListView,
     HistoryView,
+    PagedRows,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
     validation_messages,
 )
-from cadres.models import Appointment, Organization
+from cadres.models import Appointment
 
 from . import rules, selectors, services
 from .choices import AuditKind, AuditStatus, RectState
@@ -44,11 +46,6 @@ from .forms import (
 )
 from .models import Audit, AuditFile, AuditFileShare, AuditMember, AuditStream, Finding, RectificationStep
 from .tables import AuditTable, CycleTable, DeparturesTable, FileTable, FindingTable, PlanProposalTable
-
-
-def _d(v):
-    return v.strftime("%Y-%m-%d") if v else ""
-
 
 # --- audits -------------------------------------------------------------------------------------
 
@@ -606,13 +603,12 @@ class DeparturesView(ComplianceMixin, ComputedListView):
     export_object_type = "audits.compliance"
 
     def get_rows(self):
-        return selectors.departures_without_audit(user=self.request.user)
+        return selectors.departures_queryset(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        appts = self.get_table_data()
         ctx.update(
-            by_kind=selectors.counts_by_org_kind(a.post.organization for a in appts),
+            by_kind=selectors.departure_counts_by_org_kind(self.get_table_data()),
             can_manage=has_org_perm(self.request.user, "manage_audits"),
             lookback=policy.get("audits.departure_lookback_years"),
         )
@@ -620,32 +616,43 @@ class DeparturesView(ComplianceMixin, ComputedListView):
 
 
 class CycleView(ComplianceMixin, ComputedListView):
+    """The cycle-due list, paged in the database: only the page's rows are built."""
+
     template_name = "audits/compliance_cycle.html"
     table_class = CycleTable
     export_filename = "轮审到期名单.xlsx"
     export_object_type = "audits.compliance"
 
-    def all_rows(self):
-        if not hasattr(self, "_all_rows"):
-            self._all_rows = selectors.cycle_rows(user=self.request.user)
-        return self._all_rows
-
     def show(self) -> str:
         return self.request.GET.get("show", "due")
 
+    def counts(self) -> dict:
+        if not hasattr(self, "_counts"):
+            self.today, self.cp = timezone.localdate(), selectors.cycle_policy()
+            self._counts = selectors.cycle_counts(user=self.request.user, today=self.today, cp=self.cp)
+        return self._counts
+
     def get_rows(self):
-        rows = self.all_rows()
-        return [r for r in rows if r.state.is_due] if self.show() == "due" else rows
+        counts = self.counts()
+        due_only = self.show() == "due"
+        qs = selectors.cycle_queryset(
+            user=self.request.user,
+            today=self.today,
+            show=selectors.CYCLE_DUE if due_only else selectors.CYCLE_WARN,
+            cp=self.cp,
+        )
+        return PagedRows(
+            qs,
+            partial(selectors.build_cycle_rows, today=self.today, cp=self.cp),
+            count=counts["n_due"] if due_only else counts["n_due"] + counts["n_soon"],
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        all_rows = self.all_rows()
         ctx.update(
             show=self.show(),
-            n_due=sum(1 for r in all_rows if r.state.is_due),
-            n_soon=sum(1 for r in all_rows if r.state.state == "due_soon"),
-            by_kind=selectors.counts_by_org_kind(r.organization for r in all_rows if r.state.is_due),
-            cycle_years=selectors.cycle_years(),
+            **self.counts(),
+            cycle_years=self.cp.years,
             can_manage=has_org_perm(self.request.user, "manage_audits"),
         )
         return ctx
@@ -658,14 +665,17 @@ class PlanView(ComputedListView):
 
     template_name = "audits/plan.html"
     table_class = PlanProposalTable
-    paginate_by = 1000  # one form: every proposed item on the page
+    # One form per page: the ticked items of the page are planned, and drop out of the proposal.
     export_object_type = "audits.plan"
 
     def get_export_filename(self) -> str:
         return f"{self.year()}年联审计划建议.xlsx"
 
     def get_rows(self):
-        return self.proposal(self.year())
+        return PagedRows(
+            selectors.plan_proposal_queryset(user=self.request.user, year=self.year()),
+            selectors.build_plan_items,
+        )
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_org_perm(request.user, "manage_audits"):
@@ -675,42 +685,13 @@ class PlanView(ComputedListView):
     def year(self):
         return params.page_year(self.request, self.request.GET.get("year") or self.request.POST.get("year"))
 
-    def proposal(self, year):
-        user = self.request.user
-        year_end = dt.date(year, 12, 31)
-        managed = set(Organization.objects.restrict(user, "manage_audits").values_list("pk", flat=True))
-        items = []
-        for r in selectors.cycle_rows(user=user, include_ok=True):
-            if r.pending_audit or r.state.due_date > year_end:
-                continue
-            if r.organization.pk not in managed:
-                continue
-            items.append(
-                {
-                    "appointment": r.appointment,
-                    "kind": AuditKind.MID_TERM,
-                    "reason": (
-                        f"轮审到期 {_d(r.state.due_date)}（"
-                        + (f"上次联审 {_d(r.last_audit_date)}" if r.last_audit_date else "任职以来未联审")
-                        + "）"
-                    ),
-                }
-            )
-        for a in selectors.departures_without_audit(user=user):
-            if a.post.organization_id not in managed:
-                continue
-            items.append(
-                {"appointment": a, "kind": AuditKind.DEPARTURE, "reason": f"{_d(a.end_date)} 离任，离任必审"}
-            )
-        return items
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         year = self.year()
         ctx.update(
             year=year,
             years=list(range(timezone.localdate().year - 1, timezone.localdate().year + 2)),
-            items=self.get_table_data(),
+            items=ctx["rows"],
             planned=Audit.objects.restrict(self.request.user, "view").filter(year=year).for_list(),
             kind_labels=dict(AuditKind.choices),
         )

@@ -15,10 +15,15 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models.query import QuerySet
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeData, mark_safe
+from django_tables2.rows import BoundRow
 
 from .people import display_name
+
+#: Rows read per database round trip when a queryset is exported.
+EXPORT_CHUNK = 2000
 
 __all__ = [
     "EMPTY",
@@ -58,7 +63,11 @@ class Table(tables.Table):
     def export_values(self) -> Iterable[list[Any]]:
         """Every row (not only the current page), the export columns, plain values."""
         columns = self.export_columns()
-        for row in self.rows:
+        data = self.data.data
+        # A queryset is read in chunks (never cached whole); other rows as they come.
+        records = data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(data, QuerySet) else data
+        for record in records:
+            row = BoundRow(record, table=self)
             yield [_plain(row.get_cell_value(c.name)) for c in columns]
 
 

@@ -2,7 +2,8 @@
 
 The page kit:
 - `ScopedListView` (queryset lists) and `ComputedListView` (lists of computed rows) render one
-  `table_class` (see `cadre_supervision.tables`) with filter, paging, header sorting and `?export=xlsx`
+  `table_class`; a `ComputedListView` whose selector returns a queryset or `PagedRows` pages in the
+  database (only one page of rows is read and built), (see `cadre_supervision.tables`) with filter, paging, header sorting and `?export=xlsx`
   (the same columns, with an access-log row).
 - `ServiceFormView`: every form page; valid data goes to one service call, a `ValidationError` lands on
   the bound form (so every entered value is shown again).
@@ -23,6 +24,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models.query import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views import View
@@ -69,6 +71,59 @@ def form_error_messages(request, form) -> None:
         label = form.fields[name].label if name in form.fields else ""
         for e in errors:
             messages.error(request, f"{label}：{e}" if label else e)
+
+
+class PagedRows:
+    """Rows computed from a queryset one page at a time: `build(objects) -> rows` turns the page's
+    model instances into the table's rows (a dataclass per appointment, say), so a page reads and
+    builds only its own rows while counting, sorting (`?sort=` on the queryset's fields) and
+    slicing stay in the database. Iterating (the export) reads the queryset in chunks."""
+
+    chunk_size = 2000
+
+    def __init__(self, queryset: QuerySet, build, *, count: int | None = None):
+        self.queryset = queryset
+        self.build = build
+        self._count = count  # known already (from the page's own totals): no COUNT query
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    @property
+    def query(self):
+        return self.queryset.query
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def order_by(self, *fields) -> PagedRows:
+        return PagedRows(self.queryset.order_by(*fields), self.build, count=self._count)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return list(self.build(list(self.queryset[key])))
+        return list(self.build([self.queryset[key]]))[0]
+
+    def __iter__(self):
+        chunk: list = []
+        for obj in self.queryset.iterator(chunk_size=self.chunk_size):
+            chunk.append(obj)
+            if len(chunk) >= self.chunk_size:
+                yield from self.build(chunk)
+                chunk = []
+        if chunk:
+            yield from self.build(chunk)
+
+
+def is_lazy_rows(data) -> bool:
+    """A queryset or `PagedRows`: counted, sorted and sliced in the database."""
+    return isinstance(data, QuerySet | PagedRows)
 
 
 class TableListMixin:
@@ -235,8 +290,11 @@ class ComputedListView(TableListMixin, LoginRequiredMixin, TemplateView):
         raise NotImplementedError
 
     def get_table_data(self):
+        """The selector's rows, computed once per request: a queryset or `PagedRows` is kept lazy
+        (the page reads one page in the database), anything else is listed and paged in Python."""
         if not hasattr(self, "_rows"):
-            self._rows = list(self.get_rows())
+            rows = self.get_rows()
+            self._rows = rows if is_lazy_rows(rows) else list(rows)
         return self._rows
 
     def get(self, request, *args, **kwargs):
@@ -246,9 +304,11 @@ class ComputedListView(TableListMixin, LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(self.table_context(self.get_table_data()))
+        table_ctx = self.table_context(self.get_table_data())
+        ctx.update(table_ctx)
         ctx["filter_form"] = self.get_filter_form()
-        ctx["rows"] = self.get_table_data()
+        # Lazy rows: only the page's records reach the template (never every row).
+        ctx["rows"] = table_ctx["object_list"] if is_lazy_rows(self._rows) else self._rows
         return ctx
 
 

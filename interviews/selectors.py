@@ -31,19 +31,30 @@ def window_days() -> int:
 # --- supervisor: my tasks --------------------------------------------------------------------------
 
 
-def my_tasks(*, user, year: int, today: dt.date, window: int) -> dict[str, list[RequiredTalk]]:
-    """This year's talks the user is responsible for, grouped by status; overdue talks of
-    earlier years are listed as overdue too (they do not go away at New Year)."""
+def my_tasks_queryset(*, user, year: int, today: dt.date, window: int):
+    """This year's talks the user is responsible for, with their `status` (in SQL), by due
+    date; overdue talks of earlier years are included (they do not go away at New Year)."""
     cond = Q(year=year)
     if year == today.year:
         cond |= Q(year__lt=year, done_on__isnull=True)
-    qs = (
+    return (
         RequiredTalk.objects.live()
         .filter(cond, responsible=user)
         .with_status(today, window)
         .select_related(*TALK_LIST_RELATED)
         .order_by("due_date", "cadre__name", "id")
     )
+
+
+def my_task_counts(qs) -> dict[str, int]:
+    """The number of talks per status of a `my_tasks_queryset`, in one query."""
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return {s: counts.get(s, 0) for s in TalkStatus.values if s != TalkStatus.CANCELLED}
+
+
+def my_tasks(*, user, year: int, today: dt.date, window: int) -> dict[str, list[RequiredTalk]]:
+    """`my_tasks_queryset`, grouped by status."""
+    qs = my_tasks_queryset(user=user, year=year, today=today, window=window)
     groups: dict[str, list[RequiredTalk]] = {s: [] for s in TalkStatus.values if s != TalkStatus.CANCELLED}
     for t in qs:
         groups[t.status].append(t)

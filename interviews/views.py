@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -86,27 +87,51 @@ def _name(u) -> str:
 # --- supervisor -----------------------------------------------------------------------------------
 
 
+def _without(query, key: str) -> str:
+    query = query.copy()
+    query.pop(key, None)
+    return query.urlencode()
+
+
 class MyTasksView(LoginRequiredMixin, TemplateView):
     template_name = "interviews/my_tasks.html"
+    section_size = 50
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
         year = _year(self.request)
         window = policies.current().due_soon_days
-        groups = selectors.my_tasks(user=self.request.user, year=year, today=today, window=window)
+        qs = selectors.my_tasks_queryset(user=self.request.user, year=year, today=today, window=window)
+        counts = selectors.my_task_counts(qs)
+        sections = []
+        for key, label in (
+            (TalkStatus.OVERDUE, "已逾期"),
+            (TalkStatus.DUE_SOON, f"即将到期（{window} 天内）"),
+            (TalkStatus.PENDING, "未到期"),
+            (TalkStatus.DONE, "已完成"),
+        ):
+            # Each section pages in the database (`?<status>_page=`), counted by `counts`.
+            paginator = Paginator(qs.filter(status=key), self.section_size)
+            paginator.count = counts[key]  # known: no COUNT query per section
+            page = paginator.get_page(self.request.GET.get(f"{key}_page")) if counts[key] else None
+            sections.append(
+                {
+                    "key": str(key),
+                    "label": label,
+                    "talks": page.object_list if page else [],
+                    "count": counts[key],
+                    "page": page,
+                    "query": _without(self.request.GET, f"{key}_page"),
+                }
+            )
         ctx.update(
             year=year,
             years=range(today.year + 1, today.year - 5, -1),
             today=today,
             window=window,
-            sections=[
-                ("overdue", "已逾期", groups[TalkStatus.OVERDUE]),
-                ("due_soon", f"即将到期（{window} 天内）", groups[TalkStatus.DUE_SOON]),
-                ("pending", "未到期", groups[TalkStatus.PENDING]),
-                ("done", "已完成", groups[TalkStatus.DONE]),
-            ],
-            counts={k: len(v) for k, v in groups.items()},
+            sections=sections,
+            counts=counts,
             assignments=InterviewAssignment.objects.active()
             .filter(user=self.request.user)
             .select_related("organization"),
