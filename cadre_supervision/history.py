@@ -63,8 +63,14 @@ def install_attach_context_function(using: str = "default", **_kwargs) -> None:
     from django.db import connections
     from pghistory.models import Context
 
-    with connections[using].cursor() as cursor:
-        cursor.execute(ATTACH_CONTEXT_SQL.format(table=Context._meta.db_table))
+    connection = connections[using]
+    table = Context._meta.db_table
+    # A partial migrate (e.g. `migrate auth`) runs before pghistory's tables exist: nothing to
+    # replace yet; the migrate that creates them installs it.
+    if table not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(ATTACH_CONTEXT_SQL.format(table=table))
 
 
 def track_history(**kwargs):

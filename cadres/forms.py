@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
@@ -193,17 +192,6 @@ class CadreForm(ChangeReasonMixin, ServiceModelForm):
         return {**self.service_data(), "change_reason": self.cleaned_data.get("change_reason", "")}
 
 
-class CadreChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.organization.name}）"
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full}（{obj.username}）" if full else obj.username
-
-
 APPOINTMENT_FORM_FIELDS = [
     "start_date",
     "end_date",
@@ -240,15 +228,16 @@ class AppointmentForm(ServiceModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = Cadre.objects.restrict(user, "view").select_related("organization").order_by("name", "id")
-        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        # 推荐人 / 考察人: a cadre or a user, each picked by type-ahead inside the caller's scope
+        # (people by name and office, never a list of every cadre or a login name).
         for prefix in ("recommender", "reviewer"):
-            self.fields[f"{prefix}_cadre"] = CadreChoiceField(
-                label=self.fields[f"{prefix}_cadre"].label, queryset=people, required=False
+            self.fields[f"{prefix}_cadre"] = LookupChoiceField(
+                label=self.fields[f"{prefix}_cadre"].label, source="cadres", required=False
             )
-            self.fields[f"{prefix}_user"] = UserChoiceField(
-                label=self.fields[f"{prefix}_user"].label, queryset=users, required=False
+            self.fields[f"{prefix}_user"] = LookupChoiceField(
+                label=self.fields[f"{prefix}_user"].label, source="users", required=False
             )
+        bind_lookups(self, user)
         # The catalogue's active areas, plus any deactivated one this tenure already holds.
         held = set(getattr(self.instance, "portfolio_areas", None) or ())
         catalogue = portfolio_catalogue()

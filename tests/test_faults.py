@@ -15,6 +15,7 @@ import collections
 import datetime as dt
 import importlib.util
 import os
+import re
 import signal
 import sys
 import time
@@ -31,7 +32,7 @@ from rest_framework.authtoken.models import Token
 
 from cadre_supervision.models import Notification
 from tests.interviews.conftest import talks  # noqa: F401  (fixture)
-from tests.test_celery_worker import _subjects, _wait
+from tests.test_celery_worker import _bodies, _wait
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.faults
@@ -129,7 +130,7 @@ def test_redis_down_pages_served_writes_do_not_wait_reminders_delivered_once_aft
         worker.start()
         from celery import Celery
 
-        sender = Celery(broker=broker)
+        sender = Celery(broker=broker, set_as_current=False)  # never the process-wide app
         for _ in range(2):
             sender.send_task("cadre_supervision.tasks.run_sweep", kwargs={"today": day.isoformat()})
 
@@ -140,7 +141,9 @@ def test_redis_down_pages_served_writes_do_not_wait_reminders_delivered_once_aft
         time.sleep(2)  # let the second task finish too
         emailed = Notification.objects.filter(recipient__email__gt="")
         want = collections.Counter(n.title for n in emailed)
-        got = collections.Counter(_subjects(mail_dir))
+        # E-mail is one digest per recipient: each reminder is a numbered line "N. <title>".
+        listed = re.findall(r"^\d+\. (.+)$", _bodies(mail_dir), flags=re.M)
+        got = collections.Counter(listed)
         assert got == want  # every reminder e-mailed, none twice
         assert {n.pk for n in pending} <= {n.pk for n in emailed}
         assert answers[200] > 0

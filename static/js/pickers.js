@@ -124,8 +124,18 @@
     });
   }
 
+  // Tom Select moves the <label for> to its own input and hides the original select (still in
+  // the accessibility tree): keep the select's name so assistive technology reads one label.
+  function keepName(el) {
+    if (el.getAttribute("aria-label") || !el.id) return;
+    var label = document.querySelector('label[for="' + el.id + '"]');
+    var text = label ? label.textContent.replace(/[:：\s]+$/, "").trim() : "";
+    if (text) el.setAttribute("aria-label", text);
+  }
+
   function picker(el) {
     if (el.tomselect || typeof window.TomSelect === "undefined") return;
+    keepName(el);
     var multiple = el.multiple;
     var ts = new window.TomSelect(el, {
       valueField: "id",
@@ -210,6 +220,7 @@
     // Other multiple selects (fixed choice lists): tags with a remove button, no Ctrl-click.
     document.querySelectorAll("select[multiple]:not([data-lookup])").forEach(function (el) {
       if (el.tomselect || typeof window.TomSelect === "undefined") return;
+      keepName(el);
       new window.TomSelect(el, { plugins: ["remove_button"], maxOptions: null, placeholder: "全部（可选多个）" });
     });
   });
