@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as df
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -167,11 +168,12 @@ class AppointmentFilter(df.FilterSet):
 def dossier_filter(model_cls, extra: tuple[str, ...] = ()):
     """A FilterSet for one dossier record type: `?cadre=<id>` plus the given fields."""
     meta = type("Meta", (), {"model": model_cls, "fields": ["cadre", *extra]})
-    return type(
-        f"{model_cls.__name__}Filter",
-        (df.FilterSet,),
-        {"cadre": IdFilter(label="干部", field_name="cadre_id"), "Meta": meta},
-    )
+    declared = {"cadre": IdFilter(label="干部", field_name="cadre_id"), "Meta": meta}
+    for name in extra:  # yes/no fields refuse an unknown value (`?full_time=-5`) instead of ignoring it
+        field = model_cls._meta.get_field(name)
+        if isinstance(field, models.BooleanField):
+            declared[name] = BooleanFilter(label=field.verbose_name, field_name=name)
+    return type(f"{model_cls.__name__}Filter", (df.FilterSet,), declared)
 
 
 class SanctionFilter(df.FilterSet):

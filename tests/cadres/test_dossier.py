@@ -825,3 +825,10 @@ def test_renmian_print_page(client, city):
     ):
         assert text in html, text
     assert "<script>" not in html
+
+
+def test_dossier_api_filters_refuse_an_unknown_yes_no_value(city, client):
+    client.force_login(city.staff_all)
+    assert client.get("/api/v1/education-records/?full_time=true").status_code == 200
+    resp = client.get("/api/v1/education-records/?full_time=-5.3")
+    assert resp.status_code == 400, resp.content
