@@ -185,7 +185,7 @@ class ReportViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
         version = services.report_submit(user=request.user, report=self.get_object())
         return Response(s.VersionSerializer(version).data)
 
-    @extend_schema(request=s.CorrectionInputSerializer, responses=s.VersionSerializer)
+    @extend_schema(request=s.CorrectionInputSerializer, responses={201: s.VersionSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         report = self.get_object()
