@@ -387,14 +387,33 @@ def register() -> None:
     )
     registry.register_warning_source(
         registry.WarningSource(
-            "audits.rectification_overdue", "审计问题整改逾期", collect_overdue_rectification
+            "audits.rectification_overdue",
+            "审计问题整改逾期",
+            collect_overdue_rectification,
+            level="orange",
+            weight=3,
+            channel="audits",
         )
     )
     registry.register_warning_source(
-        registry.WarningSource("audits.departure_unaudited", "离任未审计", collect_departure_unaudited)
+        registry.WarningSource(
+            "audits.departure_unaudited",
+            "离任未审计",
+            collect_departure_unaudited,
+            level="red",
+            weight=4,
+            channel="audits",
+        )
     )
     registry.register_warning_source(
-        registry.WarningSource("audits.cycle_overdue", "轮审逾期", collect_cycle_overdue)
+        registry.WarningSource(
+            "audits.cycle_overdue",
+            "轮审逾期",
+            collect_cycle_overdue,
+            level="orange",
+            weight=2,
+            channel="audits",
+        )
     )
     if cadre_panel not in registry.cadre_page_panels:
         registry.cadre_page_panels.append(cadre_panel)

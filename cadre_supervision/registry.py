@@ -42,20 +42,57 @@ class IntegritySection:
 
 @dataclass(frozen=True)
 class WarningSource:
+    """A source of early-warning signals (预警). `collect(user, cadre_ids or None)` reads
+    through restrict() itself and yields `Warning`s, one per open signal.
+
+    `level` is the source's default colour ("red" | "orange" | "yellow"; the board reads
+    the policy `warnings.level.<key>` over it) and `weight` its default weight in a cadre's
+    risk score (policy `warnings.weight.<key>`). `channel` names the supervision channel the
+    signals come from ("dossier", "sanctions", "reports", "audits", "rotations",
+    "interviews", "cadres", "petitions", "evaluations", "selection"): a selection's
+    pre-review asks whether any source of a channel is registered at all (凡提必查 reads
+    "no petition source" until a "petitions" source exists). `blocks_promotion` marks
+    signals that are a 带病提拔 flag: an open one blocks a candidate's clearance."""
+
     key: str
     title: str
     # (user, cadre_ids or None) -> iterable of Warning
     collect: Callable[..., Any]
+    level: str = "yellow"
+    weight: int = 1
+    channel: str = ""
+    blocks_promotion: bool = False
 
 
 @dataclass(frozen=True)
 class Warning:
+    """One open signal about one cadre. `kind` is the signal's kind (the source key, or a
+    finer "<source key>.<sub-kind>"), `url` its evidence, `since` the date it arose, `uid` a
+    stable identifier ("<app>.<model>.<pk>[.<what>]") so a new signal is notified once,
+    `level` overrides the source's colour for this one signal (blank: the source's)."""
+
     cadre_id: int
     kind: str
     title: str
     detail: str = ""
     url: str = ""
     severity: str = "warning"  # "warning" | "danger"
+    level: str = ""
+    since: Any = None
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event of a cadre's integrity file timeline (a petition's disposal, a
+    sanction, an annual assessment, an evaluation grade, a care letter, a 提醒谈话 ...)."""
+
+    date: Any
+    kind: str  # source key, e.g. "petitions.disposal"
+    label: str  # the channel in Chinese, e.g. "信访举报"
+    title: str
+    detail: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +159,10 @@ person_office_sources: list[Callable[[set[int]], dict[int, str]]] = []
 todo_sources: dict[str, Callable[..., Any]] = {}
 date_sources: dict[str, Callable[..., Any]] = {}
 figures: list[Figure] = []
+# (cadre, user) -> iterable of TimelineEntry, read through restrict() by the source
+timeline_sources: dict[str, Callable[..., Any]] = {}
+# fn(*, user, cadre, post, start_date, via) -> None; raises ValidationError to refuse
+appointment_guards: dict[str, Callable[..., Any]] = {}
 
 
 def register_integrity_section(section: IntegritySection) -> None:
@@ -194,11 +235,35 @@ def register_figure(figure: Figure) -> None:
         figures.sort(key=lambda f: f.order)
 
 
-def warnings_for(user, cadre_ids=None) -> list[Warning]:
+def register_timeline_source(key: str, fn: Callable[..., Any]) -> None:
+    timeline_sources.setdefault(key, fn)
+
+
+def register_appointment_guard(key: str, fn: Callable[..., Any]) -> None:
+    """A check every new appointment passes (cadres.services calls each guard inside the
+    transaction, whatever the entry point: page, API, import, exchange)."""
+    appointment_guards.setdefault(key, fn)
+
+
+def warning_channels() -> set[str]:
+    return {s.channel for s in warning_sources if s.channel}
+
+
+def warnings_for(user, cadre_ids=None, *, sources=None, blocks_promotion=None) -> list[Warning]:
+    """Every open signal of the registered sources (or of the given source keys), within
+    the user's scope; `blocks_promotion=True` keeps only the 带病提拔 sources."""
     out: list[Warning] = []
     for source in warning_sources:
+        if sources is not None and source.key not in sources:
+            continue
+        if blocks_promotion is not None and source.blocks_promotion != blocks_promotion:
+            continue
         out.extend(source.collect(user, cadre_ids))
     return out
+
+
+def warning_source(key: str) -> WarningSource | None:
+    return next((s for s in warning_sources if s.key == key), None)
 
 
 # --- domain events ---------------------------------------------------------------------------

@@ -57,5 +57,12 @@ class CadresConfig(AppConfig):
 
         # Rule 1: a 一把手 holding a portfolio area the catalogue forbids to a 一把手.
         registry.register_warning_source(
-            registry.WarningSource("cadres.portfolio", "一把手分管违规", selectors.portfolio_warnings)
+            registry.WarningSource(
+                "cadres.portfolio",
+                "一把手分管违规",
+                selectors.portfolio_warnings,
+                level="red",
+                weight=4,
+                channel="cadres",
+            )
         )

@@ -119,7 +119,14 @@ class ReportsConfig(AppConfig):
             )
         )
         registry.register_warning_source(
-            registry.WarningSource("reports.reports", "个人有关事项报告", integration.collect_warnings)
+            registry.WarningSource(
+                "reports.reports",
+                "个人有关事项报告",
+                integration.collect_warnings,
+                level="orange",
+                weight=2,
+                channel="reports",
+            )
         )
         registry.stats_sections.setdefault("reports", "reports-api:stats-reports")
         registry.register_demo_seeder(50, seed)
