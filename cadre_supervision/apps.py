@@ -19,6 +19,10 @@ class CadreSupervisionConfig(AppConfig):
             )
         )
 
+        from .workbench import connect_figure_invalidation
+
+        connect_figure_invalidation()
+
         from . import lookup
 
         lookup.register_users()

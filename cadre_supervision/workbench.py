@@ -11,8 +11,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from . import registry
@@ -96,6 +99,58 @@ def figures_for(user, today: dt.date) -> list[dict]:
     return out
 
 
+# --- the figures' cache -----------------------------------------------------------------------------
+# The figures are aggregates over the whole scope (the rotation figure alone builds the year's due
+# list): they are kept per user for FIGURES_TTL seconds, and every write through the ORM (a
+# post_save / post_delete / m2m_changed outside the bookkeeping models below) starts a new
+# generation, so a saved record shows at once. A bulk `QuerySet.update()` sends no signal: its
+# effect shows when the entry expires (at most FIGURES_TTL seconds). The cache is Redis with
+# IGNORE_EXCEPTIONS: without it, the figures are computed on every request.
+
+FIGURES_TTL = getattr(settings, "WORKBENCH_FIGURES_TTL", 120)
+GENERATION_KEY = "workbench:figures:generation"
+# Writes that change no figure: sessions, notifications, the access log, feed tokens, history.
+QUIET_WRITES = {
+    "sessions.session",
+    "cadre_supervision.notification",
+    "cadre_supervision.accesslog",
+    "cadre_supervision.calendarfeedtoken",
+}
+QUIET_APPS = {"sessions", "pghistory", "admin", "contenttypes", "django_celery_results", "django_celery_beat"}
+
+
+def figures_generation() -> str:
+    return str(cache.get(GENERATION_KEY) or 0)
+
+
+def bump_figures_generation(sender=None, **kwargs) -> None:
+    """A signal receiver: a write starts a new generation of every user's cached figures."""
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and (meta.app_label in QUIET_APPS or meta.label_lower in QUIET_WRITES):
+        return
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def cached_figures(user, today: dt.date) -> list[dict]:
+    """`figures_for(user, today)` kept for FIGURES_TTL seconds within one write generation."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    key = f"workbench:figures:{user.pk}:{today.isoformat()}:{figures_generation()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    figures = figures_for(user, today)
+    cache.set(key, figures, timeout=FIGURES_TTL)
+    return figures
+
+
+def connect_figure_invalidation() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(bump_figures_generation, dispatch_uid=f"workbench-figures-{id(signal)}")
+
+
 # --- the calendar ----------------------------------------------------------------------------
 
 
@@ -135,14 +190,60 @@ def dated_items(user, start: dt.date, end: dt.date) -> list[TodoItem]:
     return sorted(items, key=_sort_key)
 
 
-def month_weeks(first: dt.date, items: list[TodoItem]) -> list[list[dict]]:
-    """The month as weeks (Monday first) of day cells {date, in_month, items}."""
+# A day cell of the month page shows this many items, then "+N 项" (a link to the whole day).
+DAY_ITEMS = 3
+
+
+def parse_day(value: str | None, first: dt.date) -> dt.date | None:
+    """`YYYY-MM-DD` of the month starting `first` -> that date; empty -> None; anything else is
+    a ValidationError with a Chinese message."""
+    if value in (None, ""):
+        return None
+    try:
+        day = dt.date.fromisoformat(str(value))
+        if len(str(value)) != 10:
+            raise ValueError
+    except ValueError:
+        raise ValidationError({"day": "日期格式应为 YYYY-MM-DD，例如 2026-12-01。"}) from None
+    if (day.year, day.month) != (first.year, first.month):
+        raise ValidationError({"day": f"日期应在所查看的月份（{first.year}年{first.month}月）内。"})
+    return day
+
+
+def month_weeks(first: dt.date, items: list[TodoItem], *, fold: int | None = None) -> list[list[dict]]:
+    """The month as weeks (Monday first) of day cells {date, in_month, items, shown, more}:
+    `shown` is the first `fold` items of the day (all when fold is None), `more` how many
+    are left out of the cell."""
     by_day: dict[dt.date, list[TodoItem]] = {}
     for i in items:
         by_day.setdefault(i.due, []).append(i)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
-        weeks.append(
-            [{"date": d, "in_month": d.month == first.month, "items": by_day.get(d, [])} for d in week]
-        )
+        cells = []
+        for d in week:
+            day_items = by_day.get(d, [])
+            shown = day_items if fold is None else day_items[:fold]
+            cells.append(
+                {
+                    "date": d,
+                    "in_month": d.month == first.month,
+                    "items": day_items,
+                    "shown": shown,
+                    "more": len(day_items) - len(shown),
+                }
+            )
+        weeks.append(cells)
     return weeks
+
+
+def day_summary(items: list[TodoItem]) -> list[dict]:
+    """Per day with items: {date, count, by_label: [(label, n)]}, in date order."""
+    days: dict[dt.date, dict] = {}
+    for i in items:
+        d = days.setdefault(i.due, {"date": i.due, "count": 0, "labels": {}})
+        d["count"] += 1
+        d["labels"][i.label] = d["labels"].get(i.label, 0) + 1
+    return [
+        {"date": d["date"], "count": d["count"], "by_label": list(d["labels"].items())}
+        for d in sorted(days.values(), key=lambda d: d["date"])
+    ]

@@ -80,7 +80,7 @@ class WorkbenchAPIView(APIView):
             "as_of": today,
             "total": sum(g.count for g in groups),
             "groups": [{"key": g.key, "label": g.label, "count": g.count, "items": g.items} for g in groups],
-            "figures": workbench.figures_for(request.user, today),
+            "figures": workbench.cached_figures(request.user, today),
         }
         return Response(WorkbenchSerializer(data).data)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from . import duecalendar, registry, workbench
 from .models import CalendarFeedToken
 from .views import ActionView, validation_messages
 
+DAY_PAGE_SIZE = 100
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
@@ -27,7 +29,7 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         today = timezone.localdate()
         groups = workbench.todo_groups(user, today)
-        figures = workbench.figures_for(user, today)
+        figures = workbench.cached_figures(user, today)
         ctx.update(
             today=today,
             groups=groups,
@@ -51,7 +53,8 @@ def chart_data(figure: dict) -> dict:
 
 
 class CalendarView(LoginRequiredMixin, TemplateView):
-    """The due calendar by month (`?month=YYYY-MM`) over the user's scope."""
+    """The due calendar by month (`?month=YYYY-MM`, one day in full: `&day=YYYY-MM-DD`) over
+    the user's scope."""
 
     template_name = "calendar/month.html"
 
@@ -62,6 +65,11 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         except ValidationError as exc:
             validation_messages(request, exc)
             self.first = today.replace(day=1)
+        try:
+            self.day = workbench.parse_day(request.GET.get("day"), self.first)
+        except ValidationError as exc:
+            validation_messages(request, exc)
+            self.day = None
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -70,17 +78,36 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         first = self.first
         last = workbench.month_end(first)
         items = workbench.dated_items(user, first, last)
+        # A day cell shows its first few items and "+N 项" (?day=): the month of a whole-city
+        # user holds hundreds of talks. The list below is the chosen day's items in full, or
+        # else a count per day; the .ics feed and the API keep every item.
         ctx.update(
             month=first,
             today=timezone.localdate(),
             items=items,
-            weeks=workbench.month_weeks(first, items),
+            day=self.day,
+            **self.day_page([i for i in items if i.due == self.day] if self.day else []),
+            days=workbench.day_summary(items),
+            weeks=workbench.month_weeks(first, items, fold=workbench.DAY_ITEMS),
             weekdays=WEEKDAYS,
             prev_month=workbench.shift_month(first, -1),
             next_month=workbench.shift_month(first, 1),
             feed=CalendarFeedToken.objects.filter(user=user).first(),
         )
         return ctx
+
+    def day_page(self, day_items) -> dict:
+        """The chosen day's items, DAY_PAGE_SIZE a page (`&page=`; a bad page is the last)."""
+        paginator = Paginator(day_items, DAY_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            "day_items": page.object_list,
+            "day_total": len(day_items),
+            "paginator": paginator if paginator.num_pages > 1 else None,
+            "is_paginated": paginator.num_pages > 1,
+            "page_obj": page,
+            "querystring": f"month={self.first:%Y-%m}&day={self.day:%Y-%m-%d}" if self.day else "",
+        }
 
 
 class CalendarFeedView(View):

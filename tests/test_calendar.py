@@ -7,6 +7,7 @@ import datetime as dt
 import icalendar
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cadre_supervision import duecalendar, workbench
 from cadre_supervision.models import CalendarFeedToken
@@ -172,3 +173,80 @@ def test_api_workbench(api, wb):
     assert "interviews.coverage" in {f["key"] for f in body["figures"]}
     api.force_authenticate(None)
     assert api.get(reverse("workbench-api:workbench")).status_code == 401
+
+
+# --- a crowded day folds to its first items -------------------------------------------------------
+
+
+@pytest.fixture
+def crowded(monkeypatch):
+    """A date source with 12 items on the 10th of next month (and one on the 11th)."""
+    from cadre_supervision import registry
+    from cadre_supervision.registry import TodoItem
+
+    first = workbench.shift_month(timezone.localdate().replace(day=1), 1)
+    day = first.replace(day=10)
+
+    def source(user, start, end):
+        for n in range(12):
+            yield TodoItem("test.crowd", "测试", f"拥挤事项{n:02d}", f"/x/{n}/", day, uid=f"test.crowd.{n}")
+        yield TodoItem("test.crowd", "测试", "次日事项", "/y/", day + dt.timedelta(days=1), uid="test.next")
+
+    monkeypatch.setitem(registry.date_sources, "test.crowd", source)
+    return first, day
+
+
+def test_month_page_folds_a_crowded_day(client, wb, crowded):
+    first, day = crowded
+    client.force_login(wb.staff_a)
+    html = client.get(reverse("calendar"), {"month": month_of(first)}).content.decode()
+    shown = [n for n in range(12) if f"拥挤事项{n:02d}" in html]
+    assert shown == list(range(workbench.DAY_ITEMS))
+    assert f"+{12 - workbench.DAY_ITEMS} 项" in html and "次日事项" in html
+    assert f"day={day:%Y-%m-%d}" in html
+    # the whole day, from the "+N 项" link
+    html = client.get(
+        reverse("calendar"), {"month": month_of(first), "day": f"{day:%Y-%m-%d}"}
+    ).content.decode()
+    assert all(f"拥挤事项{n:02d}" in html for n in range(12))
+    assert "（12 项）" in html
+
+
+def test_day_list_pages(client, wb, crowded, monkeypatch):
+    from cadre_supervision import workbench_views
+
+    monkeypatch.setattr(workbench_views, "DAY_PAGE_SIZE", 5)
+    first, day = crowded
+    client.force_login(wb.staff_a)
+    q = {"month": month_of(first), "day": f"{day:%Y-%m-%d}"}
+    html = client.get(reverse("calendar"), {**q, "page": 3}).content.decode()
+    assert "拥挤事项10" in html and "拥挤事项11" in html and "拥挤事项09" not in html
+    assert "共 12 条，第 3 / 3 页" in html
+
+
+def test_feed_and_api_keep_a_crowded_day_whole(client, wb, crowded):
+    from rest_framework.test import APIClient
+
+    first, day = crowded
+    api = APIClient()
+    api.force_authenticate(wb.staff_a)
+    items = api.get(reverse("workbench-api:calendar"), {"month": month_of(first)}).json()["items"]
+    assert sum(1 for i in items if i["title"].startswith("拥挤事项")) == 12
+    path = _new_feed(client, wb.staff_a)
+    events = list(icalendar.Calendar.from_ical(client.get(path).content).walk("VEVENT"))
+    assert sum(1 for e in events if str(e["SUMMARY"]).find("拥挤事项") >= 0) == 12
+
+
+@pytest.mark.parametrize(
+    "value,message", [("2026-1-3", "日期格式应为 YYYY-MM-DD"), ("x", "日期格式应为 YYYY-MM-DD")]
+)
+def test_bad_day_is_a_message(client, wb, value, message):
+    client.force_login(wb.staff_a)
+    r = client.get(reverse("calendar"), {"day": value})
+    assert r.status_code == 200 and message in r.content.decode()
+
+
+def test_day_outside_the_month_is_a_message(client, wb):
+    client.force_login(wb.staff_a)
+    r = client.get(reverse("calendar"), {"month": "2026-12", "day": "2026-11-03"})
+    assert "日期应在所查看的月份（2026年12月）内" in r.content.decode()

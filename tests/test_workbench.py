@@ -254,3 +254,51 @@ def test_home_query_count_does_not_grow_with_items(client, city, django_assert_m
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/").status_code == 200
+
+
+# --- the figures' cache -------------------------------------------------------------------------
+
+
+def test_cached_figures_answer_from_cache_until_a_write(wb, django_assert_num_queries):
+    from audits import services as audit_services
+    from audits.choices import Stream
+
+    def rectification(figures):
+        return sum(r[1] for r in next(f for f in figures if f["key"] == "audits.rectification")["table_rows"])
+
+    first = workbench.cached_figures(wb.staff_all, wb.today)
+    assert first == workbench.figures_for(wb.staff_all, wb.today)
+    with django_assert_num_queries(0):
+        assert workbench.cached_figures(wb.staff_all, wb.today) == first
+    before = rectification(first)
+    audit_services.finding_create(
+        user=wb.staff_all,
+        audit=wb.audit_a,
+        stream=wb.audit_a.streams.get(stream=Stream.MONEY),
+        description="新问题",
+        severity="minor",
+        responsible_name="办公室主任",
+        rectification_required="整改",
+        due_date=wb.today + dt.timedelta(days=5),
+    )
+    # the write started a new generation: the next answer is computed again and counts it
+    assert rectification(workbench.cached_figures(wb.staff_all, wb.today)) == before + 1
+
+
+def test_cached_figures_are_per_user(wb):
+    staff = {f["key"] for f in workbench.cached_figures(wb.staff_all, wb.today)}
+    team = {f["key"] for f in workbench.cached_figures(wb.auditor, wb.today)}
+    assert team == {"audits.rectification"} and team < staff
+    from django.contrib.auth.models import AnonymousUser
+
+    assert workbench.cached_figures(AnonymousUser(), wb.today) == []
+
+
+def test_bookkeeping_writes_keep_the_cache(wb):
+    from cadre_supervision.models import Notification
+
+    gen = workbench.figures_generation()
+    workbench.bump_figures_generation(sender=Notification)
+    assert workbench.figures_generation() == gen
+    workbench.bump_figures_generation(sender=TodoItem)  # not a model: counts as a write
+    assert workbench.figures_generation() != gen
