@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 
 from cadre_supervision.permissions import has_any_scope, org_count
@@ -63,11 +65,54 @@ def portfolio_violation_q() -> Q:
     return Q(portfolio_areas__overlap=forbidden_area_codes())
 
 
-def _counts(qs, field: str, choices) -> list[dict[str, Any]]:
-    found = {row[field]: row["n"] for row in qs.order_by().values(field).annotate(n=Count("id"))}
+def _counts(found: dict, choices) -> list[dict[str, Any]]:
+    """{code: n} -> the choices in order (zero when absent), then any other code found."""
+    found = dict(found)
     out = [{"code": str(code), "label": str(label), "count": found.pop(code, 0)} for code, label in choices]
     out += [{"code": str(code), "label": str(code), "count": n} for code, n in found.items()]
     return out
+
+
+# GROUPING(kind, rank, level, band) of each grouping set (a 1 bit: that column not grouped).
+_BY_STATUS, _BY_KIND, _BY_RANK, _BY_LEVEL, _BY_BAND = 0b1111, 0b0111, 0b1011, 0b1101, 0b1110
+
+
+def _cadre_breakdowns(cadres, today: dt.date) -> dict[int, dict]:
+    """One scan of the scoped cadres, GROUP BY GROUPING SETS: {grouping: {key: n}}; the keys
+    are the status, or (status, kind | rank | level | age band)."""
+    band = Case(
+        *[When(age_band_q(b, today), then=Value(b)) for b in rules.AGE_BANDS],
+        default=Value(None),
+        output_field=CharField(),
+    )
+    rows = cadres.order_by().annotate(_kind=F("organization__kind"), _band=band)
+    try:
+        sql, params = rows.values_list(
+            "status", "_kind", "rank", "management_level", "_band"
+        ).query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    out: dict[int, dict] = {}
+    with connections[cadres.db].cursor() as cur:
+        cur.execute(
+            f"""SELECT s, k, r, m, b, GROUPING(k, r, m, b), COUNT(*) FROM ({sql}) AS t(s, k, r, m, b)
+            GROUP BY GROUPING SETS ((s), (s, k), (s, r), (s, m), (s, b))""",
+            params,
+        )
+        for s_, k, r, m, b, g, n in cur.fetchall():
+            key = {
+                _BY_STATUS: s_,
+                _BY_KIND: (s_, k),
+                _BY_RANK: (s_, r),
+                _BY_LEVEL: (s_, m),
+                _BY_BAND: (s_, b),
+            }[g]
+            out.setdefault(g, {})[key] = n
+    return out
+
+
+def _active(groups: dict, grouping: int) -> dict:
+    return {key[1]: n for key, n in groups.get(grouping, {}).items() if key[0] == CadreStatus.ACTIVE}
 
 
 def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -75,63 +120,53 @@ def cadre_stats(user, *, today: dt.date | None = None) -> dict[str, Any]:
 
     Breakdowns by organization kind, rank, management level and age band are of active (在职)
     cadres; `by_status` covers everyone registered. Key posts and 一把手 are current tenures.
+    Three queries: the cadres in one GROUPING SETS scan, the current tenures in one aggregate,
+    the organization count.
     """
     today = today or timezone.localdate()
-    cadres = Cadre.objects.restrict(user, "stats")
-    active = cadres.filter(status=CadreStatus.ACTIVE)
-
-    totals = cadres.aggregate(
-        total=Count("id"),
-        active=Count("id", filter=Q(status=CadreStatus.ACTIVE)),
-        **{
-            f"band_{i}": Count("id", filter=Q(status=CadreStatus.ACTIVE) & age_band_q(b, today))
-            for i, b in enumerate(rules.AGE_BANDS)
-        },
-    )
+    groups = _cadre_breakdowns(Cadre.objects.restrict(user, "stats"), today)
+    by_status = groups.get(_BY_STATUS, {})
+    bands = _active(groups, _BY_BAND)
 
     current = Appointment.objects.current(today).restrict(user, STATS_PERMISSION)
-    key = current.filter(~Q(post__key_categories=[]))
-    key_aggr = key.aggregate(
-        cadres=Count("cadre_id", distinct=True),
-        posts=Count("post_id", distinct=True),
+    key_q = ~Q(post__key_categories=[])
+    top_q = ~Q(post__top_leader_kind="")
+    aggr = current.aggregate(
+        key_cadres=Count("cadre_id", distinct=True, filter=key_q),
+        key_posts=Count("post_id", distinct=True, filter=key_q),
         **{
-            f"cat_{c}": Count("cadre_id", distinct=True, filter=Q(post__key_categories__contains=[c]))
+            f"cat_{c}": Count("cadre_id", distinct=True, filter=key_q & Q(post__key_categories__contains=[c]))
             for c in KeyCategory.values
         },
-    )
-    top = current.top_leaders()
-    top_aggr = top.aggregate(
-        cadres=Count("cadre_id", distinct=True),
-        violations=Count("cadre_id", distinct=True, filter=portfolio_violation_q()),
-        **{f"kind_{k}": Count("id", filter=Q(post__top_leader_kind=k)) for k in TopLeaderKind.values},
+        top_cadres=Count("cadre_id", distinct=True, filter=top_q),
+        violations=Count("cadre_id", distinct=True, filter=top_q & portfolio_violation_q()),
+        **{f"kind_{k}": Count("id", filter=top_q & Q(post__top_leader_kind=k)) for k in TopLeaderKind.values},
     )
 
     return {
         "as_of": today.isoformat(),
         "organizations": org_count(user, STATS_PERMISSION),
-        "total": totals["total"],
-        "active": totals["active"],
-        "by_status": _counts(cadres, "status", CadreStatus.choices),
-        "by_org_kind": _counts(active, "organization__kind", OrgKind.choices),
-        "by_rank": _counts(active, "rank", Rank.choices),
-        "by_management_level": _counts(active, "management_level", ManagementLevel.choices),
-        "by_age_band": [
-            {"code": b, "label": b, "count": totals[f"band_{i}"]} for i, b in enumerate(rules.AGE_BANDS)
-        ],
+        "total": sum(by_status.values()),
+        "active": by_status.get(CadreStatus.ACTIVE, 0),
+        "by_status": _counts(by_status, CadreStatus.choices),
+        "by_org_kind": _counts(_active(groups, _BY_KIND), OrgKind.choices),
+        "by_rank": _counts(_active(groups, _BY_RANK), Rank.choices),
+        "by_management_level": _counts(_active(groups, _BY_LEVEL), ManagementLevel.choices),
+        "by_age_band": [{"code": b, "label": b, "count": bands.get(b, 0)} for b in rules.AGE_BANDS],
         "key_posts": {
-            "posts_held": key_aggr["posts"],
-            "cadres": key_aggr["cadres"],
+            "posts_held": aggr["key_posts"],
+            "cadres": aggr["key_cadres"],
             "by_category": [
-                {"code": c, "label": str(label), "count": key_aggr[f"cat_{c}"]}
+                {"code": c, "label": str(label), "count": aggr[f"cat_{c}"]}
                 for c, label in KeyCategory.choices
             ],
         },
         "top_leaders": {
-            "cadres": top_aggr["cadres"],
+            "cadres": aggr["top_cadres"],
             "by_kind": [
-                {"code": k, "label": str(label), "count": top_aggr[f"kind_{k}"]}
+                {"code": k, "label": str(label), "count": aggr[f"kind_{k}"]}
                 for k, label in TopLeaderKind.choices
             ],
-            "portfolio_violations": top_aggr["violations"],
+            "portfolio_violations": aggr["violations"],
         },
     }
