@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from . import registry
 from .registry import TodoItem
@@ -105,7 +106,8 @@ def figures_for(user, today: dt.date) -> list[dict]:
 # post_save / post_delete / m2m_changed outside the bookkeeping models below) starts a new
 # generation, so a saved record shows at once. A bulk `QuerySet.update()` sends no signal: its
 # effect shows when the entry expires (at most FIGURES_TTL seconds). The cache is Redis with
-# IGNORE_EXCEPTIONS: without it, the figures are computed on every request.
+# IGNORE_EXCEPTIONS: without it, the figures are computed on every request. The new generation
+# is set once per transaction, on commit (a seeder's thousands of saves cost one cache write).
 
 FIGURES_TTL = getattr(settings, "WORKBENCH_FIGURES_TTL", 120)
 GENERATION_KEY = "workbench:figures:generation"
@@ -123,12 +125,22 @@ def figures_generation() -> str:
     return str(cache.get(GENERATION_KEY) or 0)
 
 
-def bump_figures_generation(sender=None, **kwargs) -> None:
-    """A signal receiver: a write starts a new generation of every user's cached figures."""
+def new_figures_generation() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_figures_generation(sender=None, using=None, **kwargs) -> None:
+    """A signal receiver: a write starts a new generation of every user's cached figures, once
+    per transaction and after its commit (a figure computed meanwhile from the old data must
+    not outlive it); outside a transaction at once."""
     meta = getattr(sender, "_meta", None)
     if meta is not None and (meta.app_label in QUIET_APPS or meta.label_lower in QUIET_WRITES):
         return
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    conn = transaction.get_connection(using)
+    if not conn.in_atomic_block:
+        new_figures_generation()
+    elif not any(func is new_figures_generation for _sids, func, _robust in conn.run_on_commit):
+        transaction.on_commit(new_figures_generation, using=using, robust=True)
 
 
 def cached_figures(user, today: dt.date) -> list[dict]:

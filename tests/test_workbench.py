@@ -259,29 +259,43 @@ def test_home_query_count_does_not_grow_with_items(client, city, django_assert_m
 # --- the figures' cache -------------------------------------------------------------------------
 
 
-def test_cached_figures_answer_from_cache_until_a_write(wb, django_assert_num_queries):
+def _as_committed():
+    """The fixture's writes as if their transaction had committed (the test's transaction
+    never does): its pending on-commit callbacks are dropped."""
+    from django.db import connection
+
+    connection.run_on_commit = []
+
+
+def test_cached_figures_answer_from_cache_until_a_write(
+    wb, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     from audits import services as audit_services
     from audits.choices import Stream
 
     def rectification(figures):
         return sum(r[1] for r in next(f for f in figures if f["key"] == "audits.rectification")["table_rows"])
 
+    _as_committed()
     first = workbench.cached_figures(wb.staff_all, wb.today)
     assert first == workbench.figures_for(wb.staff_all, wb.today)
     with django_assert_num_queries(0):
         assert workbench.cached_figures(wb.staff_all, wb.today) == first
     before = rectification(first)
-    audit_services.finding_create(
-        user=wb.staff_all,
-        audit=wb.audit_a,
-        stream=wb.audit_a.streams.get(stream=Stream.MONEY),
-        description="新问题",
-        severity="minor",
-        responsible_name="办公室主任",
-        rectification_required="整改",
-        due_date=wb.today + dt.timedelta(days=5),
-    )
-    # the write started a new generation: the next answer is computed again and counts it
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_services.finding_create(
+            user=wb.staff_all,
+            audit=wb.audit_a,
+            stream=wb.audit_a.streams.get(stream=Stream.MONEY),
+            description="新问题",
+            severity="minor",
+            responsible_name="办公室主任",
+            rectification_required="整改",
+            due_date=wb.today + dt.timedelta(days=5),
+        )
+        # not before the commit: a request meanwhile still reads the committed data
+        assert rectification(workbench.cached_figures(wb.staff_all, wb.today)) == before
+    # the committed write started a new generation: the next answer is computed again and counts it
     assert rectification(workbench.cached_figures(wb.staff_all, wb.today)) == before + 1
 
 
@@ -294,11 +308,15 @@ def test_cached_figures_are_per_user(wb):
     assert workbench.cached_figures(AnonymousUser(), wb.today) == []
 
 
-def test_bookkeeping_writes_keep_the_cache(wb):
+def test_bookkeeping_writes_keep_the_cache(wb, django_capture_on_commit_callbacks):
     from cadre_supervision.models import Notification
 
+    _as_committed()
     gen = workbench.figures_generation()
-    workbench.bump_figures_generation(sender=Notification)
-    assert workbench.figures_generation() == gen
-    workbench.bump_figures_generation(sender=TodoItem)  # not a model: counts as a write
-    assert workbench.figures_generation() != gen
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workbench.bump_figures_generation(sender=Notification)
+    assert workbench.figures_generation() == gen and not callbacks
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for _ in range(3):  # not a model: counts as a write; once per transaction
+            workbench.bump_figures_generation(sender=TodoItem)
+    assert workbench.figures_generation() != gen and len(callbacks) == 1

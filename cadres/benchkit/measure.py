@@ -214,14 +214,14 @@ class Bench:
 
     def roles(self) -> list[dict]:
         """Workbench (figures computed / from the cache) and calendar for every demo role."""
-        from cadre_supervision.workbench import bump_figures_generation
+        from cadre_supervision.workbench import new_figures_generation
 
         out = []
         for username in ROLE_USERS:
             if username not in self.users:
                 continue
             for label, url, before in (
-                ("workbench", reverse("home"), bump_figures_generation),
+                ("workbench", reverse("home"), new_figures_generation),
                 ("workbench, figures cached", reverse("home"), None),
                 ("calendar", reverse("calendar"), None),
             ):

@@ -192,7 +192,13 @@ class Command(BaseCommand):
                     )
 
         w(f"\n4. statistics endpoints / hand-written GROUP BY (≤ {STATS_RATIO}×)")
+        w("   (net: the endpoint's time less the API root's for the same user, the request's fixed cost)")
         for s in scales:
+            root = {
+                r["user"]: r["ms"]
+                for r in results[s]["rows"]
+                if r["name"] == "api: cadres-api:api-root" and r.get("status") == 200
+            }
             for row in results[s]["rows"]:
                 if row["kind"] == "stats" and row.get("status") == 200:
                     fl, rp = row.get("floor_ms"), row.get("replay_ms")
@@ -205,8 +211,11 @@ class Command(BaseCommand):
                         )
                         continue
                     ratio = row["ms"] / fl
+                    net = ""
+                    if row["user"] in root:
+                        net = f", net {max(row['ms'] - root[row['user']], 0) / fl:5.2f}"
                     line(
-                        f"  [{s:>4}] {row['name'][:40]:40} {row['user']:8} {row['ms']:7.1f} / {fl:6.1f} = {ratio:5.2f}{rp_text}",
+                        f"  [{s:>4}] {row['name'][:40]:40} {row['user']:8} {row['ms']:7.1f} / {fl:6.1f} = {ratio:5.2f}{net}{rp_text}",
                         ratio <= STATS_RATIO,
                     )
 
