@@ -303,8 +303,16 @@ WITH granted AS (
 
 
 def _cadre_stats_floor(bench: Bench, user) -> float:
-    """The cadre breakdowns (status of everyone; kind, rank, level of the active) in one scan."""
-    sql = (
+    """The same numbers as /api/v1/stats/cadres/ by hand: the cadre breakdowns (status of
+    everyone; kind, rank, level of the active) in one GROUPING SETS scan, then key posts and
+    一把手 over the current tenures (scope: the post's unit) in one aggregate. The age bands
+    are left out (a CASE over the birth date), so the floor is a little lower than the work."""
+    from django.utils import timezone
+
+    from cadres.choices import KeyCategory, TopLeaderKind
+    from cadres.models import forbidden_area_codes
+
+    cadres = (
         _scope_cte("view_stats")
         + """
 SELECT c.status, CASE WHEN c.status = 'active' THEN o.kind END, CASE WHEN c.status = 'active' THEN c.rank END,
@@ -313,7 +321,24 @@ FROM cadres_cadre c JOIN cadres_organization o ON o.id = c.organization_id
 WHERE c.organization_id IN (SELECT id FROM scope)
 GROUP BY GROUPING SETS ((1), (2), (3), (4))"""
     )
-    return bench.sql_floor(sql, {"uid": user.pk})
+    cats = ", ".join(
+        f"count(DISTINCT a.cadre_id) FILTER (WHERE '{c}' = ANY(p.key_categories))" for c in KeyCategory.values
+    )
+    kinds = ", ".join(f"count(*) FILTER (WHERE p.top_leader_kind = '{k}')" for k in TopLeaderKind.values)
+    tenures = (
+        _scope_cte("view_stats")
+        + f"""
+SELECT count(DISTINCT a.cadre_id) FILTER (WHERE p.key_categories <> '{{}}'),
+       count(DISTINCT a.post_id) FILTER (WHERE p.key_categories <> '{{}}'), {cats},
+       count(DISTINCT a.cadre_id) FILTER (WHERE p.top_leader_kind <> ''),
+       count(DISTINCT a.cadre_id) FILTER (WHERE p.top_leader_kind <> '' AND a.portfolio_areas && %(forbidden)s::varchar[]),
+       {kinds}
+FROM cadres_appointment a JOIN cadres_post p ON p.id = a.post_id
+WHERE p.organization_id IN (SELECT id FROM scope)
+  AND a.start_date <= %(today)s AND (a.end_date IS NULL OR a.end_date > %(today)s)"""
+    )
+    args = {"uid": user.pk, "today": timezone.localdate(), "forbidden": forbidden_area_codes()}
+    return bench.sql_floor(cadres, args) + bench.sql_floor(tenures, args)
 
 
 STATS_FLOORS = {"cadres-api:stats-cadres": _cadre_stats_floor}
