@@ -1,0 +1,65 @@
+"""`manage.py bench`'s report: issue 10's workbench and calendar rows of every role with their
+verdict against 300 ms, and the statistics ratio with its net of the request's fixed cost."""
+
+from __future__ import annotations
+
+import io
+
+from cadres.management.commands.bench import Command
+
+
+def _result(rows=(), roles=()):
+    return {
+        "organizations": 1,
+        "cadres": 2,
+        "rows": list(rows),
+        "roles": list(roles),
+        "sweep": [],
+        "typical": {},
+    }
+
+
+def _report(results, scales) -> str:
+    cmd = Command(stdout=io.StringIO())
+    cmd._print_report(results, scales)
+    return cmd.stdout.getvalue()
+
+
+def test_roles_are_judged_against_300_ms_at_the_small_scale():
+    roles = [
+        {"name": "workbench", "user": "zuzhibu", "status": 200, "ms": 120.0, "queries": 60, "bytes": 40_000},
+        {"name": "calendar", "user": "ganbuke", "status": 200, "ms": 420.0, "queries": 24, "bytes": 18_000},
+    ]
+    out = _report({"1": _result(roles=roles), "8": _result(roles=roles)}, ["1", "8"])
+    lines = [ln for ln in out.splitlines() if ln.strip().startswith("[")]
+    small = [ln for ln in lines if ln.strip().startswith("[   1]")]
+    assert any("workbench" in ln and "zuzhibu" in ln and ln.endswith("PASS") for ln in small)
+    assert any("calendar" in ln and "ganbuke" in ln and ln.endswith("FAIL") for ln in small)
+    large = [ln for ln in lines if ln.strip().startswith("[   8]")]
+    assert large and not any(ln.endswith(("PASS", "FAIL")) for ln in large)  # shown, not judged
+    assert out.rstrip().endswith("1 FAIL")
+
+
+def test_stats_ratio_and_its_net():
+    rows = [
+        {
+            "name": "api: cadres-api:api-root",
+            "user": "tongji",
+            "kind": "api",
+            "status": 200,
+            "ms": 20.0,
+            "queries": 3,
+        },
+        {
+            "name": "stats: cadres-api:stats-cadres",
+            "user": "tongji",
+            "kind": "stats",
+            "status": 200,
+            "ms": 80.0,
+            "floor_ms": 50.0,
+            "queries": 8,
+        },
+    ]
+    out = _report({"here": _result(rows=rows)}, ["here"])
+    line = next(ln for ln in out.splitlines() if "stats-cadres" in ln and "=" in ln)
+    assert "80.0 /   50.0 =  1.60" in line and "net  1.20" in line and line.endswith("FAIL")
