@@ -39,6 +39,9 @@ def talks_todo(user, today: dt.date):
                 yield _talk_item(t, url=f"{create}?task={t.pk}")
 
 
+_PK = 987654321  # a stand-in primary key, replaced in the reversed URL
+
+
 def talk_dates(user, start: dt.date, end: dt.date):
     """Open talks of the user's interviews scope (own tasks included) due in [start, end]."""
     talks = (
@@ -48,8 +51,10 @@ def talk_dates(user, start: dt.date, end: dt.date):
         .select_related("cadre", "cadre__organization")
         .order_by("due_date", "id")
     )
+    # One reverse() for the month (a whole-city month holds hundreds of talks).
+    head, tail = reverse("interviews:required_detail", args=[_PK]).split(str(_PK))
     for t in talks:
-        yield _talk_item(t, url=reverse("interviews:required_detail", args=[t.pk]))
+        yield _talk_item(t, url=f"{head}{t.pk}{tail}")
 
 
 def coverage_figure(user, today: dt.date) -> dict | None:
