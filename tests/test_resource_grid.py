@@ -60,6 +60,8 @@ PAGES = [
         watch=WATCH,
     ),
     P("calendar", params={"month": "2026-12"}, ceiling=30),
+    # one day in full (the "+N 项" link of a folded day cell)
+    P("calendar", params={"month": "2026-12", "day": "2026-12-31"}, ceiling=30),
     P("calendar_token", method="post", accept=lambda w: {}),
     P("calendar_token_revoke", method="post", accept=lambda w: {}),
     P(
