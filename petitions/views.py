@@ -131,9 +131,10 @@ class PetitionDetailView(ScopedDetailView):
         )
         ctx["overdue"] = p.result == "" and p.deadline < timezone.localdate()
         ctx["history"] = history_for(p, limit=20)
-        ctx["dispose_form"] = forms.DisposeForm()
-        ctx["conclude_form"] = forms.ConcludeForm()
-        ctx["feedback_form"] = forms.FeedbackForm()
+        # Several forms on one page: distinct element ids (the field names stay the same).
+        ctx["dispose_form"] = forms.DisposeForm(auto_id="dispose_%s")
+        ctx["conclude_form"] = forms.ConcludeForm(auto_id="conclude_%s")
+        ctx["feedback_form"] = forms.FeedbackForm(auto_id="feedback_%s")
         return ctx
 
 
