@@ -106,7 +106,10 @@ class ConcludeSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class StatsRowSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
+class FeedbackSerializer(serializers.Serializer):
+    given_on = serializers.DateField()
+    note = serializers.CharField()
+
+
+class EscalateSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

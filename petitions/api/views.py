@@ -53,6 +53,24 @@ class PetitionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         p = services.petition_conclude(user=request.user, petition=petition, **ser.validated_data)
         return Response(s.PetitionSerializer(p).data)
 
+    @extend_schema(request=s.FeedbackSerializer, responses=s.PetitionSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, pk=None):
+        petition = self.get_object()
+        ser = s.FeedbackSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        p = services.petition_feedback(user=request.user, petition=petition, **ser.validated_data)
+        return Response(s.PetitionSerializer(p).data)
+
+    @extend_schema(request=s.EscalateSerializer, responses=s.PetitionSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        petition = self.get_object()
+        ser = s.EscalateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        p = services.petition_escalate(user=request.user, petition=petition, **ser.validated_data)
+        return Response(s.PetitionSerializer(p).data)
+
 
 @StatsView.describe(tag="petitions", summary="信访举报统计")
 class PetitionStatsView(StatsView):

@@ -190,6 +190,26 @@ APIS = [
         refuse=lambda w: {"result": "true", "concluded_on": "2026-04-01", "note": "属实"},
         watch=WATCH,
     ),
+    A(
+        "petitions-api:petition-feedback",
+        method="post",
+        user="disc_a",
+        inside=rec("pet_a"),
+        outside=rec("pet_b"),
+        refuse=lambda w: {"given_on": "2026-04-01", "note": "已反馈"},
+        watch=WATCH,
+    ),
+    A(
+        "petitions-api:petition-escalate",
+        method="post",
+        user="disc_a",
+        inside=rec("pet_a"),
+        outside=rec("pet_b"),
+        refuse=lambda w: {"note": "督办"},
+        watch=WATCH,
+        accept=lambda w: {"note": "督办"},
+        history=rec("pet_a"),
+    ),
 ]
 
 (
