@@ -102,5 +102,9 @@ class EscalateForm(forms.Form):
     note = forms.CharField(label="督办说明", max_length=200, required=False)
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件")
+
+
 class HeavyUnitsForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)

@@ -215,3 +215,40 @@ class PetitionReporter(models.Model):
 
     def __str__(self) -> str:
         return "举报人信息"
+
+
+def attachment_path(instance, filename: str) -> str:
+    from django.utils import timezone
+
+    return f"petitions/{timezone.localdate():%Y/%m}/{instance.petition_id}/{filename}"
+
+
+@track_history()
+class PetitionAttachment(models.Model):
+    """A petition's material (the letter, a screenshot, a recording's transcript). It may carry
+    the reporter's identity, so only the petition's handlers list and download it (logged)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = models.Manager.from_queryset(ReporterQuerySet)()
+    scope = Scope(
+        org_field="petition__organization",
+        perms={"view": "view_petitions"},
+        extra=_reporter_extra,
+        extra_only_actions=("view",),
+    )
+
+    class Meta:
+        verbose_name = _("信访举报附件")
+        verbose_name_plural = _("信访举报附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -125,3 +125,31 @@ def substantiated_rate(substantiated: int, concluded: int) -> float | None:
     if not concluded:
         return None
     return round(100.0 * substantiated / concluded, 1)
+
+
+ATTACHMENT_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".txt",
+    ".mp3",
+    ".wav",
+)
+
+
+def attachment_error(name: str, size: int, *, max_mb: int) -> str | None:
+    import os
+
+    ext = os.path.splitext(name or "")[1].lower()
+    if ext not in ATTACHMENT_EXTENSIONS:
+        return f"附件“{name}”的类型不允许，仅支持 {'、'.join(e.lstrip('.').upper() for e in ATTACHMENT_EXTENSIONS)}。"
+    if size == 0:
+        return f"附件“{name}”是空文件。"
+    if size > max_mb * 1024 * 1024:
+        return f"附件“{name}”过大：单个附件不能超过 {max_mb} MB。"
+    return None

@@ -59,6 +59,13 @@ def reporter_for(*, user, petition: Petition, request=None) -> PetitionReporter 
     return reporter
 
 
+def attachments_for(*, user, petition: Petition):
+    """The petition's attachments, for its handlers only (None for anyone else)."""
+    if not petition.is_handler(user):
+        return None
+    return list(petition.attachments.all())
+
+
 # --- possible duplicates -------------------------------------------------------------------
 
 

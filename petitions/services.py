@@ -18,7 +18,7 @@ from cadres.models import Cadre, Organization
 
 from . import rules
 from .choices import Channel, Disposal, TalkForm
-from .models import Petition, PetitionCoHandler, PetitionReporter, ProblemCategory
+from .models import Petition, PetitionAttachment, PetitionCoHandler, PetitionReporter, ProblemCategory
 
 
 def may_register(user, organization_id: int | None, channel: str) -> bool:
@@ -241,6 +241,24 @@ def petition_escalate(*, user, petition: Petition, note: str, today: dt.date | N
     p.escalation_note = (note or "").strip()[:200] or "人工督办"
     p.save()
     return p
+
+
+@transaction.atomic
+def petition_attachment_add(*, user, petition: Petition, file) -> PetitionAttachment:
+    """Attach material to a petition: its handlers only (material may name the reporter)."""
+    if not petition.is_handler(user):
+        raise PermissionDenied("只有承办人、协办人可以上传附件。")
+    ensure_can(user, petition, "change")
+    msg = (
+        rules.attachment_error(file.name, file.size or 0, max_mb=policy.get("petitions.attachment_max_mb"))
+        if file
+        else "请选择附件。"
+    )
+    if msg:
+        raise ValidationError({"file": msg})
+    return PetitionAttachment.objects.create(
+        petition=petition, file=file, name=file.name[:200], size=file.size, uploaded_by=user
+    )
 
 
 def escalate_overdue(today: dt.date) -> int:

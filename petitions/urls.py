@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/conclude/", views.PetitionConcludeView.as_view(), name="petition_conclude"),
     path("<int:pk>/feedback/", views.PetitionFeedbackView.as_view(), name="petition_feedback"),
     path("<int:pk>/escalate/", views.PetitionEscalateView.as_view(), name="petition_escalate"),
+    path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("heavy-units/", views.HeavyUnitsView.as_view(), name="heavy_units"),
 ]

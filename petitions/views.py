@@ -8,12 +8,16 @@ import datetime as dt
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from cadre_supervision import params
+from cadre_supervision.accesslog import log_access
 from cadre_supervision.history import history_for
+from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_any_scope
 from cadre_supervision.views import (
     ActionView,
@@ -26,7 +30,7 @@ from cadre_supervision.views import (
 
 from . import forms, selectors, services
 from .filters import PetitionFilter
-from .models import Petition
+from .models import Petition, PetitionAttachment
 from .tables import HeavyUnitTable, PetitionTable
 
 
@@ -122,6 +126,9 @@ class PetitionDetailView(ScopedDetailView):
         ctx["reporter"] = selectors.reporter_for(user=user, petition=p, request=self.request)
         ctx["can_change"] = selectors.can_change(user, p)
         ctx["talks"] = selectors.talks_of(user=user, petition=p)
+        ctx["attachments"] = selectors.attachments_for(user=user, petition=p)
+        ctx["attachment_count"] = p.attachments.count()
+        ctx["attachment_form"] = forms.AttachmentForm(auto_id="attachment_%s")
         ctx["duplicates"] = selectors.duplicates(
             user=user,
             cadre_ids=list(p.cadres.all()),
@@ -199,6 +206,38 @@ class PetitionEscalateView(ActionView):
         return services.petition_escalate(
             user=self.request.user, petition=obj, note=form.cleaned_data["note"]
         )
+
+
+class AttachmentUploadView(ActionView):
+    model = Petition
+    action = "change"
+    form_class = forms.AttachmentForm
+    success_message = "附件已上传。"
+
+    def perform(self, obj, form):
+        return services.petition_attachment_add(
+            user=self.request.user, petition=obj, file=form.cleaned_data["file"]
+        )
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Handlers only (an attachment may name the reporter); every download is logged."""
+
+    def get(self, request, pk):
+        att = get_scoped_or_404(
+            PetitionAttachment.objects.select_related("petition"), request.user, "view", pk=pk
+        )
+        if not att.petition.is_handler(request.user):
+            raise Http404("记录不存在或无权查看")
+        try:
+            handle = att.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("附件文件不存在") from None
+        log_access(user=request.user, action=AccessLog.Action.DOWNLOAD_FILE, obj=att, request=request)
+        return FileResponse(handle, as_attachment=True, filename=att.name)
 
 
 class FiguresView(LoginRequiredMixin, TemplateView):

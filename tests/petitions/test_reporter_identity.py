@@ -138,3 +138,39 @@ def test_cadre_lookup_and_stats_never_carry_reporter(api, pet):
     assert NAME not in resp.content.decode()
     stats = api.get(reverse("petitions-api:stats"), {"year": 2026})
     assert stats.status_code == 200 and NAME not in stats.content.decode()
+
+
+def test_attachments_for_handlers_only_and_download_logged(client, pet, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    att = services.petition_attachment_add(
+        user=pet.disc_a, petition=pet.pet_a, file=SimpleUploadedFile("赵举报的来信.pdf", b"%PDF-1.4 x")
+    )
+    detail = reverse("petitions:petition_detail", args=[pet.pet_a.pk])
+    assert "赵举报的来信.pdf" in _text(_login(client, pet.disc_a).get(detail))
+    download = reverse("petitions:attachment_download", args=[att.pk])
+    assert _login(client, pet.disc_a).get(download).status_code == 200
+    assert AccessLog.objects.filter(action="download_file", object_id=str(att.pk)).count() == 1
+    for who in ("disc_a2", "discipline", "admin"):
+        c = _login(client, getattr(pet, who))
+        html = _text(c.get(detail))
+        assert "赵举报的来信.pdf" not in html and "1 份" in html
+        assert c.get(download).status_code == 404
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.petition_attachment_add(
+            user=pet.disc_a2, petition=pet.pet_a, file=SimpleUploadedFile("x.pdf", b"%PDF")
+        )
+
+
+def test_attachment_type_refused(pet):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError) as e:
+        services.petition_attachment_add(
+            user=pet.disc_a, petition=pet.pet_a, file=SimpleUploadedFile("a.exe", b"MZ")
+        )
+    assert "file" in e.value.message_dict

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from interviews.models import InterviewRecord
 from petitions import services
-from petitions.models import Petition, PetitionReporter
+from petitions.models import Petition, PetitionAttachment, PetitionReporter
 from tests.conftest import city
 from tests.kit.grid import grid_tests
 from tests.kit.resources import ApiResource as A
@@ -38,10 +40,20 @@ def _grow(w, n):
         )
 
 
-world = world_fixture(city, pet)
+def _extra(w):
+    w.att_a = services.petition_attachment_add(
+        user=w.disc_a, petition=w.pet_a, file=SimpleUploadedFile("举报信.pdf", b"%PDF-1.4 a")
+    )
+    w.att_b = services.petition_attachment_add(
+        user=w.disc_b, petition=w.pet_b, file=SimpleUploadedFile("截图.png", b"\x89PNG b")
+    )
+    return w
+
+
+world = world_fixture(city, pet, extra=_extra)
 grown = grown_fixture(_grow)
 
-WATCH = (Petition, PetitionReporter, InterviewRecord)
+WATCH = (Petition, PetitionReporter, PetitionAttachment, InterviewRecord)
 
 
 def rec(attr):
@@ -128,6 +140,16 @@ PAGES = [
         accept=lambda w: {"note": "督办"},
         history=rec("pet_a"),
     ),
+    P(
+        "petitions:attachment_upload",
+        method="post",
+        user="disc_a",
+        inside=rec("pet_a"),
+        outside=rec("pet_b"),
+        refuse=lambda w: {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
+        watch=WATCH,
+    ),
+    P("petitions:attachment_download", user="disc_a", inside=rec("att_a"), outside=rec("att_b")),
     P("petitions:figures", user="disc_a", params={"year": 2026}, shown=lambda w: "来信", ceiling=20),
     P("petitions:heavy_units", user="disc_a", params={"year": 2026}, export=True, ceiling=17),
 ]
