@@ -102,6 +102,15 @@ class EscalateForm(forms.Form):
     note = forms.CharField(label="督办说明", max_length=200, required=False)
 
 
+class AssignForm(forms.Form):
+    handler = LookupChoiceField(label="承办人", source="users")
+    co_handlers = LookupMultipleChoiceField(label="协办人", source="users", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_lookups(self, user)
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label="附件")
 

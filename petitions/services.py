@@ -244,6 +244,30 @@ def petition_escalate(*, user, petition: Petition, note: str, today: dt.date | N
 
 
 @transaction.atomic
+def petition_assign(*, user, petition: Petition, handler, co_handlers: Sequence = ()) -> Petition:
+    """Change who handles the petition (the lead handler and the co-handlers): they, and only
+    they, see the reporter's identity from now on."""
+    p = _locked(user, petition)
+    if handler is None:
+        raise ValidationError({"handler": "请选择承办人。"})
+    if not (handler.is_superuser or may_register(handler, p.organization_id, p.channel)):
+        raise ValidationError({"handler": "承办人须为对该单位有信访举报办理权限的人员。"})
+    co = [u for u in dict.fromkeys(co_handlers) if u.pk != handler.pk]
+    bad = [u for u in co if not (u.is_superuser or may_register(u, p.organization_id, p.channel))]
+    if bad:
+        raise ValidationError({"co_handlers": "协办人须为对该单位有信访举报办理权限的人员。"})
+    if p.handler_id != handler.pk:
+        p.handler = handler
+        p.save()
+    PetitionCoHandler.objects.filter(petition=p).exclude(user__in=co).delete()
+    have = set(PetitionCoHandler.objects.filter(petition=p).values_list("user_id", flat=True))
+    PetitionCoHandler.objects.bulk_create(
+        [PetitionCoHandler(petition=p, user=u) for u in co if u.pk not in have]
+    )
+    return p
+
+
+@transaction.atomic
 def petition_attachment_add(*, user, petition: Petition, file) -> PetitionAttachment:
     """Attach material to a petition: its handlers only (material may name the reporter)."""
     if not petition.is_handler(user):

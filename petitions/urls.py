@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/dispose/", views.PetitionDisposeView.as_view(), name="petition_dispose"),
     path("<int:pk>/conclude/", views.PetitionConcludeView.as_view(), name="petition_conclude"),
     path("<int:pk>/feedback/", views.PetitionFeedbackView.as_view(), name="petition_feedback"),
+    path("<int:pk>/assign/", views.PetitionAssignView.as_view(), name="petition_assign"),
     path("<int:pk>/escalate/", views.PetitionEscalateView.as_view(), name="petition_escalate"),
     path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),

@@ -196,6 +196,21 @@ class PetitionFeedbackView(_PetitionFormPage):
         return services.petition_feedback(user=self.request.user, petition=self.object, **form.cleaned_data)
 
 
+class PetitionAssignView(_PetitionFormPage):
+    form_class = forms.AssignForm
+    page_title = "调整承办人"
+    success_message = "承办人已调整。"
+
+    def get_initial(self):
+        return {
+            "handler": self.object.handler_id,
+            "co_handlers": list(self.object.co_handlers.values_list("pk", flat=True)),
+        }
+
+    def perform(self, form):
+        return services.petition_assign(user=self.request.user, petition=self.object, **form.cleaned_data)
+
+
 class PetitionEscalateView(ActionView):
     model = Petition
     action = "change"

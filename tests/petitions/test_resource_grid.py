@@ -130,6 +130,16 @@ PAGES = [
         watch=WATCH,
     ),
     P(
+        "petitions:petition_assign",
+        user="disc_a",
+        inside=rec("pet_a"),
+        outside=rec("pet_b"),
+        refuse=lambda w: {"handler": w.disc_a.pk},
+        watch=WATCH,
+        accept=lambda w: {"handler": w.disc_a2.pk, "co_handlers": [w.disc_a.pk]},
+        history=rec("pet_a"),
+    ),
+    P(
         "petitions:petition_escalate",
         method="post",
         user="disc_a",

@@ -280,3 +280,15 @@ def test_stats_in_scope(pet):
     assert s["total"] == 1 and s["by_channel"][0] == {"key": "letter", "label": "来信", "count": 1}
     assert selectors.stats(user=pet.stats, year=2026)["total"] == 2
     assert selectors.stats(user=pet.nobody, year=2026)["total"] == 0
+
+
+def test_assign_moves_reporter_visibility(pet):
+    assert selectors.reporter_for(user=pet.disc_a2, petition=pet.pet_a) is None
+    services.petition_assign(user=pet.disc_a, petition=pet.pet_a, handler=pet.disc_a2, co_handlers=[])
+    p = Petition.objects.get(pk=pet.pet_a.pk)
+    assert selectors.reporter_for(user=pet.disc_a2, petition=p).name == "赵举报"
+    assert selectors.reporter_for(user=pet.disc_a, petition=p) is None
+    with pytest.raises(ValidationError) as e:
+        services.petition_assign(user=pet.disc_a2, petition=p, handler=pet.disc_b)
+    assert "handler" in e.value.message_dict
+    assert Petition.objects.get(pk=p.pk).handler_id == pet.disc_a2.pk
