@@ -84,7 +84,7 @@ def _seed(*, today: dt.date, rng, jiwei: User, org_user: User | None) -> dict:
     ]
     n = 72
     for i in range(n):
-        org = heavy[i % len(heavy)] if heavy and i % 4 == 0 else units[i % len(units)]
+        org = heavy[(i // 4) % len(heavy)] if heavy and i % 4 == 0 else units[i % len(units)]
         cadre = rng.choice(by_org[org.pk])
         channel = channels[i % len(channels)]
         title, cat, content = TOPICS[i % len(TOPICS)]

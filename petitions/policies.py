@@ -22,7 +22,7 @@ def register() -> None:
         minimum=1,
     )
     policy.register(
-        "petitions.heavy_unit_threshold", 3, "信访举报较多单位的认定件数", area=AREA, unit="件", minimum=1
+        "petitions.heavy_unit_threshold", 5, "信访举报较多单位的认定件数", area=AREA, unit="件", minimum=1
     )
     policy.register(
         "petitions.attachment_max_mb", 20, "信访举报附件大小上限", area=AREA, unit="MB", minimum=1

@@ -117,7 +117,7 @@ def test_figures_page(client, pet):
 def test_audit_plan_page_shows_petition_heavy_units(client, pet):
     from petitions import services
 
-    for i in range(3):
+    for i in range(4):
         services.petition_create(
             user=pet.disc_a,
             title=f"件{i}",

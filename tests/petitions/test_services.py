@@ -257,7 +257,7 @@ def test_warning_sources_and_timeline(pet):
 
 
 def test_heavy_units_and_audit_plan_suggestion(pet):
-    for i in range(3):
+    for i in range(4):
         services.petition_create(
             user=pet.disc_a,
             title=f"第{i}件",
@@ -269,7 +269,7 @@ def test_heavy_units_and_audit_plan_suggestion(pet):
             today=TODAY,
         )
     rows = list(selectors.heavy_units(user=pet.disc_a, start=D(2025, 1, 1), end=D(2026, 12, 31)))
-    assert [(o.name, o.n_petitions) for o in rows] == [("甲镇", 4)]
+    assert [(o.name, o.n_petitions) for o in rows] == [("甲镇", 5)]
     suggestions = registry.audit_plan_suggestions_for(pet.staff_all, 2026)
     assert [org_id for org_id, _r in suggestions] == [pet.town_a.pk]
     assert registry.audit_plan_suggestions_for(pet.disc_b, 2026) == []
