@@ -42,6 +42,18 @@ def _check_reporter(anonymous: bool, reporter: dict | None, errors: dict) -> dic
     return reporter
 
 
+def _check_handlers(handler, co_handlers, organization_id: int, channel: str) -> None:
+    """Handlers must themselves hold the petition permission over the unit."""
+
+    def ok(u) -> bool:
+        return u.is_superuser or may_register(u, organization_id, channel)
+
+    if not ok(handler):
+        raise ValidationError({"handler": "承办人须为对该单位有信访举报办理权限的人员。"})
+    if any(not ok(u) for u in co_handlers):
+        raise ValidationError({"co_handlers": "协办人须为对该单位有信访举报办理权限的人员。"})
+
+
 @transaction.atomic
 def petition_create(
     *,
@@ -81,8 +93,7 @@ def petition_create(
         raise ValidationError(errors)
     if not may_register(user, organization.pk, channel):
         raise PermissionDenied("您无权在该单位登记此类信访举报件。")
-    if handler is not None and not (handler.is_superuser or may_register(handler, organization.pk, channel)):
-        raise ValidationError({"handler": "承办人须为对该单位有信访举报办理权限的人员。"})
+    _check_handlers(handler, co_handlers, organization.pk, channel)
     petition = Petition.objects.create(
         title=title.strip(),
         channel=channel,
@@ -250,12 +261,8 @@ def petition_assign(*, user, petition: Petition, handler, co_handlers: Sequence 
     p = _locked(user, petition)
     if handler is None:
         raise ValidationError({"handler": "请选择承办人。"})
-    if not (handler.is_superuser or may_register(handler, p.organization_id, p.channel)):
-        raise ValidationError({"handler": "承办人须为对该单位有信访举报办理权限的人员。"})
+    _check_handlers(handler, co_handlers, p.organization_id, p.channel)
     co = [u for u in dict.fromkeys(co_handlers) if u.pk != handler.pk]
-    bad = [u for u in co if not (u.is_superuser or may_register(u, p.organization_id, p.channel))]
-    if bad:
-        raise ValidationError({"co_handlers": "协办人须为对该单位有信访举报办理权限的人员。"})
     if p.handler_id != handler.pk:
         p.handler = handler
         p.save()

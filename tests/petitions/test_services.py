@@ -292,3 +292,20 @@ def test_assign_moves_reporter_visibility(pet):
         services.petition_assign(user=pet.disc_a2, petition=p, handler=pet.disc_b)
     assert "handler" in e.value.message_dict
     assert Petition.objects.get(pk=p.pk).handler_id == pet.disc_a2.pk
+
+
+def test_co_handler_without_permission_refused(pet):
+    before = Petition.objects.count()
+    with pytest.raises(ValidationError) as e:
+        services.petition_create(
+            user=pet.disc_a,
+            title="标题",
+            channel="letter",
+            received_on=D(2026, 5, 1),
+            organization=pet.town_a,
+            content="内容",
+            handler=pet.disc_a,
+            co_handlers=[pet.disc_b],
+            today=TODAY,
+        )
+    assert "co_handlers" in e.value.message_dict and Petition.objects.count() == before
