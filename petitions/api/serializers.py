@@ -67,7 +67,7 @@ class PetitionSerializer(serializers.ModelSerializer):
         return [c.name for c in obj.categories.all()]
 
 
-class ReporterInputSerializer(serializers.Serializer):
+class PetitionReporterInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -88,10 +88,10 @@ class PetitionCreateSerializer(serializers.Serializer):
     content = serializers.CharField()
     handler = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     anonymous = serializers.BooleanField(default=True)
-    reporter = ReporterInputSerializer(required=False, write_only=True)
+    reporter = PetitionReporterInputSerializer(required=False, write_only=True)
 
 
-class DisposeSerializer(serializers.Serializer):
+class PetitionDisposeSerializer(serializers.Serializer):
     disposal = serializers.ChoiceField(choices=Disposal.choices)
     talk_form = serializers.ChoiceField(
         choices=TalkForm.choices, required=False, allow_blank=True, default=""
@@ -100,16 +100,16 @@ class DisposeSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ConcludeSerializer(serializers.Serializer):
+class PetitionConcludeSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Result.choices)
     concluded_on = serializers.DateField()
     note = serializers.CharField()
 
 
-class FeedbackSerializer(serializers.Serializer):
+class PetitionFeedbackSerializer(serializers.Serializer):
     given_on = serializers.DateField()
     note = serializers.CharField()
 
 
-class EscalateSerializer(serializers.Serializer):
+class PetitionEscalateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -35,38 +35,38 @@ class PetitionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         p = services.petition_create(user=request.user, **d)
         return Response(s.PetitionSerializer(p).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.DisposeSerializer, responses=s.PetitionSerializer)
+    @extend_schema(request=s.PetitionDisposeSerializer, responses=s.PetitionSerializer)
     @action(detail=True, methods=["post"])
     def dispose(self, request, pk=None):
         petition = self.get_object()
-        ser = s.DisposeSerializer(data=request.data)
+        ser = s.PetitionDisposeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         p = services.petition_dispose(user=request.user, petition=petition, **ser.validated_data)
         return Response(s.PetitionSerializer(p).data)
 
-    @extend_schema(request=s.ConcludeSerializer, responses=s.PetitionSerializer)
+    @extend_schema(request=s.PetitionConcludeSerializer, responses=s.PetitionSerializer)
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         petition = self.get_object()
-        ser = s.ConcludeSerializer(data=request.data)
+        ser = s.PetitionConcludeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         p = services.petition_conclude(user=request.user, petition=petition, **ser.validated_data)
         return Response(s.PetitionSerializer(p).data)
 
-    @extend_schema(request=s.FeedbackSerializer, responses=s.PetitionSerializer)
+    @extend_schema(request=s.PetitionFeedbackSerializer, responses=s.PetitionSerializer)
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
         petition = self.get_object()
-        ser = s.FeedbackSerializer(data=request.data)
+        ser = s.PetitionFeedbackSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         p = services.petition_feedback(user=request.user, petition=petition, **ser.validated_data)
         return Response(s.PetitionSerializer(p).data)
 
-    @extend_schema(request=s.EscalateSerializer, responses=s.PetitionSerializer)
+    @extend_schema(request=s.PetitionEscalateSerializer, responses=s.PetitionSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         petition = self.get_object()
-        ser = s.EscalateSerializer(data=request.data)
+        ser = s.PetitionEscalateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         p = services.petition_escalate(user=request.user, petition=petition, **ser.validated_data)
         return Response(s.PetitionSerializer(p).data)
