@@ -28,7 +28,7 @@ def export(cadre, user) -> tuple[list[str], list[list]]:
             p.received_on,
             p.get_channel_display(),
             p.title,
-            "、".join(c.name for c in p.categories.all()),
+            "、".join(p.category_names),
             p.get_disposal_display(),
             p.disposal_on,
             p.get_result_display(),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -237,11 +238,16 @@ def substantiated_warnings(user, cadre_ids=None):
 
 
 def cadre_petitions(*, user, cadre: Cadre):
+    """The petitions about `cadre` in the integrity scope, with their category names
+    (`category_names`), in one query."""
     return (
         Petition.objects.restrict(user, "integrity")
-        .filter(cadres=cadre)
-        .select_related("organization")
-        .prefetch_related("categories")
+        .filter(pk__in=Petition.cadres.through.objects.filter(cadre=cadre).values("petition_id"))
+        .annotate(
+            category_names=ArrayAgg(
+                "categories__name", filter=Q(categories__isnull=False), distinct=True, default=Value([])
+            )
+        )
         .order_by("-received_on", "-id")
     )
 
