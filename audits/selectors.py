@@ -414,3 +414,26 @@ def audit_stats(user, today: dt.date | None = None) -> dict:
 
 def cadres_by_ids(ids):
     return Cadre.objects.filter(pk__in=ids)
+
+
+# --- suggestions from other channels (registry) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitSuggestion:
+    organization: Organization
+    reasons: tuple[str, ...]
+
+
+def unit_suggestions(*, user, year: int) -> list[UnitSuggestion]:
+    """Units other apps suggest for the audit plan of `year` (e.g. units with many petitions,
+    essay 1), limited to the units of the user's audits scope, in tree order."""
+    from cadre_supervision import registry
+
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for org_id, reason in registry.audit_plan_suggestions_for(user, year):
+        reasons[org_id].append(reason)
+    if not reasons:
+        return []
+    orgs = Organization.objects.restrict(user, "view_audits").filter(pk__in=reasons).order_by("path")
+    return [UnitSuggestion(o, tuple(reasons[o.pk])) for o in orgs]

@@ -694,6 +694,7 @@ class PlanView(ComputedListView):
             items=ctx["rows"],
             planned=Audit.objects.restrict(self.request.user, "view").filter(year=year).for_list(),
             kind_labels=dict(AuditKind.choices),
+            unit_suggestions=selectors.unit_suggestions(user=self.request.user, year=year),
         )
         return ctx
 

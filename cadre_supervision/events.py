@@ -110,6 +110,25 @@ class SecondLineMoved(Event):
     moved_on: dt.date
 
 
+# --- petitions (信访举报) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PetitionTalkRequested(Event):
+    """A petition's problem clue was disposed of by 谈话函询 (petitions.services): the
+    admonishment talk (诫勉谈话) or written inquiry (函询) is raised for each concerned cadre.
+    `source_type`/`source_id` name the petition so the talk can be found back from it."""
+
+    petition_id: int
+    cadre_id: int
+    form: str  # "admonishment" (谈话) | "written_inquiry" (函询)
+    date: dt.date
+    handler_id: int | None
+    summary: str
+    source_type: str = "petitions.petition"
+    source_id: str = ""
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     AppointmentCreated,
     AppointmentEnded,
@@ -119,4 +138,5 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     AssessmentRecorded,
     RotationExchanged,
     SecondLineMoved,
+    PetitionTalkRequested,
 )

@@ -52,7 +52,13 @@ ORG_PERMISSIONS: list[tuple[str, str]] = [
     ("view_sanctions", "查看处分记录"),
     ("view_family", "查看家庭成员及社会关系"),
     ("view_photos", "查看干部照片"),
+    # --- petitions (信访举报) ---
+    ("view_petitions", "查看信访举报"),
+    ("manage_petitions", "受理办理信访举报"),
+    ("handle_12380", "受理办理12380选人用人举报"),
 ]
+# Discipline-only permissions: organization staff handle only 12380 selection-matter petitions.
+DISCIPLINE_ONLY_PERMISSIONS = ("view_petitions", "manage_petitions")
 ORG_PERMISSION_LABELS = dict(ORG_PERMISSIONS)
 
 
@@ -70,7 +76,7 @@ ROLES: dict[str, Role] = {
         Role(
             "org_staff",
             "组织部工作人员",
-            tuple(p for p, _l in ORG_PERMISSIONS),
+            tuple(p for p, _l in ORG_PERMISSIONS if p not in DISCIPLINE_ONLY_PERMISSIONS),
             "干部科、干部监督科：维护干部信息、轮岗、联审、个人事项报告",
         ),
         Role(
@@ -84,8 +90,10 @@ ROLES: dict[str, Role] = {
                 "view_sanctions",
                 "view_family",
                 "view_photos",
+                "view_petitions",
+                "manage_petitions",
             ),
-            "阅看审计档案、问题整改、廉政档案",
+            "阅看审计档案、问题整改、廉政档案；受理办理信访举报",
         ),
         Role("supervisor", "谈话人", ("view_cadres",), "查看谈话任务、记录谈心谈话"),
         Role("audit_team", "审计组成员", ("view_cadres",), "参与被指派的联审项目"),

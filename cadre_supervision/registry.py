@@ -308,3 +308,42 @@ def emit(event) -> None:
             transaction.on_commit(lambda fn=entry.fn: fn(event), robust=True)
         else:
             entry.fn(event)
+
+
+# --- petitions: audit plan suggestions and linked records ------------------------------------
+# An app may suggest units for the yearly audit plan (essay 1: units with many petitions are
+# audited) without the audits app importing it; and an app that creates records on another
+# app's behalf (interviews raises the talks of a petition's 谈话函询 disposal) lets the
+# originating app find them back by a stable source reference.
+
+# fn(user, year) -> iterable of (organization_id, reason), read through restrict()
+audit_plan_suggestions: dict[str, Callable[..., Any]] = {}
+# fn(user, source_type, source_ids) -> {source_id: [(title, url), ...]}, read through restrict()
+linked_record_sources: dict[str, Callable[..., Any]] = {}
+
+
+def register_audit_plan_suggestion(key: str, fn: Callable[..., Any]) -> None:
+    audit_plan_suggestions.setdefault(key, fn)
+
+
+def audit_plan_suggestions_for(user, year) -> list[tuple[int, str]]:
+    """Every registered suggestion of units for the audit plan of `year`, in the user's scope."""
+    out: list[tuple[int, str]] = []
+    for fn in audit_plan_suggestions.values():
+        out.extend(fn(user, year))
+    return out
+
+
+def register_linked_record_source(key: str, fn: Callable[..., Any]) -> None:
+    linked_record_sources.setdefault(key, fn)
+
+
+def linked_records(user, source_type: str, source_ids) -> dict[str, list[tuple[str, str]]]:
+    """Records other apps keep for `source_type` rows (e.g. the talks of a petition), visible
+    to `user`: {source_id: [(title, url), ...]}."""
+    ids = [str(i) for i in source_ids]
+    out: dict[str, list[tuple[str, str]]] = {}
+    for fn in linked_record_sources.values():
+        for sid, items in fn(user, source_type, ids).items():
+            out.setdefault(str(sid), []).extend(items)
+    return out

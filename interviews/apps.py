@@ -55,3 +55,7 @@ class InterviewsConfig(AppConfig):
             )
         )
         registry.register_demo_seeder(30, demo.seed)
+
+        from . import petition_hooks
+
+        petition_hooks.register()  # a petition's 谈话函询 raises its talk or inquiry here

@@ -166,6 +166,9 @@ class InterviewRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The record another app raised it for (a petition's 谈话函询: "petitions.petition", its id).
+    source_type = models.CharField(_("来源类型"), max_length=60, blank=True, default="")
+    source_id = models.CharField(_("来源编号"), max_length=64, blank=True, default="")
 
     objects = models.Manager.from_queryset(InterviewRecordQuerySet)()
     scope = Scope(
@@ -178,7 +181,11 @@ class InterviewRecord(models.Model):
         verbose_name = _("谈话记录")
         verbose_name_plural = _("谈话记录")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["interviewee", "date"]), models.Index(fields=["kind", "date"])]
+        indexes = [
+            models.Index(fields=["interviewee", "date"]),
+            models.Index(fields=["kind", "date"]),
+            models.Index(fields=["source_type", "source_id"], name="interview_record_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.interviewee.name} {self.get_kind_display()}"

@@ -73,7 +73,8 @@ PAGES = [
         watch=WATCH,
     ),
     P("integrity_index", params={"q": "张"}, shown=lambda w: "张伟", hidden=lambda w: "张强", ceiling=20),
-    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=40),
+    # +3 with petitions: its section and its two warning sources (one query each)
+    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=43),
     P("integrity_file_export", inside=rec("cadre_a"), outside=rec("cadre_b")),
     # administrator pages: only the superuser; everyone else 403 (tests/test_admin_pages.py)
     P("admin_roles", user="admin", refuse_url=None),

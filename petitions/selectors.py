@@ -1,0 +1,305 @@
+"""Reads of the petitions app; every one goes through `restrict()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from cadre_supervision import policy, registry
+from cadre_supervision.accesslog import log_access
+from cadre_supervision.models import AccessLog
+from cadre_supervision.notifications import ReminderSpec
+from cadre_supervision.permissions import SYSTEM
+from cadres.models import Cadre, Organization
+
+from . import rules
+from .choices import SUBSTANTIATED, Channel, Disposal, ReminderKind, Result, Status
+from .models import Petition, PetitionReporter, ProblemCategory
+
+
+def petition_list(*, user, action: str = "view"):
+    return Petition.objects.restrict(user, action).for_list()
+
+
+def can_register(user) -> bool:
+    from cadre_supervision.permissions import has_org_perm
+
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_superuser or has_org_perm(user, "manage_petitions") or has_org_perm(user, "handle_12380")
+        )
+    )
+
+
+def can_change(user, petition: Petition) -> bool:
+    return Petition.objects.restrict(user, "change").filter(pk=petition.pk).exists()
+
+
+# --- the reporter (only the handlers; every read logged) ------------------------------------
+
+
+def reporter_for(*, user, petition: Petition, request=None) -> PetitionReporter | None:
+    """The named reporter of `petition`, for its handlers only (anyone else: None, superusers
+    included); each read is written to the access log."""
+    if petition.anonymous or not petition.is_handler(user):
+        return None
+    reporter = PetitionReporter.objects.filter(petition=petition).first()
+    if reporter is not None:
+        log_access(
+            user=user,
+            action=AccessLog.Action.OTHER,
+            obj=petition,
+            detail={"what": "petition_reporter"},
+            request=request,
+        )
+    return reporter
+
+
+def attachments_for(*, user, petition: Petition):
+    """The petition's attachments, for its handlers only (None for anyone else)."""
+    if not petition.is_handler(user):
+        return None
+    return list(petition.attachments.all())
+
+
+# --- possible duplicates -------------------------------------------------------------------
+
+
+def duplicates(
+    *, user, cadre_ids, content: str, received_on: dt.date, exclude_pk: int | None = None
+) -> list[tuple[Petition, float]]:
+    """Possible duplicates: visible petitions about any of the same cadres received within
+    the policy window before `received_on`, whose content overlaps (rules.similarity) at least
+    the policy threshold; best first."""
+    ids = [getattr(c, "pk", c) for c in cadre_ids]
+    if not ids or not (content or "").strip():
+        return []
+    start = received_on - dt.timedelta(days=policy.get("petitions.duplicate_days"))
+    qs = (
+        Petition.objects.restrict(user, "view")
+        .filter(cadres__in=ids, received_on__gte=start, received_on__lte=received_on)
+        .exclude(pk=exclude_pk)
+        .distinct()
+        .only("pk", "title", "content", "received_on", "channel", "status")
+    )
+    threshold = policy.get("petitions.duplicate_percent") / 100.0
+    out = [(p, rules.similarity(content, p.content)) for p in qs[:200]]
+    return sorted(((p, s) for p, s in out if s >= threshold), key=lambda t: -t[1])
+
+
+def talks_of(*, user, petition: Petition) -> list[tuple[str, str]]:
+    """The talks/inquiries raised in interviews for this petition, visible to `user`."""
+    return registry.linked_records(user, "petitions.petition", [petition.pk]).get(str(petition.pk), [])
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+def _year_qs(user, year: int | None):
+    qs = Petition.objects.restrict(user, "stats")
+    return qs.filter(received_on__year=year) if year else qs
+
+
+def stats(*, user, year: int | None) -> dict:
+    qs = _year_qs(user, year)
+    by_channel = dict(qs.values_list("channel").annotate(n=Count("id")).order_by())
+    by_result = dict(qs.exclude(result="").values_list("result").annotate(n=Count("id")).order_by())
+    by_disposal = dict(qs.exclude(disposal="").values_list("disposal").annotate(n=Count("id")).order_by())
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    by_category = list(
+        ProblemCategory.objects.filter(petitions__in=qs)
+        .values("code", "name")
+        .annotate(n=Count("petitions", distinct=True))
+        .order_by("-n", "code")
+    )
+    by_unit = list(
+        qs.values("organization_id", "organization__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organization_id")
+    )
+    total = sum(by_channel.values())
+    concluded = sum(by_result.values())
+    substantiated = sum(by_result.get(r, 0) for r in SUBSTANTIATED)
+    return {
+        "year": year,
+        "total": total,
+        "open": total - by_status.get(Status.CONCLUDED, 0),
+        "concluded": concluded,
+        "substantiated": substantiated,
+        "substantiated_rate": rules.substantiated_rate(substantiated, concluded),
+        "overdue": qs.open().filter(deadline__lt=timezone.localdate()).count(),
+        "escalated": qs.filter(escalated_on__isnull=False).count(),
+        "by_channel": [
+            {"key": c.value, "label": c.label, "count": by_channel.get(c.value, 0)} for c in Channel
+        ],
+        "by_disposal": [
+            {"key": d.value, "label": d.label, "count": by_disposal.get(d.value, 0)} for d in Disposal
+        ],
+        "by_result": [{"key": r.value, "label": r.label, "count": by_result.get(r.value, 0)} for r in Result],
+        "by_category": [{"key": c["code"], "label": c["name"], "count": c["n"]} for c in by_category],
+        "by_unit": [
+            {"organization_id": u["organization_id"], "label": u["organization__name"], "count": u["n"]}
+            for u in by_unit
+        ],
+    }
+
+
+def heavy_units(*, user, start: dt.date, end: dt.date, threshold: int | None = None):
+    """Units with many petitions (信访举报较多单位): units whose petitions received in
+    [start, end] reach the policy threshold, most first (an annotated queryset)."""
+    threshold = threshold or policy.get("petitions.heavy_unit_threshold")
+    visible = Petition.objects.restrict(user, "stats").filter(received_on__gte=start, received_on__lte=end)
+    return (
+        Organization.objects.filter(pk__in=visible.values("organization_id"))
+        .annotate(
+            n_petitions=Count("petitions", filter=Q(petitions__in=visible), distinct=True),
+            n_substantiated=Count(
+                "petitions",
+                filter=Q(petitions__in=visible, petitions__result__in=SUBSTANTIATED),
+                distinct=True,
+            ),
+            n_open=Count(
+                "petitions",
+                filter=Q(petitions__in=visible) & ~Q(petitions__status=Status.CONCLUDED),
+                distinct=True,
+            ),
+        )
+        .filter(n_petitions__gte=threshold)
+        .order_by("-n_petitions", "path")
+    )
+
+
+def audit_plan_suggestions(user, year: int):
+    """For the audit plan of `year`: units with many petitions in the two years up to it."""
+    start, end = dt.date(year - 1, 1, 1), dt.date(year, 12, 31)
+    for org in heavy_units(user=user, start=start, end=end):
+        yield (
+            org.pk,
+            f"信访举报较多：{year - 1}—{year}年{org.n_petitions}件（属实或部分属实{org.n_substantiated}件）",
+        )
+
+
+# --- warnings, timeline, integrity file ------------------------------------------------------
+
+
+def _cadre_rows(user, cadre_ids):
+    qs = Petition.objects.restrict(user, "integrity")
+    if cadre_ids is not None:
+        qs = qs.filter(cadres__in=list(cadre_ids))
+    return qs
+
+
+def open_warnings(user, cadre_ids=None):
+    through = Petition.cadres.through.objects.filter(
+        petition__in=_cadre_rows(user, cadre_ids).open()
+    ).select_related("petition")
+    if cadre_ids is not None:
+        through = through.filter(cadre_id__in=list(cadre_ids))
+    for row in through.order_by("cadre_id", "petition__received_on"):
+        p = row.petition
+        overdue = p.deadline < timezone.localdate()
+        yield registry.Warning(
+            cadre_id=row.cadre_id,
+            kind="petitions.open",
+            title="有未办结的信访举报",
+            detail=f"{p.received_on:%Y-%m-%d}收件，{p.get_status_display()}"
+            + ("，已超期" if overdue else f"，期限{p.deadline:%Y-%m-%d}"),
+            url=p.get_absolute_url(),
+            level="orange" if overdue else "",
+            since=p.received_on,
+            uid=f"petitions.petition.{p.pk}.open",
+        )
+
+
+def substantiated_warnings(user, cadre_ids=None):
+    today = timezone.localdate()
+    since = dt.date(today.year - policy.get("petitions.substantiated_years"), today.month, 1)
+    rows = _cadre_rows(user, cadre_ids).filter(result__in=SUBSTANTIATED, result_on__gte=since)
+    through = Petition.cadres.through.objects.filter(petition__in=rows).select_related("petition")
+    if cadre_ids is not None:
+        through = through.filter(cadre_id__in=list(cadre_ids))
+    for row in through.order_by("cadre_id", "petition__result_on"):
+        p = row.petition
+        yield registry.Warning(
+            cadre_id=row.cadre_id,
+            kind="petitions.substantiated",
+            title=f"信访举报{p.get_result_display()}",
+            detail=f"{p.result_on:%Y-%m-%d}办结：{p.get_result_display()}",
+            url=p.get_absolute_url(),
+            severity="danger",
+            since=p.result_on,
+            uid=f"petitions.petition.{p.pk}.substantiated",
+        )
+
+
+def cadre_petitions(*, user, cadre: Cadre):
+    """The petitions about `cadre` in the integrity scope, with their category names
+    (`category_names`), in one query."""
+    return (
+        Petition.objects.restrict(user, "integrity")
+        .filter(pk__in=Petition.cadres.through.objects.filter(cadre=cadre).values("petition_id"))
+        .annotate(
+            category_names=ArrayAgg(
+                "categories__name", filter=Q(categories__isnull=False), distinct=True, default=Value([])
+            )
+        )
+        .order_by("-received_on", "-id")
+    )
+
+
+def timeline(cadre, user):
+    """Disposals and results of the petitions about `cadre` (the integrity file timeline)."""
+    for p in cadre_petitions(user=user, cadre=cadre):
+        if p.disposal_on:
+            yield registry.TimelineEntry(
+                date=p.disposal_on,
+                kind="petitions.disposal",
+                label="信访举报",
+                title=f"问题线索处置：{p.get_disposal_display()}",
+                detail=p.title,
+                url=p.get_absolute_url(),
+            )
+        if p.result_on:
+            yield registry.TimelineEntry(
+                date=p.result_on,
+                kind="petitions.result",
+                label="信访举报",
+                title=f"信访举报办结：{p.get_result_display()}",
+                detail=p.title,
+                url=p.get_absolute_url(),
+            )
+
+
+# --- workbench, calendar, reminders --------------------------------------------------------
+
+
+def my_open(*, user):
+    from .models import handler_q
+
+    if not getattr(user, "is_authenticated", False):
+        return Petition.objects.none()
+    return Petition.objects.open().filter(handler_q(user)).select_related("organization")
+
+
+def overdue_reminders(today: dt.date):
+    """Sweep source: each overdue petition reminds its lead handler once a week."""
+    period = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    rows = Petition.objects.restrict(SYSTEM, "view").open().filter(deadline__lt=today)
+    for p in rows.only("pk", "title", "deadline", "handler_id", "received_on", "escalated_on"):
+        yield ReminderSpec(
+            recipient_id=p.handler_id,
+            kind=ReminderKind.OVERDUE,
+            period=period,
+            title=f"信访举报件超期未办结：{p.title}",
+            body=f"办理期限{p.deadline:%Y-%m-%d}，已督办。"
+            if p.escalated_on
+            else f"办理期限{p.deadline:%Y-%m-%d}。",
+            url=reverse("petitions:petition_detail", args=[p.pk]),
+            object_type="petitions.petition",
+            object_id=str(p.pk),
+        )
