@@ -52,6 +52,9 @@ ORG_PERMISSIONS: list[tuple[str, str]] = [
     ("view_sanctions", "查看处分记录"),
     ("view_family", "查看家庭成员及社会关系"),
     ("view_photos", "查看干部照片"),
+    # --- evaluations (阳光评议、民主测评、关爱提醒函) ---
+    ("view_evaluations", "查看阳光评议与民主测评"),
+    ("manage_evaluations", "管理阳光评议、民主测评与关爱提醒函"),
 ]
 ORG_PERMISSION_LABELS = dict(ORG_PERMISSIONS)
 
@@ -84,6 +87,7 @@ ROLES: dict[str, Role] = {
                 "view_sanctions",
                 "view_family",
                 "view_photos",
+                "view_evaluations",
             ),
             "阅看审计档案、问题整改、廉政档案",
         ),
