@@ -49,6 +49,12 @@ class ActionItemTable(tables.Table):
     class Meta(tables.Table.Meta):
         empty_text = "暂无承诺与整改事项"
 
+    def render_who(self, value):
+        return str(value)
+
+    def value_who(self, value):
+        return str(value)
+
 
 class DemocraticTable(tables.Table):
     year = tables.Column("年度")
