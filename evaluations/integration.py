@@ -46,7 +46,7 @@ def timeline(cadre, user):
             kind="evaluations.reminder_talk",
             label="提醒谈话",
             title="因关爱提醒函安排提醒谈话",
-            url=selectors.reminder_talks_url(cadre.pk),
+            url=selectors.reminder_talks_url(cadre.pk, letter.sent_on.year),
         )
 
 

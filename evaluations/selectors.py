@@ -285,5 +285,7 @@ def letter_due(letter: CareLetter) -> dt.date | None:
     return letter.sent_on + dt.timedelta(days=policy.get("evaluations.letter_ack_days"))
 
 
-def reminder_talks_url(cadre_id: int) -> str:
-    return reverse("interviews:required_list") + f"?cadre={cadre_id}&kind=reminder"
+def reminder_talks_url(cadre_id: int, year: int | None = None) -> str:
+    """The interviews page listing the cadre's 提醒谈话 (raised by interviews/evaluation_hooks.py)."""
+    year = year or timezone.localdate().year
+    return reverse("interviews:required_list") + f"?cadre={cadre_id}&kind=reminder&year={year}"

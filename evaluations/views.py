@@ -523,7 +523,9 @@ class LetterDetailView(ScopedDetailView):
             ack_form=forms.LetterAckForm(),
             dismiss_form=forms.LetterDismissForm(),
             ack_due=selectors.letter_due(letter),
-            talks_url=selectors.reminder_talks_url(letter.cadre_id),
+            talks_url=selectors.reminder_talks_url(
+                letter.cadre_id, (letter.sent_on or letter.proposed_on).year
+            ),
             is_sent=letter.status in (LetterStatus.SENT, LetterStatus.ACKNOWLEDGED),
         )
         return ctx
