@@ -21,6 +21,7 @@ from .choices import DemocraticItem, EvaluatorGroup, Grade, ItemKind, Step, Subj
 from .models import Campaign, CampaignStep, CareLetter, Subject
 
 LETTERS = 27  # essay 1: care letters to 27 cadres
+PENDING_LETTERS = 4  # proposed, not yet decided
 UNITS_PER_KIND = 12
 
 
@@ -220,29 +221,19 @@ def _democratic(*, year, leaders, rng, user, today, counts) -> None:
 
 
 def _letters(*, year, rng, user, today, counts) -> None:
-    proposed = services.care_letters_propose_all(user=user, year=year, today=_on(year, 11, 15, today))
-    ids = [p.pk for p in proposed]
-    if len(ids) < LETTERS:
-        # Top up from the 民主测评's circles: cadres with the most 差 votes on the 三圈.
-        taken = set(CareLetter.objects.filter(year=year).values_list("cadre_id", flat=True))
-        extra = (
-            Cadre.objects.filter(democratic_evaluations__year=year)
-            .exclude(pk__in=taken)
-            .order_by("-democratic_evaluations__ratings__poor", "id")
-            .distinct()
-        )
-        for cadre in list(dict.fromkeys(extra))[: LETTERS - len(ids)]:
-            letter = services.care_letter_propose(
-                user=user,
-                cadre=cadre,
-                year=year,
-                reasons=["民主测评“三圈”（生活圈、社交圈、娱乐圈）反映需要注意的问题"],
-                today=_on(year, 11, 15, today),
-            )
-            ids.append(letter.pk)
-    for i, letter in enumerate(CareLetter.objects.filter(pk__in=ids).order_by("id")):
-        if i >= LETTERS:
-            break
+    """The year's letters: proposed from the candidates (weak grades first, then the cadres
+    with the most warning signals), 27 sent (most acknowledged), a few left to decide."""
+    on = _on(year, 11, 15, today)
+    found = selectors.letter_candidates(user=user, year=year)
+    ranked = sorted(
+        found.items(), key=lambda kv: (not any("阳光评议" in r for r in kv[1]), -len(kv[1]), kv[0])
+    )
+    cadres = Cadre.objects.in_bulk([cid for cid, _r in ranked[: LETTERS + PENDING_LETTERS]])
+    letters = [
+        services.care_letter_propose(user=user, cadre=cadres[cid], year=year, reasons=reasons, today=on)
+        for cid, reasons in ranked[: LETTERS + PENDING_LETTERS]
+    ]
+    for i, letter in enumerate(letters[:LETTERS]):
         services.care_letter_send(user=user, letter=letter, sent_on=_on(year, 11, 18, today), today=today)
         if i % 5 != 4:
             services.care_letter_acknowledge(
@@ -252,6 +243,7 @@ def _letters(*, year, rng, user, today, counts) -> None:
                 acknowledgement="已收到，认真对照检查，按要求整改。",
                 today=today,
             )
+    counts["care_letters"] = len(letters)
 
 
 def seed(*, today: dt.date, rng, stdout) -> None:
