@@ -3,7 +3,7 @@ panel, integrity-file section, sweep source and statistics section (registered i
 
 from __future__ import annotations
 
-from cadre_supervision import registry
+from cadre_supervision import policy, registry
 from cadre_supervision.notifications import ReminderSpec, register_kind_label
 from cadre_supervision.permissions import SYSTEM, has_org_perm
 
@@ -106,8 +106,9 @@ def cadre_panel(cadre, user):
 
 def sweep_letters_unacknowledged(today):
     """Letters sent and not acknowledged past the policy's days: remind who created them."""
+    days = policy.get("evaluations.letter_ack_days")
     for letter in selectors.letters_awaiting(user=SYSTEM).filter(status=LetterStatus.SENT):
-        due = selectors.letter_due(letter)
+        due = selectors.letter_due(letter, days)
         if due is None or due >= today or letter.created_by_id is None:
             continue
         yield ReminderSpec(

@@ -62,6 +62,13 @@ def register() -> None:
         unit="天",
     )
     policy.register(
+        "evaluations.file_allowed_types",
+        "pdf,ofd,doc,docx,xls,xlsx,jpg,jpeg,png,zip,txt",
+        "评议材料允许的文件类型（扩展名，逗号分隔）",
+        kind=str,
+        area=AREA,
+    )
+    policy.register(
         "evaluations.file_max_mb",
         20,
         "评议材料单个文件大小上限",

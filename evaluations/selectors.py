@@ -279,10 +279,13 @@ def letters_awaiting(*, user, action: str = "change"):
     )
 
 
-def letter_due(letter: CareLetter) -> dt.date | None:
+def letter_due(letter: CareLetter, days: int | None = None) -> dt.date | None:
+    """The date the letter's acknowledgement is due (`days`: the policy, read once by callers
+    that go through many letters)."""
     if letter.sent_on is None:
         return None
-    return letter.sent_on + dt.timedelta(days=policy.get("evaluations.letter_ack_days"))
+    days = policy.get("evaluations.letter_ack_days") if days is None else days
+    return letter.sent_on + dt.timedelta(days=days)
 
 
 def reminder_talks_url(cadre_id: int, year: int | None = None) -> str:

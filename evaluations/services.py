@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -97,6 +98,12 @@ def _check_file(file) -> None:
         raise ValidationError({"file": "请选择要上传的文件。"})
     if file.size > max_mb * 1024 * 1024:
         raise ValidationError({"file": f"文件不能超过 {max_mb} MB。"})
+    allowed = {
+        e.strip().lower() for e in policy.get("evaluations.file_allowed_types").split(",") if e.strip()
+    }
+    ext = os.path.splitext(file.name or "")[1].lower().lstrip(".")
+    if ext not in allowed:
+        raise ValidationError({"file": f"不支持的文件类型（允许：{'、'.join(sorted(allowed))}）。"})
 
 
 @transaction.atomic

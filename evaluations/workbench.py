@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from cadre_supervision import registry
+from cadre_supervision import policy, registry
 from cadre_supervision.permissions import has_any_scope
 from cadre_supervision.registry import Figure, TodoItem
 from cadre_supervision.workbench import horizon
@@ -43,8 +43,8 @@ def _item_item(i) -> TodoItem:
     )
 
 
-def _letter_item(letter) -> TodoItem:
-    due = selectors.letter_due(letter)
+def _letter_item(letter, days: int) -> TodoItem:
+    due = selectors.letter_due(letter, days)
     what = "待发送" if letter.status == LetterStatus.PROPOSED else "待签收说明"
     return TodoItem(
         kind="evaluations.letter",
@@ -64,8 +64,9 @@ def todo(user, today: dt.date):
             yield _step_item(s)
     for i in selectors.open_items(user=user).filter(due_date__lte=end).order_by("due_date", "id"):
         yield _item_item(i)
+    days = policy.get("evaluations.letter_ack_days")
     for letter in selectors.letters_awaiting(user=user).order_by("proposed_on", "id"):
-        yield _letter_item(letter)
+        yield _letter_item(letter, days)
 
 
 def dates(user, start: dt.date, end: dt.date):

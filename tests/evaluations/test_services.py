@@ -153,3 +153,16 @@ def test_democratic_rejects_too_many_votes(city):
             ratings={"social_circle": [9, 2, 0]},
         )
     assert not Subject.objects.exists()
+
+
+def test_step_attachment_type_refused(city):
+    from django.core.files.base import ContentFile
+
+    from evaluations.models import StepAttachment
+
+    c = services.campaign_create(user=city.staff_all, organization=city.town_a, year=YEAR)
+    step = c.steps.get(step=Step.SHI)
+    with pytest.raises(ValidationError) as e:
+        services.step_attachment_add(user=city.staff_all, step=step, file=ContentFile(b"MZ", name="run.exe"))
+    assert "不支持的文件类型" in str(e.value)
+    assert not StepAttachment.objects.exists()
