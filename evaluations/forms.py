@@ -10,6 +10,7 @@ from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 from .choices import DemocraticItem, EvaluatorGroup, ItemKind, SubjectKind
 
 MANAGE = "manage_evaluations"
+MAX_COUNT = 100000  # people and votes of one evaluation
 
 
 class DateInput(forms.DateInput):
@@ -71,7 +72,7 @@ class ScoresForm(forms.Form):
                 label=f"{label}得分", required=False, min_value=0, max_value=100, decimal_places=2
             )
             self.fields[f"respondents_{group}"] = forms.IntegerField(
-                label=f"{label}参评人数", required=False, min_value=0
+                label=f"{label}参评人数", required=False, min_value=0, max_value=MAX_COUNT
             )
 
     def scores(self):
@@ -99,7 +100,7 @@ class DemocraticForm(UserForm):
         label="年度", min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
     )
     held_on = forms.DateField(label="测评日期", widget=DateInput())
-    participants = forms.IntegerField(label="参评人数", min_value=1)
+    participants = forms.IntegerField(label="参评人数", min_value=1, max_value=MAX_COUNT)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -107,7 +108,7 @@ class DemocraticForm(UserForm):
         for item, label in DemocraticItem.choices:
             for part, plabel in (("good", "好"), ("fair", "一般"), ("poor", "差")):
                 self.fields[f"{item}_{part}"] = forms.IntegerField(
-                    label=f"{label}：{plabel}", required=False, min_value=0
+                    label=f"{label}：{plabel}", required=False, min_value=0, max_value=MAX_COUNT
                 )
 
     def ratings(self):

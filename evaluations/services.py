@@ -201,7 +201,7 @@ def scores_record(
             group=group,
             defaults={
                 "score": value,
-                "respondents": int((respondents or {}).get(group) or 0),
+                "respondents": min(max(int((respondents or {}).get(group) or 0), 0), 100000),
                 "recorded_by": user,
             },
         )
@@ -283,14 +283,18 @@ def democratic_record(
         errors["held_on"] = "测评日期不能晚于今天。"
     elif held_on.year != year:
         errors["held_on"] = "测评日期须在所填年度内。"
-    if not participants or participants < 1:
-        errors["participants"] = "请填写参评人数。"
+    if not participants or participants < 1 or participants > 100000:
+        errors["participants"] = "请填写参评人数（1–100000）。"
     clean: dict[str, tuple[int, int, int]] = {}
     for item, votes in ratings.items():
         if item not in DemocraticItem.values:
             errors["ratings"] = f"未知的测评项目：{item}"
             continue
-        good, fair, poor = (int(v or 0) for v in votes)
+        try:
+            good, fair, poor = (int(v or 0) for v in votes)
+        except (TypeError, ValueError):
+            errors["ratings"] = f"{DemocraticItem(item).label}：请按“好、一般、差”填写三个票数。"
+            continue
         msg = rules.rating_errors(good, fair, poor, participants or 0)
         if msg:
             errors[f"{item}_good"] = f"{DemocraticItem(item).label}：{msg}"

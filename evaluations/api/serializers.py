@@ -6,6 +6,7 @@ from cadre_supervision.api import ScopedRelatedField
 from cadres.models import Cadre, Organization
 
 from ..choices import DemocraticItem, EvaluatorGroup
+from ..forms import MAX_COUNT
 from ..models import (
     ActionItem,
     Campaign,
@@ -89,7 +90,9 @@ class ScoresSerializer(serializers.Serializer):
         child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
         help_text="评议主体 → 得分（0–100）：" + "、".join(f"{k}={v}" for k, v in EvaluatorGroup.choices),
     )
-    respondents = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+    respondents = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=MAX_COUNT), required=False
+    )
 
     def validate_scores(self, value):
         unknown = [k for k in value if k not in EvaluatorGroup.values]
@@ -141,10 +144,12 @@ class DemocraticCreateSerializer(serializers.Serializer):
     cadre = ScopedRelatedField(model=Cadre, action="manage_evaluations")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     held_on = serializers.DateField()
-    participants = serializers.IntegerField(min_value=1)
+    participants = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
     note = serializers.CharField(required=False, allow_blank=True)
     ratings = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=3, max_length=3),
+        child=serializers.ListField(
+            child=serializers.IntegerField(min_value=0, max_value=MAX_COUNT), min_length=3, max_length=3
+        ),
         help_text="测评项目 → [好, 一般, 差] 票数："
         + "、".join(f"{k}={v}" for k, v in DemocraticItem.choices),
     )

@@ -103,3 +103,24 @@ def test_api_scores_and_send(api, city):
         url, {"scores": {g: 95 for g in ("masses", "deputies", "cadres", "leaders")}}, format="json"
     )
     assert ok.status_code == 200 and ok.json()["grade"] == "excellent"
+
+
+def test_api_bad_bodies_are_400_not_500(api, ev):
+    api.force_authenticate(ev.staff_a)
+    huge = {
+        "cadre": ev.cadre_a.pk,
+        "year": YEAR - 1,
+        "held_on": f"{YEAR - 1}-06-01",
+        "participants": 10**12,
+        "ratings": {"moral": [1, 2, 3]},
+    }
+    assert api.post("/api/v1/democratic-evaluations/", huge, format="json").status_code == 400
+    odd = {**huge, "participants": 10, "ratings": {"nonsense": [1, 1, 1]}}
+    resp = api.post("/api/v1/democratic-evaluations/", odd, format="json")
+    assert resp.status_code == 400 and "未知的测评项目" in resp.content.decode()
+    outside = {**huge, "participants": 10, "cadre": ev.cadre_b.pk}
+    assert api.post("/api/v1/democratic-evaluations/", outside, format="json").status_code == 400
+    resp = api.post(
+        "/api/v1/evaluation-campaigns/", {"organization": ev.town_a.pk, "year": YEAR}, format="json"
+    )
+    assert resp.status_code == 400 and "已经建立" in resp.content.decode()
