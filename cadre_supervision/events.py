@@ -129,6 +129,20 @@ class PetitionTalkRequested(Event):
     source_id: str = ""
 
 
+# --- evaluations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CareLetterSent(Event):
+    """A 关爱提醒函 was sent to a cadre (evaluations.services.care_letter_send): a 提醒谈话
+    becomes due (interviews/evaluation_hooks.py)."""
+
+    letter_id: int
+    cadre_id: int
+    sent_on: dt.date
+    reason: str
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     AppointmentCreated,
     AppointmentEnded,
@@ -139,4 +153,5 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     RotationExchanged,
     SecondLineMoved,
     PetitionTalkRequested,
+    CareLetterSent,
 )

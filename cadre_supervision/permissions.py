@@ -56,6 +56,9 @@ ORG_PERMISSIONS: list[tuple[str, str]] = [
     ("view_petitions", "查看信访举报"),
     ("manage_petitions", "受理办理信访举报"),
     ("handle_12380", "受理办理12380选人用人举报"),
+    # --- evaluations (阳光评议、民主测评、关爱提醒函) ---
+    ("view_evaluations", "查看阳光评议与民主测评"),
+    ("manage_evaluations", "管理阳光评议、民主测评与关爱提醒函"),
 ]
 # Discipline-only permissions: organization staff handle only 12380 selection-matter petitions.
 DISCIPLINE_ONLY_PERMISSIONS = ("view_petitions", "manage_petitions")
@@ -92,6 +95,7 @@ ROLES: dict[str, Role] = {
                 "view_photos",
                 "view_petitions",
                 "manage_petitions",
+                "view_evaluations",
             ),
             "阅看审计档案、问题整改、廉政档案；受理办理信访举报",
         ),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rotations",
     "reports",
     "petitions",
+    "evaluations",
 ]
 
 MIDDLEWARE = [

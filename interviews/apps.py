@@ -29,6 +29,9 @@ class InterviewsConfig(AppConfig):
         registry.on(events.AssessmentRecorded, services.on_assessment_recorded)
         registry.on(events.SecondLineMoved, services.on_secondline_moved)
         registry.on(events.TeamChanged, services.on_team_changed, after_commit=True)
+        from . import evaluation_hooks
+
+        evaluation_hooks.register()  # a 关爱提醒函 sent raises a 提醒谈话
 
         # The daily sweep: keep the plan current (a step: the write), then remind and
         # escalate; overdue follow-ups (sources: reads only).

@@ -38,6 +38,9 @@ class InterviewKind(models.TextChoices):
 
 # Kinds a required talk can be (a plan entry); the others are logged without a plan.
 REQUIRED_KINDS = (InterviewKind.ROUTINE, InterviewKind.SPECIAL_TOPIC)
+# Kinds of a required talk (a task): the plan's kinds, plus talks raised by other channels
+# (a 提醒谈话 after a 关爱提醒函: interviews/evaluation_hooks.py).
+TASK_KINDS = (*REQUIRED_KINDS, InterviewKind.REMINDER)
 # Records also visible to discipline officers in scope (and shown in the integrity file).
 DISCIPLINE_KINDS = (InterviewKind.ADMONISHMENT, InterviewKind.WRITTEN_INQUIRY)
 

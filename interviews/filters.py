@@ -10,7 +10,15 @@ from cadre_supervision.filters import BooleanFilter, IdFilter, LookupFilter, org
 from cadres.choices import OrgKind
 
 from . import policies
-from .choices import FollowUpStatus, InterviewerRole, InterviewKind, SpecialTrigger, TalkCategory, TalkStatus
+from .choices import (
+    TASK_KINDS,
+    FollowUpStatus,
+    InterviewerRole,
+    InterviewKind,
+    SpecialTrigger,
+    TalkCategory,
+    TalkStatus,
+)
 from .models import FollowUp, InterviewAssignment, InterviewRecord, RequiredTalk
 
 
@@ -28,10 +36,7 @@ class SubtreeMixin:
 
 class RequiredTalkFilter(SubtreeMixin, df.FilterSet):
     year = df.ChoiceFilter(label="年度", choices=_year_choices, field_name="year")
-    kind = df.ChoiceFilter(
-        label="类型",
-        choices=[(k.value, k.label) for k in (InterviewKind.ROUTINE, InterviewKind.SPECIAL_TOPIC)],
-    )
+    kind = df.ChoiceFilter(label="类型", choices=[(k.value, k.label) for k in TASK_KINDS])
     status = df.ChoiceFilter(label="状态", choices=TalkStatus.choices, method="filter_status")
     organization = organization_filter()
     org_kind = df.ChoiceFilter(

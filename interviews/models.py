@@ -28,6 +28,7 @@ from cadres.models import Cadre, Organization
 
 from .choices import (
     DISCIPLINE_KINDS,
+    TASK_KINDS,
     FollowUpStatus,
     InterviewerRole,
     InterviewKind,
@@ -361,7 +362,7 @@ class RequiredTalk(models.Model):
     kind = models.CharField(
         _("谈话类型"),
         max_length=20,
-        choices=[(k.value, k.label) for k in (InterviewKind.ROUTINE, InterviewKind.SPECIAL_TOPIC)],
+        choices=[(k.value, k.label) for k in TASK_KINDS],
     )
     seq = models.PositiveSmallIntegerField(_("年度第几次"), default=0)
     trigger = models.CharField(
@@ -440,8 +441,14 @@ class RequiredTalk(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind=InterviewKind.ROUTINE, seq__gte=1, trigger="")
-                | Q(kind=InterviewKind.SPECIAL_TOPIC, seq=0) & ~Q(trigger=""),
+                | Q(kind=InterviewKind.SPECIAL_TOPIC, seq=0) & ~Q(trigger="")
+                | Q(kind=InterviewKind.REMINDER, seq=0, trigger=""),
                 name="required_talk_kind_shape",
+            ),
+            models.UniqueConstraint(
+                fields=["cadre", "source_type", "source_id"],
+                condition=Q(kind=InterviewKind.REMINDER) & ~Q(source_id=""),
+                name="required_talk_reminder_once_per_source",
             ),
         ]
 
@@ -455,6 +462,8 @@ class RequiredTalk(models.Model):
     def title(self) -> str:
         if self.kind == InterviewKind.ROUTINE:
             return f"{self.year}年度第{self.seq}次谈心谈话"
+        if self.kind == InterviewKind.REMINDER:
+            return "提醒谈话（关爱提醒函）" if self.source_type == "evaluations.careletter" else "提醒谈话"
         return f"专题谈心谈话（{self.get_trigger_display()}）"
 
     def compute_status(self, today: dt.date, window_days: int) -> str:

@@ -243,7 +243,8 @@ def match_fulfilment(
     2. Other routine records fulfil, in date order, the routine talks of the record's own
        year in due order: a talk in January does not close last year's plan.
     3. Other special-topic records fulfil special-topic talks in trigger order: the earliest
-       unused record dated on or after the trigger.
+       unused record dated on or after the trigger; other reminder-talk records (提醒谈话)
+       fulfil reminder talks the same way.
     Records are given in (date, id) order; cancelled talks are fulfilled by nothing.
     """
     wanted: dict[int, tuple[int | None, dt.date | None]] = {t.id: (None, None) for t in talks}
@@ -280,11 +281,7 @@ def match_fulfilment(
     used: set[int] = set()
     for t in sorted(specials, key=lambda t: (t.trigger_date or t.due_date, t.id)):
         for r in free:
-            if (
-                r.kind == InterviewKind.SPECIAL_TOPIC
-                and r.id not in used
-                and r.date >= (t.trigger_date or r.date)
-            ):
+            if r.kind == t.kind and r.id not in used and r.date >= (t.trigger_date or r.date):
                 wanted[t.id] = (r.id, r.date)
                 used.add(r.id)
                 break

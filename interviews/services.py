@@ -40,6 +40,7 @@ from . import policies, rules
 from .choices import (
     DISCIPLINE_KINDS,
     REQUIRED_KINDS,
+    TASK_KINDS,
     InterviewerRole,
     InterviewKind,
     ReminderKind,
@@ -504,7 +505,7 @@ def fulfilment_sync_many(cadre_ids: Iterable[int]) -> int:
         talks_by[t.cadre_id].append(t)
     records_by: dict[int, list[rules.RecordRef]] = defaultdict(list)
     for rid, cid, kind, date, task_id in (
-        InterviewRecord.objects.filter(interviewee_id__in=ids, kind__in=REQUIRED_KINDS)
+        InterviewRecord.objects.filter(interviewee_id__in=ids, kind__in=TASK_KINDS)
         .order_by("date", "id")
         .values_list("id", "interviewee_id", "kind", "date", "task_id")
     ):

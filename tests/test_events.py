@@ -14,7 +14,16 @@ from cadres import services
 from tests.factories import CadreFactory, PostFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("cadre_supervision", "cadres", "interviews", "audits", "rotations", "reports", "petitions")
+APPS = (
+    "cadre_supervision",
+    "cadres",
+    "interviews",
+    "audits",
+    "rotations",
+    "reports",
+    "petitions",
+    "evaluations",
+)
 
 
 def _production_sources():

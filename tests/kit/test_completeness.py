@@ -15,6 +15,7 @@ GRIDS = [
     "tests.rotations.test_resource_grid",
     "tests.reports.test_resource_grid",
     "tests.petitions.test_resource_grid",
+    "tests.evaluations.test_resource_grid",
 ]
 
 # Deliberately in no table, each for its reason:
