@@ -52,6 +52,10 @@ ORG_PERMISSIONS: list[tuple[str, str]] = [
     ("view_sanctions", "查看处分记录"),
     ("view_family", "查看家庭成员及社会关系"),
     ("view_photos", "查看干部照片"),
+    # --- selection (选人用人监督) ---
+    ("view_selection", "查看选拔任用"),
+    ("manage_selection", "管理选拔任用"),
+    ("override_selection", "记录选拔任用例外（越过凡提四必）"),
 ]
 ORG_PERMISSION_LABELS = dict(ORG_PERMISSIONS)
 
@@ -70,7 +74,7 @@ ROLES: dict[str, Role] = {
         Role(
             "org_staff",
             "组织部工作人员",
-            tuple(p for p, _l in ORG_PERMISSIONS),
+            tuple(p for p, _l in ORG_PERMISSIONS if p != "override_selection"),
             "干部科、干部监督科：维护干部信息、轮岗、联审、个人事项报告",
         ),
         Role(
@@ -96,6 +100,19 @@ ROLES: dict[str, Role] = {
             "维护本单位二线干部考勤、请销假",
         ),
         Role("stats_client", "统计接口用户", ("view_stats",), "只读汇总统计，不含个人信息"),
+        # --- selection (选人用人监督) ---
+        Role(
+            "selection_lead",
+            "选任工作负责人",
+            ("view_cadres", "view_selection", "manage_selection", "override_selection"),
+            "主持选拔任用，可记录越过凡提四必的例外（须写明理由，留痕）",
+        ),
+        Role(
+            "agency_liaison",
+            "意见征求联络员",
+            (),
+            "纪委监委、检察院、公安局、审计局的联络员：只看、只答复发给本单位的廉政意见征求函",
+        ),
     ]
 }
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audits",
     "rotations",
     "reports",
+    "selection",
 ]
 
 MIDDLEWARE = [
