@@ -68,8 +68,9 @@ def selection_stats(user, *, year: int | None) -> dict:
         a["median_reply_days"] = statistics.median(days) if days else None
         by_agency.append(a)
     ratio_rows = []
+    all_ratios = list(ratios.values_list("point", "nominees", "posts"))
     for point in RatioPoint:
-        rows = list(ratios.filter(point=point).values_list("nominees", "posts"))
+        rows = [(n, p) for pt, n, p in all_ratios if pt == point]
         minimum = policy.get(f"selection.min_ratio.{point}")
         values = [float(rules.ratio(n, p)) for n, p in rows if p]
         ratio_rows.append(

@@ -14,7 +14,7 @@ from cadres import services
 from tests.factories import CadreFactory, PostFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("cadre_supervision", "cadres", "interviews", "audits", "rotations", "reports")
+APPS = ("cadre_supervision", "cadres", "interviews", "audits", "rotations", "reports", "selection")
 
 
 def _production_sources():

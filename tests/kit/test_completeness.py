@@ -14,6 +14,7 @@ GRIDS = [
     "tests.audits.test_resource_grid",
     "tests.rotations.test_resource_grid",
     "tests.reports.test_resource_grid",
+    "tests.selection.test_resource_grid",
 ]
 
 # Deliberately in no table, each for its reason:
