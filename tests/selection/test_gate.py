@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres import imports, services as cadre_services
+from cadres import imports
+from cadres import services as cadre_services
 from cadres.models import Appointment
 from rotations import services as rot_services
 from rotations.choices import ExchangeKind

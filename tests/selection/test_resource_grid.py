@@ -28,7 +28,7 @@ from tests.kit.grid import grid_tests
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
-from tests.selection.conftest import sel_world, to_stage
+from tests.selection.conftest import sel_world
 
 
 def _extra(w):
