@@ -73,3 +73,28 @@ def personal_matter_checks(user, cadre_ids) -> dict[int, registry.PersonalMatter
 def register() -> None:
     registry.on(events.SelectionCandidateNominated, on_candidate_nominated)
     registry.register_personal_matter_check("reports.targeted", personal_matter_checks)
+    registry.register_demo_seeder(72, seed_selection_checks)  # between the selection seeders
+
+
+def seed_selection_checks(*, today, rng, stdout):
+    """Demo: the targeted checks of the selection demo's candidates are done (the reports side
+    of 凡提必核): the first finds a concealment, the second an omission (handled), the last two
+    stay in progress, the others are consistent."""
+    pending = list(
+        Verification.objects.filter(
+            kind=VerificationKind.TARGETED, status="pending", candidate__notes__startswith="选拔任用人选"
+        ).order_by("id")
+    )
+    now = timezone.now()
+    plan = {
+        0: (Outcome.CONCEALMENT, Handling.DISQUALIFY, "瞒报配偶名下房产一套"),
+        1: (Outcome.OMISSION, Handling.EDUCATION, "漏报因私出国一次，已补报"),
+    }
+    done = 0
+    for i, v in enumerate(pending[:-2] if len(pending) > 4 else pending):
+        outcome, handling, note = plan.get(i, (Outcome.CONSISTENT, Handling.NONE, ""))
+        Verification.objects.filter(pk=v.pk).update(
+            status="done", outcome=outcome, handling=handling, handling_note=note, completed_at=now
+        )
+        done += 1
+    stdout.write(f"  选拔任用人选的个人有关事项重点查核：完成 {done} 项，进行中 {len(pending) - done} 项")

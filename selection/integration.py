@@ -191,3 +191,4 @@ def register() -> None:
 
     workbench.register()
     registry.register_demo_seeder(70, demo.seed)
+    registry.register_demo_seeder(74, demo.seed_progress)

@@ -105,8 +105,10 @@ class CheckItem:
 
 
 def clearance_blockers(items: Iterable[CheckItem]) -> list[CheckItem]:
-    """Items that block clearance: a red flag, an open issue or a missing data source."""
-    return [i for i in items if i.state != "pass"]
+    """Items that block clearance: a red flag or an open issue. A missing data source (no
+    petitions capability yet) is shown on the checklist and kept in the clearance record as
+    such, never as a pass; it does not block, since there is nothing to check against."""
+    return [i for i in items if i.state in ("flag", "open")]
 
 
 def letter_overdue(due: dt.date | None, replied: bool, today: dt.date) -> bool:

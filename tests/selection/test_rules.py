@@ -112,3 +112,17 @@ def test_weak_assessments(grades, weak):
 )
 def test_letter_overdue(due, replied, today, overdue):
     assert rules.letter_overdue(due, replied, today) is overdue
+
+
+@pytest.mark.parametrize(
+    "states,blocking",
+    [
+        (["pass", "pass"], []),
+        (["pass", "missing"], []),  # no data source: shown and recorded, not a pass, not a block
+        (["open", "pass"], ["open"]),
+        (["flag", "missing", "open"], ["flag", "open"]),
+    ],
+)
+def test_clearance_blockers(states, blocking):
+    items = [rules.CheckItem(str(i), "x", s) for i, s in enumerate(states)]
+    assert [i.state for i in rules.clearance_blockers(items)] == blocking
