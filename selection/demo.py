@@ -17,7 +17,15 @@ from cadre_supervision import registry
 from cadre_supervision.permissions import SYSTEM
 from cadres.choices import AssessmentGrade, CadreStatus, OrgKind, VerificationItem, VerificationStatus
 from cadres.demo import DEMO_PASSWORD, _group
-from cadres.models import AnnualAssessment, Cadre, DossierVerification, Organization, Post, Sanction
+from cadres.models import (
+    AnnualAssessment,
+    Appointment,
+    Cadre,
+    DossierVerification,
+    Organization,
+    Post,
+    Sanction,
+)
 
 from . import rules, selectors, services
 from .choices import AgencyKind, CandidateStatus, Method, RatioPoint, Stage
@@ -32,6 +40,13 @@ AGENCIES = [
 # The designated signals (one candidate each); "concealment" comes from the reports seeder.
 SIGNALS = ["sanction", "weak_grade", "unverified", "finding", "adverse"]
 N_SELECTIONS = 12
+# demo logins of the agencies' liaisons (password DEMO_PASSWORD), one per agency
+LIAISONS = [
+    ("jiwei_lianluo", "赵海燕", "市纪委监委"),
+    ("jiancha_lianluo", "韩冬", "市人民检察院"),
+    ("gongan_lianluo", "冯志强", "市公安局"),
+    ("shenji_lianluo", "彭丽", "市审计局"),
+]
 KINDS = ("community", "neighbour", "police", "grid", "property")
 
 
@@ -48,11 +63,12 @@ def _users(root):
     staff = User.objects.filter(username="zuzhibu").first() or user("zuzhibu", "周敏")
     lead = user("xuanren", "钱立新")
     lead.groups.set([_group("selection_lead", "全市", [root])])
-    jw = user("jiwei_lianluo", "赵海燕")
-    jw.groups.set([_group("agency_liaison", "市纪委监委", [])])
-    gaj = user("gongan_lianluo", "冯志强")
-    gaj.groups.set([_group("agency_liaison", "市公安局", [])])
-    return staff, lead, jw, gaj
+    liaisons = []
+    for username, name, agency in LIAISONS:
+        u = user(username, name)
+        u.groups.set([_group("agency_liaison", agency, [])])
+        liaisons.append(u)
+    return staff, lead, liaisons
 
 
 def _verify(cadre_ids):
@@ -76,13 +92,10 @@ def seed(*, today, rng, stdout):
     root = Organization.objects.filter(parent__isnull=True).order_by("id").first()
     if root is None:
         return
-    staff, lead, jw, gaj = _users(root)
-    agencies = []
-    for order, (name, kind) in enumerate(AGENCIES, 1):
+    staff, lead, liaisons = _users(root)
+    for order, ((name, kind), liaison) in enumerate(zip(AGENCIES, liaisons, strict=True), 1):
         a, _ = Agency.objects.get_or_create(name=name, defaults={"kind": kind, "order": order})
-        agencies.append(a)
-    agencies[0].liaisons.add(jw)
-    agencies[2].liaisons.add(gaj)
+        a.liaisons.add(liaison)
 
     units = list(
         Organization.objects.filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.CITY_ORGAN], is_active=True).order_by(
@@ -143,7 +156,12 @@ def seed(*, today, rng, stdout):
                     pool = finding_cadres if kind == "finding" else clean
                 else:
                     kind, pool = "", clean
-                cadre_id = next((c for c in pool if c not in used), None)
+                holders = set(
+                    Appointment.objects.current(today)
+                    .filter(post__organization=unit)
+                    .values_list("cadre_id", flat=True)
+                )
+                cadre_id = next((c for c in pool if c not in used and c not in holders), None)
                 if cadre_id is None:
                     continue
                 used.add(cadre_id)
@@ -272,6 +290,10 @@ def seed_progress(*, today, rng, stdout):
         _walk(selection, staff, cleared, today, rng)
     appointed = Candidate.objects.filter(status=CandidateStatus.APPOINTED).count()
     stdout.write(f"  选拔任用推进：逾期答复的意见函 {late} 件，已任职 {appointed} 名")
+    stdout.write(
+        "  选拔任用演示账号（密码同上）：xuanren（选任工作负责人，可记录例外）；"
+        + "、".join(f"{u}（{a}联络员）" for u, _n, a in LIAISONS)
+    )
 
 
 def _walk(selection, staff, cleared, today, rng):
