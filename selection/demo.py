@@ -125,7 +125,7 @@ def seed(*, today, rng, stdout):
         )
         if not posts:
             continue
-        motion = today - dt.timedelta(days=365 - i * 28 - rng.randint(0, 6))
+        motion = today - dt.timedelta(days=360 - i * 31 - rng.randint(0, 4))
         selection = services.selection_create(
             user=staff,
             organization=unit,
@@ -243,9 +243,9 @@ def seed_progress(*, today, rng, stdout):
                 if age < 30 and rng.random() < 0.5:
                     continue  # recent: still waiting for some replies
                 delay = (
-                    rng.choice([2, 3, 4, 5, 6, 9, 12])
+                    rng.choice([2, 3, 3, 4, 4, 5, 8])
                     if letter.agency.kind != AgencyKind.DISCIPLINE
-                    else rng.choice([3, 4, 8])
+                    else rng.choice([2, 3, 4, 4, 9])
                 )
                 on = min(rules.add_working_days(letter.sent_on, delay, rules.china_is_workday), today)
                 adverse = kind == "adverse" and letter.agency.kind == AgencyKind.DISCIPLINE
