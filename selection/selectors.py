@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cadre_supervision import policy, registry
 from cadre_supervision.permissions import SYSTEM
-from cadres.models import AnnualAssessment, Cadre
+from cadres import rules as cadre_rules
+from cadres.models import AnnualAssessment, Appointment, Cadre
 from cadres.selectors import dossier_verifications
 
 from . import rules
@@ -209,6 +210,19 @@ def _record(cadre: Cadre, today: dt.date) -> list[tuple[str, str]]:
             "；".join(f"{y}年度{labels.get(g, g)}" for y, g in sorted(grades.items(), reverse=True))
             or "无记录",
         )
+    ]
+    current = (
+        Appointment.objects.current(today)
+        .filter(cadre=cadre, is_secondment=False)
+        .select_related("post", "post__organization")
+        .order_by("start_date")
+    )
+    out += [
+        (
+            f"任现职：{a.post}",
+            f"{a.start_date:%Y-%m-%d}起，{cadre_rules.years_between(a.start_date, today):.1f} 年",
+        )
+        for a in current
     ]
     return out
 

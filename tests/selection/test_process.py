@@ -70,6 +70,8 @@ def test_the_checklist_passes_when_everything_is_in_and_clearance_succeeds(sel):
     services.candidate_clear(user=sel.staff_all, candidate=sel.cand_a)
     cand = Candidate.objects.get(pk=sel.cand_a.pk)
     assert cand.status == CandidateStatus.CLEARED
+    record = dict(selectors.checklist(cand).record)
+    assert record["近三年年度考核"] and any(k.startswith("任现职：") and "党委书记" in k for k in record)
     # the record says the petitions check had no source: never a silent pass
     assert {
         "key": "petitions",
