@@ -60,6 +60,9 @@ class AuditsConfig(AppConfig):
         from . import integration, services
 
         integration.register()
+        from . import selection_hooks
+
+        selection_hooks.register()  # 带病提拔: open findings block a promotion
         from . import workbench as _workbench
 
         _workbench.register()  # the 工作台: to-do, calendar and figure sources

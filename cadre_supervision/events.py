@@ -155,3 +155,31 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PetitionTalkRequested,
     CareLetterSent,
 )
+
+
+# --- selection (选人用人监督) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelectionCandidateNominated(Event):
+    """A cadre was nominated as a candidate of a selection (selection.services): the owner
+    of personal-matter reports opens the targeted verification (凡提必核)."""
+
+    candidate_id: int
+    selection_id: int
+    cadre_id: int
+    proposed_post: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelectionAppointed(Event):
+    """A cleared candidate was appointed (the tenure exists): a 任前廉政谈话 is due."""
+
+    candidate_id: int
+    selection_id: int
+    cadre_id: int
+    appointment_id: int
+    start_date: dt.date
+
+
+EVENT_TYPES += (SelectionCandidateNominated, SelectionAppointed)

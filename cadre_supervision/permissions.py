@@ -59,6 +59,10 @@ ORG_PERMISSIONS: list[tuple[str, str]] = [
     # --- evaluations (阳光评议、民主测评、关爱提醒函) ---
     ("view_evaluations", "查看阳光评议与民主测评"),
     ("manage_evaluations", "管理阳光评议、民主测评与关爱提醒函"),
+    # --- selection (选人用人监督) ---
+    ("view_selection", "查看选拔任用"),
+    ("manage_selection", "管理选拔任用"),
+    ("override_selection", "记录选拔任用例外（越过凡提四必）"),
 ]
 # Discipline-only permissions: organization staff handle only 12380 selection-matter petitions.
 DISCIPLINE_ONLY_PERMISSIONS = ("view_petitions", "manage_petitions")
@@ -79,7 +83,11 @@ ROLES: dict[str, Role] = {
         Role(
             "org_staff",
             "组织部工作人员",
-            tuple(p for p, _l in ORG_PERMISSIONS if p not in DISCIPLINE_ONLY_PERMISSIONS),
+            tuple(
+                p
+                for p, _l in ORG_PERMISSIONS
+                if p not in DISCIPLINE_ONLY_PERMISSIONS and p != "override_selection"
+            ),
             "干部科、干部监督科：维护干部信息、轮岗、联审、个人事项报告",
         ),
         Role(
@@ -108,6 +116,19 @@ ROLES: dict[str, Role] = {
             "维护本单位二线干部考勤、请销假",
         ),
         Role("stats_client", "统计接口用户", ("view_stats",), "只读汇总统计，不含个人信息"),
+        # --- selection (选人用人监督) ---
+        Role(
+            "selection_lead",
+            "选任工作负责人",
+            ("view_cadres", "view_selection", "manage_selection", "override_selection"),
+            "主持选拔任用，可记录越过凡提四必的例外（须写明理由，留痕）",
+        ),
+        Role(
+            "agency_liaison",
+            "意见征求联络员",
+            (),
+            "纪委监委、检察院、公安局、审计局的联络员：只看、只答复发给本单位的廉政意见征求函",
+        ),
     ]
 }
 

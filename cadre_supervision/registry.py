@@ -24,6 +24,7 @@ AppConfig.ready():
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -264,6 +265,51 @@ def warnings_for(user, cadre_ids=None, *, sources=None, blocks_promotion=None) -
 
 def warning_source(key: str) -> WarningSource | None:
     return next((s for s in warning_sources if s.key == key), None)
+
+
+# --- selection: the personal-matter check (凡提必核) read back from the app that owns it ---
+
+
+@dataclass(frozen=True)
+class PersonalMatterCheck:
+    """The outcome of a candidate's targeted verification (重点查核) of the latest personal-
+    matter report: `status` "pending" | "done"; `outcome` "" | "consistent" | "omission" |
+    "concealment" (with its Chinese label); `handling` the recorded handling ("" if none)."""
+
+    cadre_id: int
+    status: str
+    outcome: str = ""
+    outcome_label: str = ""
+    handling: str = ""
+    url: str = ""
+
+
+# key -> fn(user, cadre_ids) -> {cadre_id: PersonalMatterCheck}, read through restrict()
+personal_matter_checks: dict[str, Callable[..., Any]] = {}
+
+
+def register_personal_matter_check(key: str, fn: Callable[..., Any]) -> None:
+    personal_matter_checks.setdefault(key, fn)
+
+
+def personal_matter_checks_for(user, cadre_ids) -> dict[int, PersonalMatterCheck]:
+    out: dict[int, PersonalMatterCheck] = {}
+    for fn in personal_matter_checks.values():
+        out.update(fn(user, list(cadre_ids)))
+    return out
+
+
+@contextmanager
+def appointment_guards_suspended():
+    """Run without the appointment guards: for a history written as if it predated them (the
+    demo's earlier years, test fixtures). Production entry points never use it."""
+    saved = dict(appointment_guards)
+    appointment_guards.clear()
+    try:
+        yield
+    finally:
+        appointment_guards.clear()
+        appointment_guards.update(saved)
 
 
 # --- domain events ---------------------------------------------------------------------------

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reports",
     "petitions",
     "evaluations",
+    "selection",
 ]
 
 MIDDLEWARE = [

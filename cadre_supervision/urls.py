@@ -35,7 +35,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
-for app in ("interviews", "audits", "rotations", "reports", "petitions", "evaluations"):
+for app in ("interviews", "audits", "rotations", "reports", "petitions", "evaluations", "selection"):
     urlpatterns += [path(f"{app}/", include(f"{app}.urls")), path("api/v1/", include(f"{app}.api.urls"))]
 urlpatterns += [
     re_path(r"^api/", api_not_found, name="api-not-found")

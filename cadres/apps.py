@@ -66,3 +66,7 @@ class CadresConfig(AppConfig):
                 channel="cadres",
             )
         )
+        # 带病提拔 signals (blocks_promotion): sanction bar, unverified dossier, weak grades.
+        from . import promotion_warnings
+
+        promotion_warnings.register()

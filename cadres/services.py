@@ -436,10 +436,15 @@ def _save_appointment(appt: Appointment) -> Appointment:
 
 
 @transaction.atomic
-def appointment_create(*, user, cadre: Cadre, post: Post, move_cadre: bool = True, **data) -> Appointment:
+def appointment_create(
+    *, user, cadre: Cadre, post: Post, move_cadre: bool = True, via: str = "page", **data
+) -> Appointment:
+    """`via` names the entry point ("page", "api", "import", "exchange", "selection") for the
+    appointment guards (registry.appointment_guards), which every new tenure passes."""
     ensure_can(user, cadre, "change")
     ensure_org_perm(user, "manage_cadres", post.organization_id)
     appt = Appointment(cadre=cadre, post=post, **{k: v for k, v in data.items() if k in APPOINTMENT_FIELDS})
+    _check_guards(appt, user=user, via=via)
     _save_appointment(appt)
     if (
         move_cadre
@@ -495,6 +500,15 @@ def appointment_end(*, user, appointment: Appointment, end_date: dt.date, reason
     return appt
 
 
+def _check_guards(appt: Appointment, *, user, via: str) -> None:
+    """Every registered guard may refuse the new tenure (a ValidationError, nothing saved);
+    e.g. selection: a leading post needs a cleared candidate or a logged exception."""
+    for guard in list(registry.appointment_guards.values()):
+        guard(
+            user=user, cadre=appt.cadre, post=appt.post, start_date=appt.start_date, via=via, appointment=appt
+        )
+
+
 def _uid(user) -> int | None:
     return getattr(user, "pk", None)
 
@@ -534,6 +548,7 @@ def appointment_transfer(
             appointment_end(
                 user=user, appointment=from_appointment, end_date=effective_date, reason=end_reason
             )
+        new_data.setdefault("via", "exchange")
         return appointment_create(user=user, cadre=cadre, post=to_post, start_date=effective_date, **new_data)
 
 

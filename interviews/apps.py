@@ -23,6 +23,9 @@ class InterviewsConfig(AppConfig):
         # Domain events: the plan follows posts and statuses inside the writing transaction;
         # events make special-topic talks due (a team change raises several: after commit).
         registry.on(events.AppointmentCreated, services.on_appointment_created)
+        from . import selection_hooks
+
+        selection_hooks.register()
         registry.on(events.AppointmentEnded, services.on_appointment_ended)
         registry.on(events.CadreStatusChanged, services.on_cadre_status_changed)
         registry.on(events.AuditCreated, services.on_audit_created)

@@ -55,6 +55,7 @@ class SpecialTrigger(models.TextChoices):
     DEMOCRATIC_LIFE = "democratic_life", _("民主生活会")
     FAMILY_EVENT = "family_event", _("家庭遭遇重大变故")
     VIOLATION_SIGN = "violation_sign", _("个人出现违纪苗头")
+    PRE_APPOINTMENT = "pre_appointment", _("任前廉政谈话")
 
 
 # Triggers raised automatically from domain events; the rest are raised by hand.

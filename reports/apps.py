@@ -130,3 +130,7 @@ class ReportsConfig(AppConfig):
         )
         registry.stats_sections.setdefault("reports", "reports-api:stats-reports")
         registry.register_demo_seeder(50, seed)
+        # 凡提必核 for a selection's candidates (reports/selection_hooks.py)
+        from . import selection_hooks
+
+        selection_hooks.register()

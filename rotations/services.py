@@ -211,6 +211,7 @@ def exchange_record(
                 start_date=effective_date,
                 end_date=secondment_end,
                 is_secondment=True,
+                via="exchange",
                 method=AppointmentMethod.TRANSFERRED,
                 document_no=document_no,
             )

@@ -13,6 +13,27 @@ from cadres.choices import OrgKind, TopLeaderKind
 from .factories import AppointmentFactory, CadreFactory, OrganizationFactory, PostFactory, make_user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _appointment_gate_off():
+    """The selection gate (a leading post needs a cleared candidate) is off for the suites that
+    build tenures as plain fixtures; tests of the gate take the `selection_gate` fixture."""
+    from cadre_supervision import registry
+
+    with registry.appointment_guards_suspended():
+        yield
+
+
+@pytest.fixture
+def selection_gate():
+    """The appointment guards as registered in production, for this test."""
+    from cadre_supervision import registry
+    from selection import services as selection_services
+
+    registry.appointment_guards["selection.cleared_candidate"] = selection_services.appointment_guard
+    yield
+    registry.appointment_guards.pop("selection.cleared_candidate", None)
+
+
 @pytest.fixture
 def city(db):
     # The portfolio-area catalogue comes from a data migration; a transactional test's flush

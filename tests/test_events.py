@@ -23,6 +23,7 @@ APPS = (
     "reports",
     "petitions",
     "evaluations",
+    "selection",
 )
 
 

@@ -289,7 +289,7 @@ class AppointmentViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         appt = services.appointment_create(
-            user=_user(self), cadre=data.pop("cadre"), post=data.pop("post"), **data
+            user=_user(self), cadre=data.pop("cadre"), post=data.pop("post"), via="api", **data
         )
         serializer.instance = Appointment.objects.select_related("cadre", "post", "post__organization").get(
             pk=appt.pk

@@ -606,6 +606,7 @@ class TenureSheet(Sheet):
                 start_date=row.data["start_date"],
                 end_date=end_date,
                 end_reason=end_reason,
+                via="import",
                 **fields,
             )
         appt = row.obj

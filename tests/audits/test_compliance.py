@@ -170,10 +170,13 @@ def test_overdue_rectification_selector_and_warnings(overdue):
     ac = overdue
     assert selectors.cadre_ids_with_overdue_rectification(ac.staff_all) == {ac.cadre_a.pk, ac.cadre_a2.pk}
     assert selectors.cadre_ids_with_overdue_rectification(ac.discipline_b) == set()
-    ws = registry.warnings_for(ac.discipline, [ac.cadre_a.pk])
+    ws = registry.warnings_for(ac.discipline, [ac.cadre_a.pk], blocks_promotion=False)
     kinds = {w.kind for w in ws}
     # audited in 2024 (fieldwork): within the 3-year cycle, so no cycle warning
     assert kinds == {"audits.rectification_overdue"}
+    # the open finding is also a 带病提拔 signal (selection's pre-review)
+    blocking = registry.warnings_for(ac.discipline, [ac.cadre_a.pk], sources=["audits.open_finding"])
+    assert {w.kind for w in blocking} == {"audits.open_finding"}
     assert all(w.cadre_id == ac.cadre_a.pk for w in ws)
     # out of scope: no warnings leak
     assert [

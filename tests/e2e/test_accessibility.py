@@ -21,7 +21,7 @@ from tests.kit.world import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-APPS = ["cadres", "interviews", "audits", "rotations", "reports", "petitions", "evaluations"]
+APPS = ["cadres", "interviews", "audits", "rotations", "reports", "petitions", "evaluations", "selection"]
 AXE = "/static/vendor/axe-core/axe.min.js"
 RUN_AXE = """async () => {
   const r = await axe.run(document, {resultTypes: ["violations"]});

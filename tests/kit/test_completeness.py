@@ -16,6 +16,7 @@ GRIDS = [
     "tests.reports.test_resource_grid",
     "tests.petitions.test_resource_grid",
     "tests.evaluations.test_resource_grid",
+    "tests.selection.test_resource_grid",
 ]
 
 # Deliberately in no table, each for its reason:

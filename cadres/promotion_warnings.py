@@ -1,0 +1,92 @@
+"""带病提拔 signals the registry owns (warning sources with blocks_promotion=True): a
+sanction still in its bar period, an unverified or doubtful 三龄两历一身份 item, and a
+基本称职/不称职 annual assessment in the last three years. Each reads through restrict()."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cadre_supervision import registry
+from cadre_supervision.registry import Warning
+
+from . import selectors
+from .choices import AssessmentGrade
+from .models import AnnualAssessment, Cadre
+
+WEAK_GRADES = (AssessmentGrade.BASIC, AssessmentGrade.INCOMPETENT)
+
+
+def sanction_bar(user, cadre_ids=None):
+    today = timezone.localdate()
+    out = []
+    for s in selectors.sanctions_barring_promotion(user=user, on=today, cadre_ids=cadre_ids):
+        until = "不得再任用" if s.bar_indefinite else f"影响期至 {s.bar_end:%Y-%m-%d}"
+        out.append(
+            Warning(
+                cadre_id=s.cadre_id,
+                kind="cadres.sanction_bar",
+                title="处分影响期内",
+                detail=f"{s.get_kind_display()}（{s.decision_date:%Y-%m-%d}，{s.deciding_body}），{until}",
+                url=s.get_absolute_url(),
+                severity="danger",
+                since=s.decision_date,
+                uid=f"cadres.sanction.{s.pk}",
+            )
+        )
+    return out
+
+
+def dossier_unverified(user, cadre_ids=None):
+    if cadre_ids is None:
+        cadre_ids = list(Cadre.objects.restrict(user, "view").values_list("pk", flat=True))
+    out = []
+    for cid, check in selectors.dossier_verifications(user=user, cadre_ids=cadre_ids).items():
+        if check.complete:
+            continue
+        open_labels = [i.label + "（" + i.status_label + "）" for i in check.items if i.status != "verified"]
+        out.append(
+            Warning(
+                cadre_id=cid,
+                kind="cadres.dossier_unverified",
+                title="三龄两历一身份未认定",
+                detail="、".join(open_labels),
+                url=reverse("cadres:cadre_detail", args=[cid]) + "#verification",
+                level="red" if check.doubtful_items else "",
+                uid=f"cadres.dossier.{cid}",
+            )
+        )
+    return out
+
+
+def weak_assessment(user, cadre_ids=None):
+    year = timezone.localdate().year
+    qs = AnnualAssessment.objects.restrict(user, "view").filter(
+        grade__in=WEAK_GRADES, year__gte=year - 3, year__lt=year
+    )
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=list(cadre_ids))
+    return [
+        Warning(
+            cadre_id=a.cadre_id,
+            kind="cadres.weak_assessment",
+            title="近三年年度考核基本称职或不称职",
+            detail=f"{a.year}年度：{a.get_grade_display()}",
+            url=a.get_absolute_url(),
+            uid=f"cadres.assessment.{a.pk}",
+        )
+        for a in qs.order_by("cadre_id", "-year")
+    ]
+
+
+def register() -> None:
+    for key, title, fn, level, weight, channel in (
+        ("cadres.sanction_bar", "处分影响期内", sanction_bar, "red", 5, "sanctions"),
+        ("cadres.dossier_unverified", "三龄两历一身份未认定", dossier_unverified, "orange", 2, "dossier"),
+        ("cadres.weak_assessment", "近三年考核基本称职或不称职", weak_assessment, "orange", 3, "dossier"),
+    ):
+        registry.register_warning_source(
+            registry.WarningSource(
+                key, title, fn, level=level, weight=weight, channel=channel, blocks_promotion=True
+            )
+        )

@@ -1,0 +1,45 @@
+"""The selection demo over the small demo city: a year of selections, flagged candidates of
+several kinds, one logged override, letters answered late, uneven 差额; the logins work."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cadre_supervision import registry
+from cadre_supervision.permissions import SYSTEM
+from selection.choices import CandidateStatus
+from selection.models import Candidate, GateException, OpinionLetter, RatioRecord, Selection
+from selection.stats import selection_stats
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_selections(selection_gate):
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "0.05", stdout=out)
+    text = out.getvalue()
+    assert "选拔任用：" in text
+    assert Selection.objects.count() >= 6
+    assert Candidate.objects.count() >= 10
+    assert GateException.objects.filter(kind="clearance").count() == 1
+    late = [x for x in OpinionLetter.objects.exclude(replied_on=None) if x.replied_on > x.due_on]
+    assert late
+    assert RatioRecord.objects.filter(point="nomination", nominees__lte=1).exists()  # 等额
+    assert RatioRecord.objects.filter(point="nomination", nominees__gte=2).exists()  # 差额
+    assert Candidate.objects.filter(status=CandidateStatus.APPOINTED).exists()
+    kinds = {
+        w.kind.split(".")[0] + "." + w.kind.split(".")[1]
+        for w in registry.warnings_for(
+            SYSTEM,
+            list(
+                Candidate.objects.filter(status=CandidateStatus.NOMINATED).values_list("cadre_id", flat=True)
+            ),
+            blocks_promotion=True,
+        )
+    }
+    assert {"cadres.sanction_bar", "cadres.dossier_unverified", "selection.adverse_reply"} <= kinds
+    stats = selection_stats(SYSTEM, year=None)
+    assert stats["selections"] == Selection.objects.count()
