@@ -354,11 +354,19 @@ def red_signal_reminders(today: dt.date):
 # --- the workbench ----------------------------------------------------------------------------------
 
 
-def workbench_figure(user, today):
-    """预警 on the workbench: the user's open signals by colour (None: no scope, no tile)."""
+def may_use_board(user) -> bool:
+    """The board's menu entry and workbench figure: supervision staff, i.e. those who may open
+    integrity files somewhere (organization staff, discipline officers); the pages themselves
+    answer anyone signed in with the signals of their own scope."""
     from cadre_supervision.permissions import has_any_scope
 
-    if not has_any_scope(Cadre, user, "view"):
+    return has_any_scope(Cadre, user, "integrity")
+
+
+def workbench_figure(user, today):
+    """预警 on the workbench: the user's open signals by colour (None: no scope, no tile)."""
+
+    if not may_use_board(user):
         return None
     counts = level_counts(signals_for(user))
     return {
@@ -377,12 +385,9 @@ def workbench_figure(user, today):
 def register() -> None:
     """Called from CadresConfig.ready(): policies (once every app is ready), nav, sweep, workbench."""
     from cadre_supervision import notifications
-    from cadre_supervision.permissions import has_any_scope
 
     policy.register_deferred(register_policies)
-    registry.register_nav_item(
-        registry.NavItem("预警看板", "warnings:board", 14, visible=lambda u: has_any_scope(Cadre, u, "view"))
-    )
+    registry.register_nav_item(registry.NavItem("预警看板", "warnings:board", 14, visible=may_use_board))
     registry.register_sweep_source(SWEEP_KIND, red_signal_reminders)
     notifications.register_kind_label(SWEEP_KIND, "红色预警")
     registry.register_figure(registry.Figure("warnings.board", "预警", 15, workbench_figure))
