@@ -143,6 +143,8 @@ def collect_overdue_rectification(user, cadre_ids=None):
                         detail=detail,
                         url=f.get_absolute_url(),
                         severity="danger",
+                        since=f.due_date + dt.timedelta(days=1),
+                        uid=f"audits.finding.{f.pk}.overdue",
                     )
                 )
     return out
@@ -157,6 +159,8 @@ def collect_departure_unaudited(user, cadre_ids=None):
             detail=f"{a.post.organization.name}{a.post.title}于 {_d(a.end_date)} 离任，尚未开展离任三责联审",
             url=reverse("audits:compliance_departures"),
             severity="danger",
+            since=a.end_date,
+            uid=f"audits.departure.{a.pk}",
         )
         for a in selectors.departures_without_audit(user=user, cadre_ids=cadre_ids)
     ]
@@ -177,6 +181,8 @@ def collect_cycle_overdue(user, cadre_ids=None):
                 detail=f"{row.organization.name}{row.appointment.post.title}，{since}，应于 {_d(row.state.due_date)} 前联审{planned}",
                 url=reverse("audits:compliance_cycle"),
                 severity="warning",
+                since=row.state.due_date,
+                uid=f"audits.cycle.{row.appointment.pk}",
             )
         )
     return out
@@ -362,6 +368,30 @@ def recommender_findings(user, cadre_ids) -> dict[int, list[str]]:
     return out
 
 
+def audit_timeline(cadre, user):
+    """Timeline entries of the integrity file: each joint audit (by its report, or its plan date)
+    and each finding (dated when found, with its rectification state)."""
+    for a in selectors.audits_of_cadre(cadre, user):
+        when = a.report_date or a.fieldwork_date or a.planned_date
+        yield registry.TimelineEntry(
+            date=when,
+            kind="audits.audit",
+            label="三责联审",
+            title=a.title,
+            detail=f"{a.get_status_display()}；发现问题 {a.n_findings} 个，未销号 {a.n_open} 个",
+            url=a.get_absolute_url(),
+        )
+    for f in selectors.findings_of_cadre(cadre, user):
+        yield registry.TimelineEntry(
+            date=timezone.localdate(f.created_at),
+            kind="audits.finding",
+            label="审计发现问题",
+            title=f"{f.audit.title}：{f.description[:40]}",
+            detail=f"{f.get_severity_display()}；整改期限 {_d(f.due_date)}（{f.get_state_display()}）",
+            url=f.get_absolute_url(),
+        )
+
+
 def register() -> None:
     registry.register_nav_item(registry.NavItem("三责联审", "audits:audit_list", 40, visible=_sees_audits))
     registry.register_nav_item(registry.NavItem("问题整改", "audits:finding_list", 41, visible=_sees_audits))
@@ -415,6 +445,7 @@ def register() -> None:
             channel="audits",
         )
     )
+    registry.register_timeline_source("audits.audits", audit_timeline)
     if cadre_panel not in registry.cadre_page_panels:
         registry.cadre_page_panels.append(cadre_panel)
     registry.register_sweep_step("audits.purge_expired_shares", purge_expired_shares_step)

@@ -64,12 +64,16 @@ def register(
 def get(key: str) -> Any:
     from .models import PolicySetting
 
+    if key not in REGISTRY:
+        run_deferred()
     policy = REGISTRY[key]
     row = PolicySetting.objects.filter(key=key).only("value").first()
     return policy.default if row is None else policy.kind(row.value)
 
 
 def validate(key: str, raw: Any) -> Any:
+    if key not in REGISTRY:
+        run_deferred()
     policy = REGISTRY.get(key)
     if policy is None:
         raise ValidationError(f"未知的政策参数：{key}")
@@ -94,6 +98,7 @@ def _n(number) -> str:
 
 def areas() -> list[tuple[str, list[Policy]]]:
     """Registered settings grouped by area (areas and settings in registration order)."""
+    run_deferred()
     grouped: dict[str, list[Policy]] = {}
     for p in REGISTRY.values():
         grouped.setdefault(p.area_label, []).append(p)
@@ -106,3 +111,24 @@ def set_value(key: str, raw: Any, *, user=None) -> Any:
     value = validate(key, raw)
     PolicySetting.objects.update_or_create(key=key, defaults={"value": value, "updated_by": user})
     return value
+
+
+# --- settings registered once every app is ready ----------------------------------------------
+# Some settings exist once per registration made by other apps (one colour and one weight per
+# warning source): `register_deferred(fn)` runs `fn()` (which calls `register`) the first time
+# the settings are read after every app is ready, and `fn` may be called again (idempotent).
+
+_deferred: list = []
+
+
+def register_deferred(fn) -> None:
+    if fn not in _deferred:
+        _deferred.append(fn)
+
+
+def run_deferred() -> None:
+    from django.apps import apps
+
+    if apps.ready:
+        for fn in list(_deferred):
+            fn()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cadre_supervision.site_urls")),
     path("integrity/", include("cadres.integrity_urls")),
+    path("warnings/", include("cadres.board_urls")),
     path("cadres/", include("cadres.urls")),
     path("api/v1/lookup/<slug:source>/", LookupView.as_view(), name="lookup"),
     path("api/v1/", include("cadres.api.urls")),

@@ -47,7 +47,7 @@ class CadresConfig(AppConfig):
             registry.NavItem("廉政档案", "integrity_index", 13, visible=sees(Cadre, "integrity"))
         )
 
-        from . import demo, lookups, selectors
+        from . import board, demo, lookups, selectors, timeline
 
         lookups.register()
 
@@ -70,3 +70,5 @@ class CadresConfig(AppConfig):
         from . import promotion_warnings
 
         promotion_warnings.register()
+        board.register()  # the early-warning board (预警): policies, nav, sweep, workbench
+        timeline.register()  # the integrity file's timeline: sanctions, assessments, rewards

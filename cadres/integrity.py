@@ -26,7 +26,9 @@ from cadre_supervision.excel import xlsx_multi_response
 from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import has_any_scope
 
+from .board import cadre_signals
 from .models import Appointment, Cadre
+from .timeline import timeline_for
 
 
 def integrity_cadres(user):
@@ -136,7 +138,8 @@ class IntegrityFileView(LoginRequiredMixin, TemplateView):
             cadre=cadre,
             facts=basic_facts(cadre),
             appointments=appointment_rows(cadre),
-            warnings=registry.warnings_for(user, [cadre.pk]),
+            warnings=cadre_signals(user, cadre),
+            timeline=timeline_for(cadre, user),
             sections=sections,
             printed_at=timezone.localtime(),
         )
@@ -168,7 +171,18 @@ class IntegrityExportView(LoginRequiredMixin, TemplateView):
             )
         )
         sheets.append(
-            ("预警", ["预警", "说明"], [[w.title, w.detail] for w in registry.warnings_for(user, [cadre.pk])])
+            (
+                "预警",
+                ["等级", "预警", "说明", "发生日期"],
+                [[w.level_label, w.title, w.detail, w.since] for w in cadre_signals(user, cadre)],
+            )
+        )
+        sheets.append(
+            (
+                "时间轴",
+                ["日期", "渠道", "事项", "说明"],
+                [[e.date, e.label, e.title, e.detail] for e in timeline_for(cadre, user)],
+            )
         )
         used = {t for t, _h, _r in sheets}
         for s in registry.integrity_sections:

@@ -256,6 +256,8 @@ def portfolio_warnings(user, cadre_ids=None):
                 ),
                 url=reverse("cadres:cadre_detail", args=[a.cadre_id]) + f"#appointment-{a.pk}",
                 severity="danger",
+                since=a.start_date,
+                uid=f"cadres.appointment.{a.pk}.portfolio",
             )
         )
     return out

@@ -18,7 +18,7 @@ from cadre_supervision import registry
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView
 
-from . import selectors, services
+from . import board, selectors, services
 from .choices import KeyCategory
 from .filters import CadreFilter, PostFilter
 from .forms import (
@@ -344,7 +344,7 @@ class CadreDetailView(ScopedDetailView):
             education_records=list(cadre.education_records.all()),
             violation_labels=cadre.portfolio_violation_labels,
             panels=panels,
-            warnings=registry.warnings_for(user, [cadre.pk]),
+            warnings=board.cadre_signals(user, cadre),
             integrity_url=_integrity_url(cadre),
             can_manage=selectors.can_manage(user, cadre.organization_id),
             can_view_id=has_org_perm(user, "view_citizen_ids", cadre.organization_id),

@@ -41,6 +41,16 @@ class InterviewsConfig(AppConfig):
         registry.register_sweep_step("interviews.plan_refresh", integration.plan_refresh_step)
         registry.register_sweep_source("interviews.talks", selectors.talk_reminders)
         registry.register_sweep_source("interviews.follow_ups", selectors.follow_up_reminders)
+        registry.register_warning_source(
+            registry.WarningSource(
+                "interviews.talk_overdue",
+                "谈心谈话逾期",
+                integration.collect_talk_overdue,
+                level="yellow",
+                weight=1,
+                channel="interviews",
+            )
+        )
 
         registry.register_nav_item(registry.NavItem("我的谈话任务", "interviews:my_tasks", 20, is_supervisor))
         registry.register_nav_item(
@@ -60,6 +70,7 @@ class InterviewsConfig(AppConfig):
                 export=integrity.export,
             )
         )
+        registry.register_timeline_source("interviews.talks", integrity.timeline)
         registry.register_demo_seeder(30, demo.seed)
 
         from . import petition_hooks

@@ -3,6 +3,8 @@ and written inquiries (函询), scoped by restrict()."""
 
 from __future__ import annotations
 
+from .choices import DISCIPLINE_KINDS, InterviewKind
+from .models import InterviewRecord
 from .selectors import discipline_records_for
 
 
@@ -18,3 +20,26 @@ def export(cadre, user) -> tuple[list[str], list[list]]:
         for r in discipline_records_for(cadre=cadre, user=user)
     ]
     return header, rows
+
+
+TIMELINE_KINDS = (InterviewKind.REMINDER, *DISCIPLINE_KINDS)
+
+
+def timeline(cadre, user):
+    """Timeline entries of the integrity file: 提醒谈话, 诫勉谈话 and 函询 (with its reply)."""
+    from cadre_supervision.registry import TimelineEntry
+
+    for r in (
+        InterviewRecord.objects.restrict(user, "view")
+        .filter(interviewee=cadre, kind__in=TIMELINE_KINDS)
+        .order_by("-date", "-id")
+    ):
+        reply = f"；函询回复（{r.reply_date:%Y-%m-%d}）：{r.reply[:60]}" if r.reply_date else ""
+        yield TimelineEntry(
+            date=r.date,
+            kind=f"interviews.{r.kind}",
+            label="谈话函询",
+            title=r.get_kind_display() + (f"：{r.topics[:40]}" if r.topics else ""),
+            detail=r.summary[:80] + reply,
+            url=r.get_absolute_url(),
+        )

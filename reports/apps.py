@@ -118,16 +118,31 @@ class ReportsConfig(AppConfig):
                 export=integration.integrity_verifications_export,
             )
         )
-        registry.register_warning_source(
-            registry.WarningSource(
-                "reports.reports",
-                "个人有关事项报告",
-                integration.collect_warnings,
-                level="orange",
-                weight=2,
-                channel="reports",
+        for key, title, collect, level, weight, blocks in (
+            ("reports.missing", "个人有关事项报告逾期未报", integration.collect_missing, "orange", 2, False),
+            ("reports.late", "个人有关事项报告逾期提交", integration.collect_late, "yellow", 1, False),
+            (
+                "reports.inconsistent",
+                "个人有关事项报告漏报",
+                integration.collect_inconsistent,
+                "orange",
+                2,
+                False,
+            ),
+            ("reports.concealment", "个人有关事项报告瞒报", integration.collect_concealment, "red", 5, True),
+        ):
+            registry.register_warning_source(
+                registry.WarningSource(
+                    key,
+                    title,
+                    collect,
+                    level=level,
+                    weight=weight,
+                    channel="reports",
+                    blocks_promotion=blocks,
+                )
             )
-        )
+        registry.register_timeline_source("reports.verifications", integration.verification_timeline)
         registry.stats_sections.setdefault("reports", "reports-api:stats-reports")
         registry.register_demo_seeder(50, seed)
         # 凡提必核 for a selection's candidates (reports/selection_hooks.py)

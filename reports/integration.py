@@ -195,66 +195,115 @@ def integrity_verifications_export(cadre, user):
 # --- warnings ----------------------------------------------------------------------------------
 
 
-def collect_warnings(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
-    """Missing or late annual reports of the latest past-deadline cycle; omission or
-    concealment found by verification in the last three years."""
+def _latest_cycle_reports(user, cadre_ids, today):
+    """The reports of the latest past-deadline cycle in the user's integrity scope (lazy)."""
+    cycle = ReportCycle.objects.filter(deadline__lt=today).order_by("-year").first()
+    if cycle is None:
+        return None, PersonalReport.objects.none()
+    qs = PersonalReport.objects.restrict(user, "integrity").filter(cycle=cycle)
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=list(cadre_ids))
+    return cycle, qs
+
+
+def collect_missing(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
+    """Annual reports of the latest past-deadline cycle still not submitted (two queries)."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
     if not has_any_scope(PersonalReport, user, "integrity"):
         return []
-    out: list[Warning] = []
-    cycle = ReportCycle.objects.filter(deadline__lt=today).order_by("-year").first()
-    if cycle is not None:
-        qs = PersonalReport.objects.restrict(user, "integrity").filter(cycle=cycle).select_related("cadre")
-        if cadre_ids is not None:
-            qs = qs.filter(cadre_id__in=list(cadre_ids))
-        for r in qs.exclude(status=ReportStatus.SUBMITTED).only("id", "cadre_id"):
-            out.append(
-                Warning(
-                    cadre_id=r.cadre_id,
-                    kind="reports.overdue",
-                    title=f"{cycle.year}年度个人有关事项报告逾期未报",
-                    detail=f"截止日期 {cycle.deadline}",
-                    url=integrity_url(r.cadre_id),
-                    severity="danger",
-                )
+    cycle, qs = _latest_cycle_reports(user, cadre_ids, today)
+    if cycle is None:
+        return []
+    return [
+        Warning(
+            cadre_id=r.cadre_id,
+            kind="reports.missing",
+            title=f"{cycle.year}年度个人有关事项报告逾期未报",
+            detail=f"截止日期 {cycle.deadline}",
+            url=integrity_url(r.cadre_id),
+            severity="danger",
+            since=cycle.deadline + dt.timedelta(days=1),
+            uid=f"reports.personalreport.{r.pk}.missing",
+        )
+        for r in qs.exclude(status=ReportStatus.SUBMITTED).only("id", "cadre_id")
+    ]
+
+
+def collect_late(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
+    """Annual reports of the latest past-deadline cycle submitted after the deadline."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    if not has_any_scope(PersonalReport, user, "integrity"):
+        return []
+    cycle, qs = _latest_cycle_reports(user, cadre_ids, today)
+    if cycle is None:
+        return []
+    out = []
+    for r in qs.filter(status=ReportStatus.SUBMITTED, first_submitted_at__date__gt=cycle.deadline).only(
+        "id", "cadre_id", "first_submitted_at"
+    ):
+        submitted = timezone.localdate(r.first_submitted_at)
+        out.append(
+            Warning(
+                cadre_id=r.cadre_id,
+                kind="reports.late",
+                title=f"{cycle.year}年度个人有关事项报告逾期提交",
+                detail=f"截止日期 {cycle.deadline}，提交于 {submitted}",
+                url=integrity_url(r.cadre_id),
+                since=submitted,
+                uid=f"reports.personalreport.{r.pk}.late",
             )
-        for r in qs.filter(status=ReportStatus.SUBMITTED, first_submitted_at__date__gt=cycle.deadline).only(
-            "id", "cadre_id", "first_submitted_at"
-        ):
-            out.append(
-                Warning(
-                    cadre_id=r.cadre_id,
-                    kind="reports.late",
-                    title=f"{cycle.year}年度个人有关事项报告逾期提交",
-                    detail=f"截止日期 {cycle.deadline}，提交于 {timezone.localdate(r.first_submitted_at)}",
-                    url=integrity_url(r.cadre_id),
-                )
-            )
+        )
+    return out
+
+
+def _verification_warnings(user, cadre_ids, today, outcome: str, kind: str) -> list[Warning]:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    if not has_any_scope(PersonalReport, user, "integrity"):
+        return []
     vq = (
         Verification.objects.restrict(user, "integrity")
-        .filter(
-            status=VerificationStatus.DONE,
-            outcome__in=[Outcome.OMISSION, Outcome.CONCEALMENT],
-            report__year__gte=today.year - 3,
-        )
+        .filter(status=VerificationStatus.DONE, outcome=outcome, report__year__gte=today.year - 3)
         .select_related("report")
     )
     if cadre_ids is not None:
         vq = vq.filter(report__cadre_id__in=list(cadre_ids))
-    for v in vq:
-        out.append(
-            Warning(
-                cadre_id=v.report.cadre_id,
-                kind=f"reports.{v.outcome}",
-                title=f"个人有关事项报告查核发现{v.get_outcome_display()}（{v.report.year}年度）",
-                detail=f"处理：{v.get_handling_display()}",
-                url=integrity_url(v.report.cadre_id),
-                severity="danger" if v.outcome == Outcome.CONCEALMENT else "warning",
-            )
+    return [
+        Warning(
+            cadre_id=v.report.cadre_id,
+            kind=kind,
+            title=f"个人有关事项报告查核发现{v.get_outcome_display()}（{v.report.year}年度）",
+            detail=f"处理：{v.get_handling_display()}",
+            url=integrity_url(v.report.cadre_id),
+            severity="danger" if outcome == Outcome.CONCEALMENT else "warning",
+            since=timezone.localdate(v.completed_at) if v.completed_at else None,
+            uid=f"reports.verification.{v.pk}",
         )
-    return out
+        for v in vq
+    ]
+
+
+def collect_inconsistent(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
+    """Verification found the report inconsistent (漏报) in the last three years."""
+    return _verification_warnings(user, cadre_ids, today, Outcome.OMISSION, "reports.inconsistent")
+
+
+def collect_concealment(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
+    """Verification found concealment (瞒报) in the last three years: a 带病提拔 flag."""
+    return _verification_warnings(user, cadre_ids, today, Outcome.CONCEALMENT, "reports.concealment")
+
+
+WARNING_COLLECTORS = (collect_missing, collect_late, collect_inconsistent, collect_concealment)
+
+
+def collect_warnings(user, cadre_ids=None, today: dt.date | None = None) -> list[Warning]:
+    """Every signal of the four report sources (missing, late, inconsistent, concealment)."""
+    return [w for fn in WARNING_COLLECTORS for w in fn(user, cadre_ids, today)]
 
 
 def recommender_concealment(user, cadre_ids) -> dict[int, list[str]]:
@@ -270,3 +319,28 @@ def recommender_concealment(user, cadre_ids) -> dict[int, list[str]]:
     ):
         out.setdefault(cadre_id, []).append(f"{year}年度个人有关事项报告查核认定瞒报")
     return out
+
+
+def verification_timeline(cadre, user):
+    """Timeline entries of the integrity file: completed verifications of the cadre's reports
+    (the integrity scope of reports, like the section)."""
+    from django.utils import timezone
+
+    from cadre_supervision.registry import TimelineEntry
+
+    for v in (
+        Verification.objects.restrict(user, "integrity")
+        .filter(report__cadre=cadre, status=VerificationStatus.DONE)
+        .select_related("report")
+        .order_by("-completed_at", "-id")
+    ):
+        when = timezone.localdate(v.completed_at) if v.completed_at else timezone.localdate(v.created_at)
+        handling = f"；处理：{v.get_handling_display()}" if v.handling else ""
+        yield TimelineEntry(
+            date=when,
+            kind="reports.verification",
+            label="个人事项查核",
+            title=f"{v.report.year}年度个人有关事项报告{v.get_kind_display()}：{v.get_outcome_display()}",
+            detail=(v.handling_note[:60] if v.handling_note else "") + handling,
+            url=integrity_url(cadre.pk),
+        )

@@ -56,6 +56,16 @@ class RotationsConfig(AppConfig):
                 "secondline", registry.NavItem(label, url_name, order, visible=integration.can_see_secondline)
             )
         registry.register_sweep_source("rotations.due", integration.due_reminders)
+        registry.register_warning_source(
+            registry.WarningSource(
+                "rotations.tenure_over_limit",
+                "任职超过交流期限",
+                integration.collect_tenure_over_limit,
+                level="orange",
+                weight=3,
+                channel="rotations",
+            )
+        )
         if integration.cadre_panel not in registry.cadre_page_panels:
             registry.cadre_page_panels.append(integration.cadre_panel)
         registry.stats_sections["rotations"] = "/api/v1/stats/rotations/"

@@ -23,6 +23,41 @@ def can_see_secondline(user) -> bool:
     return has_org_perm(user, "view_secondline") or bool(headed_org_ids(user))
 
 
+def collect_tenure_over_limit(user, cadre_ids=None):
+    """Warning source "rotations.tenure_over_limit": a tenure past its mandatory rotation date
+    (the due list's overdue rows, read through the SQL-prefiltered due selector)."""
+    from urllib.parse import urlencode
+
+    from cadre_supervision.registry import Warning
+
+    from .choices import DueState
+    from .selectors import due_items
+
+    out = []
+    url = reverse("rotations:due_list")
+    for item in due_items(user=user, cadre_ids=cadre_ids, include_warning=False):
+        passed = [f for f in item.findings if f.state == DueState.OVERDUE]
+        if not passed:
+            continue
+        first = passed[0]
+        out.append(
+            Warning(
+                cadre_id=item.cadre.pk,
+                kind="rotations.tenure_over_limit",
+                title="任职超过交流期限",
+                detail=(
+                    f"{item.organization.name}{item.post.title}，同一职位连续任职 {item.years} 年"
+                    f"（自{item.run_start}起），强制交流日期 {first.mandatory_date}（{item.rule_label}）"
+                ),
+                url=f"{url}?{urlencode({'q': item.cadre.name})}",
+                severity="danger",
+                since=first.mandatory_date,
+                uid=f"rotations.due.{item.cadre.pk}.{item.post.pk}",
+            )
+        )
+    return out
+
+
 def due_reminders(today: dt.date):
     """Sweep source: 90 days (policy) before a mandatory rotation date, and once it has passed,
     to every organization-staff user holding manage_rotations over the post's organization."""

@@ -111,7 +111,7 @@ def test_integrity_export_one_sheet_per_section_logged(client, ac, history, extr
     wb = load_workbook(BytesIO(r.content))
     # the fixed sheets, then one sheet per registered section with an export, in registry order
     exported = [s.title for s in registry.integrity_sections if s.export is not None]
-    assert wb.sheetnames == ["基本信息", "任职经历", "预警", *exported]
+    assert wb.sheetnames == ["基本信息", "任职经历", "预警", "时间轴", *exported]
     assert {"诫勉谈话与函询（测试）", "三责联审", "审计发现问题及整改"} <= set(wb.sheetnames)
     rows = list(wb["审计发现问题及整改"].values)
     assert rows[0][0] == "联审项目" and rows[1][2] == "超标准接待" and rows[1][8] == "是"

@@ -21,7 +21,25 @@ def _extra(w):
     )
     w.group_a = w.staff_a.groups.get()
     w.cadre_b_zhang = CadreFactory(name="张强", organization=w.town_b)  # found by "张", out of scope
+    _overdue_talks(w)
     return w
+
+
+def _overdue_talks(w):
+    """An overdue required talk of 张伟 (甲镇) and of 李强 (乙镇): a signal on the board each."""
+    import datetime as dt
+
+    from interviews.models import RequiredTalk
+
+    for c in (w.cadre_a, w.cadre_b):
+        RequiredTalk.objects.create(
+            cadre=c,
+            year=dt.date.today().year,
+            kind="routine",
+            seq=9,
+            due_date=dt.date.today() - dt.timedelta(days=10),
+            category="top_leader",
+        )
 
 
 def _grow(w, n):
@@ -48,8 +66,9 @@ def rec(attr):
 
 PAGES = [
     # The workbench asks every registered to-do source and figure (about 50 queries for org
-    # staff, whatever the number of rows: tests/test_workbench.py grows the items too).
-    P("home", ceiling=55),
+    # staff, whatever the number of rows: tests/test_workbench.py grows the items too); the
+    # early-warning figure asks every warning source once (about 10 more).
+    P("home", ceiling=70),
     P("notifications", shown=lambda w: "甲镇提醒", hidden=lambda w: "全市提醒", ceiling=15),
     P("notifications_read_all", method="post"),
     P(
@@ -73,9 +92,16 @@ PAGES = [
         watch=WATCH,
     ),
     P("integrity_index", params={"q": "张"}, shown=lambda w: "张伟", hidden=lambda w: "张强", ceiling=20),
-    # +3 with petitions: its section and its two warning sources (one query each)
-    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=43),
+    # the file's sections, the board's signals and one query or two per timeline source, petitions' section and sources
+    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=55),
     P("integrity_file_export", inside=rec("cadre_a"), outside=rec("cadre_b")),
+    # the yearly joint analysis: 一把手 of the user's integrity scope (张伟 of 甲镇, not 李强)
+    P("integrity_analysis", shown=lambda w: "张伟", hidden=lambda w: "李强", ceiling=40),
+    P("integrity_analysis_cadre", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=55),
+    P("integrity_analysis_docx", ceiling=60),
+    # the early-warning board: every source over the user's scope, constant queries
+    P("warnings:board", shown=lambda w: "张伟", hidden=lambda w: "李强", export=True, ceiling=50),
+    P("warnings:signals", shown=lambda w: "张伟", hidden=lambda w: "李强", export=True, ceiling=50),
     # administrator pages: only the superuser; everyone else 403 (tests/test_admin_pages.py)
     P("admin_roles", user="admin", refuse_url=None),
     P("admin_role_detail", user="admin", inside=rec("group_a")),
@@ -84,7 +110,8 @@ PAGES = [
 ]
 
 APIS = [
-    A("workbench-api:workbench", ceiling=45),
+    A("workbench-api:workbench", ceiling=60),
+    A("cadres-api:warnings", shown=lambda w: "张伟", hidden=lambda w: "李强", ceiling=40),
     A("workbench-api:calendar", params={"month": "2026-12"}, ceiling=30),
     # The pickers' lookup endpoint (one URL, one source per argument): staff_a finds the cadres of
     # 甲镇 by name and never 乙镇's; a page of at most 20 rows in constant queries.

@@ -169,7 +169,13 @@ def test_nobody_and_anonymous_see_nothing(wb):
 
 def test_figures_per_role(wb):
     staff = {f["key"] for f in workbench.figures_for(wb.staff_all, wb.today)}
-    assert {"interviews.coverage", "audits.compliance", "audits.rectification", "reports.submission"} <= staff
+    assert {
+        "interviews.coverage",
+        "audits.compliance",
+        "audits.rectification",
+        "reports.submission",
+        "warnings.board",
+    } <= staff
     sup = {f["key"] for f in workbench.figures_for(wb.sup_a, wb.today)}
     assert "interviews.coverage" in sup and "audits.compliance" not in sup
     team = {f["key"] for f in workbench.figures_for(wb.auditor, wb.today)}

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import imports, views
+from . import board, imports, views
 
 app_name = "cadres-api"
 router = DefaultRouter()
@@ -22,6 +22,7 @@ router.register("family-members", views.FamilyMemberViewSet, basename="family-me
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("stats/cadres/", views.CadreStatsView.as_view(), name="stats-cadres"),
+    path("warnings/", board.BoardApiView.as_view(), name="warnings"),
     # before the router: "import" is not a cadre id
     path("cadres/import/", imports.CadreImportApiView.as_view(), name="cadre-import"),
     *router.urls,

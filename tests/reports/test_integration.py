@@ -34,7 +34,9 @@ def _section(key):
 def test_registered():
     assert {"reports.reports", "reports.verifications"} <= {s.key for s in registry.integrity_sections}
     assert "reports.annual" in registry.sweep_sources
-    assert any(s.key == "reports.reports" for s in registry.warning_sources)
+    assert {"reports.missing", "reports.late", "reports.inconsistent", "reports.concealment"} <= {
+        s.key for s in registry.warning_sources
+    }
     assert registry.stats_sections["reports"] == "reports-api:stats-reports"
     from cadre_supervision import policy
 
@@ -112,9 +114,9 @@ def test_warnings(rc):
     submit(rc.staff_all, rc.report_b, now=LATE)
     warnings = collect_warnings(rc.staff_all, None, today=AFTER_DEADLINE)
     kinds = {(w.cadre_id, w.kind) for w in warnings}
-    assert (rc.cadre_a2.pk, "reports.overdue") in kinds
+    assert (rc.cadre_a2.pk, "reports.missing") in kinds
     assert (rc.cadre_b.pk, "reports.late") in kinds
-    assert (rc.cadre_a.pk, "reports.omission") in kinds
+    assert (rc.cadre_a.pk, "reports.inconsistent") in kinds
     assert {w.cadre_id for w in collect_warnings(rc.staff_b, None, today=AFTER_DEADLINE)} == {rc.cadre_b.pk}
     assert collect_warnings(rc.liaison_a, None, today=AFTER_DEADLINE) == []
     assert {w.cadre_id for w in collect_warnings(rc.discipline, [rc.cadre_a.pk], today=AFTER_DEADLINE)} == {

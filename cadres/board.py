@@ -1,0 +1,393 @@
+"""The early-warning board (预警): every open signal of every registered warning source, within
+the user's scope, coloured by policy and grouped by cadre with a risk score.
+
+The cadres app never imports the others: each app registers its `WarningSource`s in
+`registry.warning_sources` and the board (here, because it composes around a `Cadre`) asks them
+all. Each source reads through `restrict()` itself in a constant number of queries; the board adds
+one query for the colour and weight policies and one for the cadres named by the signals, so a
+board costs the same number of queries whatever the number of cadres.
+
+Colours and weights are policies, one pair per registered source, registered once every app is
+ready (`policy.register_deferred`): `warnings.level.<key>` (1 红 / 2 橙 / 3 黄, default the
+source's `level`) and `warnings.weight.<key>` (default its `weight`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from cadre_supervision import policy, registry
+
+from .models import Cadre
+
+LEVELS = ("red", "orange", "yellow")
+LEVEL_LABELS = {"red": "红", "orange": "橙", "yellow": "黄"}
+LEVEL_CHOICES = [(k, f"{LEVEL_LABELS[k]}色预警") for k in LEVELS]
+LEVEL_NUMBERS = {"red": 1, "orange": 2, "yellow": 3}
+NUMBER_LEVELS = {v: k for k, v in LEVEL_NUMBERS.items()}
+POLICY_AREA = "预警"
+
+
+def level_key(source_key: str) -> str:
+    return f"warnings.level.{source_key}"
+
+
+def weight_key(source_key: str) -> str:
+    return f"warnings.weight.{source_key}"
+
+
+def register_policies() -> None:
+    """A colour and a weight policy for every registered source (idempotent: a source registered
+    later, e.g. in a test, gets its pair the next time the board is computed)."""
+    for s in registry.warning_sources:
+        if level_key(s.key) not in policy.REGISTRY:
+            policy.register(
+                level_key(s.key),
+                LEVEL_NUMBERS.get(s.level, 3),
+                f"{s.title}：预警颜色等级（1 红色 / 2 橙色 / 3 黄色）",
+                minimum=1,
+                maximum=3,
+                area=POLICY_AREA,
+                unit="级",
+            )
+        if weight_key(s.key) not in policy.REGISTRY:
+            policy.register(
+                weight_key(s.key),
+                int(s.weight),
+                f"{s.title}：计入干部风险分值的权重",
+                minimum=0,
+                maximum=100,
+                area=POLICY_AREA,
+                unit="分",
+            )
+
+
+@dataclass(frozen=True)
+class SourceSetting:
+    key: str
+    title: str
+    level: str
+    weight: int
+    channel: str
+    blocks_promotion: bool
+
+
+def source_settings() -> dict[str, SourceSetting]:
+    """Each registered source with its colour and weight as the policies say now (one query)."""
+    from cadre_supervision.models import PolicySetting
+
+    register_policies()
+    overrides = dict(PolicySetting.objects.filter(key__startswith="warnings.").values_list("key", "value"))
+    out = {}
+    for s in registry.warning_sources:
+        level = NUMBER_LEVELS.get(_int(overrides.get(level_key(s.key))), None) or (
+            s.level if s.level in LEVELS else "yellow"
+        )
+        weight = _int(overrides.get(weight_key(s.key)))
+        out[s.key] = SourceSetting(
+            s.key,
+            s.title,
+            level,
+            int(s.weight) if weight is None else weight,
+            s.channel,
+            s.blocks_promotion,
+        )
+    return out
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class Signal:
+    """One open signal on the board: the source's `Warning` with its colour and weight."""
+
+    warning: registry.Warning
+    source: SourceSetting
+    level: str
+    weight: int
+    cadre: Any = None
+
+    @property
+    def cadre_id(self) -> int:
+        return self.warning.cadre_id
+
+    @property
+    def kind(self) -> str:
+        return self.warning.kind
+
+    @property
+    def title(self) -> str:
+        return self.warning.title
+
+    @property
+    def detail(self) -> str:
+        return self.warning.detail
+
+    @property
+    def url(self) -> str:
+        return self.warning.url
+
+    @property
+    def since(self):
+        return self.warning.since
+
+    @property
+    def uid(self) -> str:
+        return self.warning.uid
+
+    @property
+    def severity(self) -> str:
+        return "danger" if self.level == "red" else "warning"
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def level_rank(self) -> int:
+        return LEVELS.index(self.level)
+
+    @property
+    def source_key(self) -> str:
+        return self.source.key
+
+    @property
+    def source_title(self) -> str:
+        return self.source.title
+
+    @property
+    def organization(self):
+        return self.cadre.organization if self.cadre is not None else None
+
+    @property
+    def cadre_name(self) -> str:
+        return self.cadre.name if self.cadre is not None else ""
+
+    @property
+    def organization_name(self) -> str:
+        org = self.organization
+        return org.name if org is not None else ""
+
+
+@dataclass
+class CadreRisk:
+    """A cadre's open signals and risk score (the sum of their weights), with the parts."""
+
+    cadre: Any
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return sum(s.weight for s in self.signals)
+
+    @property
+    def level(self) -> str:
+        return min((s.level for s in self.signals), key=LEVELS.index, default="yellow")
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def level_rank(self) -> int:
+        return LEVELS.index(self.level)
+
+    @property
+    def count(self) -> int:
+        return len(self.signals)
+
+    @property
+    def parts(self) -> list[tuple[str, int, str]]:
+        """(source title, weight, level) per signal: what the score is made of."""
+        return [(s.source_title, s.weight, s.level) for s in self.signals]
+
+    @property
+    def parts_text(self) -> str:
+        return " + ".join(f"{title} {weight}" for title, weight, _level in self.parts)
+
+    @property
+    def cadre_name(self) -> str:
+        return self.cadre.name if self.cadre is not None else ""
+
+    @property
+    def organization_name(self) -> str:
+        return self.cadre.organization.name if self.cadre is not None else ""
+
+
+def _sort_key(s: Signal):
+    since = s.since if isinstance(s.since, dt.date) else dt.date.max
+    return (LEVELS.index(s.level), since, s.cadre_id, s.kind)
+
+
+def signals_for(
+    user,
+    cadre_ids=None,
+    *,
+    sources=None,
+    levels=None,
+    organization=None,
+) -> list[Signal]:
+    """Every open signal within `user`'s scope (one call of each source), coloured and weighted by
+    policy, most urgent first; narrowed to `sources` (keys), `levels` ("red", ...) and the subtree
+    of `organization`. The cadres are read in one query."""
+    settings = source_settings()
+    warnings = registry.warnings_for(user, cadre_ids, sources=sources)
+    ids = {w.cadre_id for w in warnings}
+    # The cadres the sources named (each source applied the user's scope to its own rows).
+    cadres = Cadre.objects.select_related("organization").in_bulk(ids) if ids else {}
+    out = []
+    for w in warnings:
+        source = settings.get(w.kind) or settings.get(_source_key(w.kind, settings))
+        if source is None:
+            continue
+        level = w.level if w.level in LEVELS else source.level
+        if levels and level not in levels:
+            continue
+        cadre = cadres.get(w.cadre_id)
+        if organization is not None and (
+            cadre is None or not cadre.organization.path.startswith(organization.path)
+        ):
+            continue
+        out.append(Signal(w, source, level, source.weight, cadre))
+    out.sort(key=_sort_key)
+    return out
+
+
+def _source_key(kind: str, settings: dict[str, SourceSetting]) -> str:
+    """The source of a finer kind ("<source key>.<sub-kind>"): the longest registered prefix."""
+    best = ""
+    for key in settings:
+        if kind.startswith(key + ".") and len(key) > len(best):
+            best = key
+    return best
+
+
+def group_by_cadre(signals: list[Signal]) -> list[CadreRisk]:
+    """Per-cadre groups, highest risk score first."""
+    groups: dict[int, CadreRisk] = {}
+    for s in signals:
+        groups.setdefault(s.cadre_id, CadreRisk(s.cadre)).signals.append(s)
+    return sorted(
+        groups.values(),
+        key=lambda g: (-g.score, LEVELS.index(g.level), g.organization_name, g.cadre_name),
+    )
+
+
+def level_counts(signals: list[Signal]) -> dict[str, int]:
+    counts = {k: 0 for k in LEVELS}
+    for s in signals:
+        counts[s.level] += 1
+    return counts
+
+
+def counts_by_source(signals: list[Signal]) -> list[dict]:
+    """Per source and level: the board's figures (every registered source, zeros included)."""
+    settings = source_settings()
+    table: dict[str, dict[str, int]] = defaultdict(lambda: {k: 0 for k in LEVELS})
+    for s in signals:
+        table[s.source_key][s.level] += 1
+    return [
+        {
+            "source": key,
+            "title": st.title,
+            "level": st.level,
+            "weight": st.weight,
+            **table[key],
+            "total": sum(table[key].values()),
+        }
+        for key, st in settings.items()
+    ]
+
+
+def cadre_signals(user, cadre) -> list[Signal]:
+    """The signals of one cadre: the cadre page and the integrity file (one computation each)."""
+    return signals_for(user, [cadre.pk])
+
+
+def board_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    url = reverse("warnings:board")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+# --- the shared sweep: a new red signal notifies the responsible staff once -----------------------
+
+SWEEP_KIND = "warnings.red"
+
+
+def red_signal_reminders(today: dt.date):
+    """Sweep source: one reminder per (organization-staff user holding manage_cadres over the
+    cadre's unit, red signal uid); the period is constant, so the unique constraint makes each
+    signal notified once ("new" = not yet notified). Reads only."""
+    from cadre_supervision.notifications import ReminderSpec
+    from cadre_supervision.permissions import SYSTEM, users_with_org_perm
+
+    signals = [s for s in signals_for(SYSTEM, levels=["red"]) if s.uid and s.cadre is not None]
+    recipients = users_with_org_perm(
+        {s.cadre.organization_id for s in signals}, "manage_cadres", role="org_staff"
+    )
+    for s in signals:
+        for uid in sorted(recipients.get(s.cadre.organization_id, ())):
+            yield ReminderSpec(
+                recipient_id=uid,
+                kind=SWEEP_KIND,
+                period="new",
+                title=f"新的红色预警：{s.cadre_name}（{s.organization_name}）{s.title}",
+                body=s.detail,
+                url=s.url or board_url(level="red"),
+                object_type="warnings.signal",
+                object_id=s.uid,
+            )
+
+
+# --- the workbench ----------------------------------------------------------------------------------
+
+
+def may_use_board(user) -> bool:
+    """The board's menu entry and workbench figure: supervision staff, i.e. those who may open
+    integrity files somewhere (organization staff, discipline officers); the pages themselves
+    answer anyone signed in with the signals of their own scope."""
+    from cadre_supervision.permissions import has_any_scope
+
+    return has_any_scope(Cadre, user, "integrity")
+
+
+def workbench_figure(user, today):
+    """预警 on the workbench: the user's open signals by colour (None: no scope, no tile)."""
+
+    if not may_use_board(user):
+        return None
+    counts = level_counts(signals_for(user))
+    return {
+        "value": str(counts["red"]),
+        "caption": f"红色预警（橙色 {counts['orange']}，黄色 {counts['yellow']}）",
+        "url": board_url(level="red"),
+        "chart": "bar",
+        "unit": "条",
+        "categories": [f"{LEVEL_LABELS[k]}色" for k in LEVELS],
+        "series": [{"name": "预警", "data": [counts[k] for k in LEVELS]}],
+        "table_head": ["等级", "预警数"],
+        "table_rows": [[f"{LEVEL_LABELS[k]}色", counts[k]] for k in LEVELS],
+    }
+
+
+def register() -> None:
+    """Called from CadresConfig.ready(): policies (once every app is ready), nav, sweep, workbench."""
+    from cadre_supervision import notifications
+
+    policy.register_deferred(register_policies)
+    registry.register_nav_item(registry.NavItem("预警看板", "warnings:board", 14, visible=may_use_board))
+    registry.register_sweep_source(SWEEP_KIND, red_signal_reminders)
+    notifications.register_kind_label(SWEEP_KIND, "红色预警")
+    registry.register_figure(registry.Figure("warnings.board", "预警", 15, workbench_figure))

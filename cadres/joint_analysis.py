@@ -1,0 +1,361 @@
+"""The yearly joint analysis (联席会议专题分析): for a year and a scope, one document per 一把手
+compiling what every channel reported about that cadre — the integrity file's sections (their
+export rows dated within the year), the timeline entries of the year and the open warnings —
+with a summary table for the meeting. A page and a .docx; every generation is written to the
+access log. Permission: who may open integrity files (the "integrity" action of `Cadre`).
+
+Composed around a `Cadre` from the registries (`integrity_sections`, `timeline_sources`,
+`warning_sources`), so petitions, evaluations and selection add their channels by registering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from cadre_supervision import registry
+from cadre_supervision.accesslog import log_access
+from cadre_supervision.models import AccessLog
+from cadre_supervision.params import page_year
+from cadre_supervision.permissions import has_any_scope
+from cadre_supervision.widgets import LookupChoiceField, bind_lookups
+
+from . import board
+from .integrity import get_cadre_or_404, integrity_cadres
+from .models import Appointment, Cadre
+from .timeline import timeline_for
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def leader_tenures(user, year: int, organization=None) -> list[Appointment]:
+    """一把手 tenures overlapping `year` of cadres whose integrity file `user` may open (one
+    query), by unit; one row per cadre (its latest 一把手 tenure of the year)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = (
+        Appointment.objects.top_leaders()
+        .filter(cadre__in=integrity_cadres(user), start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .select_related("cadre", "cadre__organization", "post", "post__organization")
+        .order_by("post__organization__path", "post__top_leader_kind", "cadre_id", "-start_date")
+    )
+    if organization is not None:
+        qs = qs.filter(post__organization__path__startswith=organization.path)
+    seen: set[int] = set()
+    out = []
+    for a in qs:
+        if a.cadre_id not in seen:
+            seen.add(a.cadre_id)
+            out.append(a)
+    return out
+
+
+def _in_year(row, year: int) -> bool:
+    """A section's export row belongs to the year when one of its dates falls in it (rows
+    without any date are kept: they describe the cadre as a whole)."""
+    dates = [v for v in row if isinstance(v, dt.date)]
+    return not dates or any((v.date() if isinstance(v, dt.datetime) else v).year == year for v in dates)
+
+
+@dataclass
+class SectionPart:
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class LeaderDocument:
+    cadre: Cadre
+    office: str
+    year: int
+    signals: list = field(default_factory=list)
+    timeline: list = field(default_factory=list)
+    sections: list[SectionPart] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return sum(s.weight for s in self.signals)
+
+    def level_counts(self) -> dict[str, int]:
+        return board.level_counts(self.signals)
+
+    def channel_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for e in self.timeline:
+            counts[e.label] = counts.get(e.label, 0) + 1
+        return counts
+
+
+def leader_document(user, cadre, year: int, *, office: str = "", signals=None) -> LeaderDocument:
+    doc = LeaderDocument(cadre=cadre, office=office, year=year)
+    doc.signals = board.signals_for(user, [cadre.pk]) if signals is None else signals
+    doc.timeline = timeline_for(cadre, user, year=year)
+    for s in registry.integrity_sections:
+        if s.export is None:
+            continue
+        header, rows = s.export(cadre, user)
+        doc.sections.append(SectionPart(s.title, list(header), [list(r) for r in rows if _in_year(r, year)]))
+    return doc
+
+
+def office_of(appointment: Appointment) -> str:
+    return f"{appointment.post.organization.name}{appointment.post.title}"
+
+
+@dataclass
+class SummaryRow:
+    appointment: Appointment
+    signals: list
+    channels: dict[str, int]
+    channel_values: list[int] = field(default_factory=list)
+
+    @property
+    def cadre(self):
+        return self.appointment.cadre
+
+    @property
+    def office(self) -> str:
+        return office_of(self.appointment)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return board.level_counts(self.signals)
+
+    @property
+    def score(self) -> int:
+        return sum(s.weight for s in self.signals)
+
+
+def summary(user, year: int, organization=None) -> tuple[list[SummaryRow], list[str]]:
+    """The meeting's summary table: per 一把手 the open warnings by colour, the risk score and the
+    number of the year's timeline entries per channel; the channel labels in order of first
+    appearance. The warnings cost one call of each source for all leaders together."""
+    tenures = leader_tenures(user, year, organization)
+    signals = board.signals_for(user, [a.cadre_id for a in tenures]) if tenures else []
+    by_cadre: dict[int, list] = {}
+    for s in signals:
+        by_cadre.setdefault(s.cadre_id, []).append(s)
+    labels: list[str] = []
+    rows = []
+    for a in tenures:
+        channels: dict[str, int] = {}
+        for e in timeline_for(a.cadre, user, year=year):
+            channels[e.label] = channels.get(e.label, 0) + 1
+            if e.label not in labels:
+                labels.append(e.label)
+        rows.append(SummaryRow(a, by_cadre.get(a.cadre_id, []), channels))
+    for r in rows:
+        r.channel_values = [r.channels.get(label, 0) for label in labels]
+    return rows, labels
+
+
+# --- the .docx ------------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d}" if timezone.is_aware(value) else f"{value:%Y-%m-%d}"
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _table(doc, header: list[str], rows: list[list[Any]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=False):
+        cell.text = str(text)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=False):
+            cell.text = _cell_text(value)
+
+
+def docx_bytes(year: int, scope_label: str, rows: list[SummaryRow], labels: list[str], documents) -> bytes:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"{year}年度一把手廉政情况联席会议专题分析", level=0)
+    doc.add_paragraph(
+        f"范围：{scope_label}；一把手 {len(rows)} 人；生成时间：{timezone.localtime():%Y-%m-%d %H:%M}"
+    )
+    doc.add_heading("汇总表", level=1)
+    _table(
+        doc,
+        ["序号", "姓名", "单位职务", "红色预警", "橙色预警", "黄色预警", "风险分值", *labels],
+        [
+            [i, r.cadre.name, r.office, r.counts["red"], r.counts["orange"], r.counts["yellow"], r.score]
+            + r.channel_values
+            for i, r in enumerate(rows, 1)
+        ],
+    )
+    for d in documents:
+        doc.add_page_break()
+        doc.add_heading(f"{d.cadre.name}（{d.office}）", level=1)
+        doc.add_heading("预警", level=2)
+        if d.signals:
+            _table(
+                doc,
+                ["等级", "预警", "说明", "发生日期", "权重"],
+                [[s.level_label, s.title, s.detail, s.since, s.weight] for s in d.signals],
+            )
+            doc.add_paragraph(f"风险分值：{d.score}")
+        else:
+            doc.add_paragraph("无未消除的预警。")
+        doc.add_heading(f"{year}年度时间轴", level=2)
+        if d.timeline:
+            _table(
+                doc,
+                ["日期", "渠道", "事项", "说明"],
+                [[e.date, e.label, e.title, e.detail] for e in d.timeline],
+            )
+        else:
+            doc.add_paragraph("本年度无记录。")
+        for part in d.sections:
+            doc.add_heading(part.title, level=2)
+            if part.rows:
+                _table(doc, part.header, part.rows)
+            else:
+                doc.add_paragraph("本年度无记录。")
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+class AnalysisForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
+    organization = LookupChoiceField(
+        label="单位（含下级）", source="organizations", action="view_integrity", required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_lookups(self, user)
+        self.fields["organization"].widget.empty_label = "全部"
+
+
+class AnalysisMixin(LoginRequiredMixin):
+    def year(self) -> int:
+        return page_year(self.request, self.request.GET.get("year"), default=timezone.localdate().year - 1)
+
+    def filter_form(self):
+        if not hasattr(self, "_form"):
+            data = self.request.GET.copy()
+            data["year"] = str(self.year())
+            self._form = AnalysisForm(data, user=self.request.user)
+        return self._form
+
+    def organization(self):
+        form = self.filter_form()
+        return form.cleaned_data.get("organization") if form.is_valid() else None
+
+    def scope_label(self) -> str:
+        org = self.organization()
+        return org.name if org is not None else "本人可查阅廉政档案的全部单位"
+
+
+class AnalysisIndexView(AnalysisMixin, TemplateView):
+    """联席会议专题分析: the summary table for a year and a scope, one link per 一把手."""
+
+    template_name = "integrity/analysis_index.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        year = self.year()
+        has_scope = has_any_scope(Cadre, user, "integrity")
+        rows, labels = summary(user, year, self.organization()) if has_scope else ([], [])
+        if has_scope:
+            log_access(
+                user=user,
+                action=AccessLog.Action.VIEW_INTEGRITY_FILE,
+                object_type="cadres.joint_analysis",
+                object_repr=f"{year}年度联席会议专题分析",
+                detail={"year": year, "scope": self.scope_label(), "leaders": len(rows)},
+                request=self.request,
+            )
+        ctx.update(
+            year=year,
+            rows=rows,
+            labels=labels,
+            filter_form=self.filter_form(),
+            has_scope=has_scope,
+            scope_label=self.scope_label(),
+            querystring=self.request.GET.urlencode(),
+        )
+        return ctx
+
+
+class AnalysisCadreView(AnalysisMixin, TemplateView):
+    """One 一把手's document of the year (any cadre whose integrity file the user may open)."""
+
+    template_name = "integrity/analysis_cadre.html"
+
+    def get(self, request, *args, **kwargs):
+        self.cadre = get_cadre_or_404(request.user, kwargs["cadre_id"])
+        response = super().get(request, *args, **kwargs)
+        log_access(
+            user=request.user,
+            action=AccessLog.Action.VIEW_INTEGRITY_FILE,
+            obj=self.cadre,
+            detail={"what": "joint_analysis", "year": self.year()},
+            request=request,
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = self.year()
+        tenures = [a for a in leader_tenures(self.request.user, year) if a.cadre_id == self.cadre.pk]
+        office = office_of(tenures[0]) if tenures else self.cadre.organization.name
+        ctx.update(doc=leader_document(self.request.user, self.cadre, year, office=office), year=year)
+        return ctx
+
+
+class AnalysisDocxView(AnalysisMixin, TemplateView):
+    """The year's analysis as .docx: the summary table, then one document per 一把手."""
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        year = self.year()
+        rows, labels = (
+            summary(user, year, self.organization()) if has_any_scope(Cadre, user, "integrity") else ([], [])
+        )
+        documents = [leader_document(user, r.cadre, year, office=r.office, signals=r.signals) for r in rows]
+        content = docx_bytes(year, self.scope_label(), rows, labels, documents)
+        filename = f"{year}年度联席会议专题分析.docx"
+        log_access(
+            user=user,
+            action=AccessLog.Action.EXPORT,
+            object_type="cadres.joint_analysis",
+            object_repr=filename,
+            detail={
+                "what": "joint_analysis",
+                "year": year,
+                "scope": self.scope_label(),
+                "leaders": len(rows),
+            },
+            request=request,
+        )
+        from urllib.parse import quote
+
+        response = HttpResponse(content, content_type=DOCX_TYPE)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return response
