@@ -16,7 +16,7 @@ from cadres.models import AnnualAssessment, DossierVerification, Sanction
 from interviews.models import RequiredTalk
 from reports.choices import Outcome
 from reports.choices import VerificationStatus as RVS
-from reports.models import PromotionCandidate, Verification
+from reports.models import Verification
 from selection import selectors, services
 from selection.choices import CandidateStatus, ExceptionKind, Stage
 from selection.models import Candidate, GateException, OpinionLetter
@@ -30,7 +30,7 @@ def states(cand):
 
 
 def finish_personal(cand, outcome=Outcome.CONSISTENT):
-    v = Verification.objects.get(candidate__cadre=cand.cadre, kind="targeted")
+    v = Verification.objects.get(source_type="selection.candidate", source_id=cand.pk, kind="targeted")
     Verification.objects.filter(pk=v.pk).update(status=RVS.DONE, outcome=outcome)
 
 
@@ -51,8 +51,9 @@ def test_nomination_opens_letters_to_every_required_agency_and_the_targeted_chec
     }
     letter = sel.letter_a
     assert letter.due_on > letter.sent_on  # reply due in working days by policy
-    pc = PromotionCandidate.objects.get(cadre=sel.cadre_a, status="under_review")
-    assert Verification.objects.filter(candidate=pc, kind="targeted").exists()
+    v = Verification.objects.get(source_type="selection.candidate", source_id=sel.cand_a.pk)
+    assert v.kind == "targeted" and v.report.cadre_id == sel.cadre_a.pk
+    assert v.proposed_post  # the post the candidate is nominated for
     s = states(sel.cand_a)
     assert s == {
         "dossier": "pass",
