@@ -146,22 +146,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(promotion_candidates_to_targeted_checks, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='promotioncandidate',
-            name='cadre',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidate',
-            name='cleared_by',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidate',
-            name='marked_by',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidate',
-            name='report',
-        ),
-        migrations.RemoveField(
             model_name='verification',
             name='candidate',
         ),
@@ -176,30 +160,6 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name='publicitynoticeevent',
             name='candidate',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidateevent',
-            name='pgh_obj',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidateevent',
-            name='cadre',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidateevent',
-            name='cleared_by',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidateevent',
-            name='marked_by',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidateevent',
-            name='pgh_context',
-        ),
-        migrations.RemoveField(
-            model_name='promotioncandidateevent',
-            name='report',
         ),
         migrations.AlterField(
             model_name='publicitynotice',
@@ -244,9 +204,9 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('draw__isnull', False), ('kind', 'random'), ('source_type', '')), models.Q(('draw__isnull', True), ('kind', 'targeted'), models.Q(('source_type', ''), _negated=True)), _connector='OR'), name='verification_kind_consistent'),
         ),
         migrations.DeleteModel(
-            name='PromotionCandidate',
+            name='PromotionCandidateEvent',
         ),
         migrations.DeleteModel(
-            name='PromotionCandidateEvent',
+            name='PromotionCandidate',
         ),
     ]
