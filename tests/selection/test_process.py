@@ -73,12 +73,12 @@ def test_the_checklist_passes_when_everything_is_in_and_clearance_succeeds(sel):
     assert cand.status == CandidateStatus.CLEARED
     record = dict(selectors.checklist(cand).record)
     assert record["近三年年度考核"] and any(k.startswith("任现职：") and "党委书记" in k for k in record)
-    # the record says the petitions check had no source: never a silent pass
+    # the record keeps what the petitions check read (the petitions app is its source)
     assert {
         "key": "petitions",
         "label": "凡提必查：信访举报",
-        "state": "missing",
-        "detail": "无信访举报数据来源",
+        "state": "pass",
+        "detail": "无未结或属实的信访举报",
     } in (cand.clearance_snapshot)
 
 
