@@ -4,7 +4,6 @@ from .models import (
     CatalogueVersion,
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityNotice,
     ReportCycle,
     ReportItem,
@@ -58,17 +57,22 @@ class SampleDrawAdmin(ReadOnlyAdmin):
 class VerificationAdmin(ReadOnlyAdmin):
     list_display = ["report", "kind", "status", "outcome", "handling"]
     list_filter = ["kind", "status", "outcome"]
-    fields = ["report", "kind", "status", "outcome", "handling", "completed_at"]
-
-
-@admin.register(PromotionCandidate)
-class PromotionCandidateAdmin(ReadOnlyAdmin):
-    list_display = ["cadre", "proposed_post", "status", "marked_at"]
+    fields = [
+        "report",
+        "kind",
+        "source_type",
+        "source_id",
+        "proposed_post",
+        "status",
+        "outcome",
+        "handling",
+        "completed_at",
+    ]
 
 
 @admin.register(PublicityNotice)
 class PublicityNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["candidate", "start_date", "end_date", "location"]
+    list_display = ["verification", "start_date", "end_date", "location"]
 
 
 @admin.register(MajorMatterReport)

@@ -20,7 +20,7 @@ def _register_subnav(registry) -> None:
     """The reports sub-menu: each entry only for those who may open it (no rows read)."""
     from cadre_supervision.permissions import has_any_scope, has_org_perm
 
-    from .models import MajorMatterReport, PromotionCandidate, PublicityNotice, Verification
+    from .models import MajorMatterReport, PublicityNotice, Verification
 
     def staff(user):
         return user.is_superuser or has_org_perm(user, "view_personal_reports")
@@ -32,7 +32,6 @@ def _register_subnav(registry) -> None:
         [
             ("报告周期", "reports:cycle_list", staff),
             ("查核", "reports:verification_list", scoped(Verification)),
-            ("拟提拔人选", "reports:candidate_list", scoped(PromotionCandidate)),
             ("公示", "reports:notice_list", scoped(PublicityNotice)),
             ("重大事项", "reports:major_list", scoped(MajorMatterReport)),
             ("我的报告", "reports:my_reports", _has_cadre),
@@ -47,9 +46,6 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import lookups
-
-        lookups.register()
         from cadre_supervision import policy, registry
 
         from . import integration

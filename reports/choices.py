@@ -65,12 +65,6 @@ class Handling(models.TextChoices):
     DISCIPLINE = "discipline", _("移送纪检监察机关")
 
 
-class CandidateStatus(models.TextChoices):
-    UNDER_REVIEW = "under_review", _("考察中")
-    CLEARED = "cleared", _("准予任用")
-    WITHDRAWN = "withdrawn", _("已撤销")
-
-
 class FeedbackChannel(models.TextChoices):
     LETTER = "letter", _("来信")
     VISIT = "visit", _("来访")

@@ -1,12 +1,13 @@
 """Demo data: two yearly cycles (the year before last, all but a few submitted; last year with
 submitted, late and missing reports) for every city-managed cadre of the demo city, random
-draws with outcomes of each kind, promotion candidates (one under publicity), and
-major-matter reports by top leaders.
+draws with outcomes of each kind, and major-matter reports by top leaders. (The targeted
+checks and report publicity of promotion candidates follow the selection demo: see
+`seed_report_publicity`, run from `selection_hooks.seed_selection_checks`.)
 
 Report contents are generated per cadre (a stable household profile that changes a
 little from one year to the next, so the year-on-year comparison has something to show),
 validated with the same rules as the form, and bulk-inserted; the workflow steps (draws,
-verification outcomes, candidates, publicity, major matters) go through the services."""
+verification outcomes, publicity, major matters) go through the services."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from .choices import (
     Handling,
     MajorMatterKind,
     Outcome,
-    VerificationKind,
+    ReportStatus,
     VerificationStatus,
     VersionStatus,
 )
@@ -476,74 +477,6 @@ def seed(*, today: dt.date, rng: random.Random, stdout) -> None:
                 _record(staff, v, plan_outcomes[i], rng)
             # the rest stay pending: verification still in progress
 
-        # Promotion candidates: one cleared, one under publicity, one just marked.
-        sampled = set(draw_last.selected)
-        pool = [
-            r
-            for r in reports_last
-            if plan_last[r.pk][0] == "submitted" and r.cadre.status == "active" and r.cadre_id not in sampled
-        ]
-        rng.shuffle(pool)
-        posts = ["乡镇党委书记", "市直部门副局长", "市直部门局长"]
-        candidates = []
-        for r, post in zip(pool[:3], posts, strict=False):
-            candidates.append(
-                services.candidate_mark(user=staff, cadre=r.cadre, proposed_post=post, today=today)
-            )
-        if candidates:
-            c = candidates[0]
-            _record(staff, c.verification, Outcome.CONSISTENT, rng)
-            n1 = services.notice_create(
-                user=staff,
-                candidate=c,
-                start_date=today - dt.timedelta(days=20),
-                location="本单位公示栏及内网",
-                today=today,
-            )
-            fb = services.feedback_add(
-                user=staff,
-                notice=n1,
-                received_on=n1.start_date + dt.timedelta(days=1),
-                channel=FeedbackChannel.PHONE,
-                content="反映其配偶经商情况，请组织核实。",
-                today=today,
-            )
-            services.feedback_handle(
-                user=staff, feedback=fb, handling="经核实，其配偶经营个体餐饮店，已如实报告，反映不属实。"
-            )
-            services.candidate_clear(user=staff, candidate=c, today=today)
-        if len(candidates) > 1:
-            c = candidates[1]
-            _record(staff, c.verification, Outcome.CONSISTENT, rng)
-            n2 = services.notice_create(
-                user=staff,
-                candidate=c,
-                start_date=today - dt.timedelta(days=1),
-                location="本单位一楼公示栏",
-                today=today,
-            )
-            fb1 = services.feedback_add(
-                user=staff,
-                notice=n2,
-                received_on=n2.start_date,
-                channel=FeedbackChannel.LETTER,
-                content="反映其工作作风问题。",
-                today=today,
-            )
-            services.feedback_handle(
-                user=staff,
-                feedback=fb1,
-                handling="经了解，所反映问题不属于个人有关事项范围，已转干部科在考察中一并了解。",
-            )
-            services.feedback_add(
-                user=staff,
-                notice=n2,
-                received_on=today,
-                channel=FeedbackChannel.WEB,
-                content="反映其在外地有一处未报告的房产。",
-                today=today,
-            )
-
         # Major-matter reports by current top leaders (党政正职), including social ties (三圈).
         tops = list(
             Appointment.objects.current(today).top_leaders().select_related("cadre").order_by("id")[:200]
@@ -608,6 +541,57 @@ def seed(*, today: dt.date, rng: random.Random, stdout) -> None:
         f"填报中 {s['draft']}，未填报 {s['not_started']}；随机抽查 {len(draw_last.selected)} 人"
         f"（一致 {done.filter(outcome=Outcome.CONSISTENT).count()}、漏报 {done.filter(outcome=Outcome.OMISSION).count()}、"
         f"瞒报 {done.filter(outcome=Outcome.CONCEALMENT).count()}，待查 {len(draw_last.selected) - done.count()}）；"
-        f"拟提拔人选 {len(candidates)}（凡提必查 {Verification.objects.filter(kind=VerificationKind.TARGETED).count()}），"
         f"重大事项报告 {MajorMatterReport.objects.count()}（本次 {made}）；{before}年度抽查 {len(draw_before.selected)} 人。"
     )
+
+
+def seed_report_publicity(*, staff, verifications, today: dt.date) -> int:
+    """The report publicity (报告表公示) of promotion candidates whose targeted check is done:
+    the first ended, with a phone call handled; the second running, with a letter handled and
+    a web message still open. Returns the number of notices posted."""
+    posted = 0
+    plans = [
+        (
+            20,
+            "本单位公示栏及内网",
+            [
+                (
+                    1,
+                    FeedbackChannel.PHONE,
+                    "反映其配偶经商情况，请组织核实。",
+                    "经核实，其配偶经营个体餐饮店，已如实报告，反映不属实。",
+                ),
+            ],
+        ),
+        (
+            1,
+            "本单位一楼公示栏",
+            [
+                (
+                    0,
+                    FeedbackChannel.LETTER,
+                    "反映其工作作风问题。",
+                    "经了解，所反映问题不属于个人有关事项范围，已转干部科在考察中一并了解。",
+                ),
+                (1, FeedbackChannel.WEB, "反映其在外地有一处未报告的房产。", ""),
+            ],
+        ),
+    ]
+    eligible = [v for v in verifications if v.report.status == ReportStatus.SUBMITTED]
+    for v, (days_ago, location, feedback) in zip(eligible, plans, strict=False):
+        notice = services.notice_create(
+            user=staff,
+            verification=v,
+            start_date=today - dt.timedelta(days=days_ago),
+            location=location,
+            today=today,
+        )
+        posted += 1
+        for offset, channel, content, handling in feedback:
+            received = min(today, notice.start_date + dt.timedelta(days=offset))
+            fb = services.feedback_add(
+                user=staff, notice=notice, received_on=received, channel=channel, content=content, today=today
+            )
+            if handling:
+                services.feedback_handle(user=staff, feedback=fb, handling=handling)
+    return posted

@@ -9,7 +9,6 @@ from cadre_supervision.filters import LookupFilter, YearFilter, organization_fil
 
 from . import selectors
 from .choices import (
-    CandidateStatus,
     DisplayStatus,
     MajorMatterKind,
     Outcome,
@@ -17,7 +16,7 @@ from .choices import (
     VerificationKind,
     VerificationStatus,
 )
-from .models import MajorMatterReport, PersonalReport, PromotionCandidate, PublicityNotice, Verification
+from .models import MajorMatterReport, PersonalReport, PublicityNotice, Verification
 
 
 class _CadreFilterMixin:
@@ -68,19 +67,8 @@ class VerificationFilter(_CadreFilterMixin, df.FilterSet):
         fields = ["q", "organization", "kind", "status", "outcome", "year"]
 
 
-class CandidateFilter(_CadreFilterMixin, df.FilterSet):
-    cadre_prefix = "cadre__"
-    q = df.CharFilter(label="姓名", method="filter_q")
-    organization = organization_filter()
-    status = df.ChoiceFilter(label="状态", choices=CandidateStatus.choices)
-
-    class Meta:
-        model = PromotionCandidate
-        fields = ["q", "organization", "status"]
-
-
 class NoticeFilter(_CadreFilterMixin, df.FilterSet):
-    cadre_prefix = "candidate__cadre__"
+    cadre_prefix = "verification__report__cadre__"
     q = df.CharFilter(label="姓名", method="filter_q")
     organization = organization_filter()
 

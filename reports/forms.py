@@ -8,7 +8,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 from cadres.choices import CadreStatus
 from cadres.models import Appointment, Cadre
 
@@ -146,22 +145,6 @@ def manageable_cadres(user):
 class CadreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.organization.name}）"
-
-
-class CandidateForm(forms.Form):
-    cadre = LookupChoiceField(
-        label="干部", source="cadres", action="manage_personal_reports", set_name="city_active"
-    )
-    proposed_post = forms.CharField(label="拟任职务", max_length=200)
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        bind_lookups(self, user)
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="撤销理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoticeForm(forms.Form):

@@ -145,7 +145,7 @@ def integrity_verifications(cadre, user) -> dict:
         return {"allowed": False, "rows": []}
     verifs = (
         Verification.objects.filter(report__cadre=cadre)
-        .select_related("report", "draw__cycle", "candidate")
+        .select_related("report", "draw__cycle")
         .prefetch_related("item_outcomes__item")
         .order_by("-report__year", "-created_at")
     )

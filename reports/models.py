@@ -24,7 +24,6 @@ from cadre_supervision.permissions import AnyOf, Scope, ScopedManager
 
 from . import rules
 from .choices import (
-    CandidateStatus,
     Circle,
     DisplayStatus,
     EvidenceSource,
@@ -346,50 +345,6 @@ class SampleDraw(models.Model):
 
 
 @track_history()
-class PromotionCandidate(models.Model):
-    """A cadre proposed for promotion (拟提拔人选): 凡提必查 and a 3-day publicity."""
-
-    cadre = models.ForeignKey(
-        "cadres.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT, related_name="promotion_candidacies"
-    )
-    proposed_post = models.CharField(_("拟任职务"), max_length=200)
-    report = models.ForeignKey(
-        PersonalReport, verbose_name=_("报告表"), on_delete=models.PROTECT, related_name="candidacies"
-    )
-    status = models.CharField(
-        _("状态"), max_length=20, choices=CandidateStatus.choices, default=CandidateStatus.UNDER_REVIEW
-    )
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    marked_at = models.DateTimeField(_("确定为人选时间"), auto_now_add=True)
-    cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    cleared_at = models.DateTimeField(_("准予任用时间"), null=True, blank=True)
-    notes = models.TextField(_("备注"), blank=True)
-
-    objects = ScopedManager()
-    scope = Scope(org_field="cadre__organization", perms=REPORT_PERMS)
-
-    class Meta:
-        verbose_name = _("拟提拔人选")
-        verbose_name_plural = _("拟提拔人选")
-        ordering = ["-marked_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cadre"], condition=Q(status="under_review"), name="one_open_candidacy_per_cadre"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.cadre.name}（拟任{self.proposed_post}）"
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:candidate_detail", args=[self.pk])
-
-
-@track_history()
 class Verification(models.Model):
     report = models.ForeignKey(
         PersonalReport, verbose_name=_("报告"), on_delete=models.PROTECT, related_name="verifications"
@@ -398,9 +353,12 @@ class Verification(models.Model):
     draw = models.ForeignKey(
         SampleDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
     )
-    candidate = models.OneToOneField(
-        PromotionCandidate, null=True, blank=True, on_delete=models.PROTECT, related_name="verification"
-    )
+    # A targeted check is opened for a subject outside this app (a selection candidate, 凡提必核),
+    # named by a stable reference; `reports` never imports the app that owns it.
+    source_type = models.CharField(_("来源类型"), max_length=40, blank=True)
+    source_id = models.PositiveIntegerField(_("来源编号"), null=True, blank=True)
+    proposed_post = models.CharField(_("拟任职务"), max_length=200, blank=True)
+    legacy = models.JSONField(_("原拟提拔人选记录"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
     )
@@ -439,9 +397,14 @@ class Verification(models.Model):
             models.UniqueConstraint(
                 fields=["draw", "report"], condition=Q(draw__isnull=False), name="one_random_check_per_report"
             ),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="one_check_per_source",
+            ),
             models.CheckConstraint(
-                condition=Q(kind="random", draw__isnull=False, candidate__isnull=True)
-                | Q(kind="targeted", candidate__isnull=False, draw__isnull=True),
+                condition=Q(kind="random", draw__isnull=False, source_type="")
+                | (Q(kind="targeted", draw__isnull=True) & ~Q(source_type="")),
                 name="verification_kind_consistent",
             ),
             models.CheckConstraint(
@@ -455,6 +418,16 @@ class Verification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:verification_detail", args=[self.pk])
+
+    SOURCE_LABELS = {"selection.candidate": "选拔任用人选", "reports.promotion_candidate": "原拟提拔人选记录"}
+
+    @property
+    def source_label(self) -> str:
+        """What a targeted check was opened for, e.g. "选拔任用人选 12，拟任副局长"."""
+        if not self.source_type:
+            return ""
+        label = f"{self.SOURCE_LABELS.get(self.source_type, self.source_type)} {self.source_id or ''}".strip()
+        return label + (f"，拟任{self.proposed_post}" if self.proposed_post else "")
 
     @property
     def evidence_source_labels(self) -> list[str]:
@@ -504,8 +477,8 @@ class ItemOutcome(models.Model):
 
 @track_history()
 class PublicityNotice(models.Model):
-    candidate = models.ForeignKey(
-        PromotionCandidate, verbose_name=_("拟提拔人选"), on_delete=models.PROTECT, related_name="notices"
+    verification = models.ForeignKey(
+        Verification, verbose_name=_("重点查核"), on_delete=models.PROTECT, related_name="notices"
     )
     start_date = models.DateField(_("公示开始"))
     end_date = models.DateField(_("公示结束"))
@@ -516,7 +489,7 @@ class PublicityNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope = Scope(org_field="candidate__cadre__organization", perms=REPORT_PERMS)
+    scope = Scope(org_field="verification__report__cadre__organization", perms=REPORT_PERMS)
 
     class Meta:
         verbose_name = _("公示")
@@ -529,7 +502,7 @@ class PublicityNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.candidate.cadre.name} 报告表公示（{self.start_date}至{self.end_date}）"
+        return f"{self.verification.report.cadre.name} 报告表公示（{self.start_date}至{self.end_date}）"
 
     def get_absolute_url(self) -> str:
         return reverse("reports:notice_detail", args=[self.pk])

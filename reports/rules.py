@@ -355,39 +355,6 @@ def feedback_errors(
     return {}
 
 
-@dataclass(frozen=True)
-class NoticeState:
-    start: dt.date
-    end: dt.date
-    unhandled: int
-
-
-def clearance_errors(
-    *,
-    report_submitted: bool,
-    verification_done: bool,
-    verification_outcome: str,
-    notices: Sequence[NoticeState],
-    today: dt.date,
-) -> list[str]:
-    """Why a candidate may not (yet) be cleared for appointment; empty = may be cleared."""
-    errors = []
-    if not report_submitted:
-        errors.append("拟提拔人选尚未提交个人有关事项报告表。")
-    if not verification_done:
-        errors.append("重点查核（凡提必查）尚未完成，不能准予任用。")
-    elif verification_outcome == "concealment":
-        errors.append("查核发现瞒报，不得准予任用。")
-    if not notices:
-        errors.append("报告表尚未公示，不能准予任用。")
-    else:
-        if any(n.start <= today <= n.end for n in notices) or any(n.start > today for n in notices):
-            errors.append("公示期尚未结束，不能准予任用。")
-        if sum(n.unhandled for n in notices):
-            errors.append("公示期间收到的反映尚未全部处理，不能准予任用。")
-    return errors
-
-
 # --- major matters -----------------------------------------------------------------------------
 
 

@@ -9,34 +9,23 @@ from django.utils import timezone
 from cadre_supervision import events, registry
 from cadres.models import Cadre
 
-from .choices import CandidateStatus, Handling, Outcome, ReportKind, VerificationKind
-from .models import PersonalReport, PromotionCandidate, Verification
+from .choices import Handling, Outcome, VerificationKind
+from .models import Verification
+
+SOURCE_TYPE = "selection.candidate"
 
 
 def on_candidate_nominated(event: events.SelectionCandidateNominated) -> None:
-    """Inside the nominating transaction: one open 拟提拔人选 record (the 凡提必核 part) per
-    cadre, with its targeted verification."""
-    from .services import catalogue_for_year, latest_submitted_report
+    """Inside the nominating transaction: the candidate's targeted verification (凡提必核),
+    referenced by the selection candidate's id (once per candidate)."""
+    from .services import targeted_check_open
 
-    if PromotionCandidate.objects.filter(
-        cadre_id=event.cadre_id, status=CandidateStatus.UNDER_REVIEW
-    ).exists():
-        return
-    cadre = Cadre.objects.get(pk=event.cadre_id)
-    today = timezone.localdate()
-    report = latest_submitted_report(cadre)
-    if report is None or report.year < today.year - 1:
-        report = PersonalReport.objects.create(
-            cadre=cadre, kind=ReportKind.CANDIDATE, year=today.year, catalogue=catalogue_for_year(today.year)
-        )
-    candidate = PromotionCandidate.objects.create(
-        cadre=cadre,
-        proposed_post=event.proposed_post[:200],
-        report=report,
-        marked_by_id=event.user_id,
-        notes=f"选拔任用人选（编号 {event.selection_id}-{event.candidate_id}）",
+    targeted_check_open(
+        cadre=Cadre.objects.get(pk=event.cadre_id),
+        source_type=SOURCE_TYPE,
+        source_id=event.candidate_id,
+        proposed_post=event.proposed_post,
     )
-    Verification.objects.create(report=report, kind=VerificationKind.TARGETED, candidate=candidate)
 
 
 def personal_matter_checks(user, cadre_ids) -> dict[int, registry.PersonalMatterCheck]:
@@ -82,7 +71,7 @@ def seed_selection_checks(*, today, rng, stdout):
     stay in progress, the others are consistent."""
     pending = list(
         Verification.objects.filter(
-            kind=VerificationKind.TARGETED, status="pending", candidate__notes__startswith="选拔任用人选"
+            kind=VerificationKind.TARGETED, status="pending", source_type=SOURCE_TYPE
         ).order_by("id")
     )
     now = timezone.now()
@@ -97,4 +86,25 @@ def seed_selection_checks(*, today, rng, stdout):
             status="done", outcome=outcome, handling=handling, handling_note=note, completed_at=now
         )
         done += 1
-    stdout.write(f"  选拔任用人选的个人有关事项重点查核：完成 {done} 项，进行中 {len(pending) - done} 项")
+    from django.contrib.auth import get_user_model
+
+    from .demo import seed_report_publicity
+
+    User = get_user_model()
+    staff = (
+        User.objects.filter(username="zuzhibu", is_active=True).first()
+        or User.objects.filter(is_superuser=True).first()
+    )
+    posted = 0
+    if staff is not None:
+        consistent = (
+            Verification.objects.filter(
+                kind=VerificationKind.TARGETED, source_type=SOURCE_TYPE, outcome=Outcome.CONSISTENT
+            )
+            .select_related("report")
+            .order_by("id")
+        )
+        posted = seed_report_publicity(staff=staff, verifications=list(consistent), today=today)
+    stdout.write(
+        f"  选拔任用人选的个人有关事项重点查核：完成 {done} 项，进行中 {len(pending) - done} 项；报告表公示 {posted} 项"
+    )

@@ -285,7 +285,7 @@ def report_stats(user, year: int | None = None, today: dt.date | None = None) ->
 def verifications_for_cadre(cadre: Cadre):
     return (
         Verification.objects.filter(report__cadre=cadre)
-        .select_related("report", "draw", "candidate")
+        .select_related("report", "draw")
         .prefetch_related(Prefetch("item_outcomes", to_attr="outcome_rows"), "item_outcomes__item")
         .order_by("-report__year", "-created_at")
     )

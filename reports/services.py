@@ -8,8 +8,9 @@ Invariants held here (for the pages, the API, the demo seeder alike):
 - "nothing to report" is an explicit answer per item; submission needs all items answered;
 - one random draw per year, reproducible from its seed, no cadre sampled two years
   running unless the pool is too small;
-- marking a promotion candidate creates its targeted verification (凡提必查); clearance
-  waits for the verification, the end of the publicity and the handling of all feedback;
+- a targeted verification (重点查核, 凡提必核) is opened for a subject owned elsewhere (a
+  selection candidate), named by `source_type`/`source_id`, once per subject; its report
+  form is posted for publicity before the selection clears the candidate;
 - major-matter reports only by a current 党政正职.
 """
 
@@ -33,7 +34,6 @@ from cadres.models import Appointment, Cadre, Organization
 from . import rules
 from .catalogue import ensure_catalogue
 from .choices import (
-    CandidateStatus,
     Circle,
     EvidenceSource,
     FeedbackChannel,
@@ -52,7 +52,6 @@ from .models import (
     ItemOutcome,
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityFeedback,
     PublicityNotice,
     ReportCycle,
@@ -540,7 +539,7 @@ def verification_record(
     return verification
 
 
-# --- candidates and publicity ------------------------------------------------------------------
+# --- targeted checks and publicity ------------------------------------------------------------
 
 
 def latest_submitted_report(cadre: Cadre) -> PersonalReport | None:
@@ -552,99 +551,48 @@ def latest_submitted_report(cadre: Cadre) -> PersonalReport | None:
 
 
 @transaction.atomic
-def candidate_mark(
-    *, user, cadre: Cadre, proposed_post: str, notes: str = "", today: dt.date | None = None
-) -> PromotionCandidate:
-    """Mark a promotion candidate; this creates the targeted verification task (凡提必查).
+def targeted_check_open(
+    *, cadre: Cadre, source_type: str, source_id: int, proposed_post: str = "", today: dt.date | None = None
+) -> Verification:
+    """Open the targeted verification (重点查核) of a promotion candidate owned by another app
+    (`source_type`, e.g. "selection.candidate", and its id). Idempotent per source.
 
-    The candidate's report form is the latest submitted report if it is from this or last
-    year; otherwise a candidate report form is opened for filling."""
-    ensure_org_perm(user, MANAGE, cadre.organization_id)
+    The report checked is the latest submitted one if it is from this or last year; otherwise
+    a candidate report form (拟提拔人选填报) is opened for filling."""
+    if not (source_type or "").strip() or not source_id:
+        raise ValidationError({"source_type": "重点查核须注明来源（拟提拔人选）。"})
+    existing = Verification.objects.filter(source_type=source_type, source_id=source_id).first()
+    if existing is not None:
+        return existing
     today = _today(today)
-    Cadre.objects.select_for_update().filter(pk=cadre.pk).first()
-    errors = {}
-    if not (proposed_post or "").strip():
-        errors["proposed_post"] = "请填写拟任职务。"
-    if cadre.status != CadreStatus.ACTIVE:
-        errors["cadre"] = "只有在职干部可以确定为拟提拔人选。"
-    if PromotionCandidate.objects.filter(cadre=cadre, status=CandidateStatus.UNDER_REVIEW).exists():
-        errors["cadre"] = f"{cadre.name}已是考察中的拟提拔人选。"
-    _raise(errors)
     report = latest_submitted_report(cadre)
     if report is None or report.year < today.year - 1:
         report = PersonalReport.objects.create(
             cadre=cadre, kind=ReportKind.CANDIDATE, year=today.year, catalogue=catalogue_for_year(today.year)
         )
-    candidate = PromotionCandidate.objects.create(
-        cadre=cadre, proposed_post=proposed_post.strip(), report=report, marked_by=user, notes=notes
+    return Verification.objects.create(
+        report=report,
+        kind=VerificationKind.TARGETED,
+        source_type=source_type,
+        source_id=source_id,
+        proposed_post=(proposed_post or "")[:200],
     )
-    Verification.objects.create(report=report, kind=VerificationKind.TARGETED, candidate=candidate)
-    return candidate
-
-
-def clearance_problems(candidate: PromotionCandidate, today: dt.date | None = None) -> list[str]:
-    today = _today(today)
-    verification = getattr(candidate, "verification", None)
-    notices = [
-        rules.NoticeState(n.start_date, n.end_date, sum(1 for f in n.feedback.all() if not f.handled))
-        for n in candidate.notices.prefetch_related("feedback")
-    ]
-    return rules.clearance_errors(
-        report_submitted=candidate.report.status == ReportStatus.SUBMITTED,
-        verification_done=bool(verification and verification.status == VerificationStatus.DONE),
-        verification_outcome=verification.outcome if verification else "",
-        notices=notices,
-        today=today,
-    )
-
-
-@transaction.atomic
-def candidate_clear(
-    *, user, candidate: PromotionCandidate, today: dt.date | None = None
-) -> PromotionCandidate:
-    candidate = (
-        PromotionCandidate.objects.select_for_update().select_related("cadre", "report").get(pk=candidate.pk)
-    )
-    ensure_org_perm(user, MANAGE, candidate.cadre.organization_id)
-    if candidate.status != CandidateStatus.UNDER_REVIEW:
-        raise ValidationError({"__all__": "该人选不在考察中。"})
-    problems = clearance_problems(candidate, today)
-    if problems:
-        raise ValidationError({"__all__": problems})
-    candidate.status = CandidateStatus.CLEARED
-    candidate.cleared_by = user
-    candidate.cleared_at = timezone.now()
-    candidate.save(update_fields=["status", "cleared_by", "cleared_at"])
-    return candidate
-
-
-@transaction.atomic
-def candidate_withdraw(*, user, candidate: PromotionCandidate, reason: str) -> PromotionCandidate:
-    candidate = PromotionCandidate.objects.select_for_update().select_related("cadre").get(pk=candidate.pk)
-    ensure_org_perm(user, MANAGE, candidate.cadre.organization_id)
-    if candidate.status != CandidateStatus.UNDER_REVIEW:
-        raise ValidationError({"__all__": "该人选不在考察中。"})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写撤销理由。"})
-    candidate.status = CandidateStatus.WITHDRAWN
-    candidate.notes = (candidate.notes + "\n撤销理由：" + reason.strip()).strip()
-    candidate.save(update_fields=["status", "notes"])
-    return candidate
 
 
 @transaction.atomic
 def notice_create(
-    *, user, candidate: PromotionCandidate, start_date: dt.date, location: str, today: dt.date | None = None
+    *, user, verification: Verification, start_date: dt.date, location: str, today: dt.date | None = None
 ) -> PublicityNotice:
-    candidate = (
-        PromotionCandidate.objects.select_for_update().select_related("cadre", "report").get(pk=candidate.pk)
+    """The publicity of a candidate's personal report (报告表公示), on its targeted check."""
+    verification = (
+        Verification.objects.select_for_update().select_related("report__cadre").get(pk=verification.pk)
     )
-    ensure_org_perm(user, MANAGE, candidate.cadre.organization_id)
+    ensure_org_perm(user, MANAGE, verification.report.cadre.organization_id)
     today = _today(today)
     errors: dict[str, str] = {}
-    if candidate.status != CandidateStatus.UNDER_REVIEW:
-        errors["__all__"] = "该人选不在考察中，不能公示。"
-    elif candidate.report.status != ReportStatus.SUBMITTED:
+    if verification.kind != VerificationKind.TARGETED:
+        errors["__all__"] = "只有拟提拔人选的重点查核可以公示报告表。"
+    elif verification.report.status != ReportStatus.SUBMITTED:
         errors["__all__"] = "拟提拔人选的报告表尚未提交，不能公示。"
     if start_date is None:
         errors["start_date"] = "请填写公示开始日期。"
@@ -654,10 +602,14 @@ def notice_create(
         errors["location"] = "请填写张贴地点（如单位公示栏）。"
     _raise(errors)
     end = rules.publicity_end(start_date, policy.get("reports.publicity_days"))
-    if candidate.notices.filter(end_date__gte=start_date, start_date__lte=end).exists():
+    if verification.notices.filter(end_date__gte=start_date, start_date__lte=end).exists():
         raise ValidationError({"start_date": "与该人选已有的公示期重叠。"})
     return PublicityNotice.objects.create(
-        candidate=candidate, start_date=start_date, end_date=end, location=location.strip(), posted_by=user
+        verification=verification,
+        start_date=start_date,
+        end_date=end,
+        location=location.strip(),
+        posted_by=user,
     )
 
 
@@ -671,7 +623,7 @@ def feedback_add(
     content: str,
     today: dt.date | None = None,
 ) -> PublicityFeedback:
-    ensure_org_perm(user, MANAGE, notice.candidate.cadre.organization_id)
+    ensure_org_perm(user, MANAGE, notice.verification.report.cadre.organization_id)
     errors = rules.feedback_errors(received_on, notice.start_date, notice.end_date, _today(today))
     if channel not in FeedbackChannel.values:
         errors["channel"] = "请选择反映方式。"
@@ -687,10 +639,10 @@ def feedback_add(
 def feedback_handle(*, user, feedback: PublicityFeedback, handling: str) -> PublicityFeedback:
     feedback = (
         PublicityFeedback.objects.select_for_update()
-        .select_related("notice__candidate__cadre")
+        .select_related("notice__verification__report__cadre")
         .get(pk=feedback.pk)
     )
-    ensure_org_perm(user, MANAGE, feedback.notice.candidate.cadre.organization_id)
+    ensure_org_perm(user, MANAGE, feedback.notice.verification.report.cadre.organization_id)
     if not (handling or "").strip():
         raise ValidationError({"handling": "请填写处理情况。"})
     feedback.handled = True

@@ -65,44 +65,20 @@ class VerificationTable(tables.Table):
         empty_text = "无"
 
     def render_kind(self, record):
-        if record.candidate:
-            return f"{record.get_kind_display()}（拟任{record.candidate.proposed_post}）"
+        if record.proposed_post:
+            return f"{record.get_kind_display()}（拟任{record.proposed_post}）"
         return record.get_kind_display()
 
     def value_kind(self, record):
         return record.get_kind_display()
 
 
-class CandidateTable(tables.Table):
-    cadre = tables.Column("姓名", accessor="cadre__name", linkify=lambda record: record.get_absolute_url())
-    organization = tables.Column("单位", accessor="cadre__organization__name")
-    proposed_post = tables.Column("拟任职务")
-    status = tables.Column("状态")
-    verification = tables.Column("重点查核", accessor="verification__status", orderable=False)
-    notices = tables.Column("公示", accessor="pk", orderable=False)
-
-    class Meta(tables.Table.Meta):
-        attrs = {"class": "table", "id": "candidate-list"}
-        empty_text = "无"
-
-    def render_verification(self, record):
-        v = record.verification
-        return v.get_status_display() + (f"（{v.get_outcome_display()}）" if v.outcome else "")
-
-    def render_notices(self, record):
-        today = timezone.localdate()
-        notices = list(record.notices.all())
-        if not notices:
-            return "未公示"
-        return " ".join(f"{n.start_date:%m-%d}至{n.end_date:%m-%d}{_public(n, today)}" for n in notices)
-
-
 class NoticeTable(tables.Table):
     cadre = tables.Column(
-        "姓名", accessor="candidate__cadre__name", linkify=lambda record: record.get_absolute_url()
+        "姓名", accessor="verification__report__cadre__name", linkify=lambda record: record.get_absolute_url()
     )
-    organization = tables.Column("单位", accessor="candidate__cadre__organization__name")
-    proposed_post = tables.Column("拟任职务", accessor="candidate__proposed_post")
+    organization = tables.Column("单位", accessor="verification__report__cadre__organization__name")
+    proposed_post = tables.Column("拟任职务", accessor="verification__proposed_post")
     period = tables.Column("公示期", accessor="start_date")
     location = tables.Column("张贴地点", orderable=False)
     feedback = tables.NumberColumn("反映（未处理）", accessor="pk", orderable=False)

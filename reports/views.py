@@ -24,11 +24,10 @@ from cadres.models import Cadre
 
 from . import forms, rules, selectors, services
 from .choices import Circle, ReportStatus
-from .filters import CandidateFilter, MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
+from .filters import MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
 from .models import (
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityFeedback,
     PublicityNotice,
     ReportCycle,
@@ -37,7 +36,6 @@ from .models import (
     Verification,
 )
 from .tables import (
-    CandidateTable,
     CycleReportTable,
     MajorMatterTable,
     NoticeTable,
@@ -524,7 +522,7 @@ class VerificationListView(ScopedListView):
         return (
             super()
             .get_base_queryset()
-            .select_related("report", "report__cadre", "report__cadre__organization", "candidate")
+            .select_related("report", "report__cadre", "report__cadre__organization")
             .order_by("status", "-created_at", "-id")
         )
 
@@ -539,7 +537,6 @@ class _VerificationPage:
                 "report__cadre",
                 "report__cadre__organization",
                 "draw__cycle",
-                "candidate",
                 "version",
             )
             self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
@@ -550,7 +547,7 @@ class _VerificationPage:
         self.get_object()
         return forms.verification_form_class(self._items)
 
-    def page_context(self, form=None, assign_form=None):
+    def page_context(self, form=None, assign_form=None, notice_form=None):
         v = self.get_object()
         if form is None:
             initial = {
@@ -577,6 +574,12 @@ class _VerificationPage:
             "can_record": services.can_record_verification(user, v),
             "can_manage": has_org_perm(user, "manage_personal_reports", v.report.cadre.organization_id),
             "item_outcomes": v.item_outcomes.select_related("item"),
+            "notices": v.notices.annotate(
+                n_feedback=Count("feedback"), unhandled=Count("feedback", filter=Q(feedback__handled=False))
+            ).order_by("start_date"),
+            "notice_form": notice_form or forms.NoticeForm(initial={"start_date": timezone.localdate()}),
+            "today": timezone.localdate(),
+            "publicity_days": services.policy.get("reports.publicity_days"),
         }
 
 
@@ -616,8 +619,27 @@ class VerificationRecordView(_VerificationPage, _PageForm):
         )
 
 
+class NoticeCreateView(_VerificationPage, _PageForm):
+    """The personal report's publicity, posted from the targeted verification page."""
+
+    form_class = forms.NoticeForm
+    form_context_name = "notice_form"
+
+    def perform(self, form):
+        return services.notice_create(
+            user=self.request.user, verification=self.get_object(), **form.cleaned_data
+        )
+
+    def get_success_message(self):
+        return f"已登记公示：{self.result.start_date} 至 {self.result.end_date}。"
+
+
 class VerificationDetailView(_VerificationPage, _PostActions, LoginRequiredMixin, View):
-    post_actions = {"assign": VerificationAssignView, "record": VerificationRecordView}
+    post_actions = {
+        "assign": VerificationAssignView,
+        "record": VerificationRecordView,
+        "notice": NoticeCreateView,
+    }
     default_post_action = "record"
 
     def get(self, request, pk):
@@ -625,120 +647,6 @@ class VerificationDetailView(_VerificationPage, _PostActions, LoginRequiredMixin
 
 
 # --- candidates and publicity ------------------------------------------------------------------
-
-
-class CandidateListView(ScopedListView):
-    model = PromotionCandidate
-    template_name = "reports/candidate_list.html"
-    filterset_class = CandidateFilter
-
-    table_class = CandidateTable
-    export_filename = "拟提拔人选.xlsx"
-
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("cadre", "cadre__organization", "verification", "report")
-            .prefetch_related("notices")
-        )
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_create"] = has_org_perm(self.request.user, "manage_personal_reports")
-        ctx["today"] = timezone.localdate()
-        return ctx
-
-
-class CandidateCreateView(_FormPage):
-    template_name = "reports/candidate_form.html"
-    form_class = forms.CandidateForm
-    success_message = "已确定为拟提拔人选，并生成重点查核任务（凡提必查）。"
-
-    def get(self, request, *args, **kwargs):
-        if not has_org_perm(request.user, "manage_personal_reports"):
-            raise PermissionDenied("您无权确定拟提拔人选。")
-        return super().get(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"user": self.request.user}
-
-    def perform(self, form):
-        return services.candidate_mark(user=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.result.get_absolute_url()
-
-
-class _CandidatePage:
-    template_name = "reports/candidate_detail.html"
-
-    def get_object(self) -> PromotionCandidate:
-        if not hasattr(self, "_object"):
-            qs = PromotionCandidate.objects.select_related(
-                "cadre", "cadre__organization", "report", "verification"
-            )
-            self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
-        return self._object
-
-    def page_context(self, notice_form=None, withdraw_form=None):
-        c = self.get_object()
-        return {
-            "c": c,
-            "verification": getattr(c, "verification", None),
-            "notices": c.notices.annotate(
-                n_feedback=Count("feedback"), unhandled=Count("feedback", filter=Q(feedback__handled=False))
-            ).order_by("start_date"),
-            "problems": services.clearance_problems(c) if c.status == "under_review" else [],
-            "can_manage": has_org_perm(self.request.user, "manage_personal_reports", c.cadre.organization_id),
-            "notice_form": notice_form or forms.NoticeForm(initial={"start_date": timezone.localdate()}),
-            "withdraw_form": withdraw_form or forms.WithdrawForm(),
-            "today": timezone.localdate(),
-            "publicity_days": services.policy.get("reports.publicity_days"),
-        }
-
-
-class CandidateClearView(ActionView):
-    model = PromotionCandidate
-    success_message = "已准予任用。"
-
-    def perform(self, candidate, form):
-        return services.candidate_clear(user=self.request.user, candidate=candidate)
-
-
-class CandidateWithdrawView(_CandidatePage, _PageForm):
-    form_class = forms.WithdrawForm
-    form_context_name = "withdraw_form"
-    success_message = "已撤销该拟提拔人选。"
-
-    def perform(self, form):
-        return services.candidate_withdraw(
-            user=self.request.user, candidate=self.get_object(), reason=form.cleaned_data["reason"]
-        )
-
-
-class NoticeCreateView(_CandidatePage, _PageForm):
-    form_class = forms.NoticeForm
-    form_context_name = "notice_form"
-
-    def perform(self, form):
-        return services.notice_create(
-            user=self.request.user, candidate=self.get_object(), **form.cleaned_data
-        )
-
-    def get_success_message(self):
-        return f"已登记公示：{self.result.start_date} 至 {self.result.end_date}。"
-
-
-class CandidateDetailView(_CandidatePage, _PostActions, LoginRequiredMixin, View):
-    post_actions = {
-        "clear": CandidateClearView,
-        "withdraw": CandidateWithdrawView,
-        "notice": NoticeCreateView,
-    }
-
-    def get(self, request, pk):
-        return render(request, self.template_name, self.page_context())
 
 
 class NoticeListView(ScopedListView):
@@ -753,7 +661,7 @@ class NoticeListView(ScopedListView):
         return (
             super()
             .get_base_queryset()
-            .select_related("candidate", "candidate__cadre", "candidate__cadre__organization")
+            .select_related("verification__report__cadre", "verification__report__cadre__organization")
             .prefetch_related("feedback")
         )
 
@@ -769,7 +677,7 @@ class _NoticePage:
     def get_object(self) -> PublicityNotice:
         if not hasattr(self, "_object"):
             qs = PublicityNotice.objects.select_related(
-                "candidate", "candidate__cadre", "candidate__cadre__organization"
+                "verification__report__cadre", "verification__report__cadre__organization"
             )
             self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
         return self._object
@@ -782,7 +690,7 @@ class _NoticePage:
             "form": form or forms.FeedbackForm(initial={"received_on": timezone.localdate()}),
             "handle_form": forms.HandleFeedbackForm(),
             "can_manage": has_org_perm(
-                self.request.user, "manage_personal_reports", n.candidate.cadre.organization_id
+                self.request.user, "manage_personal_reports", n.verification.report.cadre.organization_id
             ),
             "running": n.is_running(),
         }

@@ -119,13 +119,13 @@ def publicity_dates(user, start: dt.date, end: dt.date):
     notices = (
         PublicityNotice.objects.restrict(user, "view")
         .filter(end_date__range=(start, end))
-        .select_related("candidate__cadre")
+        .select_related("verification__report__cadre")
     )
     for n in notices:
         yield TodoItem(
             kind="reports.publicity",
             label="公示结束",
-            title=f"{n.candidate.cadre.name}报告表公示结束",
+            title=f"{n.verification.report.cadre.name}报告表公示结束",
             url=n.get_absolute_url(),
             due=n.end_date,
             detail=f"{n.start_date:%Y-%m-%d} 至 {n.end_date:%Y-%m-%d}，{n.location}",

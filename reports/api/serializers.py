@@ -10,7 +10,6 @@ from ..choices import Circle, EvidenceSource, FeedbackChannel, Handling, MajorMa
 from ..models import (
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityFeedback,
     PublicityNotice,
     ReportCycle,
@@ -136,7 +135,9 @@ class VerificationSerializer(serializers.ModelSerializer):
             "kind",
             "status",
             "draw",
-            "candidate",
+            "source_type",
+            "source_id",
+            "proposed_post",
             "outcome",
             "evidence_sources",
             "handling",
@@ -181,37 +182,6 @@ class AssignInputSerializer(serializers.Serializer):
     username = serializers.CharField()
 
 
-class CandidateSerializer(serializers.ModelSerializer):
-    cadre = ScopedRelatedField(model=Cadre)
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
-    verification = serializers.SerializerMethodField()
-    notices = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PromotionCandidate
-        fields = [
-            "id",
-            "cadre",
-            "cadre_name",
-            "proposed_post",
-            "notes",
-            "status",
-            "report",
-            "marked_at",
-            "cleared_at",
-            "verification",
-            "notices",
-        ]
-        read_only_fields = ["id", "status", "report", "marked_at", "cleared_at"]
-
-    def get_verification(self, obj) -> dict | None:
-        v = getattr(obj, "verification", None)
-        return {"id": v.pk, "status": v.status, "outcome": v.outcome} if v else None
-
-    def get_notices(self, obj) -> list[int]:
-        return [n.pk for n in obj.notices.all()]
-
-
 class FeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = PublicityFeedback
@@ -221,7 +191,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
-    cadre_name = serializers.CharField(source="candidate.cadre.name", read_only=True)
+    cadre_name = serializers.CharField(source="verification.report.cadre.name", read_only=True)
     feedback = FeedbackSerializer(many=True, read_only=True)
     running = serializers.SerializerMethodField()
 
@@ -229,7 +199,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         model = PublicityNotice
         fields = [
             "id",
-            "candidate",
+            "verification",
             "cadre_name",
             "start_date",
             "end_date",

@@ -18,11 +18,10 @@ from cadre_supervision.people import display_name
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 
 from .. import selectors, services
-from ..filters import CandidateFilter, MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
+from ..filters import MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
 from ..models import (
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityFeedback,
     PublicityNotice,
     ReportCycle,
@@ -305,41 +304,8 @@ class VerificationViewSet(ScopedReadOnlyViewSet):
         return Response(s.VerificationSerializer(self.get_queryset().get(pk=v.pk)).data)
 
 
-class CandidateViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
-    queryset = (
-        PromotionCandidate.objects.select_related("cadre", "verification")
-        .prefetch_related("notices")
-        .order_by("-id")
-    )
-    serializer_class = s.CandidateSerializer
-    filterset_class = CandidateFilter
-
-    def perform_create(self, serializer):
-        d = serializer.validated_data
-        serializer.instance = services.candidate_mark(
-            user=self.request.user,
-            cadre=d["cadre"],
-            proposed_post=d["proposed_post"],
-            notes=d.get("notes", ""),
-        )
-
-    @extend_schema(request=None, responses=s.CandidateSerializer)
-    @action(detail=True, methods=["post"])
-    def clear(self, request, pk=None):
-        c = services.candidate_clear(user=request.user, candidate=self.get_object())
-        return Response(s.CandidateSerializer(self.get_queryset().get(pk=c.pk)).data)
-
-    @extend_schema(request=s.CorrectionInputSerializer, responses=s.CandidateSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        c = services.candidate_withdraw(
-            user=request.user, candidate=self.get_object(), reason=request.data.get("reason", "")
-        )
-        return Response(s.CandidateSerializer(self.get_queryset().get(pk=c.pk)).data)
-
-
 class NoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
-    queryset = PublicityNotice.objects.select_related("candidate", "candidate__cadre").prefetch_related(
+    queryset = PublicityNotice.objects.select_related("verification__report__cadre").prefetch_related(
         "feedback"
     )
     serializer_class = s.NoticeSerializer
@@ -347,9 +313,12 @@ class NoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        candidate = get_scoped_or_404(PromotionCandidate, self.request.user, "view", pk=d["candidate"].pk)
+        verification = get_scoped_or_404(Verification, self.request.user, "view", pk=d["verification"].pk)
         serializer.instance = services.notice_create(
-            user=self.request.user, candidate=candidate, start_date=d["start_date"], location=d["location"]
+            user=self.request.user,
+            verification=verification,
+            start_date=d["start_date"],
+            location=d["location"],
         )
 
     @extend_schema(request=s.FeedbackSerializer, responses=s.FeedbackSerializer)

@@ -81,3 +81,18 @@ def rc(city):
     ns.report_a2 = PersonalReport.objects.get(cycle=ns.cycle, cadre=ns.cadre_a2)
     ns.report_b = PersonalReport.objects.get(cycle=ns.cycle, cadre=ns.cadre_b)
     return ns
+
+
+_next_source = iter(range(1000, 10**6))
+
+
+def open_check(cadre, proposed_post="副局长", source_id=None):
+    """A targeted verification opened for a (selection) candidate, as the nomination hook does."""
+    from reports import services
+
+    return services.targeted_check_open(
+        cadre=cadre,
+        source_type="selection.candidate",
+        source_id=source_id or next(_next_source),
+        proposed_post=proposed_post,
+    )

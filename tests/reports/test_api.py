@@ -10,7 +10,7 @@ from django.utils import timezone
 from reports import services
 from reports.models import PersonalReport, SampleDraw
 
-from .conftest import AFTER_DEADLINE, LATE, YEAR, full_answers, submit
+from .conftest import AFTER_DEADLINE, LATE, YEAR, full_answers, open_check, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +60,18 @@ def test_cycle_api_and_draw(api, rc):
     assert api.get("/api/v1/report-cycles/").status_code == 404
 
 
-def test_verification_candidate_notice_api(api, rc):
+def test_targeted_check_and_notice_api(api, rc):
     submit(rc.staff_all, rc.report_a)
     api.force_authenticate(rc.staff_all)
-    r = api.post(
-        "/api/v1/promotion-candidates/", {"cadre": rc.cadre_a.pk, "proposed_post": "局长"}, format="json"
+    vid = open_check(rc.cadre_a, proposed_post="局长", source_id=31).pk
+    r = api.get(f"/api/v1/report-verifications/{vid}/")
+    assert r.status_code == 200
+    assert (r.json()["source_type"], r.json()["source_id"], r.json()["proposed_post"]) == (
+        "selection.candidate",
+        31,
+        "局长",
     )
-    assert r.status_code == 201
-    cid, vid = r.json()["id"], r.json()["verification"]["id"]
-    r = api.post(f"/api/v1/promotion-candidates/{cid}/clear/")
-    assert r.status_code == 400 and any("凡提必查" in m for m in r.json()["non_field_errors"])
+    assert api.get("/api/v1/promotion-candidates/").status_code == 404  # one candidate concept
     r = api.post(
         f"/api/v1/report-verifications/{vid}/outcome/",
         {
@@ -84,7 +86,7 @@ def test_verification_candidate_notice_api(api, rc):
     today = timezone.localdate()
     r = api.post(
         "/api/v1/publicity-notices/",
-        {"candidate": cid, "start_date": (today - dt.timedelta(days=5)).isoformat(), "location": "公示栏"},
+        {"verification": vid, "start_date": (today - dt.timedelta(days=5)).isoformat(), "location": "公示栏"},
         format="json",
     )
     assert r.status_code == 201 and r.json()["end_date"] == (today - dt.timedelta(days=3)).isoformat()
@@ -101,13 +103,11 @@ def test_verification_candidate_notice_api(api, rc):
         format="json",
     )
     fid = r.json()["id"]
-    assert api.post(f"/api/v1/promotion-candidates/{cid}/clear/").status_code == 400
     r = api.post(
         f"/api/v1/publicity-notices/{nid}/feedback/{fid}/handle/", {"handling": "已核实"}, format="json"
     )
     assert r.status_code == 200 and r.json()["handled"]
-    r = api.post(f"/api/v1/promotion-candidates/{cid}/clear/")
-    assert r.status_code == 200 and r.json()["status"] == "cleared"
+    assert api.get(f"/api/v1/publicity-notices/{nid}/").json()["verification"] == vid
 
 
 def test_major_api(api, rc):

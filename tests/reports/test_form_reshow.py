@@ -13,13 +13,12 @@ from reports import services
 from reports.models import (
     ItemOutcome,
     MajorMatterReport,
-    PromotionCandidate,
     PublicityNotice,
     ReportCycle,
     ReportVersion,
 )
 
-from .conftest import AFTER_DEADLINE, YEAR, full_answers, submit
+from .conftest import AFTER_DEADLINE, YEAR, full_answers, open_check, submit
 from .test_views import _form_post
 
 pytestmark = pytest.mark.django_db
@@ -66,21 +65,6 @@ def test_cycle_form_keeps_values(client, rc):
     assert r.status_code == 400 and "不能重复启动" in body
     assert f'value="{YEAR}"' in body and f'value="{YEAR + 1}-02-15"' in body and "第二次启动的说明" in body
     assert ReportCycle.objects.count() == 1
-
-
-def test_candidate_form_keeps_values(client, rc):
-    submit(rc.staff_all, rc.report_a)
-    services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="副局长")
-    client.force_login(rc.staff_all)
-    r = client.post(
-        reverse("reports:candidate_create"),
-        {"cadre": rc.cadre_a.pk, "proposed_post": "市直部门局长", "notes": "换届考察"},
-    )
-    body = r.content.decode()
-    assert r.status_code == 400 and "已是考察中的拟提拔人选" in body
-    assert selected(body, "cadre", rc.cadre_a.pk)
-    assert 'value="市直部门局长"' in body and "换届考察" in body
-    assert PromotionCandidate.objects.count() == 1
 
 
 def test_major_matter_form_keeps_fields_and_ties(client, rc):
@@ -174,12 +158,12 @@ def test_assign_verifier_form_keeps_user_name(client, rc):
 
 def test_notice_form_keeps_values(client, rc):
     submit(rc.staff_all, rc.report_a)
-    c = services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="副局长")
+    v = open_check(rc.cadre_a)
     today = timezone.localdate()
-    services.notice_create(user=rc.staff_all, candidate=c, start_date=today, location="本单位公示栏")
+    services.notice_create(user=rc.staff_all, verification=v, start_date=today, location="本单位公示栏")
     client.force_login(rc.staff_all)
     r = client.post(
-        c.get_absolute_url(),
+        v.get_absolute_url(),
         {"action": "notice", "start_date": today.isoformat(), "location": "村委会公示栏"},
     )
     body = r.content.decode()

@@ -16,7 +16,6 @@ from reports.integration import collect_warnings, reminder_specs
 from reports.models import (
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     ReportCycle,
     SampleDraw,
     Verification,
@@ -148,8 +147,7 @@ def test_demo_seeder_on_a_small_city(city):
     draw = SampleDraw.objects.get(cycle=last)
     outcomes = set(Verification.objects.filter(draw=draw, status="done").values_list("outcome", flat=True))
     assert outcomes == {"consistent", "omission", "concealment"}
-    assert PromotionCandidate.objects.filter(status="under_review", notices__isnull=False).exists()
-    assert PromotionCandidate.objects.filter(status="cleared").exists()
+    assert not Verification.objects.filter(kind="targeted").exists()  # opened by selections only
     assert MajorMatterReport.objects.filter(kind="social_ties", ties__isnull=False).exists()
     assert "随机抽查" in out.getvalue()
     seed(today=today, rng=random.Random(7), stdout=out)  # second run: skipped, nothing doubled

@@ -3,11 +3,12 @@ log row written for every content view and export."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cadre_supervision.models import AccessLog
 from reports import services
 
-from .conftest import AFTER_DEADLINE, full_answers, submit
+from .conftest import AFTER_DEADLINE, full_answers, open_check, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -174,11 +175,18 @@ def test_out_of_scope_writes_refused(client, api, rc):
     api.force_authenticate(rc.staff_b)
     r = api.put(f"/api/v1/personal-reports/{rc.report_a.pk}/", {"answers": full_answers()}, format="json")
     assert r.status_code == 404
-    r = api.post(
-        "/api/v1/promotion-candidates/", {"cadre": rc.cadre_a.pk, "proposed_post": "局长"}, format="json"
-    )
-    # a cadre outside the scope is answered as a nonexistent one
-    assert r.status_code == 400 and r.json()["cadre"][0].startswith("无效主键")
-    from reports.models import PromotionCandidate, ReportVersion
+    from reports.models import ReportVersion
 
-    assert not ReportVersion.objects.exists() and not PromotionCandidate.objects.exists()
+    assert not ReportVersion.objects.exists()
+    submit(rc.staff_all, rc.report_a)
+    v = open_check(rc.cadre_a)
+    r = api.post(
+        "/api/v1/publicity-notices/",
+        {"verification": v.pk, "start_date": timezone.localdate().isoformat(), "location": "公示栏"},
+        format="json",
+    )
+    # a verification outside the scope is answered as a nonexistent one
+    assert r.status_code == 404
+    from reports.models import PublicityNotice
+
+    assert not PublicityNotice.objects.exists()

@@ -1,6 +1,6 @@
 """Resource table of the reports app: every page and endpoint, checked by tests/kit.
 
-In scope: staff_a (org staff of 甲镇) with 张伟's report, candidacy, notice, feedback and
+In scope: staff_a (org staff of 甲镇) with 张伟's report, targeted check, notice, feedback and
 major-matter report; out of scope: 乙镇's 李强 (staff_b's)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from reports import services
 from reports.models import (
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityFeedback,
     PublicityNotice,
     ReportCycle,
@@ -25,7 +24,7 @@ from tests.kit.grid import grid_tests
 from tests.kit.resources import ApiResource as A
 from tests.kit.resources import PageResource as P
 from tests.kit.world import grown_fixture, world_fixture
-from tests.reports.conftest import catalogue, full_answers, rc, submit
+from tests.reports.conftest import catalogue, full_answers, open_check, rc, submit
 from tests.reports.test_views import _bulk_cycle
 
 
@@ -33,16 +32,14 @@ def _extra(w):
     submit(w.staff_all, w.report_a)
     submit(w.staff_all, w.report_b)
     today = timezone.localdate()
-    w.cand_a = services.candidate_mark(user=w.staff_all, cadre=w.cadre_a, proposed_post="局长")
-    w.cand_b = services.candidate_mark(user=w.staff_all, cadre=w.cadre_b, proposed_post="局长")
-    w.ver_a = Verification.objects.get(candidate=w.cand_a)
-    w.ver_b = Verification.objects.get(candidate=w.cand_b)
+    w.ver_a = open_check(w.cadre_a, proposed_post="局长")
+    w.ver_b = open_check(w.cadre_b, proposed_post="局长")
     start = today - dt.timedelta(days=1)
     w.notice_a = services.notice_create(
-        user=w.staff_all, candidate=w.cand_a, start_date=start, location="甲镇公示栏"
+        user=w.staff_all, verification=w.ver_a, start_date=start, location="甲镇公示栏"
     )
     w.notice_b = services.notice_create(
-        user=w.staff_all, candidate=w.cand_b, start_date=start, location="乙镇公示栏"
+        user=w.staff_all, verification=w.ver_b, start_date=start, location="乙镇公示栏"
     )
     fb = {"received_on": today, "channel": "letter", "content": "反映"}
     w.fb_a = services.feedback_add(user=w.staff_all, notice=w.notice_a, **fb)
@@ -62,7 +59,6 @@ WATCH = (
     PersonalReport,
     ReportVersion,
     Verification,
-    PromotionCandidate,
     PublicityNotice,
     PublicityFeedback,
     MajorMatterReport,
@@ -108,14 +104,18 @@ PAGES = [
     P("reports:report_history", inside=rec("report_a"), outside=rec("report_b")),
     P("reports:version_detail", inside=lambda w: (w.report_a, 1), outside=lambda w: (w.report_b, 1)),
     P("reports:verification_list", shown=lambda w: "张伟", hidden=lambda w: "李强"),
-    P("reports:verification_detail", inside=rec("ver_a"), outside=rec("ver_b")),
-    P("reports:candidate_list", shown=lambda w: "张伟", hidden=lambda w: "李强"),
     P(
-        "reports:candidate_create",
-        refuse=lambda w: {"cadre": w.cadre_b.pk, "proposed_post": "副局长"},
+        "reports:verification_detail",
+        inside=rec("ver_a"),
+        outside=rec("ver_b"),
+        # posting the report publicity of an out-of-scope candidate's check
+        refuse=lambda w: {
+            "action": "notice",
+            "start_date": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+            "location": "乙镇公示栏",
+        },
         watch=WATCH,
     ),
-    P("reports:candidate_detail", inside=rec("cand_a"), outside=rec("cand_b")),
     P("reports:notice_list", shown=lambda w: "甲镇公示栏", hidden=lambda w: "乙镇公示栏"),
     P(
         "reports:notice_detail",
@@ -201,26 +201,18 @@ APIS = [
         outside=rec("ver_b"),
         watch=WATCH,
     ),
-    A("reports-api:candidate-list", shown=rec("cand_a"), hidden=rec("cand_b")),
-    A(
-        "reports-api:candidate-list",
-        method="post",
-        refuse_status=400,  # an out-of-scope related id: the same 400 as a nonexistent one
-        refuse=lambda w: {"cadre": w.cadre_b.pk, "proposed_post": "副局长"},
-        watch=WATCH,
-    ),
-    A("reports-api:candidate-detail", inside=rec("cand_a"), outside=rec("cand_b")),
-    A("reports-api:candidate-clear", method="post", inside=rec("cand_a"), outside=rec("cand_b"), watch=WATCH),
-    A("reports-api:candidate-history", inside=rec("cand_a"), outside=rec("cand_b")),
-    A(
-        "reports-api:candidate-withdraw",
-        method="post",
-        inside=rec("cand_a"),
-        outside=rec("cand_b"),
-        accept=lambda w: {"reason": "另有任用"},
-        watch=WATCH,
-    ),
     A("reports-api:notice-list", shown=rec("notice_a"), hidden=rec("notice_b")),
+    A(
+        "reports-api:notice-list",
+        method="post",
+        refuse_status=404,  # an out-of-scope check is answered as a nonexistent one
+        refuse=lambda w: {
+            "verification": w.ver_b.pk,
+            "start_date": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+            "location": "乙镇公示栏",
+        },
+        watch=WATCH,
+    ),
     A("reports-api:notice-detail", inside=rec("notice_a"), outside=rec("notice_b")),
     A(
         "reports-api:notice-feedback",

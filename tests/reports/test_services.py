@@ -1,4 +1,4 @@
-"""Services: the cycle, entry and versions, sampling, verification, candidates, publicity,
+"""Services: the cycle, entry and versions, sampling, verification, targeted checks, publicity,
 major matters. Bad input is rejected with a Chinese message and nothing is saved."""
 
 import datetime as dt
@@ -14,7 +14,6 @@ from reports.models import (
     ItemAnswer,
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     ReportCycle,
     ReportEntry,
     ReportVersion,
@@ -23,7 +22,7 @@ from reports.models import (
 )
 from tests.factories import CadreFactory
 
-from .conftest import AFTER_DEADLINE, DEADLINE, LATE, NOTHING, ON_TIME, YEAR, full_answers, submit
+from .conftest import AFTER_DEADLINE, DEADLINE, LATE, NOTHING, ON_TIME, YEAR, full_answers, open_check, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -282,93 +281,80 @@ def test_verifier_assignment_grants_recording(rc):
     assert Verification.objects.get(pk=v.pk).outcome == "consistent"
 
 
-# --- candidates and publicity ------------------------------------------------------------------
+# --- targeted checks and publicity -------------------------------------------------------------
 
 
-def test_candidate_gates(rc):
+def test_targeted_check_opened_for_a_source_once(rc):
+    submit(rc.staff_all, rc.report_a)
+    v = open_check(rc.cadre_a, source_id=7)
+    assert v.report == rc.report_a and v.kind == "targeted" and v.status == "pending"
+    assert (v.source_type, v.source_id, v.proposed_post) == ("selection.candidate", 7, "副局长")
+    assert v.source_label == "选拔任用人选 7，拟任副局长"
+    assert open_check(rc.cadre_a, source_id=7) == v  # idempotent per source
+    assert Verification.objects.filter(kind="targeted").count() == 1
+    with pytest.raises(ValidationError):
+        services.targeted_check_open(cadre=rc.cadre_a, source_type="", source_id=8)
+    assert Verification.objects.filter(kind="targeted").count() == 1
+
+
+def test_report_publicity_on_the_targeted_check(rc):
     submit(rc.staff_all, rc.report_a)
     today = timezone.localdate()
-    c = services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="副局长", today=today)
-    assert c.report == rc.report_a
-    v = c.verification
-    assert v.kind == "targeted" and v.status == "pending"
-    with pytest.raises(ValidationError):
-        services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="局长")
-    # not before verification and publicity
-    with pytest.raises(ValidationError) as e:
-        services.candidate_clear(user=rc.staff_all, candidate=c)
-    msg = " ".join(e.value.messages)
-    assert "凡提必查" in msg and "尚未公示" in msg
+    v = open_check(rc.cadre_a)
     services.verification_record(
         user=rc.staff_all, verification=v, item_outcomes={}, evidence_sources=["real_estate"]
     )
     notice = services.notice_create(
-        user=rc.staff_all, candidate=c, start_date=today - dt.timedelta(days=1), location="镇政府公示栏"
+        user=rc.staff_all, verification=v, start_date=today - dt.timedelta(days=1), location="镇政府公示栏"
     )
     assert notice.end_date == today + dt.timedelta(days=1)
-    with pytest.raises(ValidationError) as e:
-        services.candidate_clear(user=rc.staff_all, candidate=c)
-    assert "公示期尚未结束" in " ".join(e.value.messages)
+    assert notice.verification == v and "张伟" in str(notice)
     fb = services.feedback_add(
         user=rc.staff_all, notice=notice, received_on=today, channel="letter", content="反映有未报房产"
     )
-    later = today + dt.timedelta(days=5)
-    with pytest.raises(ValidationError) as e:
-        services.candidate_clear(user=rc.staff_all, candidate=c, today=later)
-    assert "尚未全部处理" in " ".join(e.value.messages)
     with pytest.raises(ValidationError):
         services.feedback_handle(user=rc.staff_all, feedback=fb, handling=" ")
-    services.feedback_handle(user=rc.staff_all, feedback=fb, handling="经核实为其父母房产，不属报告范围")
     with pytest.raises(PermissionDenied):
-        services.candidate_clear(user=rc.staff_b, candidate=c, today=later)
-    services.candidate_clear(user=rc.staff_all, candidate=c, today=later)
-    assert PromotionCandidate.objects.get(pk=c.pk).status == "cleared"
+        services.feedback_handle(user=rc.staff_b, feedback=fb, handling="x")
+    services.feedback_handle(user=rc.staff_all, feedback=fb, handling="经核实为其父母房产，不属报告范围")
+    assert notice.feedback.get().handled
+
+
+def test_out_of_scope_staff_cannot_post_publicity(rc):
+    submit(rc.staff_all, rc.report_a)
+    with pytest.raises(PermissionDenied):
+        services.notice_create(
+            user=rc.staff_b,
+            verification=open_check(rc.cadre_a),
+            start_date=timezone.localdate(),
+            location="x",
+        )
 
 
 def test_candidate_without_report_gets_a_candidate_form(rc):
-    c = services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_b, proposed_post="局长")
-    assert c.report.kind == "candidate" and c.report.status == "not_started"
+    v = open_check(rc.cadre_b, proposed_post="局长")
+    assert v.report.kind == "candidate" and v.report.status == "not_started"
     with pytest.raises(ValidationError) as e:
         services.notice_create(
-            user=rc.staff_all, candidate=c, start_date=timezone.localdate(), location="公示栏"
+            user=rc.staff_all, verification=v, start_date=timezone.localdate(), location="公示栏"
         )
     assert "尚未提交" in str(e.value)
     with pytest.raises(ValidationError):
         services.verification_record(
-            user=rc.staff_all, verification=c.verification, item_outcomes={}, evidence_sources=["banking"]
+            user=rc.staff_all, verification=v, item_outcomes={}, evidence_sources=["banking"]
         )
-
-
-def test_concealment_blocks_clearance(rc):
-    submit(rc.staff_all, rc.report_a)
-    c = services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="副局长")
-    services.verification_record(
-        user=rc.staff_all,
-        verification=c.verification,
-        item_outcomes={"P3": {"outcome": "concealment", "evidence_source": "real_estate"}},
-        evidence_sources=["real_estate"],
-        handling="disqualify",
-        handling_note="取消考察对象资格",
-    )
-    today = timezone.localdate()
-    services.notice_create(
-        user=rc.staff_all, candidate=c, start_date=today - dt.timedelta(days=10), location="公示栏"
-    )
-    with pytest.raises(ValidationError) as e:
-        services.candidate_clear(user=rc.staff_all, candidate=c)
-    assert "瞒报" in " ".join(e.value.messages)
 
 
 def test_notice_and_feedback_bad_input(rc):
     submit(rc.staff_all, rc.report_a)
-    c = services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="副局长")
+    v = open_check(rc.cadre_a)
     today = timezone.localdate()
     with pytest.raises(ValidationError):
-        services.notice_create(user=rc.staff_all, candidate=c, start_date=today, location=" ")
-    n = services.notice_create(user=rc.staff_all, candidate=c, start_date=today, location="公示栏")
+        services.notice_create(user=rc.staff_all, verification=v, start_date=today, location=" ")
+    n = services.notice_create(user=rc.staff_all, verification=v, start_date=today, location="公示栏")
     with pytest.raises(ValidationError) as e:
         services.notice_create(
-            user=rc.staff_all, candidate=c, start_date=today + dt.timedelta(days=1), location="公示栏"
+            user=rc.staff_all, verification=v, start_date=today + dt.timedelta(days=1), location="公示栏"
         )
     assert "重叠" in str(e.value)
     with pytest.raises(ValidationError) as e:
@@ -447,8 +433,7 @@ def test_major_matter_only_by_top_leader(rc):
 
 def test_history_rows_written(rc):
     submit(rc.staff_all, rc.report_a)
-    c = services.candidate_mark(user=rc.staff_all, cadre=rc.cadre_a, proposed_post="副局长")
+    v = open_check(rc.cadre_a)
     assert Events.objects.tracks(rc.report_a).filter(pgh_label="update").exists()
     assert Events.objects.tracks(rc.report_a.versions.get()).filter(pgh_label="update").exists()
-    assert Events.objects.tracks(c).filter(pgh_label="insert").exists()
-    assert Events.objects.tracks(c.verification).filter(pgh_label="insert").exists()
+    assert Events.objects.tracks(v).filter(pgh_label="insert").exists()

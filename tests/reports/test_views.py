@@ -12,7 +12,6 @@ from reports import services
 from reports.models import (
     MajorMatterReport,
     PersonalReport,
-    PromotionCandidate,
     PublicityFeedback,
     ReportCycle,
     ReportVersion,
@@ -20,7 +19,7 @@ from reports.models import (
 )
 from tests.factories import CadreFactory
 
-from .conftest import AFTER_DEADLINE, YEAR, full_answers, submit
+from .conftest import AFTER_DEADLINE, YEAR, full_answers, open_check, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -151,22 +150,21 @@ def test_verification_outcome_page(client, rc):
     assert r.status_code == 302 and v.assignments.filter(user=rc.verifier).exists()
 
 
-def test_candidate_pages(client, rc):
+def test_targeted_check_publicity_pages(client, rc):
     submit(rc.staff_all, rc.report_a)
+    v = open_check(rc.cadre_a, proposed_post="市直部门副局长", source_id=5)
     client.force_login(rc.staff_all)
-    r = client.post(
-        reverse("reports:candidate_create"), {"cadre": rc.cadre_a.pk, "proposed_post": "市直部门副局长"}
-    )
-    c = PromotionCandidate.objects.get()
-    assert r.status_code == 302 and hasattr(c, "verification")
-    url = c.get_absolute_url()
-    r = client.post(url, {"action": "clear"}, follow=True)
-    assert r.redirect_chain == [(url, 302)] and "凡提必查" in r.content.decode()
-    assert PromotionCandidate.objects.get().status == "under_review"
+    url = v.get_absolute_url()
+    body = client.get(url).content.decode()
+    assert "选拔任用人选 5，拟任市直部门副局长" in body and "尚未公示" in body
+    assert client.get("/reports/candidates/").status_code == 404  # one candidate concept
     today = timezone.localdate()
+    r = client.post(url, {"action": "notice", "start_date": today.isoformat(), "location": " "})
+    assert r.status_code == 400 and not v.notices.exists()
     r = client.post(url, {"action": "notice", "start_date": today.isoformat(), "location": "镇公示栏"})
     assert r.status_code == 302
-    notice = c.notices.get()
+    notice = v.notices.get()
+    assert "镇公示栏" in client.get(url).content.decode()
     r = client.post(
         notice.get_absolute_url(),
         {"action": "feedback", "received_on": today.isoformat(), "channel": "phone", "content": "反映"},
@@ -175,7 +173,7 @@ def test_candidate_pages(client, rc):
     fb = PublicityFeedback.objects.get()
     r = client.post(notice.get_absolute_url(), {"action": "handle", "feedback": fb.pk, "handling": "已核实"})
     assert r.status_code == 302 and PublicityFeedback.objects.get().handled
-    assert PromotionCandidate.objects.get().status == "under_review"
+    assert "选拔任用人选 5" in client.get(notice.get_absolute_url()).content.decode()
 
 
 def test_major_matter_form(client, rc):
@@ -221,8 +219,8 @@ def test_list_query_ceilings(client, rc, n, django_assert_max_num_queries):
     assert draw.selected
     today = timezone.localdate()
     for r in reports[: n // 10]:
-        c = services.candidate_mark(user=rc.staff_all, cadre=r.cadre, proposed_post="副局长")
-        services.notice_create(user=rc.staff_all, candidate=c, start_date=today, location="公示栏")
+        v = open_check(r.cadre)
+        services.notice_create(user=rc.staff_all, verification=v, start_date=today, location="公示栏")
     for i in range(n):
         services.major_matter_create(
             user=rc.staff_all,
@@ -238,7 +236,6 @@ def test_list_query_ceilings(client, rc, n, django_assert_max_num_queries):
         (reverse("reports:cycle_detail", args=[rc.cycle.pk]), 23),
         (reverse("reports:cycle_list"), 15),  # + the sub-menu entries
         (reverse("reports:verification_list"), 14),
-        (reverse("reports:candidate_list"), 17),
         (reverse("reports:major_list"), 15),
         (reverse("reports:notice_list"), 15),
     ]:

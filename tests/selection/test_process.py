@@ -16,7 +16,7 @@ from cadres.models import AnnualAssessment, DossierVerification, Sanction
 from interviews.models import RequiredTalk
 from reports.choices import Outcome
 from reports.choices import VerificationStatus as RVS
-from reports.models import PromotionCandidate, Verification
+from reports.models import Verification
 from selection import selectors, services
 from selection.choices import CandidateStatus, ExceptionKind, Stage
 from selection.models import Candidate, GateException, OpinionLetter
@@ -30,7 +30,7 @@ def states(cand):
 
 
 def finish_personal(cand, outcome=Outcome.CONSISTENT):
-    v = Verification.objects.get(candidate__cadre=cand.cadre, kind="targeted")
+    v = Verification.objects.get(source_type="selection.candidate", source_id=cand.pk, kind="targeted")
     Verification.objects.filter(pk=v.pk).update(status=RVS.DONE, outcome=outcome)
 
 
@@ -51,14 +51,15 @@ def test_nomination_opens_letters_to_every_required_agency_and_the_targeted_chec
     }
     letter = sel.letter_a
     assert letter.due_on > letter.sent_on  # reply due in working days by policy
-    pc = PromotionCandidate.objects.get(cadre=sel.cadre_a, status="under_review")
-    assert Verification.objects.filter(candidate=pc, kind="targeted").exists()
+    v = Verification.objects.get(source_type="selection.candidate", source_id=sel.cand_a.pk)
+    assert v.kind == "targeted" and v.report.cadre_id == sel.cadre_a.pk
+    assert v.proposed_post  # the post the candidate is nominated for
     s = states(sel.cand_a)
     assert s == {
         "dossier": "pass",
         "personal": "open",
         "letters": "open",
-        "petitions": "missing",
+        "petitions": "pass",  # the petitions app is the source: no open or substantiated petition
         "survey": "open",
         "flags": "pass",
     }
@@ -66,18 +67,18 @@ def test_nomination_opens_letters_to_every_required_agency_and_the_targeted_chec
 
 def test_the_checklist_passes_when_everything_is_in_and_clearance_succeeds(sel):
     ready(sel, sel.cand_a)
-    assert set(states(sel.cand_a).values()) == {"pass", "missing"}  # petitions: no source yet
+    assert set(states(sel.cand_a).values()) == {"pass"}
     services.candidate_clear(user=sel.staff_all, candidate=sel.cand_a)
     cand = Candidate.objects.get(pk=sel.cand_a.pk)
     assert cand.status == CandidateStatus.CLEARED
     record = dict(selectors.checklist(cand).record)
     assert record["近三年年度考核"] and any(k.startswith("任现职：") and "党委书记" in k for k in record)
-    # the record says the petitions check had no source: never a silent pass
+    # the record keeps what the petitions check read (the petitions app is its source)
     assert {
         "key": "petitions",
         "label": "凡提必查：信访举报",
-        "state": "missing",
-        "detail": "无信访举报数据来源",
+        "state": "pass",
+        "detail": "无未结或属实的信访举报",
     } in (cand.clearance_snapshot)
 
 
