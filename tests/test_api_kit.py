@@ -53,7 +53,17 @@ def test_history_is_declared_once_and_every_viewset_is_scoped():
 def test_every_stats_endpoint_is_on_the_stats_base():
     stats = {route: cls for cls, route in _api_views().items() if route.startswith("api/v1/stats/")}
     assert sorted(stats) == [
-        f"api/v1/stats/{a}/" for a in ("audits", "cadres", "interviews", "petitions", "reports", "rotations")
+        f"api/v1/stats/{a}/"
+        for a in (
+            "audits",
+            "cadres",
+            "evaluations",
+            "interviews",
+            "petitions",
+            "reports",
+            "rotations",
+            "selection",
+        )
     ]
     assert all(issubclass(cls, StatsView) for cls in stats.values())
 

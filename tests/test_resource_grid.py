@@ -68,7 +68,7 @@ PAGES = [
     # The workbench asks every registered to-do source and figure (about 50 queries for org
     # staff, whatever the number of rows: tests/test_workbench.py grows the items too); the
     # early-warning figure asks every warning source once (about 10 more).
-    P("home", ceiling=70),
+    P("home", ceiling=110),
     P("notifications", shown=lambda w: "甲镇提醒", hidden=lambda w: "全市提醒", ceiling=15),
     P("notifications_read_all", method="post"),
     P(
@@ -93,12 +93,12 @@ PAGES = [
     ),
     P("integrity_index", params={"q": "张"}, shown=lambda w: "张伟", hidden=lambda w: "张强", ceiling=20),
     # the file's sections, the board's signals and one query or two per timeline source, petitions' section and sources
-    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=55),
+    P("integrity_file", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=85),
     P("integrity_file_export", inside=rec("cadre_a"), outside=rec("cadre_b")),
     # the yearly joint analysis: 一把手 of the user's integrity scope (张伟 of 甲镇, not 李强)
-    P("integrity_analysis", shown=lambda w: "张伟", hidden=lambda w: "李强", ceiling=40),
-    P("integrity_analysis_cadre", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=55),
-    P("integrity_analysis_docx", ceiling=60),
+    P("integrity_analysis", shown=lambda w: "张伟", hidden=lambda w: "李强", ceiling=60),
+    P("integrity_analysis_cadre", inside=rec("cadre_a"), outside=rec("cadre_b"), ceiling=75),
+    P("integrity_analysis_docx", ceiling=85),
     # the early-warning board: every source over the user's scope, constant queries
     P("warnings:board", shown=lambda w: "张伟", hidden=lambda w: "李强", export=True, ceiling=50),
     P("warnings:signals", shown=lambda w: "张伟", hidden=lambda w: "李强", export=True, ceiling=50),

@@ -118,7 +118,9 @@ def test_letter_proposed_from_grade_and_sent_raises_reminder_talk(ev):
     assert {"evaluations.grade", "evaluations.care_letter", "evaluations.reminder_talk"} <= kinds
 
 
-def test_letter_without_reasons_refused(city):
+def test_letter_without_reasons_refused(city, monkeypatch):
+    # no weak grade and no open signal of any registered source: nothing to remind of
+    monkeypatch.setattr(registry, "warning_sources", [])
     with pytest.raises(ValidationError) as e:
         services.care_letter_propose(user=city.staff_all, cadre=city.cadre_a2, year=YEAR)
     assert "提醒事由" in str(e.value)

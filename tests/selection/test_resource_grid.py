@@ -316,7 +316,7 @@ PAGES = [
 ]
 
 APIS = [
-    A("selection-api:stats-selection", user="staff_all", ceiling=20),
+    A("selection-api:stats-selection", user="staff_all", ceiling=26),
     A(
         "selection-api:selection-list",
         shown=rec("sel_a"),
