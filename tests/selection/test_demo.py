@@ -11,8 +11,8 @@ from django.core.management import call_command
 from cadre_supervision import registry
 from cadre_supervision.permissions import SYSTEM
 from selection.choices import CandidateStatus
-from selection.models import Candidate, GateException, OpinionLetter, RatioRecord, Selection
 from selection.demo import DEMO_NOTE
+from selection.models import Candidate, GateException, OpinionLetter, RatioRecord, Selection
 from selection.stats import selection_stats
 
 pytestmark = pytest.mark.django_db
