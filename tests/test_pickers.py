@@ -76,10 +76,10 @@ def test_rotations_exchange_form_renders_only_the_selected_options(city):
     assert not form.is_valid() and form.errors["cadre"] == [NOT_FOUND]
 
 
-def test_reports_candidate_form_refuses_out_of_scope_cadre(city):
-    from reports.forms import CandidateForm
+def test_selection_exception_form_refuses_out_of_scope_cadre(city):
+    from selection.forms import ExceptionForm
 
-    form = CandidateForm(data={"cadre": city.cadre_b.pk, "proposed_post": "某职"}, user=city.staff_a)
+    form = ExceptionForm(data={"cadre": city.cadre_b.pk, "reason": "x"}, user=city.staff_a)
     assert not form.is_valid() and form.errors["cadre"] == [NOT_FOUND]
 
 
