@@ -208,7 +208,7 @@ def _signal(cand: Candidate, kind: str, today: dt.date) -> None:
         Sanction.objects.create(
             cadre=cand.cadre,
             track="party",
-            kind="warning",
+            kind="party_warning",
             decision_date=today - dt.timedelta(days=120),
             deciding_body="市纪委",
             reason="违反中央八项规定精神，违规收受礼金",

@@ -79,7 +79,7 @@ class CandidateViewSet(ScopedReadOnlyViewSet):
         return selectors.candidates(user=self.request.user).order_by("-nominated_on", "-id")
 
     @extend_schema(responses=s.CheckItemSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def checklist(self, request, pk=None):
         cand = self.get_object()
         return Response(selectors.checklist(cand).snapshot())
