@@ -62,6 +62,8 @@ class StrictNullBooleanSelect(forms.NullBooleanSelect):
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
         raw = data.get(name)
+        if raw in ("2", "3"):  # Django's legacy yes/no codes: not true/false, so refused
+            return raw
         if value is None and raw not in self.ANY:
             return raw
         return value
