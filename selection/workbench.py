@@ -78,8 +78,9 @@ def figure(user, today):
         .filter(selection__motion_date__year=today.year, status=CandidateStatus.NOMINATED)
         .count()
     )
-    labels = dict(Stage.choices)
-    cats = [str(labels[s]) for s in rows]
+    order = [s for s in Stage.values if s in rows]
+    cats = [str(Stage(s).label) for s in order]
+    data = [rows[s] for s in order]
     return {
         "value": str(sum(rows.values())),
         "caption": f"本年度选拔任用（联审中人选 {flagged} 名）",
@@ -87,7 +88,9 @@ def figure(user, today):
         "chart": "bar",
         "unit": "项",
         "categories": cats,
-        "series": [{"name": "选拔任用", "data": list(rows.values())}],
+        "series": [{"name": "选拔任用", "data": data}],
+        "table_head": ["所处环节", "项数"],
+        "table_rows": [[c, n] for c, n in zip(cats, data, strict=True)],
     }
 
 

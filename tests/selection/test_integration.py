@@ -83,3 +83,16 @@ def test_integrity_file_shows_candidacies_and_exceptions(sel, client):
     assert "选拔任用及例外" in body and "抢险救灾急需" in body
     body = client.get(reverse("integrity_file", args=[sel.cadre_a.pk])).content.decode()
     assert "甲镇镇长选拔" in body
+
+
+def test_workbench_api_carries_the_selection_figure_with_its_table(sel, client):
+    """The figure is served by `/api/v1/workbench/` as every other one: chart data and the same
+    numbers as a table (a figure missing its table once answered 500 there)."""
+    Selection.objects.filter(pk__in=[sel.sel_a.pk, sel.sel_b.pk]).update(motion_date=TODAY)
+    client.force_login(sel.staff_all)
+    r = client.get("/api/v1/workbench/")
+    assert r.status_code == 200, r.content[:300]
+    fig = next(f for f in r.json()["figures"] if f["key"] == "selection.year")
+    assert fig["table_head"] == ["所处环节", "项数"]
+    assert fig["table_rows"] == [["民主推荐", 2]]
+    assert fig["categories"] == ["民主推荐"] and fig["series"][0]["data"] == [2.0]
