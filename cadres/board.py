@@ -22,8 +22,12 @@ from typing import Any
 from django.urls import reverse
 
 from cadre_supervision import policy, registry
+from cadre_supervision.permissions import AnyOf
 
 from .models import Cadre
+
+# Whose signals a user sees: the cadres they may view or whose integrity file they may open.
+CADRE_READ = AnyOf("view_cadres", "view_integrity")
 
 LEVELS = ("red", "orange", "yellow")
 LEVEL_LABELS = {"red": "红", "orange": "橙", "yellow": "黄"}
@@ -243,8 +247,12 @@ def signals_for(
     settings = source_settings()
     warnings = registry.warnings_for(user, cadre_ids, sources=sources)
     ids = {w.cadre_id for w in warnings}
-    # The cadres the sources named (each source applied the user's scope to its own rows).
-    cadres = Cadre.objects.select_related("organization").in_bulk(ids) if ids else {}
+    # The cadres the sources named, read through the user's scope like every other row: a source
+    # may reach a record through a single-record grant (a talk visible to its interviewer) whose
+    # cadre the user may not open; such a signal is not shown (the cadre is out of scope).
+    cadres = (
+        Cadre.objects.restrict(user, CADRE_READ).select_related("organization").in_bulk(ids) if ids else {}
+    )
     out = []
     for w in warnings:
         source = settings.get(w.kind) or settings.get(_source_key(w.kind, settings))
@@ -254,9 +262,9 @@ def signals_for(
         if levels and level not in levels:
             continue
         cadre = cadres.get(w.cadre_id)
-        if organization is not None and (
-            cadre is None or not cadre.organization.path.startswith(organization.path)
-        ):
+        if cadre is None:
+            continue
+        if organization is not None and not cadre.organization.path.startswith(organization.path):
             continue
         out.append(Signal(w, source, level, source.weight, cadre))
     out.sort(key=_sort_key)

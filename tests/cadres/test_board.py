@@ -298,3 +298,33 @@ def test_tenure_over_limit_source(city):
     assert len(mine) == 1 and mine[0].uid == f"rotations.due.{city.cadre_b.pk}.{city.sec_b.pk}"
     assert mine[0].since <= TODAY and "强制交流日期" in mine[0].detail
     assert not [w for w in collect_tenure_over_limit(city.staff_a) if w.cadre_id == city.cadre_b.pk]
+
+
+def test_a_signal_whose_cadre_is_out_of_scope_is_not_shown(city, monkeypatch):
+    """A source may reach a record through a single-record grant (a talk visible to its
+    interviewer) while its cadre is outside the user's scope: the board reads the cadres through
+    the same scope and leaves such a signal out, so no out-of-scope name appears."""
+
+    def leaky(user, cadre_ids=None):
+        return [
+            registry.Warning(
+                cadre_id=c.pk, kind="fake.leaky", title="越权预警", url=f"/cadres/{c.pk}/", uid=f"leak.{c.pk}"
+            )
+            for c in Cadre.objects.all()
+        ]
+
+    source = registry.WarningSource("fake.leaky", "越权来源", leaky, level="red", weight=1)
+    monkeypatch.setattr(registry, "warning_sources", [source])
+    try:
+        shown = {s.cadre_id for s in board.signals_for(city.staff_a)}
+        assert shown == {city.cadre_a.pk, city.cadre_a2.pk}
+        assert {s.cadre_id for s in board.signals_for(city.staff_all)} == {
+            city.cadre_a.pk,
+            city.cadre_a2.pk,
+            city.cadre_b.pk,
+        }
+        assert board.signals_for(city.nobody) == []
+        assert {s.cadre_id for s in board.signals_for(SYSTEM)} >= {city.cadre_b.pk}
+    finally:
+        policy.REGISTRY.pop(board.level_key("fake.leaky"), None)
+        policy.REGISTRY.pop(board.weight_key("fake.leaky"), None)
