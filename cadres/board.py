@@ -251,7 +251,12 @@ def signals_for(
     # may reach a record through a single-record grant (a talk visible to its interviewer) whose
     # cadre the user may not open; such a signal is not shown (the cadre is out of scope).
     cadres = (
-        Cadre.objects.restrict(user, CADRE_READ).select_related("organization").in_bulk(ids) if ids else {}
+        Cadre.objects.restrict(user, CADRE_READ)
+        .select_related("organization")
+        .only("id", "name", "organization__id", "organization__name", "organization__path")
+        .in_bulk(ids)
+        if ids
+        else {}
     )
     out = []
     for w in warnings:

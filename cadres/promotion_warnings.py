@@ -11,8 +11,8 @@ from cadre_supervision import registry
 from cadre_supervision.registry import Warning
 
 from . import selectors
-from .choices import AssessmentGrade
-from .models import AnnualAssessment, Cadre
+from .choices import AssessmentGrade, VerificationItem, VerificationStatus
+from .models import AnnualAssessment
 
 WEAK_GRADES = (AssessmentGrade.BASIC, AssessmentGrade.INCOMPETENT)
 
@@ -38,13 +38,14 @@ def sanction_bar(user, cadre_ids=None):
 
 
 def dossier_unverified(user, cadre_ids=None):
-    if cadre_ids is None:
-        cadre_ids = list(Cadre.objects.restrict(user, "view").values_list("pk", flat=True))
+    items = {k: str(v) for k, v in VerificationItem.choices}
+    labels = {k: str(v) for k, v in VerificationStatus.choices}
     out = []
-    for cid, check in selectors.dossier_verifications(user=user, cadre_ids=cadre_ids).items():
-        if check.complete:
-            continue
-        open_labels = [i.label + "（" + i.status_label + "）" for i in check.items if i.status != "verified"]
+    for cid, summary in selectors.dossier_open_items(user=user, cadre_ids=cadre_ids).items():
+        doubtful = set(summary.doubtful_items)
+        open_labels = [
+            f"{items[i]}（{labels['doubtful' if i in doubtful else 'pending']}）" for i in summary.open_items
+        ]
         out.append(
             Warning(
                 cadre_id=cid,
@@ -52,7 +53,7 @@ def dossier_unverified(user, cadre_ids=None):
                 title="三龄两历一身份未认定",
                 detail="、".join(open_labels),
                 url=reverse("cadres:cadre_detail", args=[cid]) + "#verification",
-                level="red" if check.doubtful_items else "",
+                level="red" if summary.doubtful_items else "",
                 uid=f"cadres.dossier.{cid}",
             )
         )
