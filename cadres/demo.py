@@ -27,6 +27,7 @@ from django.contrib.auth.models import Group, User
 from cadre_supervision.permissions import grant_role, role_group_name
 
 from . import crypto, rules
+from .bulk import copy_insert, copy_update, reserve_ids
 from .choices import (
     TOP_LEADER_FORBIDDEN_CODES,
     AppointmentMethod,
@@ -613,6 +614,19 @@ def _org(name, kind, parent, order, code="") -> Organization:
     return org
 
 
+def _unit(name, kind, parent, order, code="") -> Organization:
+    """An organization under `parent`, written later by `_write_units` (in one COPY)."""
+    return Organization(name=name, kind=kind, parent=parent, sort_order=order, code=code)
+
+
+def _write_units(parent: Organization, units: list[Organization]) -> None:
+    for unit, pk in zip(units, reserve_ids(Organization, len(units)), strict=True):
+        unit.pk = pk
+        unit.path = f"{parent.path}{pk:06d}."
+        unit.depth = parent.path.count(".")
+    copy_insert(Organization, units)
+
+
 def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, stdout=None) -> DemoCity:
     from .services import portfolio_catalogue_seed
 
@@ -630,16 +644,17 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
         return f"{pairs[(i * 37) % len(pairs)]}{'镇' if i % 3 else '街道'}"
 
     town_names = _names(TOWNSHIPS, _count(20, scale), extra=town_name)
-    townships = [_org(n, OrgKind.TOWNSHIP, root, 100 + i) for i, n in enumerate(town_names)]
+    townships = [_unit(n, OrgKind.TOWNSHIP, root, 100 + i) for i, n in enumerate(town_names)]
     organs = [
-        _org(n, OrgKind.CITY_ORGAN, root, 300 + i)
+        _unit(n, OrgKind.CITY_ORGAN, root, 300 + i)
         for i, n in enumerate(_names(CITY_ORGANS, _count(46, scale, 2)))
     ]
     institutions = [
-        _org(n, OrgKind.INSTITUTION, root, 600 + i)
+        _unit(n, OrgKind.INSTITUTION, root, 600 + i)
         for i, n in enumerate(_names(INSTITUTIONS, _count(15, scale)))
     ]
-    soes = [_org(n, OrgKind.SOE, root, 800 + i) for i, n in enumerate(_names(SOES, _count(5, scale)))]
+    soes = [_unit(n, OrgKind.SOE, root, 800 + i) for i, n in enumerate(_names(SOES, _count(5, scale)))]
+    _write_units(root, townships + organs + institutions + soes)
     city = DemoCity(root, townships, organs, institutions, soes)
 
     # How many of the planted cases (scaled, at least one each)
@@ -1076,16 +1091,16 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
             t["portfolio_text"] += "，分管财务"
 
     # 6. write ----------------------------------------------------------------------------------------
-    Post.objects.bulk_create(b.posts, batch_size=1000)
+    copy_insert(Post, b.posts)
     cadres = [d.cadre for d in b.drafts]
     for c in cadres:
         c.organization_id = c.organization.pk
-    Cadre.objects.bulk_create(cadres, batch_size=1000)
+    copy_insert(Cadre, cadres)
     appointments = []
     for d in b.drafts:
         for t in d.tenures:
             appointments.append(Appointment(cadre=d.cadre, **t))
-    Appointment.objects.bulk_create(appointments, batch_size=1000)
+    copy_insert(Appointment, appointments)
     records = []
     for c in cadres:
         education = getattr(c, "demo_education", "")
@@ -1104,7 +1119,7 @@ def build_demo_city(*, today: dt.date, rng: random.Random, scale: float = 1.0, s
                     full_time=rng.random() < 0.8,
                 )
             )
-    EducationRecord.objects.bulk_create(records, batch_size=1000)
+    copy_insert(EducationRecord, records)
     city.cadres, city.appointments, city.posts = len(cadres), len(appointments), len(b.posts)
     return city
 
@@ -1219,6 +1234,9 @@ FAMILY_JOBS = [
 ]
 
 
+DOSSIER_CHUNK = 5_000  # cadres whose dossier rows are built and written per round
+
+
 def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
     """Education tracks, résumé lines before the tenures (some with gaps), 三龄两历一身份 认定,
     rewards, three years of annual assessments, sanctions (some still barring promotion),
@@ -1248,199 +1266,230 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
     for e in EducationRecord.objects.all():
         education.setdefault(e.cadre_id, []).append(e)
 
-    in_service, lines, assessments, rewards, sanctions, family, verifications = [], [], [], [], [], [], []
-    bar_months = services.sanction_bar_months()
-    grades = [AssessmentGrade.EXCELLENT] * 2 + [AssessmentGrade.COMPETENT] * 14 + [AssessmentGrade.BASIC]
-    for c in cadres:
-        c.birth_place = rng.choice(BIRTH_PLACES)
-        c.health = "健康" if rng.random() < 0.95 else "良好"
-        c.professional_title = rng.choice(TITLES)
-        c.expertise = rng.choice(EXPERTISE)
-        records = education.setdefault(c.pk, [])
-        work = c.work_start_date or dt.date(c.birth_date.year + 22, 7, 1)
-        if rng.random() < 0.4 and work.year + 6 < today.year:
-            start = dt.date(work.year + rng.randint(3, 10), 9, 1)
-            if start < today:
-                end = min(dt.date(start.year + 3, 7, 1), today)
-                level = rng.choice(["master", "bachelor"])
-                rec = EducationRecord(
-                    cadre=c,
-                    full_time=False,
-                    level=level,
-                    degree={"master": "硕士", "bachelor": ""}[level],
-                    school=rng.choice(["中共浙江省委党校", "中央党校", "浙江大学", "浙江工业大学"]),
-                    major=rng.choice(["经济管理", "公共管理", "法律", "行政管理"]),
-                    start_date=start,
-                    end_date=end,
+    totals = dict.fromkeys(("lines", "assessments", "sanctions", "family", "verifications"), 0)
+    for offset in range(0, len(cadres), DOSSIER_CHUNK):  # bounded memory at province scale
+        chunk = cadres[offset : offset + DOSSIER_CHUNK]
+        in_service, lines, assessments, rewards, sanctions, family, verifications = [], [], [], [], [], [], []
+        bar_months = services.sanction_bar_months()
+        grades = [AssessmentGrade.EXCELLENT] * 2 + [AssessmentGrade.COMPETENT] * 14 + [AssessmentGrade.BASIC]
+        for c in chunk:
+            c.birth_place = rng.choice(BIRTH_PLACES)
+            c.health = "健康" if rng.random() < 0.95 else "良好"
+            c.professional_title = rng.choice(TITLES)
+            c.expertise = rng.choice(EXPERTISE)
+            records = education.setdefault(c.pk, [])
+            work = c.work_start_date or dt.date(c.birth_date.year + 22, 7, 1)
+            if rng.random() < 0.4 and work.year + 6 < today.year:
+                start = dt.date(work.year + rng.randint(3, 10), 9, 1)
+                if start < today:
+                    end = min(dt.date(start.year + 3, 7, 1), today)
+                    level = rng.choice(["master", "bachelor"])
+                    rec = EducationRecord(
+                        cadre=c,
+                        full_time=False,
+                        level=level,
+                        degree={"master": "硕士", "bachelor": ""}[level],
+                        school=rng.choice(["中共浙江省委党校", "中央党校", "浙江大学", "浙江工业大学"]),
+                        major=rng.choice(["经济管理", "公共管理", "法律", "行政管理"]),
+                        start_date=start,
+                        end_date=end,
+                    )
+                    in_service.append(rec)
+                    records.append(rec)
+            # Résumé lines before the first tenure kept here: school, then earlier posts.
+            first = first_start.get(c.pk, today)
+            c_lines = []
+            full = [r for r in records if r.full_time and r.start_date and r.end_date]
+            if full:
+                school = full[0]
+                c_lines.append(
+                    ResumeLine(
+                        cadre=c,
+                        start_month=school.start_date.replace(day=1),
+                        end_month=school.end_date.replace(day=1),
+                        text=f"{school.school}{school.major}专业学习",
+                    )
                 )
-                in_service.append(rec)
-                records.append(rec)
-        # Résumé lines before the first tenure kept here: school, then earlier posts.
-        first = first_start.get(c.pk, today)
-        c_lines = []
-        full = [r for r in records if r.full_time and r.start_date and r.end_date]
-        if full:
-            school = full[0]
-            c_lines.append(
-                ResumeLine(
-                    cadre=c,
-                    start_month=school.start_date.replace(day=1),
-                    end_month=school.end_date.replace(day=1),
-                    text=f"{school.school}{school.major}专业学习",
-                )
-            )
-        # Work lines continue from graduation (an earlier or later 参加工作时间 than the school
-        # end would overlap or leave a gap in every such résumé); only the few drawn below
-        # carry a gap or an overlap the 认定 must clear up.
-        cursor = full[0].end_date.replace(day=1) if full else work.replace(day=1)
-        roll = rng.random()
-        gap = roll < 0.06
-        overlap = 0.06 <= roll < 0.12
-        steps = max(0, (first.year - cursor.year) // 5)
-        for i in range(steps):
-            end = dt.date(min(cursor.year + rng.randint(3, 6), first.year), rng.randint(1, 12), 1)
-            if end >= first.replace(day=1) or end <= cursor:
-                break
-            c_lines.append(
-                ResumeLine(
-                    cadre=c,
-                    start_month=cursor,
-                    end_month=end,
-                    text=rng.choice(
-                        [
-                            "某县某乡人民政府干部",
-                            "某县某局科员",
-                            "某镇党委委员",
-                            "某县某局副局长",
-                            "某街道办事处副主任",
-                        ]
-                    ),
-                )
-            )
-            cursor = dt.date(end.year + (1 if gap and i == 0 else 0), end.month, 1)
-            if overlap and i == 0:
-                back = end.year * 12 + end.month - 1 - rng.randint(3, 6)
-                cursor = max(dt.date(back // 12, back % 12 + 1, 1), c_lines[-1].start_month)
-        if cursor < first.replace(day=1):
-            c_lines.append(
-                ResumeLine(cadre=c, start_month=cursor, end_month=first.replace(day=1), text="某县某部门干部")
-            )
-        lines.extend(c_lines)
-        for year in range(today.year - 3, today.year):
-            if year >= work.year:
-                assessments.append(AnnualAssessment(cadre=c, year=year, grade=rng.choice(grades)))
-        if rng.random() < 0.25:
-            rewards.append(
-                RewardPunishment(
-                    cadre=c,
-                    kind="reward",
-                    title=rng.choice(["优秀共产党员", "优秀公务员", "先进工作者", "三等功"]),
-                    date=dt.date(
-                        rng.randint(max(work.year, today.year - 12), today.year - 1), rng.randint(1, 12), 1
-                    ),
-                    issuing_body=rng.choice(["中共某市委", "某市人民政府", "某市人力资源和社会保障局"]),
-                    document_no=f"市委〔{today.year - rng.randint(1, 10)}〕{rng.randint(1, 99)}号",
-                )
-            )
-        roll = rng.random()
-        if roll < 0.05:
-            recent = roll < 0.025  # half of them still barring promotion today
-            kind = rng.choice(
-                [SanctionKind.PARTY_WARNING, SanctionKind.PUBLIC_DEMERIT, SanctionKind.PARTY_SERIOUS_WARNING]
-            )
-            decided = today - dt.timedelta(days=rng.randint(30, 150) if recent else rng.randint(900, 2500))
-            months, end, indefinite = rules.sanction_bar(kind, decided, bar_months)
-            sanctions.append(
-                Sanction(
-                    cadre=c,
-                    track="party" if kind.startswith("party") else "public",
-                    kind=kind,
-                    decision_date=decided,
-                    deciding_body=rng.choice(["中共某市纪律检查委员会", "某市监察委员会"]),
-                    document_no=f"市纪〔{decided.year}〕{rng.randint(1, 60)}号",
-                    reason=rng.choice(
-                        ["违反中央八项规定精神，违规接受宴请", "履职不力，造成不良影响", "违规发放津贴补贴"]
-                    ),
-                    bar_months=months,
-                    bar_end=end,
-                    bar_indefinite=indefinite,
-                )
-            )
-        spouse = "妻子" if c.gender == "M" else "丈夫"
-        members = [(spouse, c.birth_date.year + rng.randint(-3, 3), "cpc" if rng.random() < 0.5 else "none")]
-        for _ in range(rng.choice([1, 1, 2])):
-            members.append((rng.choice(["儿子", "女儿"]), c.birth_date.year + rng.randint(24, 34), "league"))
-        members.append(
-            ("父亲", c.birth_date.year - rng.randint(24, 32), "cpc" if rng.random() < 0.4 else "none")
-        )
-        members.append(("母亲", c.birth_date.year - rng.randint(22, 30), "none"))
-        for order, (relation, year, status) in enumerate(members):
-            if year >= today.year:
-                continue
-            family.append(
-                FamilyMember(
-                    cadre=c,
-                    relation=relation,
-                    name=rng.choice("王李张刘陈杨赵黄周吴")
-                    + rng.choice(["建国", "秀英", "丽", "明", "芳", "强", "婷", "伟"]),
-                    birth_month=dt.date(year, rng.randint(1, 12), 1),
-                    political_status=status if status in PoliticalStatus.values else "",
-                    employer_post=rng.choice(FAMILY_JOBS),
-                    sort_order=order,
-                )
-            )
-        c.demo_lines = c_lines
-    Cadre.objects.bulk_update(
-        cadres, ["birth_place", "health", "professional_title", "expertise"], batch_size=1000
-    )
-    EducationRecord.objects.bulk_create(in_service, batch_size=1000)
-    ResumeLine.objects.bulk_create(lines, batch_size=1000)
-    AnnualAssessment.objects.bulk_create(assessments, batch_size=1000)
-    RewardPunishment.objects.bulk_create(rewards, batch_size=1000)
-    Sanction.objects.bulk_create(sanctions, batch_size=1000)
-    FamilyMember.objects.bulk_create(family, batch_size=1000)
-    # 认定: most items verified from the dossier, some pending, a few with doubts.
-    documents = {
-        VerificationItem.BIRTH_DATE: "干部履历表、入党志愿书",
-        VerificationItem.PARTY_JOIN_DATE: "入党志愿书、转正审批材料",
-        VerificationItem.WORK_START_DATE: "招录（招工）审批表",
-        VerificationItem.EDUCATION: "学历学位证书及认证材料",
-        VerificationItem.CAREER: "历次任免审批表及任职文件",
-        VerificationItem.IDENTITY: "公务员（参公）登记表",
-    }
-    now = dt.datetime.now(dt.UTC)
-    for c in cadres:
-        values = {
-            VerificationItem.BIRTH_DATE: c.birth_date.isoformat(),
-            VerificationItem.PARTY_JOIN_DATE: c.party_join_date.isoformat() if c.party_join_date else "",
-            VerificationItem.WORK_START_DATE: c.work_start_date.isoformat() if c.work_start_date else "",
-            VerificationItem.EDUCATION: services.education_value(education.get(c.pk, [])),
-            VerificationItem.CAREER: services.career_value(c.demo_lines),
-            VerificationItem.IDENTITY: c.identity_category,
-        }
-        for item, value in values.items():
-            if not value:
-                continue
+            # Work lines continue from graduation (an earlier or later 参加工作时间 than the school
+            # end would overlap or leave a gap in every such résumé); only the few drawn below
+            # carry a gap or an overlap the 认定 must clear up.
+            cursor = full[0].end_date.replace(day=1) if full else work.replace(day=1)
             roll = rng.random()
-            status = (
-                VerificationStatus.VERIFIED
-                if roll < 0.85
-                else VerificationStatus.PENDING
-                if roll < 0.97
-                else VerificationStatus.DOUBTFUL
-            )
-            verifications.append(
-                DossierVerification(
-                    cadre=c,
-                    item=item,
-                    status=status,
-                    value=value if status == VerificationStatus.VERIFIED else "",
-                    document=documents[item] if status == VerificationStatus.VERIFIED else "",
-                    note="出生日期在不同材料中记载不一致" if status == VerificationStatus.DOUBTFUL else "",
-                    verified_at=now if status != VerificationStatus.PENDING else None,
+            gap = roll < 0.06
+            overlap = 0.06 <= roll < 0.12
+            steps = max(0, (first.year - cursor.year) // 5)
+            for i in range(steps):
+                end = dt.date(min(cursor.year + rng.randint(3, 6), first.year), rng.randint(1, 12), 1)
+                if end >= first.replace(day=1) or end <= cursor:
+                    break
+                c_lines.append(
+                    ResumeLine(
+                        cadre=c,
+                        start_month=cursor,
+                        end_month=end,
+                        text=rng.choice(
+                            [
+                                "某县某乡人民政府干部",
+                                "某县某局科员",
+                                "某镇党委委员",
+                                "某县某局副局长",
+                                "某街道办事处副主任",
+                            ]
+                        ),
+                    )
                 )
+                cursor = dt.date(end.year + (1 if gap and i == 0 else 0), end.month, 1)
+                if overlap and i == 0:
+                    back = end.year * 12 + end.month - 1 - rng.randint(3, 6)
+                    cursor = max(dt.date(back // 12, back % 12 + 1, 1), c_lines[-1].start_month)
+            if cursor < first.replace(day=1):
+                c_lines.append(
+                    ResumeLine(
+                        cadre=c, start_month=cursor, end_month=first.replace(day=1), text="某县某部门干部"
+                    )
+                )
+            lines.extend(c_lines)
+            for year in range(today.year - 3, today.year):
+                if year >= work.year:
+                    assessments.append(AnnualAssessment(cadre=c, year=year, grade=rng.choice(grades)))
+            if rng.random() < 0.25:
+                rewards.append(
+                    RewardPunishment(
+                        cadre=c,
+                        kind="reward",
+                        title=rng.choice(["优秀共产党员", "优秀公务员", "先进工作者", "三等功"]),
+                        date=dt.date(
+                            rng.randint(max(work.year, today.year - 12), today.year - 1),
+                            rng.randint(1, 12),
+                            1,
+                        ),
+                        issuing_body=rng.choice(["中共某市委", "某市人民政府", "某市人力资源和社会保障局"]),
+                        document_no=f"市委〔{today.year - rng.randint(1, 10)}〕{rng.randint(1, 99)}号",
+                    )
+                )
+            roll = rng.random()
+            if roll < 0.05:
+                recent = roll < 0.025  # half of them still barring promotion today
+                kind = rng.choice(
+                    [
+                        SanctionKind.PARTY_WARNING,
+                        SanctionKind.PUBLIC_DEMERIT,
+                        SanctionKind.PARTY_SERIOUS_WARNING,
+                    ]
+                )
+                decided = today - dt.timedelta(
+                    days=rng.randint(30, 150) if recent else rng.randint(900, 2500)
+                )
+                months, end, indefinite = rules.sanction_bar(kind, decided, bar_months)
+                sanctions.append(
+                    Sanction(
+                        cadre=c,
+                        track="party" if kind.startswith("party") else "public",
+                        kind=kind,
+                        decision_date=decided,
+                        deciding_body=rng.choice(["中共某市纪律检查委员会", "某市监察委员会"]),
+                        document_no=f"市纪〔{decided.year}〕{rng.randint(1, 60)}号",
+                        reason=rng.choice(
+                            [
+                                "违反中央八项规定精神，违规接受宴请",
+                                "履职不力，造成不良影响",
+                                "违规发放津贴补贴",
+                            ]
+                        ),
+                        bar_months=months,
+                        bar_end=end,
+                        bar_indefinite=indefinite,
+                    )
+                )
+            spouse = "妻子" if c.gender == "M" else "丈夫"
+            members = [
+                (spouse, c.birth_date.year + rng.randint(-3, 3), "cpc" if rng.random() < 0.5 else "none")
+            ]
+            for _ in range(rng.choice([1, 1, 2])):
+                members.append(
+                    (rng.choice(["儿子", "女儿"]), c.birth_date.year + rng.randint(24, 34), "league")
+                )
+            members.append(
+                ("父亲", c.birth_date.year - rng.randint(24, 32), "cpc" if rng.random() < 0.4 else "none")
             )
-    DossierVerification.objects.bulk_create(verifications, batch_size=1000)
+            members.append(("母亲", c.birth_date.year - rng.randint(22, 30), "none"))
+            for order, (relation, year, status) in enumerate(members):
+                if year >= today.year:
+                    continue
+                family.append(
+                    FamilyMember(
+                        cadre=c,
+                        relation=relation,
+                        name=rng.choice("王李张刘陈杨赵黄周吴")
+                        + rng.choice(["建国", "秀英", "丽", "明", "芳", "强", "婷", "伟"]),
+                        birth_month=dt.date(year, rng.randint(1, 12), 1),
+                        political_status=status if status in PoliticalStatus.values else "",
+                        employer_post=rng.choice(FAMILY_JOBS),
+                        sort_order=order,
+                    )
+                )
+            c.demo_lines = c_lines
+        copy_update(Cadre, chunk, ["birth_place", "health", "professional_title", "expertise"])
+        copy_insert(EducationRecord, in_service)
+        copy_insert(ResumeLine, lines)
+        copy_insert(AnnualAssessment, assessments)
+        copy_insert(RewardPunishment, rewards)
+        copy_insert(Sanction, sanctions)
+        copy_insert(FamilyMember, family)
+        # 认定: most items verified from the dossier, some pending, a few with doubts.
+        documents = {
+            VerificationItem.BIRTH_DATE: "干部履历表、入党志愿书",
+            VerificationItem.PARTY_JOIN_DATE: "入党志愿书、转正审批材料",
+            VerificationItem.WORK_START_DATE: "招录（招工）审批表",
+            VerificationItem.EDUCATION: "学历学位证书及认证材料",
+            VerificationItem.CAREER: "历次任免审批表及任职文件",
+            VerificationItem.IDENTITY: "公务员（参公）登记表",
+        }
+        now = dt.datetime.now(dt.UTC)
+        for c in chunk:
+            values = {
+                VerificationItem.BIRTH_DATE: c.birth_date.isoformat(),
+                VerificationItem.PARTY_JOIN_DATE: c.party_join_date.isoformat() if c.party_join_date else "",
+                VerificationItem.WORK_START_DATE: c.work_start_date.isoformat() if c.work_start_date else "",
+                VerificationItem.EDUCATION: services.education_value(education.get(c.pk, [])),
+                VerificationItem.CAREER: services.career_value(c.demo_lines),
+                VerificationItem.IDENTITY: c.identity_category,
+            }
+            for item, value in values.items():
+                if not value:
+                    continue
+                roll = rng.random()
+                status = (
+                    VerificationStatus.VERIFIED
+                    if roll < 0.85
+                    else VerificationStatus.PENDING
+                    if roll < 0.97
+                    else VerificationStatus.DOUBTFUL
+                )
+                verifications.append(
+                    DossierVerification(
+                        cadre=c,
+                        item=item,
+                        status=status,
+                        value=value if status == VerificationStatus.VERIFIED else "",
+                        document=documents[item] if status == VerificationStatus.VERIFIED else "",
+                        note="出生日期在不同材料中记载不一致"
+                        if status == VerificationStatus.DOUBTFUL
+                        else "",
+                        verified_at=now if status != VerificationStatus.PENDING else None,
+                    )
+                )
+        copy_insert(DossierVerification, verifications)
+        for key, rows in (
+            ("lines", lines),
+            ("assessments", assessments),
+            ("sanctions", sanctions),
+            ("family", family),
+            ("verifications", verifications),
+        ):
+            totals[key] += len(rows)
+        for c in chunk:
+            del c.demo_lines
     # 推荐人: about a third of the tenures were recommended by a named cadre of another unit.
     by_org: dict[int, list[int]] = {}
     for pk, org in Cadre.objects.values_list("pk", "organization_id"):
@@ -1453,9 +1502,9 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
             if other != a.cadre_id:
                 a.recommender_cadre_id, a.recommended_by = other, ""
                 changed.append(a)
-    Appointment.objects.bulk_update(changed, ["recommender_cadre", "recommended_by"], batch_size=1000)
+    copy_update(Appointment, changed, ["recommender_cadre", "recommended_by"])
     if stdout is not None:
         stdout.write(
-            f"干部档案：简历 {len(lines)} 条，年度考核 {len(assessments)} 条，处分 {len(sanctions)} 条，"
-            f"家庭成员 {len(family)} 人，认定 {len(verifications)} 项，推荐人 {len(changed)} 条。"
+            f"干部档案：简历 {totals['lines']} 条，年度考核 {totals['assessments']} 条，处分 {totals['sanctions']} 条，"
+            f"家庭成员 {totals['family']} 人，认定 {totals['verifications']} 项，推荐人 {len(changed)} 条。"
         )

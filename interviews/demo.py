@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadre_supervision.permissions import grant_role, role_group_name
+from cadres.bulk import copy_insert
 from cadres.choices import LineRole, OrgKind
 from cadres.models import Appointment, Cadre, Organization
 
@@ -152,7 +153,7 @@ def _seed(*, today: dt.date, rng, stdout, root: Organization) -> None:
             appt.post.organization,
             note=f"{appt.post.organization.name}主要负责同志",
         )
-    InterviewAssignment.objects.bulk_create(rows)
+    copy_insert(InterviewAssignment, rows)
     stdout.write(f"谈心谈话：谈话责任分工 {len(rows)} 条。")
 
     last_year = today.year - 1
@@ -270,10 +271,10 @@ def _seed(*, today: dt.date, rng, stdout, root: Organization) -> None:
                 )
             )
             interviewers.append(org_dept.pk)
-    InterviewRecord.objects.bulk_create(records, batch_size=500)
-    InterviewParticipant.objects.bulk_create(
+    copy_insert(InterviewRecord, records)
+    copy_insert(
+        InterviewParticipant,
         [InterviewParticipant(record_id=r.pk, user_id=u) for r, u in zip(records, interviewers, strict=True)],
-        batch_size=1000,
     )
     # Follow-ups on about a fifth of the records: some done, some overdue.
     follow_ups = []
@@ -299,6 +300,6 @@ def _seed(*, today: dt.date, rng, stdout, root: Organization) -> None:
                     result="已按要求完成" if done else "",
                 )
             )
-    FollowUp.objects.bulk_create(follow_ups, batch_size=1000)
+    copy_insert(FollowUp, follow_ups)
     services.fulfilment_sync_many(touched)
     stdout.write(f"谈心谈话：谈话记录 {len(records)} 条，后续措施 {len(follow_ups)} 条。")

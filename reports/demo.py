@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cadres.bulk import copy_insert, copy_update
 from cadres.models import Appointment
 
 from . import rules, selectors, services
@@ -42,6 +43,7 @@ from .models import (
     ReportItem,
     ReportVersion,
     Verification,
+    VerificationAssignment,
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -258,9 +260,18 @@ def _evolve(rng: random.Random, p: dict) -> dict:
     return q
 
 
+FILL_CHUNK = 2_000  # reports written per round (bounded memory at province scale)
+
+
 def _bulk_fill(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, rng: random.Random) -> None:
-    """Insert versions/answers/entries for the planned reports (validated with the rules)."""
+    """Insert versions/answers/entries for the planned reports (validated with the rules), a
+    chunk of reports at a time."""
     items = {i.code: i for i in ReportItem.objects.filter(catalogue=cycle.catalogue)}
+    for start in range(0, len(reports), FILL_CHUNK):
+        _fill_chunk(cycle, reports[start : start + FILL_CHUNK], contents, plan, staff, items)
+
+
+def _fill_chunk(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, items) -> None:
     versions = []
     for r in reports:
         state, when = plan[r.pk]
@@ -279,7 +290,7 @@ def _bulk_fill(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, r
                 else None,
             )
         )
-    ReportVersion.objects.bulk_create(versions, batch_size=500)
+    copy_insert(ReportVersion, versions)
     answers, payload = [], []
     for v in versions:
         content = contents[v.report.pk]
@@ -288,14 +299,14 @@ def _bulk_fill(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, r
                 continue  # a draft half-filled: property items not yet answered
             answers.append(ItemAnswer(version=v, item=items[code], nothing_to_report=none))
             payload.append(entries)
-    ItemAnswer.objects.bulk_create(answers, batch_size=1000)
+    copy_insert(ItemAnswer, answers)
     entries = []
     for a, rows in zip(answers, payload, strict=True):
         for i, data in enumerate(rows):
             clean, errors = rules.validate_entry(items[a.item.code].fields, data, year=cycle.year)
             assert not errors, (a.item.code, errors)
             entries.append(ReportEntry(answer=a, position=i, data=clean))
-    ReportEntry.objects.bulk_create(entries, batch_size=2000)
+    copy_insert(ReportEntry, entries)
     by_report = {v.report.pk: v for v in versions}
     to_update = []
     for r in reports:
@@ -306,9 +317,7 @@ def _bulk_fill(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, r
             r.current_version = v
             r.first_submitted_at = when
         to_update.append(r)
-    PersonalReport.objects.bulk_update(
-        to_update, ["status", "current_version", "first_submitted_at"], batch_size=500
-    )
+    copy_update(PersonalReport, to_update, ["status", "current_version", "first_submitted_at"])
 
 
 def _plan(
@@ -355,6 +364,50 @@ def _plan(
         if share and len(ids) > 10 and not any(present(*plan[i]) for i in ids):
             plan[ids[-1 - k]] = value
     return plan
+
+
+# Random-draw verifications recorded through the services (the first of each draw, and every
+# one with an omission or concealment); the other consistent ones are written in bulk.
+SHOWCASE = 12
+
+
+def _record_consistent(staff, verifications) -> None:
+    """What `services.verification_record` writes for a consistent outcome with the standard
+    evidence sources (no item outcome rows), for many verifications in one UPDATE."""
+    now = timezone.now()
+    report_versions = dict(
+        PersonalReport.objects.filter(pk__in=[v.report_id for v in verifications]).values_list(
+            "pk", "current_version_id"
+        )
+    )
+    done = []
+    for v in verifications:
+        version = report_versions.get(v.report_id)
+        if version is None:  # not submitted: the service refuses it
+            continue
+        v.outcome = rules.overall_outcome([])
+        v.evidence_sources = [EvidenceSource.REAL_ESTATE, EvidenceSource.SECURITIES, EvidenceSource.BANKING]
+        v.handling = Handling.NONE
+        v.handling_note = ""
+        v.status = VerificationStatus.DONE
+        v.version_id = version
+        v.completed_by = staff
+        v.completed_at = now
+        done.append(v)
+    copy_update(
+        Verification,
+        done,
+        [
+            "outcome",
+            "evidence_sources",
+            "handling",
+            "handling_note",
+            "status",
+            "version",
+            "completed_by",
+            "completed_at",
+        ],
+    )
 
 
 def _record(staff, v, outcome: str, rng: random.Random, item_code: str | None = None):
@@ -459,8 +512,10 @@ def seed(*, today: dt.date, rng: random.Random, stdout) -> None:
         draw_before = services.sample_draw_create(
             user=staff, cycle=cycles[before], seed=f"demo-{before}-{rng.randint(1000, 9999)}", today=today
         )
-        for i, v in enumerate(draw_before.verifications.select_related("report")):
-            _record(staff, v, Outcome.OMISSION if i < 2 else Outcome.CONSISTENT, rng)
+        verifs_before = list(draw_before.verifications.select_related("report").order_by("id"))
+        for v in verifs_before[:2]:
+            _record(staff, v, Outcome.OMISSION, rng)
+        _record_consistent(staff, verifs_before[2:])
         draw_last = services.sample_draw_create(
             user=staff, cycle=cycles[last], seed=f"demo-{last}-{rng.randint(1000, 9999)}", today=today
         )
@@ -470,12 +525,18 @@ def seed(*, today: dt.date, rng: random.Random, stdout) -> None:
         plan_outcomes = [Outcome.CONCEALMENT] * (1 if small else 2) + [Outcome.OMISSION] * (1 if small else 4)
         pending = 0 if n < 6 else max(3, n // 5)
         plan_outcomes += [Outcome.CONSISTENT] * max(0, n - len(plan_outcomes) - pending)
+        assigned = []
         for i, v in enumerate(verifs):
             if verifier is not None and i % 3 == 0:
-                services.verification_assign(user=staff, verification=v, verifier=verifier)
-            if i < len(plan_outcomes):
-                _record(staff, v, plan_outcomes[i], rng)
-            # the rest stay pending: verification still in progress
+                if i < SHOWCASE:
+                    services.verification_assign(user=staff, verification=v, verifier=verifier)
+                elif v.report.cadre.user_id != verifier.pk:
+                    assigned.append(VerificationAssignment(verification=v, user=verifier))
+        copy_insert(VerificationAssignment, assigned)
+        for i, v in enumerate(verifs[: min(SHOWCASE, len(plan_outcomes))]):
+            _record(staff, v, plan_outcomes[i], rng)
+        _record_consistent(staff, verifs[SHOWCASE : len(plan_outcomes)])
+        # the rest stay pending: verification still in progress
 
         # Major-matter reports by current top leaders (党政正职), including social ties (三圈).
         tops = list(

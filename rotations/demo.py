@@ -9,6 +9,7 @@ uneven, and a second-line roster whose utilisation reads like essay 3's table
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections import defaultdict
@@ -18,8 +19,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cadre_supervision.permissions import SYSTEM
+from cadres.bulk import copy_insert, copy_update
 from cadres.choices import AssessmentGrade, CadreStatus, OrgKind, TopLeaderKind
-from cadres.models import Appointment, Cadre, Organization, Post
+from cadres.models import AnnualAssessment, Appointment, Cadre, Organization, Post
 
 from . import selectors, services
 from .choices import (
@@ -60,21 +62,53 @@ class Seeder:
         self.touched: set[int] = set()  # cadres already moved (one move each), or kept in place:
         # planned cadres whose plan item is meant to stay open (the stalling units)
         self.counts = defaultdict(int)
+        self._holders: dict[int, Appointment] | None = None
+        self._posts: dict[tuple, list[Post]] = {}
+        self._dirty: set[int] = set()  # posts whose holder changed in the current attempt
+        self._prefs: list[SecondLineRecord] = []  # preferences waiting for write_prefs
 
     # --- lookups ---------------------------------------------------------------------------
+    # The current holder of every post and the post lists are read once and kept up to date
+    # as the seeder moves cadres (the posts an attempt touched are re-read after it, whether
+    # it committed or rolled back), instead of one query per candidate post per exchange.
+    def _holders_of(self, post_ids=None) -> dict[int, Appointment]:
+        qs = Appointment.objects.current(self.today).filter(is_secondment=False).select_related("cadre")
+        if post_ids is not None:
+            qs = qs.filter(post_id__in=post_ids)
+        found: dict[int, Appointment] = {}
+        for a in qs.order_by("post_id", "-start_date", "-id"):
+            found.setdefault(a.post_id, a)
+        return found
+
+    def _refresh(self, post_ids) -> None:
+        post_ids = set(post_ids)
+        if not post_ids or self._holders is None:
+            return
+        for pk in post_ids:
+            self._holders.pop(pk, None)
+        self._holders.update(self._holders_of(post_ids))
+
+    def _moved(self, cadre) -> None:
+        """Re-read the holders of every post the cadre holds or held (after a move)."""
+        posts = set(Appointment.objects.filter(cadre_id=cadre.pk).values_list("post_id", flat=True))
+        self._dirty |= posts
+        self._refresh(posts)
+
     def holder(self, post: Post) -> Appointment | None:
-        return (
-            Appointment.objects.current(self.today)
-            .filter(post=post, is_secondment=False)
-            .select_related("cadre")
-            .first()
-        )
+        if self._holders is None:
+            self._holders = self._holders_of()
+        return self._holders.get(post.pk)
 
     def current(self, cadre: Cadre) -> Appointment | None:
         return services.primary_home_appointment(cadre, self.today)
 
     def posts(self, **filters):
-        return list(Post.objects.filter(is_active=True, **filters).select_related("organization"))
+        key = tuple(sorted((k, getattr(v, "pk", v)) for k, v in filters.items()))
+        if key not in self._posts:
+            self._posts[key] = list(
+                Post.objects.filter(is_active=True, **filters).select_related("organization")
+            )
+        return list(self._posts[key])
 
     def free_cadre_in(self, posts_qs_filter: dict, *, max_start: dt.date, exclude_orgs=()):
         """A movable cadre holding a current non-top leading post matching the filter."""
@@ -108,6 +142,7 @@ class Seeder:
         )
         self.touched.add(cadre.pk)
         self.counts[kind] += 1
+        self._moved(cadre)
         return ex
 
     def to_second_line(self, cadre, date, appt):
@@ -120,6 +155,7 @@ class Seeder:
         )
         self.touched.add(cadre.pk)
         self.counts["second_line_moves"] += 1
+        self._moved(cadre)
         return rec
 
     def vacate(self, post: Post, date: dt.date) -> None:
@@ -235,11 +271,13 @@ class Seeder:
             self.exchange(cadre, self.rng.choice(targets), kind, ExchangeReason.TENURE_LIMIT, date)
 
     def attempt(self, fn, *args) -> bool:
+        self._dirty = set()
         try:
             with transaction.atomic():
                 fn(*args)
             return True
         except (_Skip, ValidationError, PermissionDenied):
+            self._refresh(self._dirty)  # rolled back: read the holders again
             return False
 
     # --- the year's work -------------------------------------------------------------------------
@@ -408,16 +446,7 @@ class Seeder:
 
     # --- second line ---------------------------------------------------------------------------
     def second_line(self) -> None:
-        for cadre in Cadre.objects.filter(status=CadreStatus.SECOND_LINE).exclude(second_line__isnull=False):
-            last = Appointment.objects.filter(cadre=cadre).order_by("-end_date").first()
-            moved = (
-                last.end_date
-                if last and last.end_date
-                else self.today - dt.timedelta(days=self.rng.randint(200, 1400))
-            )
-            services.secondline_register(
-                user=self.user, cadre=cadre, moved_on=min(moved, self.today), non_leading_title="二级调研员"
-            )
+        self.register_second_line()
         need = ESSAY3_TOTAL - SecondLineRecord.objects.count()
         if need > 0:
             candidates = list(
@@ -438,6 +467,41 @@ class Seeder:
                 if self.attempt(self.to_second_line, a.cadre, date, a):
                     need -= 1
         self.utilisation()
+
+    def register_second_line(self) -> None:
+        """The records of the cadres already on the second line, written in one COPY: what
+        `services.secondline_register` would write for each (its checks hold by construction:
+        status 二线, no record yet; the former post is the last leading tenure's)."""
+        waiting = list(
+            Cadre.objects.filter(status=CadreStatus.SECOND_LINE).exclude(second_line__isnull=False)
+        )
+        ids = [c.pk for c in waiting]
+        last_end: dict[int, dt.date | None] = {}
+        former: dict[int, int] = {}
+        for cadre_id, end, post_id, leading in (
+            Appointment.objects.filter(cadre_id__in=ids)
+            .order_by("cadre_id", "start_date", "id")
+            .values_list("cadre_id", "end_date", "post_id", "post__is_leading")
+        ):
+            # the latest end (an open tenure counts as latest, as ORDER BY end_date DESC puts it)
+            if cadre_id not in last_end or last_end[cadre_id] is not None:
+                if end is None or cadre_id not in last_end or end > last_end[cadre_id]:
+                    last_end[cadre_id] = end
+            if leading:
+                former[cadre_id] = post_id  # the last leading tenure by start date
+        rows = []
+        for cadre in waiting:
+            end = last_end.get(cadre.pk)
+            moved = end if end else self.today - dt.timedelta(days=self.rng.randint(200, 1400))
+            rows.append(
+                SecondLineRecord(
+                    cadre=cadre,
+                    former_post_id=former.get(cadre.pk),
+                    moved_on=min(moved, self.today),
+                    non_leading_title="二级调研员",
+                )
+            )
+        copy_insert(SecondLineRecord, rows)
 
     def utilisation(self) -> None:
         records = list(SecondLineRecord.objects.select_related("cadre", "cadre__organization").order_by("id"))
@@ -513,6 +577,7 @@ class Seeder:
         willing_left = willing - len(utilised)
         for r in utilised:
             self.prefs(r, True, WorkStatus.AT_WORK)
+        self.write_prefs()
         for i, r in enumerate(buckets["business_help"]):
             self.assign(r, openings[SecondLineRole.ENTERPRISE_HELP], i)
         for i, r in enumerate(buckets["investment"]):
@@ -522,9 +587,17 @@ class Seeder:
             self.assign(r, openings[role], i)
         for n, r in enumerate(buckets["idle"]):
             self.prefs(r, n < willing_left, WorkStatus.IDLE)
+        retiring = max(1, len(buckets["other"]) // 3)
         for n, r in enumerate(buckets["other"]):
-            if n < max(1, len(buckets["other"]) // 3):
+            if n < retiring:
                 self.prefs(r, False, WorkStatus.OTHER, "年龄偏大，身体欠佳")
+            else:
+                self.prefs(
+                    r, False, WorkStatus.OTHER, self.rng.choice(["病休", "长期病假", "照顾家人，已请长假"])
+                )
+        self.write_prefs()
+        for n, r in enumerate(buckets["other"]):
+            if n < retiring:
                 approved = self.today - dt.timedelta(days=self.rng.randint(40, 200))
                 services.secondline_early_retire(
                     user=self.user,
@@ -534,10 +607,6 @@ class Seeder:
                     approval=f"市委组〔{approved.year}〕{self.rng.randint(20, 90)}号",
                 )
                 self.counts["early_retired"] += 1
-            else:
-                self.prefs(
-                    r, False, WorkStatus.OTHER, self.rng.choice(["病休", "长期病假", "照顾家人，已请长假"])
-                )
         # Proposals waiting on the board: willing idle cadres with one side or both agreed.
         for n, r in enumerate([r for r in buckets["idle"][:willing_left]][:8]):
             role = r.preferred_roles[0] if r.preferred_roles else SecondLineRole.INSPECTION
@@ -561,14 +630,22 @@ class Seeder:
             if willing
             else []
         )
-        services.secondline_update(
-            user=self.user,
-            record=r,
-            willing_to_serve=willing,
-            preferred_roles=roles,
-            work_status=work,
-            health_note=health,
+        # What services.secondline_update(willing_to_serve=…, preferred_roles=…, work_status=…,
+        # health_note=…) would write, kept for one UPDATE (write_prefs); `r` itself is left as
+        # read, as the service left it.
+        row = copy.copy(r)
+        row.willing_to_serve, row.preferred_roles, row.work_status = willing, roles, work
+        row.health_note = health
+        row.full_clean(exclude=["cadre", "former_post"], validate_unique=False)
+        self._prefs.append(row)
+
+    def write_prefs(self) -> None:
+        copy_update(
+            SecondLineRecord,
+            self._prefs,
+            ["willing_to_serve", "preferred_roles", "work_status", "health_note"],
         )
+        self._prefs = []
 
     def assign(self, r, opening, i):
         mentees = []
@@ -641,7 +718,14 @@ class Seeder:
             + [AssessmentGrade.INCOMPETENT]
         )
         year = self.today.year - 1
-        for r in SecondLineRecord.objects.filter(moved_on__year__lte=year).select_related("cadre"):
+        # A cadre whose year is recorded already (the dossier seeder records three years for
+        # every cadre) is left out: the service would refuse it.
+        recorded = AnnualAssessment.objects.filter(year=year).values("cadre_id")
+        for r in (
+            SecondLineRecord.objects.filter(moved_on__year__lte=year)
+            .exclude(cadre_id__in=recorded)
+            .select_related("cadre")
+        ):
             idle = r.work_status == WorkStatus.IDLE
             g = self.rng.choice(
                 grades

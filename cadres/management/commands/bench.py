@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -106,12 +107,18 @@ class Command(BaseCommand):
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
         self.stdout.write(f"scale {scale}: database {db_name}")
-        subprocess.run(
+        started = time.monotonic()
+        seeded = subprocess.run(
             [*manage, "seed_demo", "--if-empty", "--scale", scale],
             env=env,
             check=True,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            text=True,
         )
+        if "--if-empty" in seeded.stdout and "跳过" in seeded.stdout:
+            self.stdout.write(f"scale {scale}: already seeded")
+        else:
+            self.stdout.write(f"scale {scale}: seeded in {time.monotonic() - started:.1f} s (seed_demo)")
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
             path = fh.name
         try:

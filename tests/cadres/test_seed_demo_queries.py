@@ -1,0 +1,97 @@
+"""The demo generator's queries do not grow with the scale: its bulk is built in memory and
+written in a few statements (COPY), so four times the rows costs about the same queries."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from cadre_supervision import registry
+from cadres.bulk import copy_insert, copy_update
+from cadres.demo import seed_dossier
+from cadres.models import Cadre, Organization, Post
+from reports.demo import seed as seed_reports
+
+pytestmark = pytest.mark.django_db
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _queries_per_step(monkeypatch, scale: str) -> tuple[dict[str, int], int]:
+    """Seed the city, the dossier and the personal reports at `scale` (rolled back after);
+    the queries of each step and the number of cadres."""
+    counts: dict[str, int] = {"city": 0}
+    step = ["city"]
+
+    def counted(fn, name):
+        @functools.wraps(fn)
+        def run(**kwargs):
+            step[0] = name
+            counts[name] = 0
+            try:
+                return fn(**kwargs)
+            finally:
+                step[0] = "city"
+
+        return run
+
+    monkeypatch.setattr(
+        registry,
+        "demo_seeders",
+        [(20, counted(seed_dossier, "dossier")), (40, counted(seed_reports, "reports"))],
+    )
+
+    def count(execute, sql, params, many, context):
+        counts[step[0]] += 1
+        return execute(sql, params, many, context)
+
+    cadres = 0
+    try:
+        with transaction.atomic(), connection.execute_wrapper(count):
+            call_command("seed_demo", "--scale", scale, stdout=io.StringIO())
+            cadres = Cadre.objects.count()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return counts, cadres
+
+
+def test_seeder_queries_do_not_grow_with_the_scale(monkeypatch):
+    small, small_cadres = _queries_per_step(monkeypatch, "0.05")
+    large, large_cadres = _queries_per_step(monkeypatch, "0.2")
+    assert large_cadres >= 3 * small_cadres, (small_cadres, large_cadres)
+    for name in ("city", "dossier", "reports"):
+        # the rows grow 3–4×; the queries may not grow by more than a tenth of that
+        assert large[name] <= small[name] * 1.35, (name, small[name], large[name])
+
+
+def test_copy_insert_and_update_write_every_kind_of_value():
+    root = Organization.objects.create(name="某市", kind="city", path="000001.")
+    rows = [
+        Post(
+            organization=root,
+            title=f"岗位\t{i}\n\\“引号”",
+            is_leading=i % 2 == 0,
+            key_reason="分管财务",
+            key_categories=["finance", 'a"b\\c'] if i else [],
+        )
+        for i in range(3)
+    ]
+    copy_insert(Post, rows)
+    assert all(p.pk for p in rows)
+    stored = {p.pk: p for p in Post.objects.filter(pk__in=[p.pk for p in rows])}
+    for p in rows:
+        assert stored[p.pk].title == p.title
+        assert stored[p.pk].is_leading == p.is_leading
+        assert stored[p.pk].key_categories == p.key_categories
+    rows[0].title = "改后"
+    rows[0].key_categories = ["x", ""]
+    assert copy_update(Post, rows[:1], ["title", "key_categories"]) == 1
+    p = Post.objects.get(pk=rows[0].pk)
+    assert (p.title, p.key_categories) == ("改后", ["x", ""])
