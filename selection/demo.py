@@ -342,15 +342,13 @@ def _walk(selection, staff, cleared, today, rng):
     if pub > today:
         return
     services.selection_advance(user=staff, selection=selection, today=pub)
-    services.publicity_open(
-        user=staff, selection=selection, start_date=pub, location="市委组织部网站及单位公示栏"
+    posted = services.publicity_open(
+        user=staff, selection=selection, start_date=pub, location="市委组织部网站及单位公示栏", today=pub
     )
-    selection.refresh_from_db()
-    if selection.publicity_end >= today:
+    publicity_end = max(p.end_date for p in posted)
+    if publicity_end >= today:
         return
-    services.selection_advance(
-        user=staff, selection=selection, today=selection.publicity_end + dt.timedelta(days=1)
-    )
+    services.selection_advance(user=staff, selection=selection, today=publicity_end + dt.timedelta(days=1))
     taken = set()
     for c in cleared:
         if c.post_id in taken:
@@ -360,11 +358,11 @@ def _walk(selection, staff, cleared, today, rng):
         services.candidate_appoint(
             user=staff,
             candidate=c,
-            start_date=selection.publicity_end + dt.timedelta(days=3),
+            start_date=publicity_end + dt.timedelta(days=3),
             document_no=f"市委干〔{today.year}〕{rng.randint(10, 199)}号",
         )
     services.selection_advance(
-        user=staff, selection=selection, today=min(selection.publicity_end + dt.timedelta(days=5), today)
+        user=staff, selection=selection, today=min(publicity_end + dt.timedelta(days=5), today)
     )
 
 
