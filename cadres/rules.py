@@ -530,3 +530,43 @@ def publicity_state(start: dt.date, end: dt.date, today: dt.date) -> str:
     if today < start:
         return "pending"
     return "running" if today <= end else "ended"
+
+
+# --- training (干部教育培训工作条例) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingTotal:
+    hours: float  # 学时 within the window
+    days: int  # days of training within the window (overlapping courses counted once)
+    met: bool
+
+
+def training_total(
+    records: Iterable[tuple[dt.date | None, dt.date | None, float]],
+    today: dt.date,
+    *,
+    years: int = 5,
+    min_hours: float = 550,
+    min_days: int = 90,
+) -> TrainingTotal:
+    """A leading cadre's training within the last `years` years against the norm: at least
+    `min_days` days (3 months) or `min_hours` 学时 of training. Records are (start, end,
+    hours); a course ending before the window does not count, one starting before it counts
+    its days inside the window and all its hours."""
+    window_start = (
+        today.replace(year=today.year - years)
+        if not (today.month == 2 and today.day == 29)
+        else (today.replace(year=today.year - years, day=28))
+    )
+    hours, days = 0.0, set()
+    for start, end, h in records:
+        end = end or start
+        if end is None or end < window_start or (start and start > today):
+            continue
+        hours += float(h or 0)
+        day = max(start or end, window_start)
+        while day <= min(end, today):
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return TrainingTotal(hours=hours, days=len(days), met=hours >= min_hours or len(days) >= min_days)

@@ -650,14 +650,14 @@ class VerificationDetailView(_VerificationPage, _PostActions, LoginRequiredMixin
 # --- candidates and publicity ------------------------------------------------------------------
 
 
-class NoticeListRedirectView(RedirectView):
+class NoticeListRedirectView(LoginRequiredMixin, RedirectView):
     """The old list (/reports/notices/) is the one publicity list, filtered to 报告表公示."""
 
     def get_redirect_url(self, *args, **kwargs):
         return reverse("cadres:publicity_list") + "?kind=report"
 
 
-class NoticeDetailRedirectView(RedirectView):
+class NoticeDetailRedirectView(LoginRequiredMixin, RedirectView):
     """Old notice addresses: the notices kept their ids when they moved to cadres.Publicity
     (reports/migrations/0004 copies them first, ids included)."""
 

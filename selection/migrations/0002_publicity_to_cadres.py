@@ -19,7 +19,22 @@ def _line(candidate):
     return "，".join(p for p in (c.name, gender, f"拟任{candidate.post.title}" if candidate.post_id else "") if p)
 
 
+def _skip_report_notice_ids(schema_editor):
+    """reports/0004 copies the report notices into cadres.Publicity keeping their ids; when
+    this runs first, new ids start above them (no dependency on reports: read by name)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('reports_publicitynotice') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('cadres_publicity', 'id'), "
+            "GREATEST((SELECT COALESCE(MAX(id), 0) FROM reports_publicitynotice), "
+            "(SELECT COALESCE(MAX(id), 0) FROM cadres_publicity), 1))"
+        )
+
+
 def selections_to_publicity(apps, schema_editor):
+    _skip_report_notice_ids(schema_editor)
     Selection = apps.get_model("selection", "Selection")
     Candidate = apps.get_model("selection", "Candidate")
     Publicity = apps.get_model("cadres", "Publicity")
@@ -68,8 +83,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("selection", "0001_initial"),
         ("cadres", "0013_publicity"),
-        # The report notices keep their ids in cadres.Publicity: they are copied first.
-        ("reports", "0004_publicity_to_cadres"),
     ]
 
     operations = [migrations.RunPython(selections_to_publicity, publicity_to_selections)]

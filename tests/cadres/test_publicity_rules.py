@@ -102,3 +102,41 @@ def test_feedback_window(received, today, key_text):
 )
 def test_publicity_state(today, state):
     assert rules.publicity_state(D(2025, 3, 1), D(2025, 3, 3), today) == state
+
+
+T = D(2026, 6, 30)
+
+
+@pytest.mark.parametrize(
+    "records,hours,days,met",
+    [
+        ([], 0, 0, False),
+        ([(D(2024, 3, 1), D(2024, 3, 10), 80)], 80, 10, False),
+        ([(D(2022, 1, 1), D(2022, 12, 31), 600)], 600, 365, True),  # hours and days both
+        (
+            [(D(2023, 1, 1), D(2023, 1, 31), 120), (D(2025, 5, 1), D(2025, 6, 29), 100)],
+            220,
+            91,
+            True,
+        ),  # 3 months
+        ([(D(2021, 6, 1), D(2021, 6, 20), 560)], 0, 0, False),  # ended before the 5-year window
+        ([(D(2021, 6, 25), D(2021, 7, 4), 60)], 60, 5, False),  # straddles the window start
+        (
+            [(D(2025, 1, 1), D(2025, 1, 10), 50), (D(2025, 1, 5), D(2025, 1, 10), 10)],
+            60,
+            10,
+            False,
+        ),  # overlap once
+        ([(D(2026, 7, 1), D(2026, 7, 5), 40)], 0, 0, False),  # not yet held
+    ],
+)
+def test_training_norm(records, hours, days, met):
+    total = rules.training_total(records, T)
+    assert (total.hours, total.days, total.met) == (hours, days, met)
+
+
+def test_training_norm_numbers_are_parameters():
+    rec = [(D(2025, 1, 1), D(2025, 1, 10), 100)]
+    assert rules.training_total(rec, T, min_hours=100).met
+    assert rules.training_total(rec, T, min_hours=1000, min_days=10).met
+    assert not rules.training_total(rec, T, years=1).hours
