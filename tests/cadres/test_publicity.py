@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cadres import publicity, rules
 from cadres.models import Publicity, PublicityFeedback
+from cadres.timeline import timeline_for
 from tests.factories import make_user
 
 TODAY = timezone.localdate()
@@ -128,6 +129,11 @@ def test_reminders_and_calendar(city):
     ]
     staff_b = make_user("staff_b_only", "org_staff", [city.town_b])
     assert not list(publicity.publicity_dates(staff_b, TODAY, p.end_date))
+    # the integrity file's timeline shows it, to those in scope
+    assert [e.url for e in timeline_for(city.cadre_a, city.staff_a) if e.kind == "cadres.publicity"] == [
+        p.get_absolute_url()
+    ]
+    assert not [e for e in timeline_for(city.cadre_a, staff_b) if e.kind == "cadres.publicity"]
 
 
 @pytest.mark.django_db
