@@ -32,7 +32,20 @@ class CadresConfig(AppConfig):
             unit="KB",
         )
 
-        from .models import Cadre, Organization, Post
+        from .choices import PUBLICITY_DAYS_DEFAULT, PUBLICITY_DAYS_MINIMUM
+
+        for kind, days in PUBLICITY_DAYS_DEFAULT.items():
+            policy.register(
+                f"cadres.publicity_days.{kind.value}",
+                days,
+                f"{kind.label}期（工作日）",
+                minimum=PUBLICITY_DAYS_MINIMUM[kind],
+                maximum=30,
+                area="公示",
+                unit="个工作日",
+            )
+
+        from .models import Cadre, Organization, Post, Publicity
 
         def sees(model, action="view"):
             return lambda user: has_any_scope(model, user, action)
@@ -44,10 +57,15 @@ class CadresConfig(AppConfig):
         )
         registry.register_nav_item(registry.NavItem("岗位", "cadres:post_list", 12, visible=sees(Post)))
         registry.register_nav_item(
+            registry.NavItem("公示", "cadres:publicity_list", 15, visible=sees(Publicity))
+        )
+        registry.register_nav_item(
             registry.NavItem("廉政档案", "integrity_index", 13, visible=sees(Cadre, "integrity"))
         )
 
-        from . import board, demo, lookups, selectors, timeline
+        from . import board, demo, lookups, publicity, selectors, timeline
+
+        publicity.register()  # 公示: reminders, calendar
 
         lookups.register()
 

@@ -227,3 +227,30 @@ class PersonKind(models.TextChoices):
     CADRE = "cadre", _("干部")
     USER = "user", _("系统用户")
     OUTSIDE = "outside", _("外部单位")
+
+
+class PublicityKind(models.TextChoices):
+    APPOINTMENT = "appointment", _("任前公示")
+    REPORT = "report", _("报告表公示")
+
+
+# The organization permission that manages a publicity of each kind.
+PUBLICITY_MANAGE_PERM = {
+    PublicityKind.APPOINTMENT: "manage_selection",
+    PublicityKind.REPORT: "manage_personal_reports",
+}
+# National minimum working days per kind (任前公示: 《党政领导干部选拔任用工作条例》 at least 5).
+PUBLICITY_DAYS_DEFAULT = {PublicityKind.APPOINTMENT: 5, PublicityKind.REPORT: 3}
+PUBLICITY_DAYS_MINIMUM = {PublicityKind.APPOINTMENT: 5, PublicityKind.REPORT: 1}
+
+
+class FeedbackChannel(models.TextChoices):
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    PHONE = "phone", _("来电")
+    WEB = "web", _("网络")
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    HANDLED = "handled", _("已处理")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cadre_supervision.filters import BooleanFilter, IdFilter, LookupFilter, YearFilter, organization_filter
 from cadre_supervision.permissions import scope_q
 
-from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, Rank, SanctionTrack
+from .choices import CadreStatus, KeyCategory, ManagementLevel, OrgKind, PublicityKind, Rank, SanctionTrack
 from .models import (
     AnnualAssessment,
     Appointment,
@@ -20,6 +20,7 @@ from .models import (
     FamilyMember,
     Organization,
     Post,
+    Publicity,
     ResumeLine,
     RewardPunishment,
     Sanction,
@@ -210,3 +211,35 @@ class AnnualAssessmentFilter(dossier_filter(AnnualAssessment, ("grade",))):
 
 
 FamilyMemberFilter = dossier_filter(FamilyMember)
+
+
+class PublicityFilter(df.FilterSet):
+    """The one publicity list (pages and API): by kind, unit, running/ended, name."""
+
+    STATES = (("pending", "未开始"), ("running", "公示中"), ("ended", "已结束"))
+
+    q = df.CharFilter(label="姓名", method="filter_q")
+    kind = df.ChoiceFilter(label="公示类别", choices=PublicityKind.choices)
+    organization = organization_filter()
+    state = df.ChoiceFilter(label="公示状态", choices=STATES, method="filter_state")
+
+    class Meta:
+        model = Publicity
+        fields = ["q", "kind", "organization", "state"]
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        return qs.filter(cadre__name__icontains=value) if value else qs
+
+    def filter_subtree(self, qs, name, value):
+        return qs.filter(cadre__organization__path__startswith=value.path) if value else qs
+
+    def filter_state(self, qs, name, value):
+        today = timezone.localdate()
+        if value == "pending":
+            return qs.filter(start_date__gt=today)
+        if value == "running":
+            return qs.filter(start_date__lte=today, end_date__gte=today)
+        if value == "ended":
+            return qs.filter(end_date__lt=today)
+        return qs

@@ -8,7 +8,7 @@ from django.db.models import Q
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
 from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 
-from .choices import KeyCategory, VerificationStatus
+from .choices import FeedbackChannel, KeyCategory, VerificationStatus
 from .models import (
     AnnualAssessment,
     Appointment,
@@ -417,3 +417,14 @@ class RenmianForm(forms.Form):
         if not (data.get("proposed_post") or "").strip() and not (data.get("removed_post") or "").strip():
             raise forms.ValidationError("拟任职务和拟免职务至少填写一项。")
         return data
+
+
+class PublicityFeedbackForm(forms.Form):
+    received_on = forms.DateField(label="收到日期", widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label="反映方式", choices=[("", "请选择")] + list(FeedbackChannel.choices))
+    content = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublicityHandleForm(forms.Form):
+    feedback = forms.IntegerField(label="反映", widget=forms.HiddenInput)
+    handling = forms.CharField(label="处理情况", widget=forms.Textarea(attrs={"rows": 2}))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import ORG_PERMISSIONS, Scope, ScopedManager, ScopedQuerySet
+from cadre_supervision.permissions import ORG_PERMISSIONS, AnyOf, Scope, ScopedManager, ScopedQuerySet
 
 from . import rules
 from .choices import (
@@ -27,6 +27,8 @@ from .choices import (
     AssessmentGrade,
     CadreStatus,
     EducationLevel,
+    FeedbackChannel,
+    FeedbackStatus,
     Gender,
     IdentityCategory,
     KeyCategory,
@@ -34,6 +36,7 @@ from .choices import (
     ManagementLevel,
     OrgKind,
     PoliticalStatus,
+    PublicityKind,
     Rank,
     ResumeSource,
     RewardKind,
@@ -874,3 +877,122 @@ class CadrePhoto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cadres:cadre_photo", args=[self.cadre_id])
+
+
+# --- publicity (公示): one mechanism for 任前公示 and 报告表公示 --------------------------------------
+
+PUBLICITY_PERMS = {
+    # A publicity is posted publicly; it is read by those who run either process.
+    "view": AnyOf("view_selection", "view_personal_reports"),
+    # Writes check the kind's own permission (choices.PUBLICITY_MANAGE_PERM) in the services.
+    "change": AnyOf("manage_selection", "manage_personal_reports"),
+}
+
+
+@track_history()
+class Publicity(models.Model):
+    """One publicity notice of one cadre (a selection naming three cleared candidates posts
+    three rows with the same source and period). The process it belongs to is named by
+    `source_type` / `source_id` ("selection.selection" / "reports.verification"), so that
+    cadres imports no other app."""
+
+    kind = models.CharField(_("公示类别"), max_length=20, choices=PublicityKind.choices)
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("公示对象"), on_delete=models.PROTECT, related_name="publicities"
+    )
+    subject = models.CharField(_("公示事项"), max_length=200, blank=True, help_text=_("如拟任职务"))
+    source_type = models.CharField(_("来源类型"), max_length=40, blank=True)
+    source_id = models.PositiveIntegerField(_("来源编号"), null=True, blank=True)
+    start_date = models.DateField(_("公示开始"))
+    end_date = models.DateField(_("公示结束"))
+    working_days = models.PositiveSmallIntegerField(_("公示工作日数"), default=0)
+    location = models.CharField(_("公示方式或地点"), max_length=200)
+    notice_text = models.TextField(_("公示内容"), blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SOURCE_LABELS = {"selection.selection": "选拔任用", "reports.verification": "重点查核"}
+
+    objects = ScopedManager()
+    scope = Scope(org_field="cadre__organization", perms=PUBLICITY_PERMS)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="publicity_source")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="publicity_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.get_kind_display()}（{self.start_date}至{self.end_date}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:publicity_detail", args=[self.pk])
+
+    @property
+    def source_label(self) -> str:
+        if not self.source_type:
+            return ""
+        return f"{self.SOURCE_LABELS.get(self.source_type, self.source_type)} {self.source_id or ''}".strip()
+
+    def state(self, today: dt.date | None = None) -> str:
+        return rules.publicity_state(self.start_date, self.end_date, today or timezone.localdate())
+
+    def is_running(self, today: dt.date | None = None) -> bool:
+        return self.state(today) == "running"
+
+    @property
+    def state_label(self) -> str:
+        return {"pending": "未开始", "running": "公示中", "ended": "已结束"}[self.state()]
+
+
+@track_history()
+class PublicityFeedback(models.Model):
+    """A matter reported during a publicity (公示期间反映) and its handling."""
+
+    publicity = models.ForeignKey(
+        Publicity, verbose_name=_("公示"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    received_on = models.DateField(_("收到日期"))
+    channel = models.CharField(_("反映方式"), max_length=20, choices=FeedbackChannel.choices)
+    content = models.TextField(_("反映内容"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
+    )
+    handling = models.TextField(_("处理情况"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager()
+    scope = Scope(org_field="publicity__cadre__organization", perms=PUBLICITY_PERMS)
+
+    class Meta:
+        verbose_name = _("公示期间反映")
+        verbose_name_plural = _("公示期间反映")
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(handling=""), name="publicity_handled_feedback_has_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.get_channel_display()}"
+
+    @property
+    def handled(self) -> bool:
+        return self.status == FeedbackStatus.HANDLED
+
+    def get_absolute_url(self) -> str:
+        return self.publicity.get_absolute_url() + "#feedback"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 # --- Citizen ID (GB 11643-1999) ------------------------------------------------------------
@@ -441,3 +441,132 @@ def fit_resume(lines: list[str], fits=RESUME_FITS) -> ResumeFit:
         if sum(printed_lines(line, chars) for line in rest) <= second:
             return ResumeFit(pt, lines[:split], rest, True)
     return ResumeFit(fits[-1][0], lines[:split], rest, False)
+
+
+# --- working days (公示期, deadlines) -------------------------------------------------------
+
+
+def weekday_calendar(holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()) -> Callable:
+    """A working-day test from data: weekends off, `holidays` off, `workdays` (调休上班) on."""
+    off, on = set(holidays), set(workdays)
+
+    def is_workday(day: dt.date) -> bool:
+        if day in on:
+            return True
+        if day in off:
+            return False
+        return day.weekday() < 5
+
+    return is_workday
+
+
+def add_working_days(start: dt.date, days: int, is_workday: Callable[[dt.date], bool]) -> dt.date:
+    """The date `days` working days after `start` (start itself not counted). 0 → start."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    day, left = start, days
+    while left:
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            left -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date, is_workday: Callable[[dt.date], bool]) -> int:
+    """Working days in (start, end]; negative when end is before start."""
+    if end < start:
+        return -working_days_between(end, start, is_workday)
+    n, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        n += is_workday(day)
+    return n
+
+
+def working_days_inclusive(start: dt.date, end: dt.date, is_workday: Callable[[dt.date], bool]) -> int:
+    """Working days in [start, end] (0 when end is before start)."""
+    if end < start:
+        return 0
+    return working_days_between(start, end, is_workday) + (1 if is_workday(start) else 0)
+
+
+def publicity_end(start: dt.date, working_days: int, is_workday: Callable[[dt.date], bool]) -> dt.date:
+    """The last day of a publicity of `working_days` working days starting on `start`
+    (the start counts when it is a working day)."""
+    if working_days < 1:
+        raise ValueError("working_days must be >= 1")
+    day = start
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return add_working_days(day, working_days - 1, is_workday)
+
+
+def china_is_workday(day: dt.date) -> bool:
+    """Working day in mainland China: the State Council's holiday arrangement as shipped in
+    `chinesecalendar` (holidays off, 调休 weekends on); outside the years it knows, weekdays."""
+    try:
+        import chinese_calendar
+
+        return chinese_calendar.is_workday(day)
+    except (NotImplementedError, ImportError):
+        return day.weekday() < 5
+
+
+def publicity_feedback_errors(
+    received_on: dt.date | None, start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, str]:
+    """A feedback is received within the publicity period, and not in the future."""
+    if received_on is None:
+        return {"received_on": "请填写收到日期。"}
+    if received_on > today:
+        return {"received_on": "收到日期不能晚于今天。"}
+    if not (start <= received_on <= end):
+        return {"received_on": f"收到日期须在公示期内（{start}至{end}）。"}
+    return {}
+
+
+def publicity_state(start: dt.date, end: dt.date, today: dt.date) -> str:
+    """ "pending" (not yet started), "running" or "ended"."""
+    if today < start:
+        return "pending"
+    return "running" if today <= end else "ended"
+
+
+# --- training (干部教育培训工作条例) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingTotal:
+    hours: float  # 学时 within the window
+    days: int  # days of training within the window (overlapping courses counted once)
+    met: bool
+
+
+def training_total(
+    records: Iterable[tuple[dt.date | None, dt.date | None, float]],
+    today: dt.date,
+    *,
+    years: int = 5,
+    min_hours: float = 550,
+    min_days: int = 90,
+) -> TrainingTotal:
+    """A leading cadre's training within the last `years` years against the norm: at least
+    `min_days` days (3 months) or `min_hours` 学时 of training. Records are (start, end,
+    hours); a course ending before the window does not count, one starting before it counts
+    its days inside the window and all its hours."""
+    window_start = (
+        today.replace(year=today.year - years)
+        if not (today.month == 2 and today.day == 29)
+        else (today.replace(year=today.year - years, day=28))
+    )
+    hours, days = 0.0, set()
+    for start, end, h in records:
+        end = end or start
+        if end is None or end < window_start or (start and start > today):
+            continue
+        hours += float(h or 0)
+        day = max(start or end, window_start)
+        while day <= min(end, today):
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return TrainingTotal(hours=hours, days=len(days), met=hours >= min_hours or len(days) >= min_days)

@@ -193,3 +193,38 @@ class SanctionTable(tables.Table):
 
     def value_barring(self, record):
         return "是" if record.bars_promotion() else "否"
+
+
+class PublicityTable(tables.Table):
+    """The one publicity list (任前公示 and 报告表公示), page and export."""
+
+    cadre = tables.Column(
+        "公示对象", accessor="cadre__name", linkify=lambda record: record.get_absolute_url()
+    )
+    organization = tables.Column(
+        "单位", accessor="cadre__organization__name", order_by=("cadre__organization__path",)
+    )
+    kind = tables.Column("类别")
+    subject = tables.Column("公示事项")
+    start_date = tables.DateColumn("公示开始")
+    end_date = tables.DateColumn("公示结束")
+    working_days = tables.NumberColumn("工作日")
+    state = tables.Column("状态", accessor="pk", orderable=False)
+    location = tables.Column("公示方式或地点", orderable=False)
+    open_feedback = tables.NumberColumn("待处理反映", accessor="open_feedback")
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "publicity-list"}
+        empty_text = "无"
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def value_kind(self, record):
+        return str(record.get_kind_display())
+
+    def render_state(self, record):
+        return record.state_label
+
+    def value_state(self, record):
+        return record.state_label

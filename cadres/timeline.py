@@ -1,7 +1,7 @@
 """The integrity file's timeline (廉政档案时间轴): one dated list composed from
 `registry.timeline_sources`. Each source (`fn(cadre, user) -> iterable of TimelineEntry`) reads
 through restrict() itself; the cadres app contributes the dossier's sanctions, annual
-assessments and rewards/punishments."""
+assessments, rewards/punishments and publicities (公示)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import datetime as dt
 from cadre_supervision import registry
 from cadre_supervision.registry import TimelineEntry
 
-from .models import AnnualAssessment, RewardPunishment, Sanction
+from .models import AnnualAssessment, Publicity, RewardPunishment, Sanction
 
 
 def _as_date(value) -> dt.date:
@@ -68,7 +68,20 @@ def rewards(cadre, user):
         )
 
 
+def publicities(cadre, user):
+    for p in Publicity.objects.restrict(user, "view").filter(cadre=cadre):
+        yield TimelineEntry(
+            date=p.start_date,
+            kind="cadres.publicity",
+            label="公示",
+            title=f"{p.get_kind_display()}{('：' + p.subject) if p.subject else ''}",
+            detail=f"{p.start_date:%Y-%m-%d} 至 {p.end_date:%Y-%m-%d}，{p.location}",
+            url=p.get_absolute_url(),
+        )
+
+
 def register() -> None:
     registry.register_timeline_source("cadres.sanctions", sanctions)
     registry.register_timeline_source("cadres.assessments", assessments)
     registry.register_timeline_source("cadres.rewards", rewards)
+    registry.register_timeline_source("cadres.publicities", publicities)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import dossier_views as dv
 from . import import_views, views
+from . import publicity_views as pv
 
 app_name = "cadres"
 urlpatterns = [
@@ -39,6 +40,13 @@ urlpatterns = [
     path("<int:pk>/recommended/", dv.RecommenderView.as_view(), name="recommender"),
     path("recommenders/users/<int:pk>/", dv.RecommenderUserView.as_view(), name="recommender_user"),
     path("<int:pk>/renmian/", dv.RenmianView.as_view(), name="renmian"),
+    # publicity (公示)
+    path("publicity/", pv.PublicityListView.as_view(), name="publicity_list"),
+    path("publicity/<int:pk>/", pv.PublicityDetailView.as_view(), name="publicity_detail"),
+    path("publicity/<int:pk>/print/", pv.PublicityPrintView.as_view(), name="publicity_print"),
+    path("publicity/<int:pk>/notice.docx", pv.PublicityDocxView.as_view(), name="publicity_docx"),
+    path("publicity/<int:pk>/feedback/", pv.PublicityFeedbackAddView.as_view(), name="publicity_feedback"),
+    path("publicity/<int:pk>/handle/", pv.PublicityFeedbackHandleView.as_view(), name="publicity_handle"),
     # appointments
     path("appointments/<int:pk>/edit/", views.AppointmentUpdateView.as_view(), name="appointment_update"),
     path("appointments/<int:pk>/end/", views.AppointmentEndView.as_view(), name="appointment_end"),

@@ -4,7 +4,6 @@ from .models import (
     CatalogueVersion,
     MajorMatterReport,
     PersonalReport,
-    PublicityNotice,
     ReportCycle,
     ReportItem,
     SampleDraw,
@@ -68,11 +67,6 @@ class VerificationAdmin(ReadOnlyAdmin):
         "handling",
         "completed_at",
     ]
-
-
-@admin.register(PublicityNotice)
-class PublicityNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["verification", "start_date", "end_date", "location"]
 
 
 @admin.register(MajorMatterReport)

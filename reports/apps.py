@@ -19,8 +19,9 @@ def _has_cadre(user) -> bool:
 def _register_subnav(registry) -> None:
     """The reports sub-menu: each entry only for those who may open it (no rows read)."""
     from cadre_supervision.permissions import has_any_scope, has_org_perm
+    from cadres.models import Publicity
 
-    from .models import MajorMatterReport, PublicityNotice, Verification
+    from .models import MajorMatterReport, Verification
 
     def staff(user):
         return user.is_superuser or has_org_perm(user, "view_personal_reports")
@@ -32,7 +33,7 @@ def _register_subnav(registry) -> None:
         [
             ("报告周期", "reports:cycle_list", staff),
             ("查核", "reports:verification_list", scoped(Verification)),
-            ("公示", "reports:notice_list", scoped(PublicityNotice)),
+            ("公示", "cadres:publicity_list", scoped(Publicity)),
             ("重大事项", "reports:major_list", scoped(MajorMatterReport)),
             ("我的报告", "reports:my_reports", _has_cadre),
         ]
@@ -70,9 +71,6 @@ class ReportsConfig(AppConfig):
             minimum=1,
             maximum=100,
             unit="%",
-        )
-        policy.register(
-            "reports.publicity_days", 3, "拟提拔人选报告表公示天数", minimum=1, maximum=30, unit="天"
         )
         policy.register(
             "reports.due_soon_days", 14, "报告截止前提醒提前天数", minimum=1, maximum=90, unit="天"

@@ -65,13 +65,6 @@ class Handling(models.TextChoices):
     DISCIPLINE = "discipline", _("移送纪检监察机关")
 
 
-class FeedbackChannel(models.TextChoices):
-    LETTER = "letter", _("来信")
-    VISIT = "visit", _("来访")
-    PHONE = "phone", _("来电")
-    WEB = "web", _("网络")
-
-
 class MajorMatterKind(models.TextChoices):
     MARRIAGE_CHANGE = "marriage_change", _("本人婚姻变化")
     FAMILY_ABROAD = "family_abroad", _("配偶、子女出国（境）定居或工作生活")

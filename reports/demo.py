@@ -20,13 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres.bulk import copy_insert, copy_update
+from cadres import publicity
+from cadres.choices import FeedbackChannel
 from cadres.models import Appointment
 
 from . import rules, selectors, services
 from .choices import (
     Circle,
     EvidenceSource,
-    FeedbackChannel,
     Handling,
     MajorMatterKind,
     Outcome,
@@ -650,9 +651,14 @@ def seed_report_publicity(*, staff, verifications, today: dt.date) -> int:
         posted += 1
         for offset, channel, content, handling in feedback:
             received = min(today, notice.start_date + dt.timedelta(days=offset))
-            fb = services.feedback_add(
-                user=staff, notice=notice, received_on=received, channel=channel, content=content, today=today
+            fb = publicity.publicity_feedback_add(
+                user=staff,
+                publicity=notice,
+                received_on=received,
+                channel=channel,
+                content=content,
+                today=today,
             )
             if handling:
-                services.feedback_handle(user=staff, feedback=fb, handling=handling)
+                publicity.publicity_feedback_handle(user=staff, feedback=fb, handling=handling)
     return posted

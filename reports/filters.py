@@ -16,7 +16,7 @@ from .choices import (
     VerificationKind,
     VerificationStatus,
 )
-from .models import MajorMatterReport, PersonalReport, PublicityNotice, Verification
+from .models import MajorMatterReport, PersonalReport, Verification
 
 
 class _CadreFilterMixin:
@@ -65,16 +65,6 @@ class VerificationFilter(_CadreFilterMixin, df.FilterSet):
     class Meta:
         model = Verification
         fields = ["q", "organization", "kind", "status", "outcome", "year"]
-
-
-class NoticeFilter(_CadreFilterMixin, df.FilterSet):
-    cadre_prefix = "verification__report__cadre__"
-    q = df.CharFilter(label="姓名", method="filter_q")
-    organization = organization_filter()
-
-    class Meta:
-        model = PublicityNotice
-        fields = ["q", "organization"]
 
 
 class MajorMatterFilter(_CadreFilterMixin, df.FilterSet):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cadres.choices import CadreStatus
 from cadres.models import Appointment, Cadre
 
-from .choices import Circle, EvidenceSource, FeedbackChannel, Handling, MajorMatterKind, Outcome
+from .choices import Circle, EvidenceSource, Handling, MajorMatterKind, Outcome
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -150,17 +150,6 @@ class CadreChoiceField(forms.ModelChoiceField):
 class NoticeForm(forms.Form):
     start_date = forms.DateField(label="公示开始日期", widget=DATE)
     location = forms.CharField(label="张贴地点", max_length=200, initial="本单位公示栏")
-
-
-class FeedbackForm(forms.Form):
-    received_on = forms.DateField(label="收到日期", widget=DATE)
-    channel = forms.ChoiceField(label="反映方式", choices=FeedbackChannel.choices)
-    content = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class HandleFeedbackForm(forms.Form):
-    feedback = forms.IntegerField(label="反映", widget=forms.HiddenInput)
-    handling = forms.CharField(label="处理情况", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 TIE_ROWS = 4

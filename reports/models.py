@@ -27,7 +27,6 @@ from .choices import (
     Circle,
     DisplayStatus,
     EvidenceSource,
-    FeedbackChannel,
     Handling,
     ItemCategory,
     MajorMatterKind,
@@ -470,73 +469,6 @@ class ItemOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} {self.get_outcome_display()}"
-
-
-# --- publicity ---------------------------------------------------------------------------------
-
-
-@track_history()
-class PublicityNotice(models.Model):
-    verification = models.ForeignKey(
-        Verification, verbose_name=_("重点查核"), on_delete=models.PROTECT, related_name="notices"
-    )
-    start_date = models.DateField(_("公示开始"))
-    end_date = models.DateField(_("公示结束"))
-    location = models.CharField(_("张贴地点"), max_length=200)
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
-    scope = Scope(org_field="verification__report__cadre__organization", perms=REPORT_PERMS)
-
-    class Meta:
-        verbose_name = _("公示")
-        verbose_name_plural = _("公示")
-        ordering = ["-start_date", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="notice_end_after_start"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.verification.report.cadre.name} 报告表公示（{self.start_date}至{self.end_date}）"
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:notice_detail", args=[self.pk])
-
-    def is_running(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.start_date <= today <= self.end_date
-
-
-@track_history()
-class PublicityFeedback(models.Model):
-    notice = models.ForeignKey(PublicityNotice, on_delete=models.CASCADE, related_name="feedback")
-    received_on = models.DateField(_("收到日期"))
-    channel = models.CharField(_("反映方式"), max_length=20, choices=FeedbackChannel.choices)
-    content = models.TextField(_("反映内容"))
-    handled = models.BooleanField(_("已处理"), default=False)
-    handling = models.TextField(_("处理情况"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("公示期间反映")
-        verbose_name_plural = _("公示期间反映")
-        ordering = ["received_on", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(handled=False) | ~Q(handling=""), name="handled_feedback_has_text"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.received_on} {self.get_channel_display()}"
 
 
 # --- major matters -----------------------------------------------------------------------------

@@ -335,26 +335,6 @@ def verification_errors(
     return errors
 
 
-# --- candidates and publicity ------------------------------------------------------------------
-
-
-def publicity_end(start: dt.date, days: int) -> dt.date:
-    """A notice of `days` days starting on `start` ends on its last day (inclusive)."""
-    return start + dt.timedelta(days=max(1, days) - 1)
-
-
-def feedback_errors(
-    received_on: dt.date | None, start: dt.date, end: dt.date, today: dt.date
-) -> dict[str, str]:
-    if received_on is None:
-        return {"received_on": "请填写收到日期。"}
-    if received_on > today:
-        return {"received_on": "收到日期不能晚于今天。"}
-    if not (start <= received_on <= end):
-        return {"received_on": f"收到日期须在公示期内（{start}至{end}）。"}
-    return {}
-
-
 # --- major matters -----------------------------------------------------------------------------
 
 

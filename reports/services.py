@@ -28,15 +28,15 @@ from django.utils import timezone
 
 from cadre_supervision import policy
 from cadre_supervision.permissions import ensure_org_perm, has_org_perm
-from cadres.choices import CadreStatus, ManagementLevel
-from cadres.models import Appointment, Cadre, Organization
+from cadres import publicity
+from cadres.choices import CadreStatus, ManagementLevel, PublicityKind
+from cadres.models import Appointment, Cadre, Organization, Publicity
 
 from . import rules
 from .catalogue import ensure_catalogue
 from .choices import (
     Circle,
     EvidenceSource,
-    FeedbackChannel,
     Handling,
     MajorMatterKind,
     Outcome,
@@ -52,8 +52,6 @@ from .models import (
     ItemOutcome,
     MajorMatterReport,
     PersonalReport,
-    PublicityFeedback,
-    PublicityNotice,
     ReportCycle,
     ReportEntry,
     ReportItem,
@@ -65,6 +63,7 @@ from .models import (
 )
 
 MANAGE = "manage_personal_reports"
+PUBLICITY_SOURCE = "reports.verification"
 
 
 def _raise(errors: dict[str, Any]) -> None:
@@ -582,75 +581,33 @@ def targeted_check_open(
 @transaction.atomic
 def notice_create(
     *, user, verification: Verification, start_date: dt.date, location: str, today: dt.date | None = None
-) -> PublicityNotice:
-    """The publicity of a candidate's personal report (报告表公示), on its targeted check."""
+) -> Publicity:
+    """The publicity of a candidate's personal report (报告表公示), on its targeted check,
+    through the one publicity mechanism (cadres.publicity)."""
     verification = (
         Verification.objects.select_for_update().select_related("report__cadre").get(pk=verification.pk)
     )
     ensure_org_perm(user, MANAGE, verification.report.cadre.organization_id)
-    today = _today(today)
-    errors: dict[str, str] = {}
     if verification.kind != VerificationKind.TARGETED:
-        errors["__all__"] = "只有拟提拔人选的重点查核可以公示报告表。"
-    elif verification.report.status != ReportStatus.SUBMITTED:
-        errors["__all__"] = "拟提拔人选的报告表尚未提交，不能公示。"
-    if start_date is None:
-        errors["start_date"] = "请填写公示开始日期。"
-    elif start_date < today - dt.timedelta(days=30) or start_date > today + dt.timedelta(days=60):
-        errors["start_date"] = "公示开始日期应在今天前 30 天至后 60 天之内。"
-    if not (location or "").strip():
-        errors["location"] = "请填写张贴地点（如单位公示栏）。"
-    _raise(errors)
-    end = rules.publicity_end(start_date, policy.get("reports.publicity_days"))
-    if verification.notices.filter(end_date__gte=start_date, start_date__lte=end).exists():
-        raise ValidationError({"start_date": "与该人选已有的公示期重叠。"})
-    return PublicityNotice.objects.create(
-        verification=verification,
+        raise ValidationError({"__all__": "只有拟提拔人选的重点查核可以公示报告表。"})
+    if verification.report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"__all__": "拟提拔人选的报告表尚未提交，不能公示。"})
+    (notice,) = publicity.publicity_open(
+        user=user,
+        kind=PublicityKind.REPORT,
+        persons=[(verification.report.cadre, verification.proposed_post)],
+        source_type=PUBLICITY_SOURCE,
+        source_id=verification.pk,
         start_date=start_date,
-        end_date=end,
-        location=location.strip(),
-        posted_by=user,
+        location=location,
+        today=_today(today),
     )
+    return notice
 
 
-@transaction.atomic
-def feedback_add(
-    *,
-    user,
-    notice: PublicityNotice,
-    received_on: dt.date,
-    channel: str,
-    content: str,
-    today: dt.date | None = None,
-) -> PublicityFeedback:
-    ensure_org_perm(user, MANAGE, notice.verification.report.cadre.organization_id)
-    errors = rules.feedback_errors(received_on, notice.start_date, notice.end_date, _today(today))
-    if channel not in FeedbackChannel.values:
-        errors["channel"] = "请选择反映方式。"
-    if not (content or "").strip():
-        errors["content"] = "请填写反映内容。"
-    _raise(errors)
-    return PublicityFeedback.objects.create(
-        notice=notice, received_on=received_on, channel=channel, content=content.strip()
-    )
-
-
-@transaction.atomic
-def feedback_handle(*, user, feedback: PublicityFeedback, handling: str) -> PublicityFeedback:
-    feedback = (
-        PublicityFeedback.objects.select_for_update()
-        .select_related("notice__verification__report__cadre")
-        .get(pk=feedback.pk)
-    )
-    ensure_org_perm(user, MANAGE, feedback.notice.verification.report.cadre.organization_id)
-    if not (handling or "").strip():
-        raise ValidationError({"handling": "请填写处理情况。"})
-    feedback.handled = True
-    feedback.handling = handling.strip()
-    feedback.handled_by = user
-    feedback.handled_at = timezone.now()
-    feedback.save()
-    return feedback
+def notices_of(verification: Verification):
+    """The 报告表公示 posted on a verification (the caller holds the verification)."""
+    return publicity.for_source(PUBLICITY_SOURCE, verification.pk)
 
 
 # --- major matters -----------------------------------------------------------------------------

@@ -73,30 +73,6 @@ class VerificationTable(tables.Table):
         return record.get_kind_display()
 
 
-class NoticeTable(tables.Table):
-    cadre = tables.Column(
-        "姓名", accessor="verification__report__cadre__name", linkify=lambda record: record.get_absolute_url()
-    )
-    organization = tables.Column("单位", accessor="verification__report__cadre__organization__name")
-    proposed_post = tables.Column("拟任职务", accessor="verification__proposed_post")
-    period = tables.Column("公示期", accessor="start_date")
-    location = tables.Column("张贴地点", orderable=False)
-    feedback = tables.NumberColumn("反映（未处理）", accessor="pk", orderable=False)
-
-    class Meta(tables.Table.Meta):
-        attrs = {"class": "table", "id": "notice-list"}
-        empty_text = "无"
-
-    def render_period(self, record):
-        return f"{record.start_date:%Y-%m-%d} 至 {record.end_date:%Y-%m-%d}{_public(record, timezone.localdate())}"
-
-    def render_feedback(self, record):
-        return len(record.feedback.all())
-
-    def value_feedback(self, record):
-        return len(record.feedback.all())
-
-
 class MajorMatterTable(tables.Table):
     reported_on = tables.DateColumn("报告日期")
     cadre = tables.Column("报告人", accessor="cadre__name")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from cadre_supervision.accesslog import access_entries_for, log_access
 from cadre_supervision.excel import xlsx_multi_response
@@ -20,16 +20,15 @@ from cadre_supervision.history import history_for
 from cadre_supervision.models import AccessLog
 from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
 from cadre_supervision.views import ActionView, ScopedListView, ServiceFormView
+from cadres.choices import FeedbackStatus
 from cadres.models import Cadre
 
 from . import forms, rules, selectors, services
 from .choices import Circle, ReportStatus
-from .filters import MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
+from .filters import MajorMatterFilter, ReportFilter, VerificationFilter
 from .models import (
     MajorMatterReport,
     PersonalReport,
-    PublicityFeedback,
-    PublicityNotice,
     ReportCycle,
     ReportVersion,
     SampleDraw,
@@ -38,7 +37,6 @@ from .models import (
 from .tables import (
     CycleReportTable,
     MajorMatterTable,
-    NoticeTable,
     VerificationTable,
 )
 
@@ -574,12 +572,15 @@ class _VerificationPage:
             "can_record": services.can_record_verification(user, v),
             "can_manage": has_org_perm(user, "manage_personal_reports", v.report.cadre.organization_id),
             "item_outcomes": v.item_outcomes.select_related("item"),
-            "notices": v.notices.annotate(
-                n_feedback=Count("feedback"), unhandled=Count("feedback", filter=Q(feedback__handled=False))
-            ).order_by("start_date"),
+            "notices": services.notices_of(v)
+            .annotate(
+                n_feedback=Count("feedback"),
+                unhandled=Count("feedback", filter=Q(feedback__status=FeedbackStatus.OPEN)),
+            )
+            .order_by("start_date"),
             "notice_form": notice_form or forms.NoticeForm(initial={"start_date": timezone.localdate()}),
             "today": timezone.localdate(),
-            "publicity_days": services.policy.get("reports.publicity_days"),
+            "publicity_days": services.policy.get("cadres.publicity_days.report"),
         }
 
 
@@ -649,82 +650,19 @@ class VerificationDetailView(_VerificationPage, _PostActions, LoginRequiredMixin
 # --- candidates and publicity ------------------------------------------------------------------
 
 
-class NoticeListView(ScopedListView):
-    model = PublicityNotice
-    template_name = "reports/notice_list.html"
-    filterset_class = NoticeFilter
+class NoticeListRedirectView(LoginRequiredMixin, RedirectView):
+    """The old list (/reports/notices/) is the one publicity list, filtered to 报告表公示."""
 
-    table_class = NoticeTable
-    export_filename = "任前公示.xlsx"
-
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("verification__report__cadre", "verification__report__cadre__organization")
-            .prefetch_related("feedback")
-        )
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["today"] = timezone.localdate()
-        return ctx
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("cadres:publicity_list") + "?kind=report"
 
 
-class _NoticePage:
-    template_name = "reports/notice_detail.html"
+class NoticeDetailRedirectView(LoginRequiredMixin, RedirectView):
+    """Old notice addresses: the notices kept their ids when they moved to cadres.Publicity
+    (reports/migrations/0004 copies them first, ids included)."""
 
-    def get_object(self) -> PublicityNotice:
-        if not hasattr(self, "_object"):
-            qs = PublicityNotice.objects.select_related(
-                "verification__report__cadre", "verification__report__cadre__organization"
-            )
-            self._object = get_scoped_or_404(qs, self.request.user, "view", pk=self.kwargs["pk"])
-        return self._object
-
-    def page_context(self, form=None):
-        n = self.get_object()
-        return {
-            "n": n,
-            "feedback": n.feedback.select_related("handled_by"),
-            "form": form or forms.FeedbackForm(initial={"received_on": timezone.localdate()}),
-            "handle_form": forms.HandleFeedbackForm(),
-            "can_manage": has_org_perm(
-                self.request.user, "manage_personal_reports", n.verification.report.cadre.organization_id
-            ),
-            "running": n.is_running(),
-        }
-
-
-class FeedbackAddView(_NoticePage, _PageForm):
-    form_class = forms.FeedbackForm
-    success_message = "已登记公示期间的反映。"
-
-    def perform(self, form):
-        return services.feedback_add(user=self.request.user, notice=self.get_object(), **form.cleaned_data)
-
-
-class FeedbackHandleView(ActionView):
-    model = PublicityNotice
-    form_class = forms.HandleFeedbackForm
-    success_message = "已登记处理情况。"
-
-    def perform(self, notice, form):
-        fb = get_object_or_404(PublicityFeedback, pk=form.cleaned_data["feedback"], notice=notice)
-        return services.feedback_handle(
-            user=self.request.user, feedback=fb, handling=form.cleaned_data["handling"]
-        )
-
-    def get_success_url(self, notice, result):
-        return notice.get_absolute_url()
-
-
-class NoticeDetailView(_NoticePage, _PostActions, LoginRequiredMixin, View):
-    post_actions = {"feedback": FeedbackAddView, "handle": FeedbackHandleView}
-    default_post_action = "feedback"
-
-    def get(self, request, pk):
-        return render(request, self.template_name, self.page_context())
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("cadres:publicity_detail", args=[kwargs["pk"]])
 
 
 # --- major matters -----------------------------------------------------------------------------

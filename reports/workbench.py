@@ -1,6 +1,6 @@
 """What the reports app puts on the workbench: verifications assigned to me, my own report
 before its deadline and the report cycles closing with unsubmitted reports in my scope
-(to-do); report deadlines and publicity end dates (calendar); submission and verification
+(to-do); report deadlines (calendar; publicity end dates come from cadres.publicity); submission and verification
 outcomes (figures, from `selectors.report_stats`)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from cadre_supervision.workbench import horizon
 
 from . import selectors
 from .choices import Outcome, ReportStatus, VerificationStatus
-from .models import PersonalReport, PublicityNotice, ReportCycle, Verification
+from .models import PersonalReport, ReportCycle, Verification
 
 
 def verifications_todo(user, today: dt.date):
@@ -115,24 +115,6 @@ def deadline_dates(user, start: dt.date, end: dt.date):
             )
 
 
-def publicity_dates(user, start: dt.date, end: dt.date):
-    notices = (
-        PublicityNotice.objects.restrict(user, "view")
-        .filter(end_date__range=(start, end))
-        .select_related("verification__report__cadre")
-    )
-    for n in notices:
-        yield TodoItem(
-            kind="reports.publicity",
-            label="公示结束",
-            title=f"{n.verification.report.cadre.name}报告表公示结束",
-            url=n.get_absolute_url(),
-            due=n.end_date,
-            detail=f"{n.start_date:%Y-%m-%d} 至 {n.end_date:%Y-%m-%d}，{n.location}",
-            uid=f"reports.publicitynotice.{n.pk}",
-        )
-
-
 def _stats(user, today):
     """`selectors.report_stats` once per user and day for both figures (kept on the user
     object, which lives for one request)."""
@@ -201,7 +183,6 @@ def register() -> None:
     registry.register_todo_source("reports.verifications", verifications_todo)
     registry.register_todo_source("reports.reports", reports_todo)
     registry.register_date_source("reports.deadlines", deadline_dates)
-    registry.register_date_source("reports.publicity", publicity_dates)
     registry.register_figure(Figure("reports.submission", "个人有关事项报告提交", 40, submission_figure))
     registry.register_figure(
         Figure("reports.verification", "个人有关事项报告查核结果", 41, verification_figure)

@@ -20,17 +20,6 @@ class SelectionConfig(AppConfig):
             unit="工作日",
         )
         policy.register(
-            "selection.publicity_days",
-            5,
-            "任前公示期（不少于 5 个工作日）",
-            minimum=5,
-            maximum=30,
-            unit="工作日",
-        )
-        policy.register(
-            "selection.publicity_ending_days", 1, "任前公示结束前提醒天数", minimum=0, maximum=10, unit="天"
-        )
-        policy.register(
             "selection.stage_max_days", 60, "一个环节停留超过多少天提醒", minimum=1, maximum=365, unit="天"
         )
         for point, default in (

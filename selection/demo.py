@@ -231,7 +231,7 @@ def seed_progress(*, today, rng, stdout):
     if staff is None or lead is None:
         return
     liaison_of = {a.pk: a.liaisons.first() for a in Agency.objects.all()}
-    late = 0
+    late = walked = 0
     for selection in Selection.objects.filter(created_by=staff).order_by("motion_date", "id"):
         age = (today - selection.motion_date).days
         cands = list(selection.candidates.select_related("cadre", "post"))
@@ -287,7 +287,9 @@ def seed_progress(*, today, rng, stdout):
         cleared = [c for c in selection.candidates.all() if c.status == CandidateStatus.CLEARED]
         if not cleared:
             continue
-        _walk(selection, staff, cleared, today, rng)
+        # 酝酿: the first selection walked is deliberated 等额 (below the policy minimum)
+        _walk(selection, staff, cleared, today, rng, uneven=walked == 0)
+        walked += 1
     appointed = Candidate.objects.filter(status=CandidateStatus.APPOINTED).count()
     stdout.write(f"  选拔任用推进：逾期答复的意见函 {late} 件，已任职 {appointed} 名")
     stdout.write(
@@ -296,8 +298,9 @@ def seed_progress(*, today, rng, stdout):
     )
 
 
-def _walk(selection, staff, cleared, today, rng):
-    """Inspection, decision, publicity and appointment, as far as the selection's age allows."""
+def _walk(selection, staff, cleared, today, rng, uneven: bool = False):
+    """Inspection, 酝酿, decision, publicity and appointment, as far as the selection's age
+    allows. `uneven`: the 酝酿 names as many as the posts (等额), below the 差额 minimum."""
     start = selection.motion_date + dt.timedelta(days=30)
     services.selection_record(
         user=staff,
@@ -316,6 +319,15 @@ def _walk(selection, staff, cleared, today, rng):
         today=min(start, today),
     )
     decide = min(start + dt.timedelta(days=14), today)
+    posts = selection.posts.count()
+    services.ratio_record(
+        user=staff,
+        selection=selection,
+        point=RatioPoint.DELIBERATION,
+        nominees=posts if uneven else max(len(cleared), posts + 1),
+        posts=posts,
+        today=min(start + dt.timedelta(days=10), today),
+    )
     services.selection_advance(user=staff, selection=selection, today=decide)
     members = rng.choice([9, 11, 13])
     services.selection_record(
@@ -342,15 +354,13 @@ def _walk(selection, staff, cleared, today, rng):
     if pub > today:
         return
     services.selection_advance(user=staff, selection=selection, today=pub)
-    services.publicity_open(
-        user=staff, selection=selection, start_date=pub, location="市委组织部网站及单位公示栏"
+    posted = services.publicity_open(
+        user=staff, selection=selection, start_date=pub, location="市委组织部网站及单位公示栏", today=pub
     )
-    selection.refresh_from_db()
-    if selection.publicity_end >= today:
+    publicity_end = max(p.end_date for p in posted)
+    if publicity_end >= today:
         return
-    services.selection_advance(
-        user=staff, selection=selection, today=selection.publicity_end + dt.timedelta(days=1)
-    )
+    services.selection_advance(user=staff, selection=selection, today=publicity_end + dt.timedelta(days=1))
     taken = set()
     for c in cleared:
         if c.post_id in taken:
@@ -360,11 +370,11 @@ def _walk(selection, staff, cleared, today, rng):
         services.candidate_appoint(
             user=staff,
             candidate=c,
-            start_date=selection.publicity_end + dt.timedelta(days=3),
+            start_date=publicity_end + dt.timedelta(days=3),
             document_no=f"市委干〔{today.year}〕{rng.randint(10, 199)}号",
         )
     services.selection_advance(
-        user=staff, selection=selection, today=min(selection.publicity_end + dt.timedelta(days=5), today)
+        user=staff, selection=selection, today=min(publicity_end + dt.timedelta(days=5), today)
     )
 
 

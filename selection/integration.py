@@ -94,27 +94,6 @@ def sweep_letters_overdue(today: dt.date):
             yield notifications.ReminderSpec(recipient_id=uid, **spec)
 
 
-def sweep_publicity_ending(today: dt.date):
-    days = policy.get("selection.publicity_ending_days")
-    qs = Selection.objects.restrict(SYSTEM, "view").filter(
-        stage=Stage.PUBLICITY,
-        publicity_end__gte=today,
-        publicity_end__lte=today + dt.timedelta(days=days),
-        created_by__isnull=False,
-    )
-    for s in qs:
-        yield notifications.ReminderSpec(
-            recipient_id=s.created_by_id,
-            kind="selection.publicity_ending",
-            period=s.publicity_end.isoformat(),
-            title=f"任前公示即将结束：{s.title}",
-            body=f"公示至 {s.publicity_end:%Y-%m-%d}",
-            url=s.get_absolute_url(),
-            object_type="selection.selection",
-            object_id=str(s.pk),
-        )
-
-
 def sweep_stage_overdue(today: dt.date):
     limit = policy.get("selection.stage_max_days")
     qs = (
@@ -180,11 +159,9 @@ def register() -> None:
     ):
         registry.register_subnav_item("selection", registry.NavItem(label, url_name, order, visible=visible))
     registry.register_sweep_source("selection.letter_overdue", sweep_letters_overdue)
-    registry.register_sweep_source("selection.publicity_ending", sweep_publicity_ending)
     registry.register_sweep_source("selection.stage_overdue", sweep_stage_overdue)
     notifications.register_kind_label("selection", "选拔任用")
     notifications.register_kind_label("selection.letter_overdue", "意见征求函逾期")
-    notifications.register_kind_label("selection.publicity_ending", "任前公示即将结束")
     notifications.register_kind_label("selection.stage_overdue", "选任环节超期")
     registry.stats_sections.setdefault("selection", "selection-api:stats-selection")
     from . import demo, workbench

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
@@ -117,10 +118,7 @@ class Selection(models.Model):
     decision_members = models.PositiveIntegerField(_("应到人数"), null=True, blank=True)
     decision_present = models.PositiveIntegerField(_("实到人数"), null=True, blank=True)
     decision_text = models.TextField(_("决定事项"), blank=True)
-    # 任前公示
-    publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
-    publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
-    publicity_location = models.CharField(_("公示方式或地点"), max_length=200, blank=True)
+    # 任前公示: cadres.Publicity rows with source ("selection.selection", id), see `publicities`
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -135,10 +133,6 @@ class Selection(models.Model):
         ordering = ["-motion_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(publicity_end__isnull=True) | Q(publicity_end__gte=models.F("publicity_start")),
-                name="selection_publicity_end_after_start",
-            ),
-            models.CheckConstraint(
                 condition=Q(decision_present__isnull=True)
                 | Q(decision_members__isnull=True)
                 | Q(decision_present__lte=models.F("decision_members")),
@@ -151,6 +145,33 @@ class Selection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("selection:selection_detail", args=[self.pk])
+
+    PUBLICITY_SOURCE = "selection.selection"
+
+    @property
+    def publicities(self):
+        """The 任前公示 posted for this selection (cadres.Publicity, one row per candidate)."""
+        from cadres.models import Publicity
+
+        return Publicity.objects.filter(source_type=self.PUBLICITY_SOURCE, source_id=self.pk)
+
+    @cached_property
+    def publicity_period(self) -> tuple:
+        """(start, end, location) of the latest 任前公示, or (None, None, "")."""
+        p = self.publicities.order_by("-end_date", "-id").first()
+        return (p.start_date, p.end_date, p.location) if p else (None, None, "")
+
+    @property
+    def publicity_start(self):
+        return self.publicity_period[0]
+
+    @property
+    def publicity_end(self):
+        return self.publicity_period[1]
+
+    @property
+    def publicity_location(self) -> str:
+        return self.publicity_period[2]
 
 
 @track_history()

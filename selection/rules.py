@@ -4,57 +4,18 @@ the gate's notion of a leading post, and how a pre-review checklist adds up."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-
-def weekday_calendar(holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()) -> Callable:
-    """A working-day test from data: weekends off, `holidays` off, `workdays` (调休上班) on."""
-    off, on = set(holidays), set(workdays)
-
-    def is_workday(day: dt.date) -> bool:
-        if day in on:
-            return True
-        if day in off:
-            return False
-        return day.weekday() < 5
-
-    return is_workday
-
-
-def add_working_days(start: dt.date, days: int, is_workday: Callable[[dt.date], bool]) -> dt.date:
-    """The date `days` working days after `start` (start itself not counted). 0 → start."""
-    if days < 0:
-        raise ValueError("days must be >= 0")
-    day, left = start, days
-    while left:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            left -= 1
-    return day
-
-
-def working_days_between(start: dt.date, end: dt.date, is_workday: Callable[[dt.date], bool]) -> int:
-    """Working days in (start, end]; negative when end is before start."""
-    if end < start:
-        return -working_days_between(end, start, is_workday)
-    n, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        n += is_workday(day)
-    return n
-
-
-def publicity_end(start: dt.date, working_days: int, is_workday: Callable[[dt.date], bool]) -> dt.date:
-    """The last day of a publicity of `working_days` working days starting on `start`
-    (the start counts when it is a working day)."""
-    if working_days < 1:
-        raise ValueError("working_days must be >= 1")
-    day = start
-    while not is_workday(day):
-        day += dt.timedelta(days=1)
-    return add_working_days(day, working_days - 1, is_workday)
+# Working days live in cadres.rules (shared by every publicity and deadline); re-exported here.
+from cadres.rules import (  # noqa: F401
+    add_working_days,
+    china_is_workday,
+    publicity_end,
+    weekday_calendar,
+    working_days_between,
+)
 
 
 def ratio(nominees: int, posts: int) -> Decimal | None:
@@ -117,17 +78,6 @@ def letter_overdue(due: dt.date | None, replied: bool, today: dt.date) -> bool:
 
 def stage_overdue(since: dt.date | None, max_days: int, today: dt.date) -> bool:
     return bool(since and max_days and (today - since).days > max_days)
-
-
-def china_is_workday(day: dt.date) -> bool:
-    """Working day in mainland China: the State Council's holiday arrangement as shipped in
-    `chinesecalendar` (holidays off, 调休 weekends on); outside the years it knows, weekdays."""
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (NotImplementedError, ImportError):
-        return day.weekday() < 5
 
 
 def publicity_errors(start: dt.date | None, end: dt.date | None, minimum_days: int, is_workday) -> dict:

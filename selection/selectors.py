@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from cadre_supervision import policy, registry
 from cadre_supervision.permissions import SYSTEM
 from cadres import rules as cadre_rules
-from cadres.models import AnnualAssessment, Appointment, Cadre
+from cadres.models import AnnualAssessment, Appointment, Cadre, Publicity
 from cadres.selectors import dossier_verifications
 
 from . import rules
@@ -22,11 +22,24 @@ from .models import Agency, Candidate, GateException, OpinionLetter, Selection, 
 PETITIONS = "petitions"
 
 
+def _publicity_bound(field: str, fn):
+    rows = (
+        Publicity.objects.filter(source_type=Selection.PUBLICITY_SOURCE, source_id=OuterRef("pk"))
+        .order_by()
+        .values("source_id")
+        .annotate(v=fn(field))
+        .values("v")
+    )
+    return Subquery(rows[:1])
+
+
 def selections(*, user):
     return (
         Selection.objects.restrict(user, "view")
         .select_related("organization")
         .annotate(
+            publicity_start_at=_publicity_bound("start_date", Min),
+            publicity_end_at=_publicity_bound("end_date", Max),
             n_candidates=Count("candidates", distinct=True),
             n_cleared=Count(
                 "candidates",

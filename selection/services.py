@@ -18,13 +18,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cadre_supervision import events, policy, registry
 from cadre_supervision.permissions import ensure_can, ensure_org_perm, has_org_perm
+from cadres import publicity
 from cadres import services as cadre_services
-from cadres.choices import CadreStatus
-from cadres.models import Appointment, Cadre, Post
+from cadres.choices import CadreStatus, PublicityKind
+from cadres.models import Appointment, Cadre, Post, Publicity
 
 from . import rules, selectors
 from .choices import (
@@ -148,10 +150,11 @@ def _advance_errors(selection: Selection, today: dt.date) -> dict[str, str]:
     if stage == Stage.DECISION and selection.decision_date is None:
         return {"__all__": "请先记录讨论决定情况。"}
     if stage == Stage.PUBLICITY:
-        if selection.publicity_end is None:
+        end = selection.publicities.aggregate(end=Max("end_date"))["end"]
+        if end is None:
             return {"__all__": "尚未发布任前公示。"}
-        if today <= selection.publicity_end:
-            return {"__all__": f"任前公示至 {selection.publicity_end:%Y-%m-%d} 结束，期满后方可任职。"}
+        if today <= end:
+            return {"__all__": f"任前公示至 {end:%Y-%m-%d} 结束，期满后方可任职。"}
     if stage == Stage.APPOINTMENT and any(c.status == CandidateStatus.CLEARED for c in active):
         return {"__all__": "仍有准予任用的人选未办理任职或未标记为未选用。"}
     return {}
@@ -545,41 +548,34 @@ def survey_add(
 @transaction.atomic
 def publicity_open(
     *, user, selection: Selection, start_date: dt.date, location: str, today: dt.date | None = None
-) -> Selection:
+) -> list[Publicity]:
+    """The 任前公示 of the cleared candidates, one cadres.Publicity each (one period, one
+    notice naming them all), through the shared mechanism."""
     selection = _locked(selection, user)
-    errors: dict[str, str] = {}
     if selection.stage != Stage.PUBLICITY:
-        errors["__all__"] = "讨论决定后进入任前公示环节方可发布公示。"
-    if start_date is None:
-        errors["publicity_start"] = "请填写公示开始日期。"
-    if not _text(location):
-        errors["publicity_location"] = "请填写公示方式或地点。"
-    _raise(errors)
-    days = policy.get("selection.publicity_days")
-    selection.publicity_start = start_date
-    selection.publicity_end = rules.publicity_end(start_date, days, rules.china_is_workday)
-    selection.publicity_location = _text(location)
-    selection.save(update_fields=["publicity_start", "publicity_end", "publicity_location"])
-    return selection
+        raise ValidationError({"__all__": "讨论决定后进入任前公示环节方可发布公示。"})
+    cleared = list(
+        selection.candidates.filter(status=CandidateStatus.CLEARED)
+        .select_related("cadre", "cadre__organization", "post", "post__organization")
+        .order_by("id")
+    )
+    return publicity.publicity_open(
+        user=user,
+        kind=PublicityKind.APPOINTMENT,
+        persons=[(c.cadre, str(c.post)) for c in cleared],
+        source_type=Selection.PUBLICITY_SOURCE,
+        source_id=selection.pk,
+        start_date=start_date,
+        location=location,
+        authority=selection.organization,
+        today=today,
+    )
 
 
 def publicity_notice_text(selection: Selection) -> str:
-    names = [
-        f"{c.cadre.name}，{c.cadre.get_gender_display()}，现任{c.cadre.current_post_label if hasattr(c.cadre, 'current_post_label') else ''}，拟任{c.post}"
-        for c in selection.candidates.filter(status=CandidateStatus.CLEARED).select_related(
-            "cadre", "post", "post__organization"
-        )
-    ]
-    period = (
-        f"{selection.publicity_start:%Y年%m月%d日}至{selection.publicity_end:%Y年%m月%d日}"
-        if selection.publicity_start
-        else "（待定）"
-    )
-    return (
-        "干部任前公示\n\n根据《党政领导干部选拔任用工作条例》，现将拟任职干部予以公示：\n"
-        + "\n".join(f"{i}. {n}" for i, n in enumerate(names, 1))
-        + f"\n\n公示期：{period}。公示期间，对公示对象有何情况和问题，可通过来信、来电、来访等方式向组织部门反映。"
-    )
+    """The notice as posted (the text stored on the selection's latest 任前公示)."""
+    p = selection.publicities.order_by("-end_date", "-id").first()
+    return p.notice_text if p else "干部任前公示\n\n（尚未发布）"
 
 
 # --- the gate and its exceptions ----------------------------------------------------------------

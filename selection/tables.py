@@ -20,7 +20,7 @@ class SelectionTable(tables.Table):
     stage_since = tables.DateColumn("进入环节")
     n_candidates = tables.NumberColumn("人选")
     n_cleared = tables.NumberColumn("准予任用")
-    publicity_end = tables.DateColumn("公示结束")
+    publicity_end_at = tables.DateColumn("公示结束")
 
     class Meta(tables.Table.Meta):
         attrs = {"class": "table", "id": "selection-list"}

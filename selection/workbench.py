@@ -1,5 +1,5 @@
 """The selection app on the workbench: letters awaiting a reply (for the agency's liaisons
-and for the sender), publicity end dates on the calendar, a figure of the year."""
+and for the sender), letter due dates on the calendar (publicity end dates come from cadres.publicity), a figure of the year."""
 
 from __future__ import annotations
 
@@ -30,19 +30,6 @@ def letters_todo(user, today):
             url=x.get_absolute_url(),
             due=x.due_on,
             uid=f"selection.opinionletter.{x.pk}",
-        )
-
-
-def publicity_dates(user, start, end):
-    qs = Selection.objects.restrict(user, "view").filter(publicity_end__gte=start, publicity_end__lte=end)
-    for s in qs.order_by("publicity_end", "id"):
-        yield registry.TodoItem(
-            kind="selection.publicity",
-            label="任前公示结束",
-            title=s.title,
-            url=s.get_absolute_url(),
-            due=s.publicity_end,
-            uid=f"selection.selection.{s.pk}",
         )
 
 
@@ -96,6 +83,5 @@ def figure(user, today):
 
 def register() -> None:
     registry.register_todo_source("selection.letters", letters_todo)
-    registry.register_date_source("selection.publicity", publicity_dates)
     registry.register_date_source("selection.letters", letter_dates)
     registry.register_figure(registry.Figure("selection.year", "选拔任用", 60, figure))

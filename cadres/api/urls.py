@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import board, imports, views
+from . import board, imports, publicity, views
 
 app_name = "cadres-api"
 router = DefaultRouter()
@@ -18,6 +18,7 @@ router.register("rewards", views.RewardViewSet, basename="reward")
 router.register("annual-assessments", views.AnnualAssessmentViewSet, basename="annual-assessment")
 router.register("sanctions", views.SanctionViewSet, basename="sanction")
 router.register("family-members", views.FamilyMemberViewSet, basename="family-member")
+router.register("publicity", publicity.PublicityViewSet, basename="publicity")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

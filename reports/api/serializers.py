@@ -6,12 +6,10 @@ from cadre_supervision.api import PersonNameField, ScopedRelatedField
 from cadre_supervision.people import display_name
 from cadres.models import Cadre
 
-from ..choices import Circle, EvidenceSource, FeedbackChannel, Handling, MajorMatterKind
+from ..choices import Circle, EvidenceSource, Handling, MajorMatterKind
 from ..models import (
     MajorMatterReport,
     PersonalReport,
-    PublicityFeedback,
-    PublicityNotice,
     ReportCycle,
     ReportVersion,
     SampleDraw,
@@ -182,39 +180,9 @@ class AssignInputSerializer(serializers.Serializer):
     username = serializers.CharField()
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PublicityFeedback
-        fields = ["id", "received_on", "channel", "content", "handled", "handling", "handled_at"]
-        read_only_fields = ["id", "handled", "handling", "handled_at"]
-        extra_kwargs = {"channel": {"choices": FeedbackChannel.choices}}
-
-
-class NoticeSerializer(serializers.ModelSerializer):
-    cadre_name = serializers.CharField(source="verification.report.cadre.name", read_only=True)
-    feedback = FeedbackSerializer(many=True, read_only=True)
-    running = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PublicityNotice
-        fields = [
-            "id",
-            "verification",
-            "cadre_name",
-            "start_date",
-            "end_date",
-            "location",
-            "running",
-            "feedback",
-        ]
-        read_only_fields = ["id", "end_date", "running", "feedback"]
-
-    def get_running(self, obj) -> bool:
-        return obj.is_running()
-
-
-class HandleInputSerializer(serializers.Serializer):
-    handling = serializers.CharField(allow_blank=True)
+class NoticeInputSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    location = serializers.CharField(allow_blank=True, max_length=200)
 
 
 class TieSerializer(serializers.Serializer):

@@ -15,15 +15,14 @@ from rest_framework.response import Response
 from cadre_supervision.accesslog import access_entries_for
 from cadre_supervision.api import HistoryActionMixin, HistoryContextMixin, ScopedReadOnlyViewSet, StatsView
 from cadre_supervision.people import display_name
-from cadre_supervision.permissions import get_scoped_or_404, has_org_perm
+from cadre_supervision.permissions import has_org_perm
+from cadres.api.publicity import PublicitySerializer
 
 from .. import selectors, services
-from ..filters import MajorMatterFilter, NoticeFilter, ReportFilter, VerificationFilter
+from ..filters import MajorMatterFilter, ReportFilter, VerificationFilter
 from ..models import (
     MajorMatterReport,
     PersonalReport,
-    PublicityFeedback,
-    PublicityNotice,
     ReportCycle,
     ReportVersion,
     SampleDraw,
@@ -303,42 +302,16 @@ class VerificationViewSet(ScopedReadOnlyViewSet):
         services.verification_assign(user=request.user, verification=v, verifier=verifier)
         return Response(s.VerificationSerializer(self.get_queryset().get(pk=v.pk)).data)
 
-
-class NoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
-    queryset = PublicityNotice.objects.select_related("verification__report__cadre").prefetch_related(
-        "feedback"
-    )
-    serializer_class = s.NoticeSerializer
-    filterset_class = NoticeFilter
-
-    def perform_create(self, serializer):
-        d = serializer.validated_data
-        verification = get_scoped_or_404(Verification, self.request.user, "view", pk=d["verification"].pk)
-        serializer.instance = services.notice_create(
-            user=self.request.user,
-            verification=verification,
-            start_date=d["start_date"],
-            location=d["location"],
-        )
-
-    @extend_schema(request=s.FeedbackSerializer, responses=s.FeedbackSerializer)
+    @extend_schema(request=s.NoticeInputSerializer, responses={201: PublicitySerializer})
     @action(detail=True, methods=["post"])
-    def feedback(self, request, pk=None):
-        notice = self.get_object()
-        inp = s.FeedbackSerializer(data=request.data, context=self.get_serializer_context())
+    def publicity(self, request, pk=None):
+        """Post the 报告表公示 of this targeted check (a cadres.Publicity, read and given
+        feedback at /api/v1/publicity/)."""
+        v = self.get_object()
+        inp = s.NoticeInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        fb = services.feedback_add(user=request.user, notice=notice, **inp.validated_data)
-        return Response(s.FeedbackSerializer(fb).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.HandleInputSerializer, responses=s.FeedbackSerializer)
-    @action(detail=True, methods=["post"], url_path=r"feedback/(?P<feedback_id>\d+)/handle")
-    def handle(self, request, pk=None, feedback_id=None):
-        notice = self.get_object()
-        fb = get_object_or_404(PublicityFeedback, pk=feedback_id, notice=notice)
-        inp = s.HandleInputSerializer(data=request.data, context=self.get_serializer_context())
-        inp.is_valid(raise_exception=True)
-        fb = services.feedback_handle(user=request.user, feedback=fb, handling=inp.validated_data["handling"])
-        return Response(s.FeedbackSerializer(fb).data)
+        notice = services.notice_create(user=request.user, verification=v, **inp.validated_data)
+        return Response(PublicitySerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
 class MajorMatterViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):

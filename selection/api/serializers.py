@@ -20,6 +20,9 @@ class SelectionSerializer(serializers.ModelSerializer):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     n_candidates = serializers.IntegerField(read_only=True)
     n_cleared = serializers.IntegerField(read_only=True)
+    # From the selection's 任前公示 (cadres.Publicity), annotated by selectors.selections.
+    publicity_start = serializers.DateField(source="publicity_start_at", read_only=True, allow_null=True)
+    publicity_end = serializers.DateField(source="publicity_end_at", read_only=True, allow_null=True)
 
     class Meta:
         model = Selection

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from cadres import rules as cadre_rules
 from reports import services
 from reports.models import PersonalReport, SampleDraw
 
@@ -84,30 +85,38 @@ def test_targeted_check_and_notice_api(api, rc):
     )
     assert r.status_code == 200 and r.json()["outcome"] == "omission"
     today = timezone.localdate()
+    start = today - dt.timedelta(days=5)
     r = api.post(
-        "/api/v1/publicity-notices/",
-        {"verification": vid, "start_date": (today - dt.timedelta(days=5)).isoformat(), "location": "公示栏"},
+        f"/api/v1/report-verifications/{vid}/publicity/",
+        {"start_date": start.isoformat(), "location": "公示栏"},
         format="json",
     )
-    assert r.status_code == 201 and r.json()["end_date"] == (today - dt.timedelta(days=3)).isoformat()
+    end = cadre_rules.publicity_end(start, 3, cadre_rules.china_is_workday)
+    assert r.status_code == 201 and r.json()["end_date"] == end.isoformat()
+    assert r.json()["kind"] == "report" and r.json()["working_days"] == 3
     nid = r.json()["id"]
     r = api.post(
-        f"/api/v1/publicity-notices/{nid}/feedback/",
+        f"/api/v1/publicity/{nid}/feedback/",
+        {"received_on": (end + dt.timedelta(days=1)).isoformat(), "channel": "phone", "content": "x"},
+        format="json",
+    )
+    assert r.status_code == 400
+    r = api.post(
+        f"/api/v1/publicity/{nid}/feedback/",
         {"received_on": today.isoformat(), "channel": "phone", "content": "x"},
         format="json",
     )
     assert r.status_code == 400 and "公示期内" in r.json()["received_on"][0]
     r = api.post(
-        f"/api/v1/publicity-notices/{nid}/feedback/",
+        f"/api/v1/publicity/{nid}/feedback/",
         {"received_on": (today - dt.timedelta(days=4)).isoformat(), "channel": "phone", "content": "反映"},
         format="json",
     )
     fid = r.json()["id"]
-    r = api.post(
-        f"/api/v1/publicity-notices/{nid}/feedback/{fid}/handle/", {"handling": "已核实"}, format="json"
-    )
-    assert r.status_code == 200 and r.json()["handled"]
-    assert api.get(f"/api/v1/publicity-notices/{nid}/").json()["verification"] == vid
+    r = api.post(f"/api/v1/publicity/{nid}/feedback/{fid}/handle/", {"handling": "已核实"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "handled"
+    body = api.get(f"/api/v1/publicity/{nid}/").json()
+    assert (body["source_type"], body["source_id"]) == ("reports.verification", vid)
 
 
 def test_major_api(api, rc):

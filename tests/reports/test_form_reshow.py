@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cadres.models import Publicity
 from reports import services
 from reports.models import (
     ItemOutcome,
     MajorMatterReport,
-    PublicityNotice,
     ReportCycle,
     ReportVersion,
 )
@@ -169,7 +169,7 @@ def test_notice_form_keeps_values(client, rc):
     body = r.content.decode()
     assert r.status_code == 400 and "重叠" in body
     assert 'value="村委会公示栏"' in body and f'value="{today.isoformat()}"' in body
-    assert PublicityNotice.objects.count() == 1
+    assert Publicity.objects.count() == 1
 
 
 def test_correction_without_reason_is_refused(client, rc):

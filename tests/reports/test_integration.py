@@ -39,7 +39,9 @@ def test_registered():
     assert registry.stats_sections["reports"] == "reports-api:stats-reports"
     from cadre_supervision import policy
 
-    assert policy.get("reports.sample_share_percent") == 10 and policy.get("reports.publicity_days") == 3
+    assert (
+        policy.get("reports.sample_share_percent") == 10 and policy.get("cadres.publicity_days.report") == 3
+    )
 
 
 def test_reminders_before_and_after_deadline(rc):

@@ -181,12 +181,12 @@ def test_out_of_scope_writes_refused(client, api, rc):
     submit(rc.staff_all, rc.report_a)
     v = open_check(rc.cadre_a)
     r = api.post(
-        "/api/v1/publicity-notices/",
-        {"verification": v.pk, "start_date": timezone.localdate().isoformat(), "location": "公示栏"},
+        f"/api/v1/report-verifications/{v.pk}/publicity/",
+        {"start_date": timezone.localdate().isoformat(), "location": "公示栏"},
         format="json",
     )
     # a verification outside the scope is answered as a nonexistent one
     assert r.status_code == 404
-    from reports.models import PublicityNotice
+    from cadres.models import Publicity
 
-    assert not PublicityNotice.objects.exists()
+    assert not Publicity.objects.exists()

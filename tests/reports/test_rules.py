@@ -321,16 +321,6 @@ def test_verification_ok():
 D = dt.date
 
 
-def test_publicity_end_and_feedback_window():
-    assert rules.publicity_end(D(2025, 3, 1), 3) == D(2025, 3, 3)
-    assert rules.feedback_errors(D(2025, 3, 4), D(2025, 3, 1), D(2025, 3, 3), D(2025, 3, 9))
-    assert not rules.feedback_errors(D(2025, 3, 3), D(2025, 3, 1), D(2025, 3, 3), D(2025, 3, 9))
-    assert (
-        "晚于今天"
-        in rules.feedback_errors(D(2025, 3, 3), D(2025, 3, 1), D(2025, 3, 3), D(2025, 3, 2))["received_on"]
-    )
-
-
 @pytest.mark.parametrize(
     "kw,key",
     [

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pghistory.models import Events
 
+from cadres import publicity
+from cadres import rules as cadre_rules
 from cadres.choices import ManagementLevel
 from reports import selectors, services
 from reports.models import (
@@ -307,16 +309,23 @@ def test_report_publicity_on_the_targeted_check(rc):
     notice = services.notice_create(
         user=rc.staff_all, verification=v, start_date=today - dt.timedelta(days=1), location="镇政府公示栏"
     )
-    assert notice.end_date == today + dt.timedelta(days=1)
-    assert notice.verification == v and "张伟" in str(notice)
-    fb = services.feedback_add(
-        user=rc.staff_all, notice=notice, received_on=today, channel="letter", content="反映有未报房产"
+    # three working days, the national calendar (policy cadres.publicity_days.report)
+    start = today - dt.timedelta(days=1)
+    assert notice.end_date == cadre_rules.publicity_end(start, 3, cadre_rules.china_is_workday)
+    assert notice.working_days == 3 and notice.kind == "report"
+    assert (notice.source_type, notice.source_id) == ("reports.verification", v.pk)
+    assert list(services.notices_of(v)) == [notice] and "张伟" in str(notice)
+    assert "张伟" in notice.notice_text and "镇政府公示栏" in notice.notice_text
+    fb = publicity.publicity_feedback_add(
+        user=rc.staff_all, publicity=notice, received_on=today, channel="letter", content="反映有未报房产"
     )
     with pytest.raises(ValidationError):
-        services.feedback_handle(user=rc.staff_all, feedback=fb, handling=" ")
+        publicity.publicity_feedback_handle(user=rc.staff_all, feedback=fb, handling=" ")
     with pytest.raises(PermissionDenied):
-        services.feedback_handle(user=rc.staff_b, feedback=fb, handling="x")
-    services.feedback_handle(user=rc.staff_all, feedback=fb, handling="经核实为其父母房产，不属报告范围")
+        publicity.publicity_feedback_handle(user=rc.staff_b, feedback=fb, handling="x")
+    publicity.publicity_feedback_handle(
+        user=rc.staff_all, feedback=fb, handling="经核实为其父母房产，不属报告范围"
+    )
     assert notice.feedback.get().handled
 
 
@@ -358,9 +367,9 @@ def test_notice_and_feedback_bad_input(rc):
         )
     assert "重叠" in str(e.value)
     with pytest.raises(ValidationError) as e:
-        services.feedback_add(
+        publicity.publicity_feedback_add(
             user=rc.staff_all,
-            notice=n,
+            publicity=n,
             received_on=today - dt.timedelta(days=1),
             channel="phone",
             content="x",

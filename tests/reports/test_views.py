@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadre_supervision.models import AccessLog
+from cadres.models import PublicityFeedback
 from reports import services
 from reports.models import (
     MajorMatterReport,
     PersonalReport,
-    PublicityFeedback,
     ReportCycle,
     ReportVersion,
     SampleDraw,
@@ -160,20 +160,27 @@ def test_targeted_check_publicity_pages(client, rc):
     assert client.get("/reports/candidates/").status_code == 404  # one candidate concept
     today = timezone.localdate()
     r = client.post(url, {"action": "notice", "start_date": today.isoformat(), "location": " "})
-    assert r.status_code == 400 and not v.notices.exists()
+    assert r.status_code == 400 and not services.notices_of(v).exists()
     r = client.post(url, {"action": "notice", "start_date": today.isoformat(), "location": "镇公示栏"})
     assert r.status_code == 302
-    notice = v.notices.get()
+    notice = services.notices_of(v).get()
     assert "镇公示栏" in client.get(url).content.decode()
+    # the old addresses lead to the one publicity page
+    old = client.get(reverse("reports:notice_detail", args=[notice.pk]))
+    assert old.status_code == 302 and old["Location"] == notice.get_absolute_url()
+    assert client.get(reverse("reports:notice_list"))["Location"].endswith("/cadres/publicity/?kind=report")
     r = client.post(
-        notice.get_absolute_url(),
-        {"action": "feedback", "received_on": today.isoformat(), "channel": "phone", "content": "反映"},
+        reverse("cadres:publicity_feedback", args=[notice.pk]),
+        {"received_on": today.isoformat(), "channel": "phone", "content": "反映"},
     )
     assert r.status_code == 302
     fb = PublicityFeedback.objects.get()
-    r = client.post(notice.get_absolute_url(), {"action": "handle", "feedback": fb.pk, "handling": "已核实"})
+    r = client.post(
+        reverse("cadres:publicity_handle", args=[notice.pk]), {"feedback": fb.pk, "handling": "已核实"}
+    )
     assert r.status_code == 302 and PublicityFeedback.objects.get().handled
-    assert "选拔任用人选 5" in client.get(notice.get_absolute_url()).content.decode()
+    page = client.get(notice.get_absolute_url()).content.decode()
+    assert "重点查核" in page and "市直部门副局长" in page and "已核实" in page
 
 
 def test_major_matter_form(client, rc):
@@ -237,7 +244,7 @@ def test_list_query_ceilings(client, rc, n, django_assert_max_num_queries):
         (reverse("reports:cycle_list"), 15),  # + the sub-menu entries
         (reverse("reports:verification_list"), 14),
         (reverse("reports:major_list"), 15),
-        (reverse("reports:notice_list"), 15),
+        (reverse("cadres:publicity_list"), 15),
     ]:
         with django_assert_max_num_queries(ceiling):
             assert client.get(url).status_code == 200

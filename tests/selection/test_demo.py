@@ -8,8 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from cadre_supervision import registry
+from cadre_supervision import policy, registry
 from cadre_supervision.permissions import SYSTEM
+from cadres.models import Publicity
+from selection import rules
 from selection.choices import CandidateStatus
 from selection.demo import DEMO_NOTE
 from selection.models import Candidate, GateException, OpinionLetter, RatioRecord, Selection
@@ -30,6 +32,21 @@ def test_demo_selections(selection_gate):
     assert RatioRecord.objects.filter(point="nomination", nominees__lte=1).exists()  # 等额
     assert RatioRecord.objects.filter(point="nomination", nominees__gte=2).exists()  # 差额
     assert Candidate.objects.filter(status=CandidateStatus.APPOINTED).exists()
+    # 酝酿 is recorded wherever a decision was taken; one is 等额, below the policy minimum
+    decided = Selection.objects.exclude(decision_date=None)
+    assert decided and all(s.ratios.filter(point="deliberation").exists() for s in decided)
+    minimum = policy.get("selection.min_ratio.deliberation")
+    below = [
+        r
+        for r in RatioRecord.objects.filter(point="deliberation")
+        if not rules.ratio_ok(r.nominees, r.posts, minimum)
+    ]
+    assert len(below) == 1
+    # the appointed went through the shared 任前公示 (cadres.Publicity), one row per candidate
+    for c in Candidate.objects.filter(status=CandidateStatus.APPOINTED):
+        assert Publicity.objects.filter(
+            kind="appointment", cadre=c.cadre, source_type="selection.selection", source_id=c.selection_id
+        ).exists()
     kinds = {
         w.kind.split(".")[0] + "." + w.kind.split(".")[1]
         for w in registry.warnings_for(

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadre_supervision import registry
+from cadres import publicity
 from selection import integration, services, workbench
-from selection.choices import Stage
-from selection.models import OpinionLetter, Selection
+from selection.choices import CandidateStatus, Stage
+from selection.models import Candidate, OpinionLetter, Selection
 from tests.selection.conftest import to_stage
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +33,20 @@ def test_overdue_letters_remind_the_sender_and_the_liaison(sel):
     assert not list(integration.sweep_letters_overdue(TODAY - dt.timedelta(days=25)))
 
 
-def test_publicity_ending_and_stage_open_too_long(sel):
+def test_publicity_ending_reminder_comes_from_the_shared_publicity(sel):
     s = to_stage(sel, sel.sel_a, Stage.PUBLICITY)
-    Selection.objects.filter(pk=s.pk).update(
-        publicity_start=TODAY - dt.timedelta(days=6), publicity_end=TODAY + dt.timedelta(days=1)
+    Candidate.objects.filter(pk=sel.cand_a.pk).update(status=CandidateStatus.CLEARED)
+    posted = services.publicity_open(
+        user=sel.staff_all, selection=s, start_date=TODAY - dt.timedelta(days=2), location="甲镇公示栏"
     )
-    assert [x.object_id for x in integration.sweep_publicity_ending(TODAY)] == [str(s.pk)]
+    end = max(p.end_date for p in posted)
+    specs = list(publicity.sweep_publicity_ending(end - dt.timedelta(days=1)))
+    assert {x.object_id for x in specs} == {str(p.pk) for p in posted}
+    assert all(x.kind == "cadres.publicity_ending" and x.recipient_id == sel.staff_all.pk for x in specs)
+    assert not list(publicity.sweep_publicity_ending(end + dt.timedelta(days=1)))
+
+
+def test_stage_open_too_long(sel):
     Selection.objects.filter(pk=sel.sel_b.pk).update(stage_since=TODAY - dt.timedelta(days=90))
     assert [x.object_id for x in integration.sweep_stage_overdue(TODAY)] == [str(sel.sel_b.pk)]
 

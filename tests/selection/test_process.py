@@ -244,9 +244,12 @@ def test_the_whole_process_ends_in_an_appointment_and_a_pre_appointment_talk(
     )
     services.selection_advance(user=sel.staff_all, selection=s)  # → 任前公示
     start = timezone.localdate() - dt.timedelta(days=20)
-    services.publicity_open(user=sel.staff_all, selection=s, start_date=start, location="甲镇公示栏")
-    s.refresh_from_db()
-    assert (s.publicity_end - start).days >= 6
+    posted = services.publicity_open(user=sel.staff_all, selection=s, start_date=start, location="甲镇公示栏")
+    # one cadres.Publicity per cleared candidate, five working days (the national minimum)
+    assert [(p.kind, p.cadre_id, p.working_days) for p in posted] == [("appointment", cand.cadre_id, 5)]
+    assert set(s.publicities) == set(posted) and "甲镇公示栏" in posted[0].notice_text
+    s = s.__class__.objects.get(pk=s.pk)
+    assert s.publicity_end == posted[0].end_date and (s.publicity_end - start).days >= 6
     with pytest.raises(ValidationError):  # not yet at the appointment stage
         services.candidate_appoint(user=sel.staff_all, candidate=cand, start_date=timezone.localdate())
     services.selection_advance(user=sel.staff_all, selection=s)  # → 任职

@@ -1,5 +1,5 @@
-"""The pure rules, table-driven: working-day deadlines across holidays (as data), 差额 minimums,
-what the gate covers, weak grades in the last three years."""
+"""The pure rules, table-driven: 差额 minimums, what the gate covers, weak grades in the last
+three years (working days are cadres.rules, tests/cadres/test_publicity_rules.py)."""
 
 from __future__ import annotations
 
@@ -10,45 +10,6 @@ import pytest
 from selection import rules
 
 D = dt.date
-# 2025 National Day: Oct 1-8 off, Sep 28 (Sun) and Oct 11 (Sat) worked (调休).
-HOLIDAYS = [D(2025, 10, d) for d in range(1, 9)]
-WORKDAYS = [D(2025, 9, 28), D(2025, 10, 11)]
-CAL = rules.weekday_calendar(HOLIDAYS, WORKDAYS)
-PLAIN = rules.weekday_calendar()
-
-
-@pytest.mark.parametrize(
-    "start,days,cal,expected",
-    [
-        (D(2025, 6, 2), 5, PLAIN, D(2025, 6, 9)),  # Mon + 5 working days → next Mon
-        (D(2025, 6, 6), 1, PLAIN, D(2025, 6, 9)),  # Fri + 1 → Mon (the weekend skipped)
-        (D(2025, 6, 2), 0, PLAIN, D(2025, 6, 2)),
-        (D(2025, 9, 26), 1, CAL, D(2025, 9, 28)),  # Fri + 1 → the 调休 Sunday
-        (D(2025, 9, 30), 1, CAL, D(2025, 10, 9)),  # across the National Day holiday
-        (D(2025, 9, 30), 3, CAL, D(2025, 10, 11)),  # …and onto the 调休 Saturday
-        (D(2025, 9, 30), 5, PLAIN, D(2025, 10, 7)),  # the same without holidays as data
-    ],
-)
-def test_add_working_days(start, days, cal, expected):
-    assert rules.add_working_days(start, days, cal) == expected
-
-
-@pytest.mark.parametrize(
-    "start,days,cal,end",
-    [
-        (D(2025, 6, 2), 5, PLAIN, D(2025, 6, 6)),  # Mon..Fri: five working days
-        (D(2025, 6, 7), 5, PLAIN, D(2025, 6, 13)),  # starting on a Saturday: Mon..Fri
-        (D(2025, 9, 29), 5, CAL, D(2025, 10, 11)),  # 29, 30, 9, 10, 11 (holiday between)
-    ],
-)
-def test_publicity_end_is_n_working_days(start, days, cal, end):
-    assert rules.publicity_end(start, days, cal) == end
-
-
-def test_china_calendar_knows_the_national_day():
-    assert rules.china_is_workday(D(2025, 10, 1)) is False
-    assert rules.china_is_workday(D(2025, 9, 28)) is True  # 调休
-    assert rules.china_is_workday(D(2099, 1, 5)) is True  # beyond the data: weekdays
 
 
 @pytest.mark.parametrize(
