@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.bulk import copy_insert, copy_update
 from cadres import publicity
+from cadres.bulk import copy_insert, copy_update
 from cadres.choices import FeedbackChannel
 from cadres.models import Appointment
 
