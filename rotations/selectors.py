@@ -670,6 +670,29 @@ def utilisation_of(record) -> str:
     return rules.utilisation(record.status, record.work_status, [r for r in roles if r])
 
 
+def utilisation_total(qs) -> dict:
+    """The city-wide row of `utilisation_table` alone (what the statistics answer): the records
+    read as tuples, without building the per-unit rows (one query)."""
+    counts: Counter = Counter()
+    n = willing = 0
+    rows = (
+        secondline_with_roles(qs.exclude(status=SecondLineStatus.ENDED))
+        .order_by()
+        .values_list("status", "work_status", "willing_to_serve", "confirmed_roles")
+    )
+    for status, work_status, willing_to_serve, roles in rows:
+        counts[rules.utilisation(status, work_status, [r for r in roles if r])] += 1
+        n += 1
+        willing += 1 if willing_to_serve else 0
+    return {
+        "counts": counts,
+        "n": n,
+        "willing": willing,
+        "rate": rules.utilisation_rate(dict(counts)),
+        "willing_rate": round(100.0 * willing / n, 1) if n else None,
+    }
+
+
 def utilisation_table(qs) -> dict:
     """Essay 3's table over a scoped SecondLineRecord queryset: per unit and city-wide."""
     cats = [c for c, _l in Utilisation.choices]

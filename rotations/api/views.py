@@ -301,8 +301,7 @@ class RotationStatsView(StatsView):
         figures = selectors.exchange_figures(Exchange.objects.restrict(user, "stats"))
         rows = selectors.execution_by_org(user=user, year=year, action="stats", due=summaries[january].items)
         records = SecondLineRecord.objects.restrict(user, "stats")
-        table = selectors.utilisation_table(records)
-        total = table["total"]
+        total = selectors.utilisation_total(records)
         return {
             "as_of": today,
             "due": {
