@@ -146,6 +146,26 @@ class Figure:
     build: Callable[[Any, Any], dict | None]
 
 
+@dataclass(frozen=True)
+class StatsFloor:
+    """The hand-written floor of a statistics endpoint, for `manage.py bench` (issue 14): the
+    same numbers computed by hand-written SQL. `compute(run, user, today)` calls
+    `run(sql, params) -> rows` (a raw connection: the statements are what is timed) and returns
+    the numbers; `numbers(answer)` takes the same numbers out of the endpoint's JSON answer.
+    The bench fails loudly when the two differ."""
+
+    url_name: str
+    compute: Callable[..., dict]
+    numbers: Callable[[dict], dict]
+
+
+stats_floors: dict[str, StatsFloor] = {}
+
+
+def register_stats_floor(floor: StatsFloor) -> None:
+    stats_floors[floor.url_name] = floor
+
+
 integrity_sections: list[IntegritySection] = []
 cadre_outcome_sources: list[CadreOutcomeSource] = []
 warning_sources: list[WarningSource] = []

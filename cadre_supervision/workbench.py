@@ -111,12 +111,16 @@ def figures_for(user, today: dt.date) -> list[dict]:
 
 FIGURES_TTL = getattr(settings, "WORKBENCH_FIGURES_TTL", 120)
 GENERATION_KEY = "workbench:figures:generation"
-# Writes that change no figure: sessions, notifications, the access log, feed tokens, history.
+# Writes that change no figure: sessions, notifications, the access log, feed tokens, history,
+# refreshes of derived data.
 QUIET_WRITES = {
     "sessions.session",
     "cadre_supervision.notification",
     "cadre_supervision.accesslog",
     "cadre_supervision.calendarfeedtoken",
+    # The materialised due list: derived from writes that already started a generation.
+    "rotations.duesnapshot",
+    "rotations.duesnapshotitem",
 }
 QUIET_APPS = {"sessions", "pghistory", "admin", "contenttypes", "django_celery_results", "django_celery_beat"}
 

@@ -10,7 +10,10 @@ class CadresConfig(AppConfig):
         from cadre_supervision import policy, registry
         from cadre_supervision.permissions import has_any_scope
 
+        from .benchkit import cadre_floor
         from .choices import SANCTION_BAR_MONTHS_DEFAULT
+
+        cadre_floor.register()  # the hand-written floor of the statistics (manage.py bench)
 
         for kind, months in SANCTION_BAR_MONTHS_DEFAULT.items():
             policy.register(

@@ -10,9 +10,10 @@ class EvaluationsConfig(AppConfig):
         from cadre_supervision import registry
         from cadre_supervision.permissions import has_org_perm
 
-        from . import demo, integration, policies
+        from . import bench_floor, demo, integration, policies
         from . import workbench as _workbench
 
+        bench_floor.register()  # the hand-written floor of the statistics (manage.py bench)
         policies.register()
         integration.register()
         _workbench.register()  # the 工作台: to-do, calendar and figure sources

@@ -7,8 +7,9 @@ class InterviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import lookups
+        from . import bench_floor, lookups
 
+        bench_floor.register()  # the hand-written floor of the statistics (manage.py bench)
         lookups.register()
         from cadre_supervision import events, registry
 

@@ -9,8 +9,10 @@ class PetitionsConfig(AppConfig):
     def ready(self):
         from cadre_supervision import registry
 
-        from . import demo, integrity, policies, selectors, services, workbench
+        from . import bench_floor, demo, integrity, policies, selectors, services, workbench
         from .views import can_see_petitions
+
+        bench_floor.register()  # the hand-written floor of the statistics (manage.py bench)
 
         policies.register()
         workbench.register()

@@ -49,8 +49,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from cadre_supervision import policy, registry
 
-        from . import integration
+        from . import bench_floor, integration
         from .demo import seed
+
+        bench_floor.register()  # the hand-written floor of the statistics (manage.py bench)
 
         policy.register(
             "reports.deadline_month",

@@ -56,6 +56,10 @@ class RotationsConfig(AppConfig):
                 "secondline", registry.NavItem(label, url_name, order, visible=integration.can_see_secondline)
             )
         registry.register_sweep_source("rotations.due", integration.due_reminders)
+        registry.register_sweep_step("rotations.due_snapshot", integration.due_snapshot_step)
+        from . import bench_floor
+
+        bench_floor.register()  # the hand-written floor of the statistics (manage.py bench)
         registry.register_warning_source(
             registry.WarningSource(
                 "rotations.tenure_over_limit",

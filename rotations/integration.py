@@ -15,6 +15,22 @@ from .models import Exchange, SecondLineRecord, headed_org_ids
 from .rules import reminder_kind
 
 
+def due_snapshot_step(today: dt.date) -> dict:
+    """Sweep step "rotations.due_snapshot": materialise the due list as of today and as of
+    1 January (the statistics' due counts and the year's execution), each replaced whole, rows
+    written in chunks; the refresh time is kept on the snapshot and reported here."""
+    from .selectors import snapshot_dates
+    from .services import due_snapshot_refresh
+
+    out = {}
+    for on in snapshot_dates(today):
+        if on.isoformat() in out:
+            continue
+        snap = due_snapshot_refresh(on=on, force=True)
+        out[on.isoformat()] = {"items": snap.items, "seconds": round(snap.refresh_seconds, 3)}
+    return out
+
+
 def can_see_rotations(user) -> bool:
     return has_org_perm(user, "view_rotations")
 

@@ -463,3 +463,54 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record.cadre.name} {self.date} 未请假缺勤"
+
+
+class DueSnapshot(models.Model):
+    """One materialisation of the rotation due list as of `on` (the statistics read it instead of
+    computing the due list per request). Derived data, not a supervision record: no history.
+
+    Written only by `services.due_snapshot_refresh` (the daily sweep's step "rotations.due_snapshot",
+    or synchronously by the first statistics request that finds it missing or stale). It is
+    fresh while it was computed today (`computed_on`), with today's thresholds, not marked
+    `stale` (an exchange recorded marks it) and with the same `fingerprint` (the latest history
+    event of appointments, posts, cadres and organizations: any write to them, bulk updates
+    included, changes it)."""
+
+    on = models.DateField(_("统计日期"), unique=True)
+    computed_on = models.DateField(_("计算日"))
+    refreshed_at = models.DateTimeField(_("刷新时间"))
+    refresh_seconds = models.FloatField(_("刷新耗时（秒）"))
+    thresholds = models.JSONField(_("阈值"))
+    fingerprint = models.JSONField(_("数据版本"))
+    items = models.PositiveIntegerField(_("到期条数"), default=0)
+    stale = models.BooleanField(_("已过期"), default=False)
+
+    class Meta:
+        verbose_name = _("到期名单快照")
+        verbose_name_plural = _("到期名单快照")
+
+    def __str__(self) -> str:
+        return f"到期名单快照 {self.on}"
+
+
+class DueSnapshotItem(models.Model):
+    """One row of the due list as computed for the whole city (the rule findings only; hand-raised
+    avoidance cases are merged at read time with the reader's scope, as `due_items` does).
+    Read through `Appointment.objects.restrict()` on the appointment it points to."""
+
+    snapshot = models.ForeignKey(DueSnapshot, on_delete=models.CASCADE, related_name="rows")
+    appointment = models.ForeignKey("cadres.Appointment", on_delete=models.CASCADE, related_name="+")
+    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("cadres.Post", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("cadres.Organization", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10)
+    mandatory_date = models.DateField()
+    rules = ArrayField(models.CharField(max_length=30), default=list)
+
+    class Meta:
+        verbose_name = _("到期名单快照条目")
+        verbose_name_plural = _("到期名单快照条目")
+        indexes = [models.Index(fields=["snapshot", "organization"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot.on} {self.cadre_id}:{self.post_id}"

@@ -12,9 +12,9 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cadre_supervision.permissions import has_org_perm, role_codes, users_with_org_perm
+from cadre_supervision.permissions import SYSTEM, has_org_perm, role_codes, users_with_org_perm
 from cadres.choices import CadreStatus, OrgKind
-from cadres.models import Appointment, Cadre, Organization
+from cadres.models import Appointment, Cadre, Organization, Post
 
 from . import rules
 from .choices import (
@@ -26,7 +26,15 @@ from .choices import (
     SecondLineStatus,
     Utilisation,
 )
-from .models import AvoidanceCase, Exchange, PlanItem, RotationPlan, headed_org_ids
+from .models import (
+    AvoidanceCase,
+    DueSnapshot,
+    DueSnapshotItem,
+    Exchange,
+    PlanItem,
+    RotationPlan,
+    headed_org_ids,
+)
 from .policies import load_thresholds
 
 # --- who is who --------------------------------------------------------------------------------
@@ -170,23 +178,8 @@ def _spans(pairs: set[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], li
     return spans
 
 
-def due_items(
-    *,
-    user,
-    action: str = "view",
-    on: dt.date | None = None,
-    cadre_ids=None,
-    include_warning: bool = True,
-    thresholds: rules.Thresholds | None = None,
-) -> list[DueItem]:
-    """Cadres due (or soon due) to rotate on `on`: one row per cadre and post, every rule it
-    triggers, earliest mandatory date first. Constant number of queries.
-
-    Over the posts of the units where `user` may perform the rotation `action` ("view", or
-    "stats" for the statistics); the sweep passes `permissions.SYSTEM`."""
-    today = timezone.localdate()
-    on = on or today
-    t = thresholds or load_thresholds()
+def _due_base(user, action: str, on: dt.date, cadre_ids=None):
+    """The current appointments whose rotation rules are read on `on`, in `user`'s scope."""
     base = (
         Appointment.objects.restrict(user, _appointment_spec(action))
         .current(on)
@@ -194,14 +187,19 @@ def due_items(
         .filter(Q(post__is_leading=True, post__is_middle_level=False) | Q(post__is_middle_level=True))
         .select_related("cadre", "post", "post__organization")
     )
-    if on >= today:
+    if on >= timezone.localdate():
         base = base.filter(cadre__status=CadreStatus.ACTIVE)
     if cadre_ids is not None:
         base = base.filter(cadre_id__in=cadre_ids)
+    return base
+
+
+def _rule_items(base, on: dt.date, t: rules.Thresholds, *, include_warning: bool = True):
+    """The due items from the rotation rules (no avoidance cases) over the appointments of
+    `base`, by key "cadre:post", and the tenure spans read for them (two queries)."""
     # Only the appointments that may be due are built (the database drops the rest).
     current = list(_with_pair_tenure(base, on).filter(due_candidates_q(on, t)))
     spans = _spans({(a.cadre_id, a.post_id) for a in current}, on)
-    labels = dict(DueRule.choices)
     items: dict[str, DueItem] = {}
     for a in current:
         run = rules.current_run(spans[(a.cadre_id, a.post_id)], on, t.join_gap_days)
@@ -230,7 +228,14 @@ def due_items(
             findings=findings,
         )
         items[item.key] = item
-    # Avoidance cases raised by hand (任职回避): due at once, on the cadre's primary post.
+    return items, spans
+
+
+def _avoidance_pairs(user, action: str, on: dt.date, base, cadre_ids=None):
+    """The avoidance cases (任职回避) open on `on` that `user` may see with `action`, each with
+    the appointment it puts on the due list: the cadre's in-scope appointment of `base` if any,
+    else any current home appointment of the cadre (the case is visible through its own unit
+    even where the appointment is not), or None (no current appointment: not listed)."""
     cases = (
         AvoidanceCase.objects.restrict(user, action)
         .filter(raised_on__lte=on)
@@ -239,20 +244,43 @@ def due_items(
     if cadre_ids is not None:
         cases = cases.filter(cadre_id__in=cadre_ids)
     cases = list(cases.select_related("cadre", "organization"))
-    if cases:
-        by_cadre = {a.cadre_id: a for a in base.filter(cadre_id__in={c.cadre_id for c in cases})}
-        extra = {
-            a.cadre_id: a
-            for a in Appointment.objects.current(on)
-            .filter(
-                cadre_id__in=[c.cadre_id for c in cases if c.cadre_id not in by_cadre], is_secondment=False
-            )
-            .select_related("cadre", "post", "post__organization")
-        }
-        case_appointments = [by_cadre.get(c.cadre_id) or extra.get(c.cadre_id) for c in cases]
+    if not cases:
+        return [], {}
+    by_cadre = {a.cadre_id: a for a in base.filter(cadre_id__in={c.cadre_id for c in cases})}
+    extra = {
+        a.cadre_id: a
+        for a in Appointment.objects.current(on)
+        .filter(cadre_id__in=[c.cadre_id for c in cases if c.cadre_id not in by_cadre], is_secondment=False)
+        .select_related("cadre", "post", "post__organization")
+    }
+    return [(c, by_cadre.get(c.cadre_id) or extra.get(c.cadre_id)) for c in cases], by_cadre
+
+
+def due_items(
+    *,
+    user,
+    action: str = "view",
+    on: dt.date | None = None,
+    cadre_ids=None,
+    include_warning: bool = True,
+    thresholds: rules.Thresholds | None = None,
+) -> list[DueItem]:
+    """Cadres due (or soon due) to rotate on `on`: one row per cadre and post, every rule it
+    triggers, earliest mandatory date first. Constant number of queries.
+
+    Over the posts of the units where `user` may perform the rotation `action` ("view", or
+    "stats" for the statistics); the sweep passes `permissions.SYSTEM`."""
+    on = on or timezone.localdate()
+    t = thresholds or load_thresholds()
+    base = _due_base(user, action, on, cadre_ids)
+    items, spans = _rule_items(base, on, t, include_warning=include_warning)
+    labels = dict(DueRule.choices)
+    # Avoidance cases raised by hand (任职回避): due at once, on the cadre's primary post.
+    pairs, by_cadre = _avoidance_pairs(user, action, on, base, cadre_ids)
+    if pairs:
         # The tenure runs of the in-scope appointments the candidate filter left out.
         spans.update(_spans({(a.cadre_id, a.post_id) for a in by_cadre.values()} - set(spans), on))
-        for case, a in zip(cases, case_appointments, strict=True):
+        for case, a in pairs:
             if a is None:
                 continue
             finding = rules.DueFinding(DueRule.AVOIDANCE, case.raised_on, case.raised_on, DueState.OVERDUE)
@@ -294,6 +322,171 @@ def due_items(
     return out
 
 
+# --- the materialised due list (statistics) ------------------------------------------------------
+
+FINGERPRINT_MODELS = (Appointment, Cadre, Organization, Post)
+
+
+def snapshot_dates(today: dt.date) -> tuple[dt.date, ...]:
+    """The dates the daily sweep materialises: today (the due counts) and 1 January (the
+    year's execution: who is due by 31 December)."""
+    return (today, dt.date(today.year, 1, 1))
+
+
+def data_fingerprint() -> dict[str, int | None]:
+    """The latest history event of every table the due list is computed from (one query): any
+    insert, update or delete of an appointment, cadre, organization or post changes it,
+    queryset updates and bulk writes included (the history is kept by triggers)."""
+    from django.db import connection
+
+    tables = [m.pgh_event_model._meta.db_table for m in FINGERPRINT_MODELS]
+    sql = "SELECT " + ", ".join(f"(SELECT max(pgh_id) FROM {t})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        values = cursor.fetchone()
+    return {m._meta.label_lower: v for m, v in zip(FINGERPRINT_MODELS, values, strict=True)}
+
+
+def fresh_snapshots(dates, *, thresholds: rules.Thresholds | None = None) -> dict[dt.date, DueSnapshot]:
+    """The snapshots of `dates` that may be read instead of the live due list (two queries at
+    most): computed today, with the current thresholds, not marked stale and with the current
+    data fingerprint. A date without a fresh snapshot is absent."""
+    from dataclasses import asdict
+
+    today = timezone.localdate()
+    snaps = [
+        s for s in DueSnapshot.objects.filter(on__in=list(dates)) if not s.stale and s.computed_on == today
+    ]
+    if not snaps:
+        return {}
+    t = asdict(thresholds or load_thresholds())
+    fingerprint = data_fingerprint()
+    return {s.on: s for s in snaps if s.thresholds == t and s.fingerprint == fingerprint}
+
+
+def fresh_snapshot(on: dt.date, *, thresholds: rules.Thresholds | None = None) -> DueSnapshot | None:
+    return fresh_snapshots([on], thresholds=thresholds).get(on)
+
+
+@dataclass
+class DueCount:
+    """What the statistics need of a due item: its unit, state, rules and mandatory date."""
+
+    cadre_id: int
+    post_id: int
+    organization_id: int
+    state: str
+    mandatory_date: dt.date
+    rules: list[str]
+
+
+@dataclass
+class DueSummary:
+    on: dt.date
+    items: list[DueCount]
+    snapshot: DueSnapshot | None = None  # None: computed live
+
+    def meta(self) -> dict:
+        s = self.snapshot
+        return {
+            "on": self.on,
+            "source": "snapshot" if s else "live",
+            "refreshed_at": s.refreshed_at if s else None,
+            "refresh_seconds": round(s.refresh_seconds, 3) if s else None,
+        }
+
+
+def _merge_avoidance(items: dict[str, DueCount], pairs) -> None:
+    """Put the avoidance cases on the due counts exactly as `due_items` does: on the item of the
+    same cadre and post (overdue, earliest mandatory date) or as a new overdue item."""
+    for case, a in pairs:
+        if a is None:
+            continue
+        key = f"{a.cadre_id}:{a.post_id}"
+        if key in items:
+            item = items[key]
+            item.rules = [*item.rules, DueRule.AVOIDANCE]
+            item.state = DueState.OVERDUE
+            item.mandatory_date = min(item.mandatory_date, case.raised_on)
+        else:
+            items[key] = DueCount(
+                a.cadre_id,
+                a.post_id,
+                a.post.organization_id,
+                DueState.OVERDUE,
+                case.raised_on,
+                [DueRule.AVOIDANCE],
+            )
+
+
+def due_summaries(*, user, action: str = "stats", dates) -> dict[dt.date, DueSummary]:
+    """The due list of `user`'s scope on each of `dates`, reduced to what the statistics count:
+    the same items as `due_items(user=, action=, on=)` (tests/rotations/test_due_snapshot.py
+    compares them).
+
+    On the `snapshot_dates` the rule findings come from the materialised snapshots (one query
+    for all dates), read through `Appointment.objects.restrict()` on the appointments their rows
+    point to; the avoidance cases are merged live with the caller's scope (the case visible
+    through its own unit, its appointment possibly not). A snapshot missing or not fresh is
+    refreshed first, synchronously (`services.due_snapshot_refresh`), so a number is never an
+    old one. Other dates are computed live."""
+    today = timezone.localdate()
+    wanted = list(dict.fromkeys(dates))
+    materialised = [d for d in wanted if d in snapshot_dates(today)]
+    out = {
+        d: DueSummary(d, [_count_of(i) for i in due_items(user=user, action=action, on=d)])
+        for d in wanted
+        if d not in materialised
+    }
+    if not materialised:
+        return out
+    t = load_thresholds()
+    snaps = fresh_snapshots(materialised, thresholds=t)
+    for d in materialised:
+        if d not in snaps:
+            from .services import due_snapshot_refresh
+
+            snaps[d] = due_snapshot_refresh(on=d)
+    items: dict[int, dict[str, DueCount]] = {s.pk: {} for s in snaps.values()}
+    for sid, *r in DueSnapshotItem.objects.filter(
+        snapshot_id__in=list(items),
+        appointment_id__in=Appointment.objects.restrict(user, _appointment_spec(action)).values("id"),
+    ).values_list(
+        "snapshot_id", "cadre_id", "post_id", "organization_id", "state", "mandatory_date", "rules"
+    ):
+        items[sid][f"{r[0]}:{r[1]}"] = DueCount(*r)
+    for d in materialised:
+        found = items[snaps[d].pk]
+        pairs, _by_cadre = _avoidance_pairs(user, action, d, _due_base(user, action, d))
+        _merge_avoidance(found, pairs)
+        out[d] = DueSummary(d, list(found.values()), snaps[d])
+    return out
+
+
+def due_summary(*, user, action: str = "stats", on: dt.date | None = None) -> DueSummary:
+    """`due_summaries` of one date (today by default)."""
+    on = on or timezone.localdate()
+    return due_summaries(user=user, action=action, dates=[on])[on]
+
+
+def _count_of(item: DueItem) -> DueCount:
+    return DueCount(
+        item.cadre.pk,
+        item.post.pk,
+        item.organization.pk,
+        item.state,
+        item.mandatory_date,
+        [f.rule for f in item.findings],
+    )
+
+
+def snapshot_rows(on: dt.date, t: rules.Thresholds) -> list[tuple[int, DueCount]]:
+    """The whole city's rule items on `on` (no avoidance cases) with their appointments' ids,
+    to be materialised."""
+    items, _spans = _rule_items(_due_base(SYSTEM, "stats", on), on, t)
+    return [(i.appointment.pk, _count_of(i)) for i in items.values()]
+
+
 # --- reminder recipients ----------------------------------------------------------------------------
 
 
@@ -327,10 +520,15 @@ class ExecutionRow:
         return self.plan_rate is not None and self.plan_rate < 50
 
 
-def execution_by_org(*, user, year: int, action: str = "view") -> list[ExecutionRow]:
+def execution_by_org(
+    *, user, year: int, action: str = "view", due: list[DueCount] | None = None
+) -> list[ExecutionRow]:
     """Per organization for `year`: planned vs done (plan items) and due vs rotated (cadres due
     by 31 December as of 1 January, and how many of them were exchanged out of that post
-    during the year). Ranked by plan execution rate, best first; units without a plan last."""
+    during the year). Ranked by plan execution rate, best first; units without a plan last.
+
+    `due`: the due counts as of 1 January of `year` for `user` and `action` when the caller has
+    them (the statistics pass `due_summary(...).items`); else computed with `due_items`."""
     rows: dict[int, ExecutionRow] = {}
     plans = (
         RotationPlan.objects.restrict(user, action)
@@ -344,20 +542,28 @@ def execution_by_org(*, user, year: int, action: str = "view") -> list[Execution
     for p in plans:
         rows[p.organization_id] = ExecutionRow(p.organization, p, p.n_planned, p.n_done)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    due = [i for i in due_items(user=user, action=action, on=start) if i.mandatory_date <= end]
+    if due is None:
+        due = [_count_of(i) for i in due_items(user=user, action=action, on=start)]
+    due = [i for i in due if i.mandatory_date <= end]
     if due:
         exchanged = set(
             Exchange.objects.filter(
                 effective_date__range=(start, end),
-                cadre_id__in={i.cadre.pk for i in due},
+                cadre_id__in={i.cadre_id for i in due},
             )
             .exclude(kind=ExchangeKind.SECONDMENT)
             .values_list("cadre_id", "from_post_id")
         )
+        # The units of the due posts (an avoidance case's post may lie outside the reader's
+        # scope: it is counted under its own unit, as the due list shows it).
+        missing = {i.organization_id for i in due} - set(rows)
+        units = Organization.objects.in_bulk(missing) if missing else {}
         for i in due:
-            row = rows.setdefault(i.organization.pk, ExecutionRow(i.organization))
+            row = rows.get(i.organization_id)
+            if row is None:
+                row = rows[i.organization_id] = ExecutionRow(units[i.organization_id])
             row.due += 1
-            if (i.cadre.pk, i.post.pk) in exchanged:
+            if (i.cadre_id, i.post_id) in exchanged:
                 row.rotated += 1
     return sorted(
         rows.values(),
@@ -412,27 +618,24 @@ def exchange_figures(qs) -> dict:
         }
         for k, label in ExchangeKind.choices
     ]
-    secretaries = (
-        qs.filter(
-            from_top_leader_kind="party", from_org_kind=OrgKind.TOWNSHIP, to_org_kind=OrgKind.CITY_ORGAN
-        )
-        .exclude(to_top_leader_kind="")
-        .values("cadre_id")
-        .distinct()
-        .count()
+    # The three movement figures in one aggregate (cadres counted once each).
+    to_head = ~Q(to_top_leader_kind="")
+    township_to_city = Q(from_org_kind=OrgKind.TOWNSHIP, to_org_kind=OrgKind.CITY_ORGAN)
+    moved = qs.order_by().aggregate(
+        secretaries=Count(
+            "cadre_id", distinct=True, filter=township_to_city & Q(from_top_leader_kind="party") & to_head
+        ),
+        to_township_heads=Count(
+            "cadre_id",
+            distinct=True,
+            filter=Q(from_org_kind=OrgKind.CITY_ORGAN, to_org_kind=OrgKind.TOWNSHIP) & to_head,
+        ),
+        township_to_city=Count("cadre_id", distinct=True, filter=township_to_city),
     )
-    to_township_heads = (
-        qs.filter(from_org_kind=OrgKind.CITY_ORGAN, to_org_kind=OrgKind.TOWNSHIP)
-        .exclude(to_top_leader_kind="")
-        .values("cadre_id")
-        .distinct()
-        .count()
-    )
-    township_to_city = (
-        qs.filter(from_org_kind=OrgKind.TOWNSHIP, to_org_kind=OrgKind.CITY_ORGAN)
-        .values("cadre_id")
-        .distinct()
-        .count()
+    secretaries, to_township_heads, township_to_city = (
+        moved["secretaries"],
+        moved["to_township_heads"],
+        moved["township_to_city"],
     )
     return {
         "years": years,
@@ -465,6 +668,29 @@ def utilisation_of(record) -> str:
     if roles is None:
         roles = [a.role for a in record.assignments.all() if a.status == AssignmentStatus.CONFIRMED]
     return rules.utilisation(record.status, record.work_status, [r for r in roles if r])
+
+
+def utilisation_total(qs) -> dict:
+    """The city-wide row of `utilisation_table` alone (what the statistics answer): the records
+    read as tuples, without building the per-unit rows (one query)."""
+    counts: Counter = Counter()
+    n = willing = 0
+    rows = (
+        secondline_with_roles(qs.exclude(status=SecondLineStatus.ENDED))
+        .order_by()
+        .values_list("status", "work_status", "willing_to_serve", "confirmed_roles")
+    )
+    for status, work_status, willing_to_serve, roles in rows:
+        counts[rules.utilisation(status, work_status, [r for r in roles if r])] += 1
+        n += 1
+        willing += 1 if willing_to_serve else 0
+    return {
+        "counts": counts,
+        "n": n,
+        "willing": willing,
+        "rate": rules.utilisation_rate(dict(counts)),
+        "willing_rate": round(100.0 * willing / n, 1) if n else None,
+    }
 
 
 def utilisation_table(qs) -> dict:

@@ -12,6 +12,7 @@ cadre's yearly assessment is a `cadres.AnnualAssessment` (AssessmentRecorded com
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +41,8 @@ from .models import (
     Absence,
     Assignment,
     AvoidanceCase,
+    DueSnapshot,
+    DueSnapshotItem,
     Exchange,
     LeaveRequest,
     Opening,
@@ -48,6 +51,8 @@ from .models import (
     SecondLineRecord,
 )
 from .selectors import is_org_staff, may_decide_leave, may_record_return
+
+logger = logging.getLogger(__name__)
 
 # Field names of cadres.services errors → the field of our forms/API.
 _REMAP = {
@@ -274,6 +279,8 @@ def exchange_record(
         plan_item.save(update_fields=["exchange", "status"])
     if not is_secondment:
         AvoidanceCase.objects.filter(cadre=cadre, resolved_on__isnull=True).update(resolved_on=effective_date)
+    # The due statistics read a snapshot: an exchange moves a cadre off the list at once.
+    due_snapshots_mark_stale()
     registry.emit(
         events.RotationExchanged(
             exchange_id=exchange.pk,
@@ -867,3 +874,78 @@ def secondline_early_retire(
     record.early_retirement_approval = approval.strip()
     record.save()
     return record
+
+
+# --- the materialised due list ---------------------------------------------------------------------
+
+SNAPSHOT_LOCK = 0x52_4F_54_44  # "ROTD": one refresh of the due snapshots at a time
+SNAPSHOT_CHUNK = 1000
+
+
+@transaction.atomic
+def due_snapshot_refresh(*, on: dt.date, force: bool = False) -> DueSnapshot:
+    """Materialise the whole city's due list (rule findings) as of `on`: replace the snapshot of
+    that date, rows written in chunks of SNAPSHOT_CHUNK, and record when and how long it took.
+    Idempotent (a second run replaces the rows with the same ones). Under a transaction-level
+    advisory lock: a concurrent caller waits, then finds the snapshot fresh and returns it
+    (unless `force`, as the sweep step passes)."""
+    import time
+    from dataclasses import asdict
+
+    from django.db import connection
+
+    from . import selectors
+    from .policies import load_thresholds
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SNAPSHOT_LOCK])
+    t = load_thresholds()
+    if not force:
+        fresh = selectors.fresh_snapshot(on, thresholds=t)
+        if fresh is not None:
+            return fresh
+    started = time.perf_counter()
+    # The fingerprint is taken before the data is read: a write committed meanwhile makes the
+    # new snapshot stale at once rather than hiding in it.
+    fingerprint = selectors.data_fingerprint()
+    rows = selectors.snapshot_rows(on, t)
+    snap, _created = DueSnapshot.objects.update_or_create(
+        on=on,
+        defaults={
+            "computed_on": timezone.localdate(),
+            "refreshed_at": timezone.now(),
+            "refresh_seconds": 0.0,
+            "thresholds": asdict(t),
+            "fingerprint": fingerprint,
+            "items": len(rows),
+            "stale": False,
+        },
+    )
+    DueSnapshotItem.objects.filter(snapshot=snap).delete()
+    for i in range(0, len(rows), SNAPSHOT_CHUNK):
+        DueSnapshotItem.objects.bulk_create(
+            [
+                DueSnapshotItem(
+                    snapshot=snap,
+                    appointment_id=appointment_id,
+                    cadre_id=c.cadre_id,
+                    post_id=c.post_id,
+                    organization_id=c.organization_id,
+                    state=c.state,
+                    mandatory_date=c.mandatory_date,
+                    rules=c.rules,
+                )
+                for appointment_id, c in rows[i : i + SNAPSHOT_CHUNK]
+            ]
+        )
+    snap.refresh_seconds = time.perf_counter() - started
+    snap.refreshed_at = timezone.now()
+    snap.save(update_fields=["refresh_seconds", "refreshed_at"])
+    logger.info("rotation due snapshot %s: %d rows in %.2f s", on, len(rows), snap.refresh_seconds)
+    return snap
+
+
+def due_snapshots_mark_stale() -> int:
+    """Mark every due snapshot stale (the next statistics request refreshes it): called by the
+    writes of this app that move cadres between posts."""
+    return DueSnapshot.objects.filter(stale=False).update(stale=True)

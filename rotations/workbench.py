@@ -97,7 +97,12 @@ def rotation_dates(user, start: dt.date, end: dt.date):
 
 def execution_figure(user, today: dt.date) -> dict | None:
     """This year's rotation plan execution per unit, ranked (the 执行情况 page's rows)."""
-    rows = [r for r in selectors.execution_by_org(user=user, year=today.year, action="stats") if r.planned]
+    january = selectors.due_summary(user=user, action="stats", on=dt.date(today.year, 1, 1))
+    rows = [
+        r
+        for r in selectors.execution_by_org(user=user, year=today.year, action="stats", due=january.items)
+        if r.planned
+    ]
     if not rows:
         return None
     top = rows[:10]

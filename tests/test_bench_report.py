@@ -63,3 +63,23 @@ def test_stats_ratio_and_its_net():
     out = _report({"here": _result(rows=rows)}, ["here"])
     line = next(ln for ln in out.splitlines() if "stats-cadres" in ln and "=" in ln)
     assert "80.0 /   50.0 =  1.60" in line and "net  1.20" in line and line.endswith("FAIL")
+
+
+def test_a_floor_computing_other_numbers_fails_loudly():
+    rows = [
+        {
+            "name": "stats: rotations-api:stats",
+            "user": "tongji",
+            "kind": "stats",
+            "status": 200,
+            "ms": 80.0,
+            "floor_ms": 70.0,
+            "floor_equal": False,
+            "floor_diff": '{"due": {"floor": 3, "endpoint": 4}}',
+            "queries": 8,
+        },
+    ]
+    out = _report({"here": _result(rows=rows)}, ["here"])
+    line = next(ln for ln in out.splitlines() if "rotations-api:stats" in ln and ln.strip().startswith("["))
+    assert "FLOOR ≠ ENDPOINT" in line and '"endpoint": 4' in line and line.endswith("FAIL")
+    assert "1.14" not in line  # no ratio for a floor of other work

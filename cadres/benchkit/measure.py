@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from cadres.models import Cadre, Organization
 
 from .counting import record
+from .floors import plain
 from .targets import OPTIONAL_PAGES, Target, discover
 from .typical import ensure_typical_grants
 
@@ -131,6 +132,42 @@ class Bench:
 
         return _median_ms(run, self.repeat)
 
+    def stats_floor(self, url_name: str, username: str, url: str) -> dict:
+        """The endpoint's hand-written floor (registry.stats_floors): its time (median, the
+        statements on a raw connection) and whether its numbers equal the endpoint's answer
+        (a mismatch is reported loudly: the floor is then not a floor of the same work)."""
+        from django.utils import timezone
+
+        from cadre_supervision import registry
+
+        floor = registry.stats_floors.get(url_name)
+        if floor is None:
+            return {"floor_ms": None}
+        user = self.users[username]
+        today = timezone.localdate()
+        answer = json.loads(self.clients[username].get(url).content)
+
+        def run(sql, params):
+            with self.raw().cursor() as cur:
+                cur.execute(sql, params)
+                return cur.fetchall()
+
+        got = plain(floor.compute(run, user, today))
+        want = plain(floor.numbers(answer))
+        out = {"floor_ms": _median_ms(lambda: floor.compute(run, user, today), self.repeat)}
+        out["floor_equal"] = got == want
+        if got != want:
+            diff = {
+                k: {"floor": got.get(k), "endpoint": want.get(k)}
+                for k in set(got) | set(want)
+                if got.get(k) != want.get(k)
+            }
+            out["floor_diff"] = json.dumps(diff, ensure_ascii=False, default=str)[:2000]
+            logging.getLogger(__name__).error(
+                "stats floor of %s differs for %s: %s", url_name, username, out["floor_diff"]
+            )
+        return out
+
     # --- page sizes ----------------------------------------------------------------------------
     @contextmanager
     def _page_size(self, target: Target, n: int):
@@ -201,8 +238,7 @@ class Bench:
                 if m["status"] == 200 and t.kind == "api":
                     row["floor_ms"] = self.replay_floor(m["statements"])
                 if m["status"] == 200 and t.kind == "stats":
-                    hand = STATS_FLOORS.get(t.url_name)
-                    row["floor_ms"] = hand(self, self.users[username]) if hand else None
+                    row.update(self.stats_floor(t.url_name, username, url))
                     row["replay_ms"] = self.replay_floor(m["statements"])
                 if m["status"] == 200 and t.sizeable:
                     row["queries_by_size"] = self.queries_by_size(username, t)
@@ -282,63 +318,3 @@ class Bench:
                     "theirs_status": b["status"],
                 }
         return out
-
-
-# --- hand-written GROUP BY floors of the statistics endpoints ------------------------------------
-def _scope_cte(codename: str) -> str:
-    """The organizations under a grant of `codename` held by the user's groups or the user."""
-    return f"""
-WITH granted AS (
-  SELECT g.content_object_id AS org_id FROM cadres_organizationgroupobjectpermission g
-    JOIN auth_permission p ON p.id = g.permission_id AND p.codename = '{codename}'
-    JOIN auth_user_groups ug ON ug.group_id = g.group_id AND ug.user_id = %(uid)s
-  UNION
-  SELECT u.content_object_id FROM cadres_organizationuserobjectpermission u
-    JOIN auth_permission p ON p.id = u.permission_id AND p.codename = '{codename}'
-  WHERE u.user_id = %(uid)s
-), scope AS (
-  SELECT o.id FROM cadres_organization o JOIN cadres_organization r ON r.id IN (SELECT org_id FROM granted)
-  WHERE o.path LIKE r.path || '%%'
-)"""
-
-
-def _cadre_stats_floor(bench: Bench, user) -> float:
-    """The same numbers as /api/v1/stats/cadres/ by hand: the cadre breakdowns (status of
-    everyone; kind, rank, level of the active) in one GROUPING SETS scan, then key posts and
-    一把手 over the current tenures (scope: the post's unit) in one aggregate. The age bands
-    are left out (a CASE over the birth date), so the floor is a little lower than the work."""
-    from django.utils import timezone
-
-    from cadres.choices import KeyCategory, TopLeaderKind
-    from cadres.models import forbidden_area_codes
-
-    cadres = (
-        _scope_cte("view_stats")
-        + """
-SELECT c.status, CASE WHEN c.status = 'active' THEN o.kind END, CASE WHEN c.status = 'active' THEN c.rank END,
-       CASE WHEN c.status = 'active' THEN c.management_level END, count(*)
-FROM cadres_cadre c JOIN cadres_organization o ON o.id = c.organization_id
-WHERE c.organization_id IN (SELECT id FROM scope)
-GROUP BY GROUPING SETS ((1), (2), (3), (4))"""
-    )
-    cats = ", ".join(
-        f"count(DISTINCT a.cadre_id) FILTER (WHERE '{c}' = ANY(p.key_categories))" for c in KeyCategory.values
-    )
-    kinds = ", ".join(f"count(*) FILTER (WHERE p.top_leader_kind = '{k}')" for k in TopLeaderKind.values)
-    tenures = (
-        _scope_cte("view_stats")
-        + f"""
-SELECT count(DISTINCT a.cadre_id) FILTER (WHERE p.key_categories <> '{{}}'),
-       count(DISTINCT a.post_id) FILTER (WHERE p.key_categories <> '{{}}'), {cats},
-       count(DISTINCT a.cadre_id) FILTER (WHERE p.top_leader_kind <> ''),
-       count(DISTINCT a.cadre_id) FILTER (WHERE p.top_leader_kind <> '' AND a.portfolio_areas && %(forbidden)s::varchar[]),
-       {kinds}
-FROM cadres_appointment a JOIN cadres_post p ON p.id = a.post_id
-WHERE p.organization_id IN (SELECT id FROM scope)
-  AND a.start_date <= %(today)s AND (a.end_date IS NULL OR a.end_date > %(today)s)"""
-    )
-    args = {"uid": user.pk, "today": timezone.localdate(), "forbidden": forbidden_area_codes()}
-    return bench.sql_floor(cadres, args) + bench.sql_floor(tenures, args)
-
-
-STATS_FLOORS = {"cadres-api:stats-cadres": _cadre_stats_floor}

@@ -4,6 +4,8 @@ Lists are restricted like the pages; writes go through the same services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -286,21 +288,28 @@ class RotationStatsView(StatsView):
     def compute(self, request, *, year):
         today = timezone.localdate()
         user = request.user
-        due = selectors.due_items(user=user, action="stats", on=today)
+        january = dt.date(year, 1, 1)
+        summaries = selectors.due_summaries(user=user, action="stats", dates=[today, january])
+        summary = summaries[today]
+        due = summary.items
         due_by_state = {str(k): 0 for k, _l in DueState.choices}
         due_by_rule = {str(k): 0 for k, _l in DueRule.choices}
         for i in due:
             due_by_state[i.state] += 1
-            for f in i.findings:
-                due_by_rule[f.rule] += 1
+            for rule in i.rules:
+                due_by_rule[rule] += 1
         figures = selectors.exchange_figures(Exchange.objects.restrict(user, "stats"))
-        rows = selectors.execution_by_org(user=user, year=year, action="stats")
+        rows = selectors.execution_by_org(user=user, year=year, action="stats", due=summaries[january].items)
         records = SecondLineRecord.objects.restrict(user, "stats")
-        table = selectors.utilisation_table(records)
-        total = table["total"]
+        total = selectors.utilisation_total(records)
         return {
             "as_of": today,
-            "due": {"total": len(due), "by_state": due_by_state, "by_rule": due_by_rule},
+            "due": {
+                "total": len(due),
+                "by_state": due_by_state,
+                "by_rule": due_by_rule,
+                "snapshot": summary.meta(),
+            },
             "exchanges": {
                 "by_kind_and_year": {
                     k["kind"]: dict(zip([str(y) for y in figures["years"]], k["by_year"], strict=True))
@@ -311,7 +320,11 @@ class RotationStatsView(StatsView):
                 "township_secretaries_to_city_heads": figures["township_secretaries_to_city_heads"],
                 "city_cadres_to_township_heads": figures["city_cadres_to_township_heads"],
             },
-            "execution": {"year": year, "by_org_kind": selectors.execution_by_org_kind(rows)},
+            "execution": {
+                "year": year,
+                "by_org_kind": selectors.execution_by_org_kind(rows),
+                "snapshot": summaries[january].meta(),
+            },
             "second_line": {
                 "total": total["n"],
                 "by_utilisation": {c: total["counts"].get(c, 0) for c, _l in Utilisation.choices},

@@ -217,6 +217,13 @@ class Command(BaseCommand):
                             None,
                         )
                         continue
+                    if not row.get("floor_equal", True):
+                        line(
+                            f"  [{s:>4}] {row['name'][:40]:40} {row['user']:8} FLOOR ≠ ENDPOINT: the hand-written "
+                            f"SQL computes other numbers: {row.get('floor_diff', '')[:600]}",
+                            False,
+                        )
+                        continue
                     ratio = row["ms"] / fl
                     net = ""
                     if row["user"] in root:
