@@ -24,9 +24,8 @@ from .choices import PUBLICITY_MANAGE_PERM, FeedbackStatus
 from .filters import PublicityFilter
 from .forms import PublicityFeedbackForm, PublicityHandleForm
 from .models import Publicity, PublicityFeedback
+from .renmian import DOCX_MIME, run_font
 from .tables import PublicityTable
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class PublicityListView(ScopedListView):
@@ -128,21 +127,6 @@ class PublicityFeedbackHandleView(ActionView):
         return p.get_absolute_url() + "#feedback"
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(rfonts)
-    rfonts.set(qn("w:eastAsia"), name)
-
-
 def publicity_docx(p: Publicity) -> bytes:
     """The notice as a Word document: its title line centred, the rest as body text."""
     from docx import Document
@@ -157,13 +141,13 @@ def publicity_docx(p: Publicity) -> bytes:
     lines = (p.notice_text or str(p)).splitlines()
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(lines[0] if lines else p.get_kind_display()), "方正小标宋简体", 22)
+    run_font(title.add_run(lines[0] if lines else p.get_kind_display()), "方正小标宋简体", 22)
     for line in lines[1:]:
-        _font(doc.add_paragraph().add_run(line), "仿宋_GB2312", 16)
+        run_font(doc.add_paragraph().add_run(line), "仿宋_GB2312", 16)
     for text in ("（组织部门）", p.start_date.strftime("%Y年%m月%d日")):
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(para.add_run(text), "仿宋_GB2312", 16)
+        run_font(para.add_run(text), "仿宋_GB2312", 16)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -192,7 +192,9 @@ VALUE_PT = 12
 PAGE_ONE_COLS_CM = (2.4, 2.5, 1.8, 2.6, 2.6, 2.6, 3.2)  # 7 columns, 17.7 cm
 
 
-def _font(run, name: str, pt: float, bold: bool = False) -> None:
+def run_font(run, name: str, pt: float, bold: bool = False) -> None:
+    """Set a run's font, size and weight, the East Asian font included (Word reads that one
+    for Chinese text)."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -226,7 +228,9 @@ def _set(cell, text: str, *, label: bool = False, pt: float | None = None, align
         p.alignment = alignments[align]
         p.paragraph_format.space_before = Pt(0)
         p.paragraph_format.space_after = Pt(0)
-        _font(p.add_run(line), LABEL_FONT if label else VALUE_FONT, pt or (LABEL_PT if label else VALUE_PT))
+        run_font(
+            p.add_run(line), LABEL_FONT if label else VALUE_FONT, pt or (LABEL_PT if label else VALUE_PT)
+        )
 
 
 def _resume_cell(cell, lines: list[str], pt: float) -> None:
@@ -262,7 +266,7 @@ def _title(doc, text: str) -> None:
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(text), LABEL_FONT, 22, bold=True)
+    run_font(p.add_run(text), LABEL_FONT, 22, bold=True)
 
 
 def docx_document(data: RenmianData):
@@ -390,7 +394,7 @@ def docx_document(data: RenmianData):
     _set(c2[r][4].merge(c2[r][5]), data.admin_opinion, align="right")
     _row_height(t2.rows[r], 3.4)
     p = doc.add_paragraph()
-    _font(p.add_run(f"填表人：{data.filled_by}"), LABEL_FONT, 12)
+    run_font(p.add_run(f"填表人：{data.filled_by}"), LABEL_FONT, 12)
     return doc
 
 

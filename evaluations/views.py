@@ -21,6 +21,7 @@ from cadre_supervision.views import (
     ScopedListView,
     ServiceFormView,
 )
+from cadres.renmian import DOCX_MIME
 
 from . import docs, forms, policies, rules, selectors, services
 from .choices import EvaluatorGroup, LetterStatus
@@ -539,7 +540,7 @@ class LetterDocxView(LoginRequiredMixin, View):
     def get(self, request, pk):
         letter = get_scoped_or_404(CareLetter.objects.select_related("cadre"), request.user, "view", pk=pk)
         log_access(user=request.user, action=AccessLog.Action.EXPORT, obj=letter, request=request)
-        resp = HttpResponse(docs.letter_docx(letter), content_type=docs.DOCX_MIME)
+        resp = HttpResponse(docs.letter_docx(letter), content_type=DOCX_MIME)
         resp["Content-Disposition"] = docs.attachment_header(
             f"关爱提醒函-{letter.cadre.name}-{letter.year}.docx"
         )
