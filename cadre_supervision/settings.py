@@ -122,7 +122,11 @@ if TESTING:
     # then believes every table is empty and nests sequential scans five deep. Hash and merge
     # joins are what production plans use on analysed tables, so tests turn nested loops off.
     # A runaway query fails its test (with the query in the error) instead of stalling the suite.
-    _PG_SESSION_OPTIONS += ["-c statement_timeout=180000", "-c enable_nestloop=off"]
+    # Turning nested loops off adds the planner's "disable cost" (1e10) to any plan that still
+    # needs one, which is far above jit_above_cost: PostgreSQL would then JIT-compile a query
+    # over four rows, at 1-3 s each (the cadre page took 20 s in the browser journeys). Tests
+    # run without JIT.
+    _PG_SESSION_OPTIONS += ["-c statement_timeout=180000", "-c enable_nestloop=off", "-c jit=off"]
 _db_options = _db.setdefault("OPTIONS", {})
 _db_options["options"] = " ".join(filter(None, [_db_options.get("options", ""), *_PG_SESSION_OPTIONS]))
 if env.str("CS_TEST_DB", default=""):
@@ -197,6 +201,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # answers "missing" within half a second (django-redis IGNORE_EXCEPTIONS, logged) and pages keep
 # working; login and API throttling then count nothing until it returns.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+if TESTING and env.str("PYTEST_XDIST_WORKER", default=""):
+    # Parallel test workers (pytest-xdist) each take their own Redis database: a test that
+    # empties the cache (FLUSHDB) must not empty another worker's.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(REDIS_URL)
+    _redis_db = int(_redis.path.strip("/") or 0) + 1 + int(env.str("PYTEST_XDIST_WORKER").lstrip("gw"))
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_redis_db % 16}"))
 _CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default="cs")
 if TESTING:
     import os

@@ -230,11 +230,23 @@ def ensure_cjk_font() -> bool:
     return False
 
 
+def test_workers(argv: list[str]) -> list[str]:
+    """The suite runs on one pytest-xdist worker per core (at most CS_TEST_WORKERS, default 2),
+    each with its own test database and Redis database, unless the arguments choose (`-n`,
+    `-p no:xdist`) or name a single test."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in argv) or "no:xdist" in argv:
+        return []
+    if any("::" in a for a in argv):
+        return []
+    workers = min(int(os.environ.get("CS_TEST_WORKERS", "2")), os.cpu_count() or 1)
+    return ["-n", str(workers)] if workers > 1 else []
+
+
 def cmd_test(argv: list[str]) -> int:
     env = ensure_services()
     env["CHROMIUM_PATH"] = ensure_chromium()
     ensure_cjk_font()
-    return subprocess.call([PY, "-m", "pytest", *argv], cwd=ROOT, env=env)
+    return subprocess.call([PY, "-m", "pytest", *test_workers(argv), *argv], cwd=ROOT, env=env)
 
 
 def cmd_bench(argv: list[str]) -> int:

@@ -80,3 +80,23 @@ def test_cjk_font_missing_without_root_names_the_package(dev, monkeypatch, capsy
     monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
     assert dev.ensure_cjk_font() is False
     assert dev.CJK_FONT_PACKAGE in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "workers", "cpus", "expected"),
+    [
+        ([], "2", 2, ["-n", "2"]),
+        ([], "2", 1, []),
+        ([], "4", 2, ["-n", "2"]),
+        ([], "1", 8, []),
+        (["tests/cadres"], "2", 2, ["-n", "2"]),
+        (["-n", "3"], "2", 2, []),
+        (["-n3"], "2", 2, []),
+        (["-p", "no:xdist"], "2", 2, []),
+        (["tests/test_auth.py::test_login"], "2", 2, []),
+    ],
+)
+def test_the_suite_runs_on_one_worker_per_core_unless_told(dev, monkeypatch, argv, workers, cpus, expected):
+    monkeypatch.setenv("CS_TEST_WORKERS", workers)
+    monkeypatch.setattr(dev.os, "cpu_count", lambda: cpus)
+    assert dev.test_workers(argv) == expected

@@ -22,11 +22,6 @@ def _no_feb29_birth_dates():
     random.seed(1)
 
 
-@pytest.mark.xfail(
-    reason="known defect (open): in the live server the cadre page answers 500 when its dossier "
-    "read is logged (deadlock / access-log foreign key at commit); reported in the closing note",
-    strict=False,
-)
 def test_staff_filters_cadre_list_and_sees_top_leader_portfolio_warning(live_server, page, city):
     # 张伟 is 党委书记 (a 一把手) of 甲镇 and oversees finance; the note's "不分管工程建设" is only a note.
     Appointment.objects.filter(pk=city.appt_a.pk).update(
