@@ -18,6 +18,12 @@ from collections.abc import Iterable, Sequence
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 CHUNK = 20_000  # rows per COPY statement (bounded memory for the text buffer)
+# A COPY of at least this many rows is followed by ANALYZE of the table. Autovacuum analyses a
+# table only after its transaction commits, and the demo generator reads what it wrote in the
+# same transaction: with the statistics of an empty table the planner scans the appointments
+# once per current tenure in the rotation due list's subqueries (minutes at province scale).
+# ANALYZE inside the transaction samples the transaction's own rows.
+ANALYZE_AT = 5_000
 
 
 def _escape(text: str) -> str:
@@ -153,6 +159,8 @@ def copy_insert(model: type[models.Model], objs: Sequence[models.Model] | Iterab
                 write("\n")
             buf.seek(0)
             raw.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buf)
+        if len(objs) >= ANALYZE_AT:
+            cur.execute(f"ANALYZE {table}")
     for obj in objs:
         obj._state.adding = False
         obj._state.db = conn.alias

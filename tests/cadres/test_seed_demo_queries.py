@@ -95,3 +95,24 @@ def test_copy_insert_and_update_write_every_kind_of_value():
     assert copy_update(Post, rows[:1], ["title", "key_categories"]) == 1
     p = Post.objects.get(pk=rows[0].pk)
     assert (p.title, p.key_categories) == ("改后", ["x", ""])
+
+
+def _reltuples(model) -> float:
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+        return cur.fetchone()[0]
+
+
+@pytest.mark.parametrize(("rows", "analyze_at", "analysed"), [(4, 3, True), (2, 3, False)])
+def test_a_large_copy_analyses_its_table_inside_the_transaction(monkeypatch, rows, analyze_at, analysed):
+    """The planner sees the rows a bulk insert wrote before the transaction commits."""
+    from cadres import bulk
+
+    monkeypatch.setattr(bulk, "ANALYZE_AT", analyze_at)
+    root = Organization.objects.create(name="某市", kind="city", path="000001.")
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {Post._meta.db_table}")
+    before = _reltuples(Post)
+    copy_insert(Post, [Post(organization=root, title=f"岗位{i}") for i in range(rows)])
+    after = _reltuples(Post)
+    assert (after == rows) is analysed, (before, after)
