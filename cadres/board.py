@@ -15,6 +15,7 @@ source's `level`) and `warnings.weight.<key>` (default its `weight`).
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,6 +234,37 @@ def _sort_key(s: Signal):
     return (LEVELS.index(s.level), since, s.cadre_id, s.kind)
 
 
+# The whole-scope reading of every source (the board's pages, its workbench tile, its counts)
+# is kept per user for BOARD_TTL seconds under the tracked data's version number and the
+# workbench's write generation (grants included): a write of any supervision record, through the
+# ORM, a queryset update or a bulk insert, shows on the next reading; so does a change of the
+# user's grants. A reading for given cadres (a cadre page, a candidate) is always live.
+BOARD_TTL = 300
+
+
+def scope_warnings(user) -> list[registry.Warning]:
+    """`registry.warnings_for(user)` over the user's whole scope, from the cache when nothing
+    tracked has changed since it was read (see BOARD_TTL)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from cadre_supervision.history import data_version
+    from cadre_supervision.workbench import figures_generation
+
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return registry.warnings_for(user)
+    sources = ",".join(s.key for s in registry.warning_sources)
+    key = (
+        f"warnings:scope:{user.pk}:{timezone.localdate().isoformat()}:"
+        f"{figures_generation()}:{data_version()}:{zlib.crc32(sources.encode())}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = registry.warnings_for(user)
+        cache.set(key, found, timeout=BOARD_TTL)
+    return found
+
+
 def signals_for(
     user,
     cadre_ids=None,
@@ -245,7 +277,12 @@ def signals_for(
     policy, most urgent first; narrowed to `sources` (keys), `levels` ("red", ...) and the subtree
     of `organization`. The cadres are read in one query."""
     settings = source_settings()
-    warnings = registry.warnings_for(user, cadre_ids, sources=sources)
+    if cadre_ids is None:
+        warnings = scope_warnings(user)
+        if sources is not None:
+            warnings = [w for w in warnings if w.kind in sources or _source_key(w.kind, settings) in sources]
+    else:
+        warnings = registry.warnings_for(user, cadre_ids, sources=sources)
     ids = {w.cadre_id for w in warnings}
     # The cadres the sources named, read through the user's scope like every other row: a source
     # may reach a record through a single-record grant (a talk visible to its interviewer) whose

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -220,6 +221,7 @@ def test_board_queries_bounded(client, city, with_fake, django_assert_max_num_qu
     from django.test.utils import CaptureQueriesContext
 
     def measure():
+        cache.clear()  # the sources themselves, not the kept reading
         with CaptureQueriesContext(connection) as ctx:
             board.signals_for(city.staff_all)
         return len(ctx.captured_queries)
@@ -234,6 +236,29 @@ def test_board_queries_bounded(client, city, with_fake, django_assert_max_num_qu
     client.force_login(city.staff_all)
     with django_assert_max_num_queries(small + 15):
         assert client.get(reverse("warnings:board")).status_code == 200
+
+
+def test_the_scope_reading_is_kept_until_tracked_data_changes(city, with_fake):
+    """The board's whole-scope reading comes from the cache while nothing tracked changed (a
+    transaction's own uncommitted write included) and is read again after any write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    first = board.signals_for(city.staff_all)
+    with CaptureQueriesContext(connection) as kept:
+        again = board.signals_for(city.staff_all)
+    assert [s.uid for s in again] == [s.uid for s in first]
+    # the policy colours, the data version and the cadres: no source is asked
+    assert len(kept.captured_queries) <= 3, [q["sql"][:80] for q in kept.captured_queries]
+    before = {s.cadre_id for s in first}
+    newcomer = CadreFactory(name="新来的", organization=city.town_a)  # the fake source flags every cadre
+    after = {s.cadre_id for s in board.signals_for(city.staff_all)}
+    assert after - before == {newcomer.pk}
+    # a queryset update (no signal) also shows
+    Cadre.objects.filter(pk=newcomer.pk).update(organization=city.town_b)
+    moved = board.signals_for(city.staff_a)
+    assert newcomer.pk not in {s.cadre_id for s in moved}
 
 
 def test_new_red_signal_notified_once(city, fake_sources):
