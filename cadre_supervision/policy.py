@@ -71,6 +71,17 @@ def get(key: str) -> Any:
     return policy.default if row is None else policy.kind(row.value)
 
 
+def get_many(*keys: str) -> dict[str, Any]:
+    """Several settings in one query: {key: value}."""
+    from .models import PolicySetting
+
+    if any(k not in REGISTRY for k in keys):
+        run_deferred()
+    policies = [REGISTRY[k] for k in keys]
+    rows = dict(PolicySetting.objects.filter(key__in=keys).values_list("key", "value"))
+    return {p.key: p.default if p.key not in rows else p.kind(rows[p.key]) for p in policies}
+
+
 def validate(key: str, raw: Any) -> Any:
     if key not in REGISTRY:
         run_deferred()

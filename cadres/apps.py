@@ -35,6 +35,22 @@ class CadresConfig(AppConfig):
             unit="KB",
         )
 
+        # 《干部教育培训工作条例》: in every five years, 3 months or 550 学时 of training.
+        for key, default, label, maximum, unit in (
+            ("years", 5, "教育培训达标的统计年限（近几年）", 10, "年"),
+            ("min_hours", 550, "统计年限内应累计的培训学时", 5000, "学时"),
+            ("min_days", 90, "或统计年限内应累计的培训天数", 365, "天"),
+        ):
+            policy.register(
+                f"cadres.training.{key}",
+                default,
+                label,
+                minimum=1,
+                maximum=maximum,
+                area="干部档案",
+                unit=unit,
+            )
+
         from .choices import PUBLICITY_DAYS_DEFAULT, PUBLICITY_DAYS_MINIMUM
 
         for kind, days in PUBLICITY_DAYS_DEFAULT.items():

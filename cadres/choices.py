@@ -162,6 +162,20 @@ class RewardKind(models.TextChoices):
     PUNISHMENT = "punishment", _("惩处")
 
 
+class TrainingKind(models.TextChoices):
+    """教育培训的类别（《干部教育培训工作条例》）."""
+
+    PARTY_SCHOOL = "party_school", _("党校（行政学院）学习")
+    FULL_TIME = "full_time", _("脱产培训")
+    ONLINE = "online", _("网络培训")
+    SPECIAL = "special", _("专题培训")
+    OTHER = "other", _("其他")
+
+
+# The most 学时 one training record may carry: a year of full-time study at 8 a day.
+TRAINING_MAX_HOURS = 2000
+
+
 class AssessmentGrade(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
     COMPETENT = "competent", _("称职")

@@ -1237,10 +1237,52 @@ FAMILY_JOBS = [
 DOSSIER_CHUNK = 5_000  # cadres whose dossier rows are built and written per round
 
 
+TRAINING_COURSES = {
+    "party_school": (
+        ["中青年干部培训班", "县处级干部进修班", "乡镇党委书记专题培训班"],
+        ["中共某市委党校", "中共浙江省委党校"],
+    ),
+    "special": (
+        ["学习贯彻党的二十大精神专题培训", "基层治理能力提升专题培训", "安全生产与应急管理专题培训"],
+        ["中共某市委组织部", "某市应急管理局", "浙江大学继续教育学院"],
+    ),
+    "full_time": (["领导干部经济管理能力提升班", "乡村振兴专题研修班"], ["浙江大学", "中共某市委组织部"]),
+    "online": (["干部网络学院年度学习"], ["某市干部网络学院"]),
+}
+
+
+def _demo_training(cadre, today: dt.date, rng: random.Random) -> list:
+    """Two to four courses of the last six years; about a third meet the five-year norm."""
+    from .models import TrainingRecord
+
+    out = []
+    for _ in range(rng.randint(2, 4)):
+        kind = rng.choice(["party_school", "special", "special", "online", "full_time"])
+        names, organizers = TRAINING_COURSES[kind]
+        days = {"party_school": (30, 75), "special": (3, 7), "full_time": (10, 20), "online": (1, 1)}[kind]
+        length = rng.randint(*days)
+        start = today - dt.timedelta(days=rng.randint(length + 1, 6 * 365))
+        end = start + dt.timedelta(days=length - 1)
+        hours = rng.randint(40, 120) if kind == "online" else length * rng.choice([6, 7, 8])
+        out.append(
+            TrainingRecord(
+                cadre=cadre,
+                name=rng.choice(names),
+                organizer=rng.choice(organizers),
+                kind=kind,
+                start_date=start,
+                end_date=end if length > 1 else None,
+                hours=hours,
+                certificate=f"{start.year}{rng.randint(1000, 9999)}" if kind == "party_school" else "",
+            )
+        )
+    return out
+
+
 def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
     """Education tracks, résumé lines before the tenures (some with gaps), 三龄两历一身份 认定,
     rewards, three years of annual assessments, sanctions (some still barring promotion),
-    family members and recommenders for every demo cadre. Bulk inserts only."""
+    family members, training of the leading cadres and recommenders for every demo cadre. Bulk inserts only."""
     from . import services
     from .choices import AssessmentGrade, PoliticalStatus, SanctionKind, VerificationItem, VerificationStatus
     from .models import (
@@ -1250,6 +1292,7 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
         ResumeLine,
         RewardPunishment,
         Sanction,
+        TrainingRecord,
     )
 
     cadres = list(
@@ -1262,14 +1305,21 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
     first_start = {}
     for cadre_id, start in Appointment.objects.order_by("start_date").values_list("cadre_id", "start_date"):
         first_start.setdefault(cadre_id, start)
+    # 教育培训 for the cadres in a leading post today, from a generator of its own (the other
+    # records keep the draws they had before training was seeded).
+    leading = set(
+        Appointment.objects.current(today).filter(post__is_leading=True).values_list("cadre_id", flat=True)
+    )
+    trng = random.Random(rng.getstate()[1][0] ^ 0x7472)
     education: dict[int, list[EducationRecord]] = {}
     for e in EducationRecord.objects.all():
         education.setdefault(e.cadre_id, []).append(e)
 
-    totals = dict.fromkeys(("lines", "assessments", "sanctions", "family", "verifications"), 0)
+    totals = dict.fromkeys(("lines", "assessments", "sanctions", "family", "training", "verifications"), 0)
     for offset in range(0, len(cadres), DOSSIER_CHUNK):  # bounded memory at province scale
         chunk = cadres[offset : offset + DOSSIER_CHUNK]
         in_service, lines, assessments, rewards, sanctions, family, verifications = [], [], [], [], [], [], []
+        training: list[TrainingRecord] = []
         bar_months = services.sanction_bar_months()
         grades = [AssessmentGrade.EXCELLENT] * 2 + [AssessmentGrade.COMPETENT] * 14 + [AssessmentGrade.BASIC]
         for c in chunk:
@@ -1429,6 +1479,8 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
                     )
                 )
             c.demo_lines = c_lines
+            if c.pk in leading:
+                training.extend(_demo_training(c, today, trng))
         copy_update(Cadre, chunk, ["birth_place", "health", "professional_title", "expertise"])
         copy_insert(EducationRecord, in_service)
         copy_insert(ResumeLine, lines)
@@ -1436,6 +1488,7 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
         copy_insert(RewardPunishment, rewards)
         copy_insert(Sanction, sanctions)
         copy_insert(FamilyMember, family)
+        copy_insert(TrainingRecord, training)
         # 认定: most items verified from the dossier, some pending, a few with doubts.
         documents = {
             VerificationItem.BIRTH_DATE: "干部履历表、入党志愿书",
@@ -1485,6 +1538,7 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
             ("assessments", assessments),
             ("sanctions", sanctions),
             ("family", family),
+            ("training", training),
             ("verifications", verifications),
         ):
             totals[key] += len(rows)
@@ -1506,5 +1560,6 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
     if stdout is not None:
         stdout.write(
             f"干部档案：简历 {totals['lines']} 条，年度考核 {totals['assessments']} 条，处分 {totals['sanctions']} 条，"
-            f"家庭成员 {totals['family']} 人，认定 {totals['verifications']} 项，推荐人 {len(changed)} 条。"
+            f"家庭成员 {totals['family']} 人，教育培训 {totals['training']} 条，"
+            f"认定 {totals['verifications']} 项，推荐人 {len(changed)} 条。"
         )

@@ -37,6 +37,7 @@ from .forms import (
     ResumeLineForm,
     RewardForm,
     SanctionForm,
+    TrainingForm,
     VerificationForm,
 )
 from .models import (
@@ -49,6 +50,7 @@ from .models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
 )
 from .tables import SanctionTable
 from .views import _FormPage, _ObjectFormMixin
@@ -189,6 +191,35 @@ class RewardUpdateView(DossierUpdateView):
 
     def perform(self, form):
         return services.reward_update(user=self.request.user, record=self.object, **form.service_kwargs())
+
+
+class TrainingCreateView(DossierCreateView):
+    form_class = TrainingForm
+    title = "新增教育培训"
+    anchor = "#training"
+    success_message = "教育培训已登记。"
+    create = staticmethod(services.training_create)
+
+
+class TrainingUpdateView(DossierUpdateView):
+    model = TrainingRecord
+    queryset = TrainingRecord.objects.select_related("cadre")
+    form_class = TrainingForm
+    title = "编辑教育培训"
+    success_message = "教育培训已保存。"
+
+    def perform(self, form):
+        return services.training_update(user=self.request.user, record=self.object, **form.service_kwargs())
+
+
+class TrainingDeleteView(DossierDeleteView):
+    model = TrainingRecord
+
+    def get_success_url(self, obj, result):
+        return reverse("cadres:cadre_detail", args=[obj.cadre_id]) + "#training"
+
+    def perform(self, obj, form):
+        services.training_delete(user=self.request.user, record=obj)
 
 
 class AssessmentCreateView(DossierCreateView):
@@ -435,6 +466,7 @@ DOSSIER_MODELS = {
     "resume": ResumeLine,
     "verification": DossierVerification,
     "reward": RewardPunishment,
+    "training": TrainingRecord,
     "assessment": AnnualAssessment,
     "sanction": Sanction,
     "family": FamilyMember,
@@ -558,6 +590,8 @@ def dossier_context(request, cadre: Cadre, *, today) -> dict:
         "verification": selectors.dossier_verification(user=user, cadre=cadre),
         "rewards": list(RewardPunishment.objects.restrict(user, "view").filter(cadre=cadre)),
         "assessments": list(AnnualAssessment.objects.restrict(user, "view").filter(cadre=cadre)),
+        "training": list(TrainingRecord.objects.restrict(user, "view").filter(cadre=cadre)),
+        "training_summary": selectors.training_summary(user=user, cadre_id=cadre.pk, today=today),
         "can_view_sanctions": has_org_perm(user, "view_sanctions", org_id),
         "can_view_family": has_org_perm(user, "view_family", org_id),
         "can_view_photo": has_org_perm(user, "view_photos", org_id),

@@ -24,6 +24,7 @@ from .models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
 )
 
 
@@ -200,6 +201,7 @@ EducationRecordFilter = dossier_filter(EducationRecord, ("full_time",))
 ResumeLineFilter = dossier_filter(ResumeLine)
 DossierVerificationFilter = dossier_filter(DossierVerification, ("item", "status"))
 RewardPunishmentFilter = dossier_filter(RewardPunishment, ("kind",))
+TrainingRecordFilter = dossier_filter(TrainingRecord, ("kind",))
 
 
 class AnnualAssessmentFilter(dossier_filter(AnnualAssessment, ("grade",))):

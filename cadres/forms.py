@@ -8,7 +8,7 @@ from django.db.models import Q
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
 from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 
-from .choices import FeedbackChannel, KeyCategory, VerificationStatus
+from .choices import FeedbackChannel, KeyCategory, TrainingKind, VerificationStatus
 from .models import (
     AnnualAssessment,
     Appointment,
@@ -20,6 +20,7 @@ from .models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
     portfolio_catalogue,
 )
 
@@ -353,6 +354,15 @@ class RewardForm(DossierForm):
         model = RewardPunishment
         fields = ["kind", "title", "date", "issuing_body", "document_no"]
         widgets = {"date": DateInput()}
+
+
+class TrainingForm(DossierForm):
+    kind = forms.ChoiceField(label="类别", choices=[("", "请选择"), *TrainingKind.choices])
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["name", "organizer", "kind", "start_date", "end_date", "hours", "certificate", "notes"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
 class AssessmentForm(DossierForm):

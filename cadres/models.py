@@ -43,6 +43,7 @@ from .choices import (
     SanctionKind,
     SanctionTrack,
     TopLeaderKind,
+    TrainingKind,
     VerificationItem,
     VerificationStatus,
 )
@@ -725,6 +726,48 @@ class AnnualAssessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#assessments"
+
+
+@track_history()
+class TrainingRecord(models.Model):
+    """教育培训记录 (《干部教育培训工作条例》): one course, with its 学时."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="training_records"
+    )
+    name = models.CharField(_("培训名称"), max_length=200)
+    organizer = models.CharField(_("主办单位"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=TrainingKind.choices)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("一天的培训可留空"))
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
+    certificate = models.CharField(_("结业证书编号"), max_length=60, blank=True)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
+
+    objects = ScopedManager()
+    scope = _dossier_scope()
+
+    class Meta:
+        verbose_name = _("教育培训")
+        verbose_name_plural = _("教育培训")
+        ordering = ["cadre", "-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="training_end_after_start",
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.start_date:%Y.%m} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre_detail", args=[self.cadre_id]) + "#training"
+
+    @property
+    def days(self) -> int:
+        return ((self.end_date or self.start_date) - self.start_date).days + 1
 
 
 class SanctionQuerySet(ScopedQuerySet):

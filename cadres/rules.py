@@ -542,6 +542,11 @@ class TrainingTotal:
     met: bool
 
 
+def hours_text(value) -> str:
+    """学时 without a trailing ".0": 40 → "40", 12.5 → "12.5"."""
+    return f"{float(value or 0):.1f}".removesuffix(".0")
+
+
 def training_total(
     records: Iterable[tuple[dt.date | None, dt.date | None, float]],
     today: dt.date,

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Left, Length
 from django.utils import timezone
 
+from cadre_supervision import policy
 from cadre_supervision.history import history_for
 from cadre_supervision.permissions import has_org_perm
 
@@ -23,6 +24,7 @@ from .models import (
     Post,
     ResumeLine,
     Sanction,
+    TrainingRecord,
 )
 
 # --- organizations -----------------------------------------------------------------------------
@@ -438,6 +440,101 @@ def cadre_assessments(*, user, cadre: Cadre, since: int | None = None) -> QueryS
 
 def latest_assessments(assessments, *, years: int = 3) -> list[AnnualAssessment]:
     return sorted(assessments, key=lambda a: a.year, reverse=True)[:years]
+
+
+# --- training (教育培训) ----------------------------------------------------------------------------
+
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def _cn_years(n: int) -> str:
+    return _CN_DIGITS[n] if 0 <= n <= 10 else str(n)
+
+
+@dataclass(frozen=True)
+class TrainingNorm:
+    """The norm of 《干部教育培训工作条例》 as the policy settings give it."""
+
+    years: int
+    min_hours: int
+    min_days: int
+
+    @property
+    def text(self) -> str:
+        days = f"{self.min_days // 30} 个月" if self.min_days % 30 == 0 else f"{self.min_days} 天"
+        return f"{self.years} 年 {self.min_hours} 学时或 {days}"
+
+    @property
+    def window_label(self) -> str:
+        return f"近{_cn_years(self.years)}年"
+
+
+def training_norm() -> TrainingNorm:
+    """The norm from the policy settings (one query)."""
+    v = policy.get_many("cadres.training.years", "cadres.training.min_hours", "cadres.training.min_days")
+    return TrainingNorm(
+        years=v["cadres.training.years"],
+        min_hours=v["cadres.training.min_hours"],
+        min_days=v["cadres.training.min_days"],
+    )
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    """A cadre's training within the norm's window (rules.training_total) and the norm."""
+
+    total: rules.TrainingTotal
+    norm: TrainingNorm
+
+    @property
+    def hours(self) -> float:
+        return self.total.hours
+
+    @property
+    def days(self) -> int:
+        return self.total.days
+
+    @property
+    def met(self) -> bool:
+        return self.total.met
+
+    @property
+    def any(self) -> bool:
+        return self.total.hours > 0 or self.total.days > 0
+
+    @property
+    def figures(self) -> str:
+        return f"{rules.hours_text(self.total.hours)} 学时、{self.total.days} 天"
+
+    @property
+    def line(self) -> str:
+        """The cadre page's line: "近五年累计 312 学时、45 天，未达到 5 年 550 学时或 3 个月的要求"."""
+        verdict = "达到" if self.met else "未达到"
+        return f"{self.norm.window_label}累计 {self.figures}，{verdict} {self.norm.text}的要求"
+
+    @property
+    def verdict(self) -> str:
+        """The pre-review's value: "312 学时、45 天，未达标（要求 5 年 550 学时或 3 个月）"."""
+        if not self.any:
+            return f"无培训记录（要求 {self.norm.text}）"
+        return f"{self.figures}，{'达标' if self.met else '未达标'}（要求 {self.norm.text}）"
+
+
+def training_summary(
+    *, user, cadre_id: int, today: dt.date, norm: TrainingNorm | None = None
+) -> TrainingSummary:
+    """A cadre's training in `user`'s scope against the norm: one query for the records (one
+    more for the norm unless given)."""
+    norm = norm or training_norm()
+    rows = (
+        TrainingRecord.objects.restrict(user, "view")
+        .filter(cadre_id=cadre_id)
+        .values_list("start_date", "end_date", "hours")
+    )
+    total = rules.training_total(
+        rows, today, years=norm.years, min_hours=norm.min_hours, min_days=norm.min_days
+    )
+    return TrainingSummary(total=total, norm=norm)
 
 
 @dataclass

@@ -14,6 +14,7 @@ unit's leadership team has changed.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,11 +29,13 @@ from . import crypto, rules
 from .choices import (
     SANCTION_TRACK_OF_KIND,
     TOP_LEADER_FORBIDDEN_CODES,
+    TRAINING_MAX_HOURS,
     AssessmentGrade,
     PoliticalStatus,
     PortfolioAreaCode,
     RewardKind,
     SanctionKind,
+    TrainingKind,
     VerificationItem,
     VerificationStatus,
 )
@@ -50,6 +53,7 @@ from .models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
     clear_catalogue_cache,
     photo_storage,
     portfolio_catalogue,
@@ -587,6 +591,7 @@ EDUCATION_FIELDS = ("full_time", "level", "degree", "school", "department", "maj
 RESUME_FIELDS = ("start_month", "end_month", "text", "source")
 REWARD_FIELDS = ("kind", "title", "date", "issuing_body", "document_no")
 SANCTION_FIELDS = ("kind", "decision_date", "deciding_body", "document_no", "reason")
+TRAINING_FIELDS = ("name", "organizer", "kind", "start_date", "end_date", "hours", "certificate", "notes")
 FAMILY_FIELDS = ("relation", "name", "birth_month", "political_status", "employer_post", "sort_order")
 
 
@@ -828,6 +833,72 @@ def reward_update(*, user, record: RewardPunishment, **data) -> RewardPunishment
     record = RewardPunishment.objects.select_related("cadre").get(pk=record.pk)
     _locked_cadre(user, record.cadre)
     return _reward_save(record, data)
+
+
+# --- training (教育培训) -------------------------------------------------------------------------------
+
+
+def _hours(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return hours if hours.is_finite() else None
+
+
+def _training_save(rec: TrainingRecord, data: dict) -> TrainingRecord:
+    for k, v in data.items():
+        if k in TRAINING_FIELDS:
+            setattr(rec, k, v.strip() if isinstance(v, str) else v)
+    errors: dict[str, str] = {}
+    if not rec.name:
+        errors["name"] = "请填写培训名称。"
+    if not rec.organizer:
+        errors["organizer"] = "请填写主办单位。"
+    if rec.kind not in TrainingKind.values:
+        errors["kind"] = "请选择培训类别。"
+    if rec.start_date is None:
+        errors["start_date"] = "请填写培训开始日期。"
+    _not_future(rec.start_date, "start_date", "培训开始日期", errors, timezone.localdate())
+    if rec.start_date and rec.end_date and rec.end_date < rec.start_date:
+        errors["end_date"] = "结束日期不能早于开始日期。"
+    hours = _hours(rec.hours)
+    if hours is None:
+        errors["hours"] = "请填写学时（数字）。"
+    elif hours <= 0:
+        errors["hours"] = "学时须大于 0。"
+    elif hours > TRAINING_MAX_HOURS:
+        errors["hours"] = f"学时不能超过 {TRAINING_MAX_HOURS}（一条记录为一次培训）。"
+    elif hours != hours.quantize(Decimal("0.1")):
+        errors["hours"] = "学时最多保留一位小数。"
+    else:
+        rec.hours = hours
+    _raise(errors)
+    _full_clean(rec, exclude=["cadre"])
+    rec.save()
+    return rec
+
+
+@transaction.atomic
+def training_create(*, user, cadre: Cadre, **data) -> TrainingRecord:
+    cadre = _locked_cadre(user, cadre)
+    return _training_save(TrainingRecord(cadre=cadre), data)
+
+
+@transaction.atomic
+def training_update(*, user, record: TrainingRecord, **data) -> TrainingRecord:
+    record = TrainingRecord.objects.select_related("cadre").get(pk=record.pk)
+    _locked_cadre(user, record.cadre)
+    return _training_save(record, data)
+
+
+@transaction.atomic
+def training_delete(*, user, record: TrainingRecord) -> None:
+    record = TrainingRecord.objects.select_related("cadre").get(pk=record.pk)
+    _locked_cadre(user, record.cadre)
+    record.delete()
 
 
 # --- annual assessments (年度考核) ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The integrity file's timeline (廉政档案时间轴): one dated list composed from
 `registry.timeline_sources`. Each source (`fn(cadre, user) -> iterable of TimelineEntry`) reads
 through restrict() itself; the cadres app contributes the dossier's sanctions, annual
-assessments, rewards/punishments and publicities (公示)."""
+assessments, rewards/punishments, training (教育培训) and publicities (公示)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import datetime as dt
 from cadre_supervision import registry
 from cadre_supervision.registry import TimelineEntry
 
-from .models import AnnualAssessment, Publicity, RewardPunishment, Sanction
+from . import rules
+from .models import AnnualAssessment, Publicity, RewardPunishment, Sanction, TrainingRecord
 
 
 def _as_date(value) -> dt.date:
@@ -68,6 +69,21 @@ def rewards(cadre, user):
         )
 
 
+def training(cadre, user):
+    for t in TrainingRecord.objects.restrict(user, "view").filter(cadre=cadre):
+        period = f"{t.start_date:%Y-%m-%d}" + (
+            f" 至 {t.end_date:%Y-%m-%d}" if t.end_date and t.end_date != t.start_date else ""
+        )
+        yield TimelineEntry(
+            date=t.start_date,
+            kind="cadres.training",
+            label="教育培训",
+            title=f"{t.get_kind_display()}：{t.name}",
+            detail=f"{t.organizer}，{period}，{rules.hours_text(t.hours)} 学时",
+            url=t.get_absolute_url(),
+        )
+
+
 def publicities(cadre, user):
     for p in Publicity.objects.restrict(user, "view").filter(cadre=cadre):
         yield TimelineEntry(
@@ -84,4 +100,5 @@ def register() -> None:
     registry.register_timeline_source("cadres.sanctions", sanctions)
     registry.register_timeline_source("cadres.assessments", assessments)
     registry.register_timeline_source("cadres.rewards", rewards)
+    registry.register_timeline_source("cadres.training", training)
     registry.register_timeline_source("cadres.publicities", publicities)

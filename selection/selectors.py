@@ -13,7 +13,7 @@ from cadre_supervision import policy, registry
 from cadre_supervision.permissions import SYSTEM
 from cadres import rules as cadre_rules
 from cadres.models import AnnualAssessment, Appointment, Cadre, Publicity
-from cadres.selectors import dossier_verifications
+from cadres.selectors import dossier_verifications, training_summary
 
 from . import rules
 from .choices import CandidateStatus, CheckState, Reply, RespondentKind
@@ -237,6 +237,9 @@ def _record(cadre: Cadre, today: dt.date) -> list[tuple[str, str]]:
         )
         for a in current
     ]
+    # Informational (not a clearance blocker): 《干部教育培训工作条例》's five-year norm.
+    training = training_summary(user=SYSTEM, cadre_id=cadre.pk, today=today)
+    out.append((f"{training.norm.window_label}教育培训", training.verdict))
     return out
 
 

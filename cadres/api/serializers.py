@@ -25,6 +25,7 @@ from ..models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
     portfolio_area_labels,
 )
 
@@ -589,6 +590,29 @@ class RewardSerializer(DossierSerializer):
             "date",
             "issuing_body",
             "document_no",
+        ]
+
+
+class TrainingRecordSerializer(DossierSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    days = serializers.IntegerField(read_only=True, label="天数")
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "name",
+            "organizer",
+            "kind",
+            "kind_label",
+            "start_date",
+            "end_date",
+            "days",
+            "hours",
+            "certificate",
+            "notes",
         ]
 
 

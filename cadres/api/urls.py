@@ -15,6 +15,7 @@ router.register("education-records", views.EducationRecordViewSet, basename="edu
 router.register("resume-lines", views.ResumeLineViewSet, basename="resume-line")
 router.register("verifications", views.VerificationViewSet, basename="verification")
 router.register("rewards", views.RewardViewSet, basename="reward")
+router.register("training-records", views.TrainingRecordViewSet, basename="training-record")
 router.register("annual-assessments", views.AnnualAssessmentViewSet, basename="annual-assessment")
 router.register("sanctions", views.SanctionViewSet, basename="sanction")
 router.register("family-members", views.FamilyMemberViewSet, basename="family-member")

@@ -28,6 +28,7 @@ from ..filters import (
     ResumeLineFilter,
     RewardPunishmentFilter,
     SanctionFilter,
+    TrainingRecordFilter,
 )
 from ..models import (
     AnnualAssessment,
@@ -42,6 +43,7 @@ from ..models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
 )
 from ..stats import cadre_stats
 from .serializers import (
@@ -61,6 +63,7 @@ from .serializers import (
     ResumeSerializer,
     RewardSerializer,
     SanctionSerializer,
+    TrainingRecordSerializer,
 )
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]  # no DELETE: records are ended, not erased
@@ -481,6 +484,25 @@ class RewardViewSet(_DossierViewSet):
     @staticmethod
     def update_service(user, obj, **data):
         return services.reward_update(user=user, record=obj, **data)
+
+
+@extend_schema(tags=["干部档案"])
+class TrainingRecordViewSet(_DossierViewSet):
+    """教育培训（《干部教育培训工作条例》）：每条为一次培训，含学时。"""
+
+    queryset = TrainingRecord.objects.all()
+    serializer_class = TrainingRecordSerializer
+    filterset_class = TrainingRecordFilter
+    http_method_names = [*WRITE_METHODS, "delete"]
+    create_service = staticmethod(services.training_create)
+
+    @staticmethod
+    def update_service(user, obj, **data):
+        return services.training_update(user=user, record=obj, **data)
+
+    @staticmethod
+    def delete_service(user, obj, data):
+        services.training_delete(user=user, record=obj)
 
 
 @extend_schema(tags=["干部档案"])

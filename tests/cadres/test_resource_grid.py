@@ -17,6 +17,7 @@ from cadres.models import (
     ResumeLine,
     RewardPunishment,
     Sanction,
+    TrainingRecord,
 )
 from tests.cadres.test_api import cadre_payload
 from tests.cadres.test_api_grid import _grow
@@ -67,6 +68,20 @@ def _dossier(w):
         )
         setattr(
             w,
+            f"training_{suffix}",
+            s.training_create(
+                user=u,
+                cadre=c,
+                name=f"培训班{suffix}",
+                organizer="市委党校",
+                kind="party_school",
+                start_date=dt.date(2024, 3, 1),
+                end_date=dt.date(2024, 3, 20),
+                hours=120,
+            ),
+        )
+        setattr(
+            w,
             f"assess_{suffix}",
             s.assessment_record(user=u, cadre=c, year=TODAY.year - 2, grade="competent"),
         )
@@ -110,7 +125,14 @@ def _png() -> bytes:
 
 def _grow_all(w, n):
     """The registry's rows plus n records of each dossier list under 甲镇."""
-    from cadres.models import EducationRecord, FamilyMember, ResumeLine, RewardPunishment, Sanction
+    from cadres.models import (
+        EducationRecord,
+        FamilyMember,
+        ResumeLine,
+        RewardPunishment,
+        Sanction,
+        TrainingRecord,
+    )
 
     _grow(w, n)
     c = w.cadre_a
@@ -123,6 +145,17 @@ def _grow_all(w, n):
     RewardPunishment.objects.bulk_create(
         RewardPunishment(
             cadre=c, kind="reward", title=f"奖{i}", date=dt.date(2019, 1, 1), issuing_body="市委"
+        )
+        for i in range(n)
+    )
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            cadre=c,
+            name=f"培训{i}",
+            organizer="市委党校",
+            kind="special",
+            start_date=dt.date(2023, 5, 1),
+            hours=8,
         )
         for i in range(n)
     )
@@ -184,6 +217,7 @@ DOSSIER = (
     ResumeLine,
     DossierVerification,
     RewardPunishment,
+    TrainingRecord,
     AnnualAssessment,
     Sanction,
     FamilyMember,
@@ -310,6 +344,17 @@ def _reward(w):
     return {"kind": "reward", "title": "优秀共产党员", "date": "2021-07-01", "issuing_body": "市委"}
 
 
+def _training(w):
+    return {
+        "name": "学习贯彻党的二十大精神专题培训",
+        "organizer": "中共某市委组织部",
+        "kind": "special",
+        "start_date": "2025-04-07",
+        "end_date": "2025-04-11",
+        "hours": "40",
+    }
+
+
 def _sanction(w):
     return {
         "kind": "public_warning",
@@ -331,6 +376,20 @@ DOSSIER_PAGES = [
         "resume", "resume_line_create", "resume_line_update", "resume_line_delete", "line", _line, ResumeLine
     ),
     *_crud_pages("reward", "reward_create", "reward_update", None, "reward", _reward, RewardPunishment),
+    *_crud_pages(
+        "training",
+        "training_create",
+        "training_update",
+        "training_delete",
+        "training",
+        _training,
+        TrainingRecord,
+    ),
+    P(
+        "cadres:dossier_history",
+        inside=lambda w: ("training", w.training_a),
+        outside=lambda w: ("training", w.training_b),
+    ),
     *_crud_pages("sanction", "sanction_create", "sanction_update", None, "sanction", _sanction, Sanction),
     *_crud_pages(
         "family", "family_create", "family_update", "family_delete", "family", _family, FamilyMember
@@ -442,6 +501,14 @@ DOSSIER_APIS = [
     ),
     *_crud_apis(
         "reward", "reward", lambda w: _reward(w), lambda w: {"title": "优秀党务工作者"}, RewardPunishment
+    ),
+    *_crud_apis(
+        "training-record",
+        "training",
+        lambda w: {**_training(w), "hours": "40.0"},
+        lambda w: {"hours": "36"},
+        TrainingRecord,
+        delete=True,
     ),
     *_crud_apis(
         "annual-assessment",

@@ -181,3 +181,27 @@ def test_demo_dossiers_have_a_few_resume_gaps_and_overlaps(monkeypatch):
     assert 0.01 <= gaps <= 0.15, gaps
     assert 0.01 <= overlaps <= 0.15, overlaps
     assert sum(not k for k in kinds) / len(cadres) >= 0.75
+
+
+def test_demo_leading_cadres_have_training_some_meeting_the_norm(monkeypatch):
+    """Each cadre in a leading post has a few courses of the last six years; some meet the
+    five-year norm, most do not (the pre-review has both to show)."""
+    import datetime as dt
+
+    from cadre_supervision.permissions import SYSTEM
+    from cadres import demo
+    from cadres.models import Appointment, TrainingRecord
+    from cadres.selectors import training_norm, training_summary
+
+    monkeypatch.setattr(registry, "demo_seeders", [(20, demo.seed_dossier)])
+    call_command("seed_demo", "--scale", "0.05", stdout=io.StringIO())
+    today = dt.date.today()
+    leading = set(
+        Appointment.objects.current(today).filter(post__is_leading=True).values_list("cadre_id", flat=True)
+    )
+    trained = set(TrainingRecord.objects.values_list("cadre_id", flat=True))
+    assert leading and trained == leading
+    assert not TrainingRecord.objects.filter(start_date__gt=today).exists()
+    norm = training_norm()
+    met = [training_summary(user=SYSTEM, cadre_id=c, today=today, norm=norm).met for c in sorted(leading)]
+    assert 0 < sum(met) < len(met)
