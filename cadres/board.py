@@ -235,10 +235,12 @@ def _sort_key(s: Signal):
 
 
 # The whole-scope reading of every source (the board's pages, its workbench tile, its counts)
-# is kept per user for BOARD_TTL seconds under the tracked data's version number and the
-# workbench's write generation (grants included): a write of any supervision record, through the
-# ORM, a queryset update or a bulk insert, shows on the next reading; so does a change of the
-# user's grants. A reading for given cadres (a cadre page, a candidate) is always live.
+# is kept per user for BOARD_TTL seconds under two keys that change with the data: the tracked
+# data's version number (`history.data_version`: any insert, update or delete, queryset updates
+# and bulk writes included, at once and for the writing transaction too) and the workbench's
+# write generation (set after the commit of any ORM write, grants included, so a reading taken
+# by another request while the write was uncommitted is not kept past its commit). A reading
+# for given cadres (a cadre page, a candidate's pre-review) is always live.
 BOARD_TTL = 300
 
 

@@ -287,7 +287,20 @@ class AppointmentViewSet(ScopedModelViewSet):
     http_method_names = WRITE_METHODS
 
     def get_queryset(self):
-        return super().get_queryset().select_related("cadre", "post", "post__organization")
+        # the recommender and reviewer labels read the linked cadre or user of each row
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "cadre",
+                "post",
+                "post__organization",
+                "recommender_cadre",
+                "recommender_user",
+                "reviewer_cadre",
+                "reviewer_user",
+            )
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -60,7 +60,10 @@ def test_stats_client_of_one_township(api, city):
 
 
 def _grow(city, n: int) -> None:
-    """n cadres, n posts (some key / top-leader posts), n current appointments, n organizations."""
+    """n cadres, n posts (some key / top-leader posts), n current appointments, n organizations;
+    some appointments name a recommender (a cadre) or a reviewer (a user), whose labels the
+    appointment list shows."""
+    previous = None
     for i in range(n):
         org = OrganizationFactory(name=f"单位{n}-{i}", kind="city_organ", parent=city.root)
         top = PostFactory(
@@ -73,7 +76,15 @@ def _grow(city, n: int) -> None:
         cadre = CadreFactory(
             name=f"干部{i}", organization=org, birth_date=dt.date(1970 + i % 20, 1 + i % 12, 1 + i % 28)
         )
-        AppointmentFactory(cadre=cadre, post=top, start_date=dt.date(2015, 1, 1), portfolio_areas=["finance"])
+        AppointmentFactory(
+            cadre=cadre,
+            post=top,
+            start_date=dt.date(2015, 1, 1),
+            portfolio_areas=["finance"],
+            recommender_cadre=previous if i % 2 else None,
+            reviewer_user=city.staff_all if i % 3 == 1 else None,
+        )
+        previous = cadre
 
 
 ENDPOINTS = ["organization", "post", "cadre", "appointment"]
