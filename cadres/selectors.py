@@ -403,11 +403,10 @@ def dossier_open_items(*, user, cadre_ids=None) -> dict[int, rules.VerificationS
     if cadre_ids is not None:
         cadres = cadres.filter(pk__in=list(cadre_ids))
     statuses: dict[int, dict[str, str]] = {pk: {} for pk in cadres.values_list("pk", flat=True)}
-    triples = (
-        DossierVerification.objects.restrict(user, "view")
-        .filter(cadre_id__in=cadres.values("pk"))
-        .values_list("cadre_id", "item", "status")
-    )
+    # Rows of cadres outside `cadres` are skipped below (no second scope subquery in the SQL).
+    triples = DossierVerification.objects.restrict(user, "view").values_list("cadre_id", "item", "status")
+    if cadre_ids is not None:
+        triples = triples.filter(cadre_id__in=list(statuses))
     for cid, item, status in triples:
         if cid in statuses:
             statuses[cid][item] = status
