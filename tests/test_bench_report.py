@@ -83,3 +83,39 @@ def test_a_floor_computing_other_numbers_fails_loudly():
     line = next(ln for ln in out.splitlines() if "rotations-api:stats" in ln and ln.strip().startswith("["))
     assert "FLOOR ≠ ENDPOINT" in line and '"endpoint": 4' in line and line.endswith("FAIL")
     assert "1.14" not in line  # no ratio for a floor of other work
+
+
+def test_a_page_answering_a_server_error_fails_the_page_bar():
+    rows = [
+        {
+            "name": "detail: cadres:cadre_detail",
+            "user": "zuzhibu",
+            "kind": "detail",
+            "status": 500,
+            "ms": 40.0,
+            "queries": 9,
+        },
+        {
+            "name": "page: cadres:cadre_list",
+            "user": "zuzhibu",
+            "kind": "page",
+            "status": 200,
+            "ms": 90.0,
+            "queries": 10,
+        },
+        {
+            "name": "page: admin_roles",
+            "user": "zuzhibu",
+            "kind": "page",
+            "status": 403,
+            "ms": 5.0,
+            "queries": 3,
+        },
+    ]
+    out = _report({"here": _result(rows=rows)}, ["here"])
+    section = out.split("5. pages")[1].split("5b.")[0]
+    assert any(
+        "cadre_detail" in ln and "status 500" in ln and ln.endswith("FAIL") for ln in section.splitlines()
+    )
+    assert any("cadre_list" in ln and ln.endswith("PASS") for ln in section.splitlines())
+    assert "admin_roles" not in section  # a refusal is expected for a user without the role

@@ -237,6 +237,8 @@ class Command(BaseCommand):
         for row in small["rows"]:
             if row["kind"] in ("page", "detail") and "skip" not in row and row.get("status") == 200:
                 line(f"  {row['name'][:52]:52} {row['user']:14} {row['ms']:7.1f} ms", row["ms"] < PAGE_BAR_MS)
+            elif row["kind"] in ("page", "detail") and (row.get("status") or 0) >= 500:
+                line(f"  {row['name'][:52]:52} {row['user']:14} status {row['status']}", False)
             elif "skip" in row and not row["skip"].startswith("GET answers"):
                 w(f"  {row['name'][:52]:52} {row['user']:14} SKIP ({row['skip']})")
 
