@@ -368,21 +368,24 @@ def recommender_findings(user, cadre_ids) -> dict[int, list[str]]:
     return out
 
 
-def audit_timeline(cadre, user):
+def audit_timeline_many(cadre_ids, user):
     """Timeline entries of the integrity file: each joint audit (by its report, or its plan date)
     and each finding (dated when found, with its rectification state)."""
-    for a in selectors.audits_of_cadre(cadre, user):
+    for a in selectors.audits_of_cadres(cadre_ids, user):
         when = a.report_date or a.fieldwork_date or a.planned_date
-        yield registry.TimelineEntry(
-            date=when,
-            kind="audits.audit",
-            label="三责联审",
-            title=a.title,
-            detail=f"{a.get_status_display()}；发现问题 {a.n_findings} 个，未销号 {a.n_open} 个",
-            url=a.get_absolute_url(),
+        yield (
+            a.cadre_id,
+            registry.TimelineEntry(
+                date=when,
+                kind="audits.audit",
+                label="三责联审",
+                title=a.title,
+                detail=f"{a.get_status_display()}；发现问题 {a.n_findings} 个，未销号 {a.n_open} 个",
+                url=a.get_absolute_url(),
+            ),
         )
-    for f in selectors.findings_of_cadre(cadre, user):
-        yield registry.TimelineEntry(
+    for f in selectors.findings_of_cadres(cadre_ids, user):
+        entry = registry.TimelineEntry(
             date=timezone.localdate(f.created_at),
             kind="audits.finding",
             label="审计发现问题",
@@ -390,6 +393,11 @@ def audit_timeline(cadre, user):
             detail=f"{f.get_severity_display()}；整改期限 {_d(f.due_date)}（{f.get_state_display()}）",
             url=f.get_absolute_url(),
         )
+        for cadre_id in selectors.finding_cadre_ids(f, cadre_ids):
+            yield cadre_id, entry
+
+
+audit_timeline = registry.timeline_of_one(audit_timeline_many)
 
 
 def register() -> None:
@@ -445,7 +453,7 @@ def register() -> None:
             channel="audits",
         )
     )
-    registry.register_timeline_source("audits.audits", audit_timeline)
+    registry.register_timeline_source("audits.audits", audit_timeline, many=audit_timeline_many)
     if cadre_panel not in registry.cadre_page_panels:
         registry.cadre_page_panels.append(cadre_panel)
     registry.register_sweep_step("audits.purge_expired_shares", purge_expired_shares_step)

@@ -322,9 +322,14 @@ def cadre_ids_with_overdue_rectification(user, today: dt.date | None = None) -> 
 
 
 def audits_of_cadre(cadre, user):
+    return audits_of_cadres([cadre.pk], user)
+
+
+def audits_of_cadres(cadre_ids, user):
+    """The audits of any of `cadre_ids` (each concerns its `cadre`), with their finding counts."""
     return (
         Audit.objects.restrict(user, "view")
-        .filter(cadre=cadre)
+        .filter(cadre_id__in=cadre_ids)
         .select_related("organization", "appointment__post")
         .annotate(
             n_findings=Count("findings", distinct=True),
@@ -335,12 +340,24 @@ def audits_of_cadre(cadre, user):
 
 
 def findings_of_cadre(cadre, user):
+    return findings_of_cadres([cadre.pk], user)
+
+
+def findings_of_cadres(cadre_ids, user):
+    """The findings concerning any of `cadre_ids`: by the audit's cadre or as the responsible
+    cadre (a finding may concern two of them; `finding_cadre_ids` says which)."""
     return (
         Finding.objects.restrict(user, "view")
-        .filter(Q(audit__cadre=cadre) | Q(responsible_cadre=cadre))
+        .filter(Q(audit__cadre_id__in=cadre_ids) | Q(responsible_cadre_id__in=cadre_ids))
         .for_list()
         .order_by("-audit__planned_date", "due_date", "id")
     )
+
+
+def finding_cadre_ids(finding, cadre_ids) -> list[int]:
+    """Which of `cadre_ids` `finding` concerns (its audit's cadre first, then the responsible one)."""
+    ids = set(cadre_ids)
+    return [pk for pk in dict.fromkeys((finding.audit.cadre_id, finding.responsible_cadre_id)) if pk in ids]
 
 
 # --- statistics -------------------------------------------------------------------------------

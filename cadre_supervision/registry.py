@@ -182,6 +182,9 @@ date_sources: dict[str, Callable[..., Any]] = {}
 figures: list[Figure] = []
 # (cadre, user) -> iterable of TimelineEntry, read through restrict() by the source
 timeline_sources: dict[str, Callable[..., Any]] = {}
+# the same sources for many cadres at once (same keys):
+# (cadre_ids, user) -> iterable of (cadre_id, TimelineEntry), in a constant number of queries
+timeline_sources_many: dict[str, Callable[..., Any]] = {}
 # fn(*, user, cadre, post, start_date, via) -> None; raises ValidationError to refuse
 appointment_guards: dict[str, Callable[..., Any]] = {}
 
@@ -256,8 +259,28 @@ def register_figure(figure: Figure) -> None:
         figures.sort(key=lambda f: f.order)
 
 
-def register_timeline_source(key: str, fn: Callable[..., Any]) -> None:
+def register_timeline_source(
+    key: str, fn: Callable[..., Any], *, many: Callable[..., Any] | None = None
+) -> None:
+    """`fn(cadre, user) -> iterable[TimelineEntry]` (the integrity file); `many(cadre_ids, user)
+    -> iterable[(cadre_id, TimelineEntry)]` gives the same entries for many cadres in a constant
+    number of queries (the yearly joint analysis), each cadre's in the order `fn` yields them."""
     timeline_sources.setdefault(key, fn)
+    if many is not None:
+        timeline_sources_many.setdefault(key, many)
+
+
+def timeline_of_one(many: Callable[..., Any]) -> Callable[..., list[TimelineEntry]]:
+    """The per-cadre timeline source `fn(cadre, user)` of a `many` source: the same entries, so
+    the integrity file and the yearly joint analysis cannot drift apart."""
+
+    def fn(cadre, user) -> list[TimelineEntry]:
+        return [entry for _cadre_id, entry in many([cadre.pk], user)]
+
+    fn.__name__ = getattr(many, "__name__", "timeline").removesuffix("_many")
+    fn.__qualname__ = fn.__name__
+    fn.__doc__ = many.__doc__
+    return fn
 
 
 def register_appointment_guard(key: str, fn: Callable[..., Any]) -> None:

@@ -32,7 +32,7 @@ from cadre_supervision.widgets import LookupChoiceField, bind_lookups
 from . import board
 from .integrity import get_cadre_or_404, integrity_cadres
 from .models import Appointment, Cadre
-from .timeline import timeline_for
+from .timeline import timeline_for, timeline_for_many
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -96,10 +96,12 @@ class LeaderDocument:
         return counts
 
 
-def leader_document(user, cadre, year: int, *, office: str = "", signals=None) -> LeaderDocument:
+def leader_document(
+    user, cadre, year: int, *, office: str = "", signals=None, timeline=None
+) -> LeaderDocument:
     doc = LeaderDocument(cadre=cadre, office=office, year=year)
     doc.signals = board.signals_for(user, [cadre.pk]) if signals is None else signals
-    doc.timeline = timeline_for(cadre, user, year=year)
+    doc.timeline = timeline_for(cadre, user, year=year) if timeline is None else timeline
     for s in registry.integrity_sections:
         if s.export is None:
             continue
@@ -118,6 +120,7 @@ class SummaryRow:
     signals: list
     channels: dict[str, int]
     channel_values: list[int] = field(default_factory=list)
+    timeline: list = field(default_factory=list)  # the year's entries
 
     @property
     def cadre(self):
@@ -139,9 +142,12 @@ class SummaryRow:
 def summary(user, year: int, organization=None) -> tuple[list[SummaryRow], list[str]]:
     """The meeting's summary table: per 一把手 the open warnings by colour, the risk score and the
     number of the year's timeline entries per channel; the channel labels in order of first
-    appearance. The warnings cost one call of each source for all leaders together."""
+    appearance. The warnings and the timeline cost one call of each source for all leaders
+    together."""
     tenures = leader_tenures(user, year, organization)
-    signals = board.signals_for(user, [a.cadre_id for a in tenures]) if tenures else []
+    cadre_ids = [a.cadre_id for a in tenures]
+    signals = board.signals_for(user, cadre_ids) if tenures else []
+    timelines = timeline_for_many(cadre_ids, user, year=year)
     by_cadre: dict[int, list] = {}
     for s in signals:
         by_cadre.setdefault(s.cadre_id, []).append(s)
@@ -149,11 +155,12 @@ def summary(user, year: int, organization=None) -> tuple[list[SummaryRow], list[
     rows = []
     for a in tenures:
         channels: dict[str, int] = {}
-        for e in timeline_for(a.cadre, user, year=year):
+        timeline = timelines.get(a.cadre_id, [])
+        for e in timeline:
             channels[e.label] = channels.get(e.label, 0) + 1
             if e.label not in labels:
                 labels.append(e.label)
-        rows.append(SummaryRow(a, by_cadre.get(a.cadre_id, []), channels))
+        rows.append(SummaryRow(a, by_cadre.get(a.cadre_id, []), channels, timeline=timeline))
     for r in rows:
         r.channel_values = [r.channels.get(label, 0) for label in labels]
     return rows, labels
@@ -338,7 +345,10 @@ class AnalysisDocxView(AnalysisMixin, TemplateView):
         rows, labels = (
             summary(user, year, self.organization()) if has_any_scope(Cadre, user, "integrity") else ([], [])
         )
-        documents = [leader_document(user, r.cadre, year, office=r.office, signals=r.signals) for r in rows]
+        documents = [
+            leader_document(user, r.cadre, year, office=r.office, signals=r.signals, timeline=r.timeline)
+            for r in rows
+        ]
         content = docx_bytes(year, self.scope_label(), rows, labels, documents)
         filename = f"{year}年度联席会议专题分析.docx"
         log_access(

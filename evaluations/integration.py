@@ -9,45 +9,74 @@ from cadre_supervision.permissions import SYSTEM, has_org_perm
 
 from . import selectors
 from .choices import LetterStatus
+from .models import CareLetter, DemocraticEvaluation, Subject
 
 
-def timeline(cadre, user):
-    """Evaluation grades, care letters and their 提醒谈话 on the integrity file's timeline."""
-    for s in selectors.results_of_cadre(user=user, cadre=cadre, action="integrity").filter(grade__gt=""):
-        yield registry.TimelineEntry(
-            date=s.graded_on,
-            kind="evaluations.grade",
-            label="阳光评议",
-            title=f"{s.year}年度阳光评议：{s.get_grade_display()}",
-            detail=f"{s.organization.name}{s.post_title}，综合得分 {s.score}",
-            url=s.get_absolute_url(),
+def timeline_many(cadre_ids, user):
+    """Evaluation grades, care letters and their 提醒谈话 on the integrity file's timeline: the rows
+    of `selectors.results_of_cadre`, `democratic_of_cadre` and `letters_of_cadre` (integrity
+    scope) for many cadres at once, one query each."""
+    ids = list(cadre_ids)
+    subjects = (
+        Subject.objects.restrict(user, "integrity")
+        .filter(cadre_id__in=ids, grade__gt="")
+        .select_related("organization")
+        .order_by("-year")
+    )
+    for s in subjects:
+        yield (
+            s.cadre_id,
+            registry.TimelineEntry(
+                date=s.graded_on,
+                kind="evaluations.grade",
+                label="阳光评议",
+                title=f"{s.year}年度阳光评议：{s.get_grade_display()}",
+                detail=f"{s.organization.name}{s.post_title}，综合得分 {s.score}",
+                url=s.get_absolute_url(),
+            ),
         )
-    for d in selectors.democratic_of_cadre(user=user, cadre=cadre, action="integrity"):
-        yield registry.TimelineEntry(
-            date=d.held_on,
-            kind="evaluations.democratic",
-            label="民主测评",
-            title=f"{d.year}年度民主测评（{d.participants}人参评）",
-            url=d.get_absolute_url(),
+    for d in DemocraticEvaluation.objects.restrict(user, "integrity").filter(cadre_id__in=ids):
+        yield (
+            d.cadre_id,
+            registry.TimelineEntry(
+                date=d.held_on,
+                kind="evaluations.democratic",
+                label="民主测评",
+                title=f"{d.year}年度民主测评（{d.participants}人参评）",
+                url=d.get_absolute_url(),
+            ),
         )
-    for letter in selectors.letters_of_cadre(user=user, cadre=cadre, action="integrity").exclude(
-        status__in=[LetterStatus.PROPOSED, LetterStatus.DISMISSED]
-    ):
-        yield registry.TimelineEntry(
-            date=letter.sent_on,
-            kind="evaluations.care_letter",
-            label="关爱提醒函",
-            title=f"发送关爱提醒函（{letter.get_status_display()}）",
-            detail="；".join(letter.reasons),
-            url=letter.get_absolute_url(),
+    letters = (
+        CareLetter.objects.restrict(user, "integrity")
+        .filter(cadre_id__in=ids)
+        .exclude(status__in=[LetterStatus.PROPOSED, LetterStatus.DISMISSED])
+        .order_by("-year", "-proposed_on")
+    )
+    for letter in letters:
+        yield (
+            letter.cadre_id,
+            registry.TimelineEntry(
+                date=letter.sent_on,
+                kind="evaluations.care_letter",
+                label="关爱提醒函",
+                title=f"发送关爱提醒函（{letter.get_status_display()}）",
+                detail="；".join(letter.reasons),
+                url=letter.get_absolute_url(),
+            ),
         )
-        yield registry.TimelineEntry(
-            date=letter.sent_on,
-            kind="evaluations.reminder_talk",
-            label="提醒谈话",
-            title="因关爱提醒函安排提醒谈话",
-            url=selectors.reminder_talks_url(cadre.pk, letter.sent_on.year),
+        yield (
+            letter.cadre_id,
+            registry.TimelineEntry(
+                date=letter.sent_on,
+                kind="evaluations.reminder_talk",
+                label="提醒谈话",
+                title="因关爱提醒函安排提醒谈话",
+                url=selectors.reminder_talks_url(letter.cadre_id, letter.sent_on.year),
+            ),
         )
+
+
+timeline = registry.timeline_of_one(timeline_many)
 
 
 def _section_rows(cadre, user):
@@ -135,7 +164,7 @@ def register() -> None:
             blocks_promotion=True,
         )
     )
-    registry.register_timeline_source("evaluations", timeline)
+    registry.register_timeline_source("evaluations", timeline, many=timeline_many)
     registry.register_integrity_section(
         registry.IntegritySection(
             key="evaluations",

@@ -71,7 +71,9 @@ class InterviewsConfig(AppConfig):
                 export=integrity.export,
             )
         )
-        registry.register_timeline_source("interviews.talks", integrity.timeline)
+        registry.register_timeline_source(
+            "interviews.talks", integrity.timeline, many=integrity.timeline_many
+        )
         registry.register_demo_seeder(30, demo.seed)
 
         from . import petition_hooks

@@ -25,21 +25,29 @@ def export(cadre, user) -> tuple[list[str], list[list]]:
 TIMELINE_KINDS = (InterviewKind.REMINDER, *DISCIPLINE_KINDS)
 
 
-def timeline(cadre, user):
+def timeline_many(cadre_ids, user):
     """Timeline entries of the integrity file: 提醒谈话, 诫勉谈话 and 函询 (with its reply)."""
     from cadre_supervision.registry import TimelineEntry
 
     for r in (
         InterviewRecord.objects.restrict(user, "view")
-        .filter(interviewee=cadre, kind__in=TIMELINE_KINDS)
+        .filter(interviewee_id__in=cadre_ids, kind__in=TIMELINE_KINDS)
         .order_by("-date", "-id")
     ):
         reply = f"；函询回复（{r.reply_date:%Y-%m-%d}）：{r.reply[:60]}" if r.reply_date else ""
-        yield TimelineEntry(
-            date=r.date,
-            kind=f"interviews.{r.kind}",
-            label="谈话函询",
-            title=r.get_kind_display() + (f"：{r.topics[:40]}" if r.topics else ""),
-            detail=r.summary[:80] + reply,
-            url=r.get_absolute_url(),
+        yield (
+            r.interviewee_id,
+            TimelineEntry(
+                date=r.date,
+                kind=f"interviews.{r.kind}",
+                label="谈话函询",
+                title=r.get_kind_display() + (f"：{r.topics[:40]}" if r.topics else ""),
+                detail=r.summary[:80] + reply,
+                url=r.get_absolute_url(),
+            ),
         )
+
+
+def timeline(cadre, user):
+    """The entries of `timeline_many` for one cadre."""
+    return [entry for _cadre_id, entry in timeline_many([cadre.pk], user)]

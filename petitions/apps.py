@@ -39,7 +39,7 @@ class PetitionsConfig(AppConfig):
                 blocks_promotion=True,
             )
         )
-        registry.register_timeline_source("petitions", selectors.timeline)
+        registry.register_timeline_source("petitions", selectors.timeline, many=selectors.timeline_many)
         registry.register_integrity_section(
             registry.IntegritySection(
                 key="petitions",

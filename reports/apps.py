@@ -138,7 +138,11 @@ class ReportsConfig(AppConfig):
                     blocks_promotion=blocks,
                 )
             )
-        registry.register_timeline_source("reports.verifications", integration.verification_timeline)
+        registry.register_timeline_source(
+            "reports.verifications",
+            integration.verification_timeline,
+            many=integration.verification_timeline_many,
+        )
         registry.stats_sections.setdefault("reports", "reports-api:stats-reports")
         registry.register_demo_seeder(50, seed)
         # 凡提必核 for a selection's candidates (reports/selection_hooks.py)

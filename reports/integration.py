@@ -321,7 +321,7 @@ def recommender_concealment(user, cadre_ids) -> dict[int, list[str]]:
     return out
 
 
-def verification_timeline(cadre, user):
+def verification_timeline_many(cadre_ids, user):
     """Timeline entries of the integrity file: completed verifications of the cadre's reports
     (the integrity scope of reports, like the section)."""
     from django.utils import timezone
@@ -330,17 +330,25 @@ def verification_timeline(cadre, user):
 
     for v in (
         Verification.objects.restrict(user, "integrity")
-        .filter(report__cadre=cadre, status=VerificationStatus.DONE)
+        .filter(report__cadre_id__in=cadre_ids, status=VerificationStatus.DONE)
         .select_related("report")
         .order_by("-completed_at", "-id")
     ):
         when = timezone.localdate(v.completed_at) if v.completed_at else timezone.localdate(v.created_at)
         handling = f"；处理：{v.get_handling_display()}" if v.handling else ""
-        yield TimelineEntry(
-            date=when,
-            kind="reports.verification",
-            label="个人事项查核",
-            title=f"{v.report.year}年度个人有关事项报告{v.get_kind_display()}：{v.get_outcome_display()}",
-            detail=(v.handling_note[:60] if v.handling_note else "") + handling,
-            url=integrity_url(cadre.pk),
+        yield (
+            v.report.cadre_id,
+            TimelineEntry(
+                date=when,
+                kind="reports.verification",
+                label="个人事项查核",
+                title=f"{v.report.year}年度个人有关事项报告{v.get_kind_display()}：{v.get_outcome_display()}",
+                detail=(v.handling_note[:60] if v.handling_note else "") + handling,
+                url=integrity_url(v.report.cadre_id),
+            ),
         )
+
+
+def verification_timeline(cadre, user):
+    """The entries of `verification_timeline_many` for one cadre."""
+    return [entry for _cadre_id, entry in verification_timeline_many([cadre.pk], user)]
