@@ -242,6 +242,9 @@ def _sort_key(s: Signal):
 # by another request while the write was uncommitted is not kept past its commit). A reading
 # for given cadres (a cadre page, a candidate's pre-review) is always live.
 BOARD_TTL = 300
+# Asked for more cadres than this (the joint analysis' 一把手), the board reads the kept
+# whole-scope reading instead of asking every source again.
+FEW_CADRES = 20
 
 
 def scope_warnings(user) -> list[registry.Warning]:
@@ -279,8 +282,15 @@ def signals_for(
     policy, most urgent first; narrowed to `sources` (keys), `levels` ("red", ...) and the subtree
     of `organization`. The cadres are read in one query."""
     settings = source_settings()
-    if cadre_ids is None:
+    if cadre_ids is not None:
+        cadre_ids = set(cadre_ids)
+    keeps = getattr(user, "is_authenticated", False) and getattr(user, "pk", None) is not None
+    if cadre_ids is None or (keeps and len(cadre_ids) > FEW_CADRES):
+        # the whole scope's kept reading, narrowed here: each source narrows its own scoped query
+        # to the cadres asked, so the rows are the same
         warnings = scope_warnings(user)
+        if cadre_ids is not None:
+            warnings = [w for w in warnings if w.cadre_id in cadre_ids]
         if sources is not None:
             warnings = [w for w in warnings if w.kind in sources or _source_key(w.kind, settings) in sources]
     else:

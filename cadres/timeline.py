@@ -12,6 +12,7 @@ from cadre_supervision import registry
 from cadre_supervision.registry import TimelineEntry
 
 from . import rules
+from .choices import AssessmentGrade
 from .models import AnnualAssessment, Cadre, Publicity, RewardPunishment, Sanction, TrainingRecord
 
 
@@ -79,6 +80,7 @@ def sanctions_many(cadre_ids, user):
 
 
 def assessments_many(cadre_ids, user):
+    grades = {k: str(v) for k, v in AssessmentGrade.choices}  # once, not per row
     for a in AnnualAssessment.objects.restrict(user, "view").filter(cadre_id__in=cadre_ids):
         yield (
             a.cadre_id,
@@ -86,7 +88,7 @@ def assessments_many(cadre_ids, user):
                 date=dt.date(a.year, 12, 31),
                 kind="cadres.assessment",
                 label="年度考核",
-                title=f"{a.year}年度考核：{a.get_grade_display()}",
+                title=f"{a.year}年度考核：{grades.get(a.grade, a.grade)}",
                 detail=a.notes,
                 url=a.get_absolute_url(),
             ),

@@ -353,3 +353,19 @@ def test_a_signal_whose_cadre_is_out_of_scope_is_not_shown(city, monkeypatch):
     finally:
         policy.REGISTRY.pop(board.level_key("fake.leaky"), None)
         policy.REGISTRY.pop(board.weight_key("fake.leaky"), None)
+
+
+def test_many_cadres_read_from_the_kept_reading_give_the_same_signals(city, with_fake, monkeypatch):
+    """Asked for more than FEW_CADRES cadres, the board narrows the kept whole-scope reading:
+    the same signals as asking every source for those cadres."""
+    cache.clear()
+    for i in range(6):
+        CadreFactory(name=f"甲镇干部{i}", organization=city.town_a)
+    wanted = list(Cadre.objects.filter(organization=city.town_a).values_list("pk", flat=True))[:5]
+    wanted.append(city.cadre_b.pk)  # out of staff_a's scope: absent either way
+    monkeypatch.setattr(board, "FEW_CADRES", 2)
+    kept = board.signals_for(city.staff_a, wanted)
+    monkeypatch.setattr(board, "FEW_CADRES", 1000)
+    live = board.signals_for(city.staff_a, wanted)
+    assert [s.uid for s in kept] == [s.uid for s in live]
+    assert {s.cadre_id for s in kept} == set(wanted) - {city.cadre_b.pk}
