@@ -211,14 +211,17 @@ def letter_candidates(*, user, year: int, cadre_ids=None) -> dict[int, list[str]
 # --- statistics ---------------------------------------------------------------------------------
 
 
-def _sql(qs, *fields) -> tuple[str, tuple]:
-    """The SELECT of `fields` over `qs` (a statement matching nothing when the scope is empty)."""
+def _sql(qs, *fields) -> tuple[str, tuple] | None:
+    """The SELECT of `fields` over `qs`; None when the scope is empty."""
     try:
         sql, params = qs.order_by().values_list(*fields).query.sql_with_params()
     except EmptyResultSet:
-        nulls = ", ".join("NULL" for _ in fields)
-        return f"SELECT {nulls} WHERE false", ()
+        return None
     return sql, tuple(params)
+
+
+def _nothing(*fields) -> tuple[str, tuple]:
+    return "SELECT " + ", ".join("NULL" for _ in fields) + " WHERE false", ()
 
 
 # One statement, one aggregate per scoped set: the subjects by kind and grade (GROUPING SETS: the
@@ -237,19 +240,21 @@ UNION ALL SELECT 'item', kind, NULL, 0, count(*), count(*) FILTER (WHERE done IS
 def figures(*, user, year: int, action: str = "stats") -> dict:
     """The year's figures over `user`'s `action` scope of each model, in one query."""
     parts = {
-        "subjects": _sql(Subject.objects.restrict(user, action).filter(year=year), "kind", "grade"),
-        "campaigns": _sql(Campaign.objects.restrict(user, action).filter(year=year), "completed_on"),
-        "letters": _sql(CareLetter.objects.restrict(user, action).filter(year=year), "status"),
-        "democratic": _sql(DemocraticEvaluation.objects.restrict(user, action).filter(year=year), "id"),
-        "items": _sql(
-            ActionItem.objects.restrict(user, action).filter(subject__year=year), "kind", "done_on"
-        ),
+        "subjects": (Subject.objects.restrict(user, action).filter(year=year), ("kind", "grade")),
+        "campaigns": (Campaign.objects.restrict(user, action).filter(year=year), ("completed_on",)),
+        "letters": (CareLetter.objects.restrict(user, action).filter(year=year), ("status",)),
+        "democratic": (DemocraticEvaluation.objects.restrict(user, action).filter(year=year), ("id",)),
+        "items": (ActionItem.objects.restrict(user, action).filter(subject__year=year), ("kind", "done_on")),
     }
-    statement = _FIGURES_SQL.format(**{name: sql for name, (sql, _p) in parts.items()})
-    params = tuple(p for _sql_, ps in parts.values() for p in ps)
-    with connections[Subject.objects.db].cursor() as cur:
-        cur.execute(statement, params)
-        rows = cur.fetchall()
+    compiled = {name: _sql(qs, *fields) for name, (qs, fields) in parts.items()}
+    rows: list[tuple] = []
+    if any(c is not None for c in compiled.values()):  # no scope at all: no query
+        compiled = {name: c or _nothing(*parts[name][1]) for name, c in compiled.items()}
+        statement = _FIGURES_SQL.format(**{name: sql for name, (sql, _p) in compiled.items()})
+        params = tuple(p for _sql_, ps in compiled.values() for p in ps)
+        with connections[Subject.objects.db].cursor() as cur:
+            cur.execute(statement, params)
+            rows = cur.fetchall()
 
     by_grade = {str(g): 0 for g in Grade.values}
     by_kind_grade: dict[str, dict[str, int]] = {k: dict(by_grade) for k in SubjectKind.values}

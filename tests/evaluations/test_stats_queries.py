@@ -55,7 +55,7 @@ def test_stats_queries_do_not_grow_with_the_records(api, ev, django_assert_max_n
     assert counts[0] == counts[1]
 
 
-def test_stats_count_only_the_scope(api, ev):
+def test_stats_count_only_the_scope(api, ev, django_assert_max_num_queries):
     CareLetter.objects.filter(pk=ev.letter_b.pk).update(status=LetterStatus.SENT)
     api.force_authenticate(ev.staff_a)
     mine = api.get(URL, {"year": YEAR}).json()
@@ -75,3 +75,6 @@ def test_stats_count_only_the_scope(api, ev):
         every["by_kind_grade"]["leader"]["incompetent"] == 1
         and mine["by_kind_grade"]["leader"]["incompetent"] == 0
     )
+    api.force_authenticate(ev.nobody)
+    with django_assert_max_num_queries(1):  # the grants; no scope, no statement
+        assert api.get(URL, {"year": YEAR}).json()["subjects"] == 0
