@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -209,40 +211,89 @@ def letter_candidates(*, user, year: int, cadre_ids=None) -> dict[int, list[str]
 # --- statistics ---------------------------------------------------------------------------------
 
 
+def _sql(qs, *fields) -> tuple[str, tuple] | None:
+    """The SELECT of `fields` over `qs`; None when the scope is empty."""
+    try:
+        sql, params = qs.order_by().values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
+def _nothing(*fields) -> tuple[str, tuple]:
+    return "SELECT " + ", ".join("NULL" for _ in fields) + " WHERE false", ()
+
+
+# One statement, one aggregate per scoped set: the subjects by kind and grade (GROUPING SETS: the
+# total alongside), the campaigns, the care letters by status, the democratic evaluations and the
+# action items by kind. Rows: (part, key, subkey, grouping, n, n_done).
+_FIGURES_SQL = """SELECT 'subject', kind, grade, GROUPING(kind, grade), count(*), NULL::bigint
+  FROM ({subjects}) AS s(kind, grade) GROUP BY GROUPING SETS ((), (kind, grade))
+UNION ALL SELECT 'campaign', NULL, NULL, 0, count(*), count(*) FILTER (WHERE done IS NOT NULL)
+  FROM ({campaigns}) AS c(done)
+UNION ALL SELECT 'letter', status, NULL, 0, count(*), NULL FROM ({letters}) AS l(status) GROUP BY status
+UNION ALL SELECT 'democratic', NULL, NULL, 0, count(*), NULL FROM ({democratic}) AS d(id)
+UNION ALL SELECT 'item', kind, NULL, 0, count(*), count(*) FILTER (WHERE done IS NOT NULL)
+  FROM ({items}) AS i(kind, done) GROUP BY kind"""
+
+
 def figures(*, user, year: int, action: str = "stats") -> dict:
-    subjects = Subject.objects.restrict(user, action).filter(year=year)
+    """The year's figures over `user`'s `action` scope of each model, in one query."""
+    parts = {
+        "subjects": (Subject.objects.restrict(user, action).filter(year=year), ("kind", "grade")),
+        "campaigns": (Campaign.objects.restrict(user, action).filter(year=year), ("completed_on",)),
+        "letters": (CareLetter.objects.restrict(user, action).filter(year=year), ("status",)),
+        "democratic": (DemocraticEvaluation.objects.restrict(user, action).filter(year=year), ("id",)),
+        "items": (ActionItem.objects.restrict(user, action).filter(subject__year=year), ("kind", "done_on")),
+    }
+    compiled = {name: _sql(qs, *fields) for name, (qs, fields) in parts.items()}
+    rows: list[tuple] = []
+    if any(c is not None for c in compiled.values()):  # no scope at all: no query
+        compiled = {name: c or _nothing(*parts[name][1]) for name, c in compiled.items()}
+        statement = _FIGURES_SQL.format(**{name: sql for name, (sql, _p) in compiled.items()})
+        params = tuple(p for _sql_, ps in compiled.values() for p in ps)
+        with connections[Subject.objects.db].cursor() as cur:
+            cur.execute(statement, params)
+            rows = cur.fetchall()
+
     by_grade = {str(g): 0 for g in Grade.values}
     by_kind_grade: dict[str, dict[str, int]] = {k: dict(by_grade) for k in SubjectKind.values}
-    for kind, grade, n in subjects.exclude(grade="").values_list("kind", "grade").annotate(n=Count("id")):
-        by_grade[grade] += n
-        by_kind_grade[kind][grade] += n
-    letters = CareLetter.objects.restrict(user, action).filter(year=year)
     by_status = {str(s): 0 for s in LetterStatus.values}
-    for status, n in letters.values_list("status").annotate(n=Count("id")):
-        by_status[status] = n
+    items = {kind: (0, 0) for kind in ItemKind.values}
+    subjects = campaigns = campaigns_completed = democratic = 0
+    for part, key, subkey, grouping, n, n_done in rows:
+        if part == "subject":
+            if grouping:
+                subjects = n
+            elif subkey != "":
+                by_grade[subkey] += n
+                by_kind_grade[key][subkey] += n
+        elif part == "campaign":
+            campaigns, campaigns_completed = n, n_done
+        elif part == "letter":
+            by_status[key] = n
+        elif part == "democratic":
+            democratic = n
+        else:
+            items[key] = (n, n_done)
     sent = by_status[LetterStatus.SENT] + by_status[LetterStatus.ACKNOWLEDGED]
-    items = ActionItem.objects.restrict(user, action).filter(subject__year=year)
-    item_counts = items.aggregate(
-        pledges=Count("id", filter=Q(kind=ItemKind.PLEDGE)),
-        pledges_done=Count("id", filter=Q(kind=ItemKind.PLEDGE, done_on__isnull=False)),
-        rectify=Count("id", filter=Q(kind=ItemKind.RECTIFY)),
-        rectify_done=Count("id", filter=Q(kind=ItemKind.RECTIFY, done_on__isnull=False)),
-    )
-    campaigns = Campaign.objects.restrict(user, action).filter(year=year)
     return {
         "year": year,
-        "campaigns": campaigns.count(),
-        "campaigns_completed": campaigns.filter(completed_on__isnull=False).count(),
-        "subjects": subjects.count(),
+        "campaigns": campaigns,
+        "campaigns_completed": campaigns_completed,
+        "subjects": subjects,
         "graded": sum(by_grade.values()),
         "by_grade": by_grade,
         "by_kind_grade": by_kind_grade,
         "weak": by_grade[Grade.BASIC] + by_grade[Grade.INCOMPETENT],
         "care_letters": {"sent": sent, "by_status": by_status},
-        "items": item_counts,
-        "democratic_evaluations": DemocraticEvaluation.objects.restrict(user, action)
-        .filter(year=year)
-        .count(),
+        "items": {
+            "pledges": items[ItemKind.PLEDGE][0],
+            "pledges_done": items[ItemKind.PLEDGE][1],
+            "rectify": items[ItemKind.RECTIFY][0],
+            "rectify_done": items[ItemKind.RECTIFY][1],
+        },
+        "democratic_evaluations": democratic,
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -105,24 +107,85 @@ def _year_qs(user, year: int | None):
     return qs.filter(received_on__year=year) if year else qs
 
 
+# GROUPING(channel, result, disposal, status, organization_id) of each grouping set (a 1 bit: that
+# column not grouped); the categories' rows of the same statement carry -1.
+_ALL, _BY_CHANNEL, _BY_RESULT, _BY_DISPOSAL, _BY_STATUS, _BY_UNIT = 31, 15, 23, 27, 29, 30
+_BY_CATEGORY = -1
+
+_STATS_SQL = """WITH p(id, c, r, d, s, o, dl, esc) AS MATERIALIZED ({petitions}),
+g AS (
+  SELECT GROUPING(c, r, d, s, o) AS g, COALESCE(c, r, d, s) AS k, o, count(*) AS n,
+         count(*) FILTER (WHERE s <> %s AND dl < %s) AS n_overdue,
+         count(*) FILTER (WHERE esc IS NOT NULL) AS n_escalated
+  FROM p GROUP BY GROUPING SETS ((), (c), (r), (d), (s), (o))
+)
+SELECT g.g, g.k, g.o, u.{org_name}, g.n, g.n_overdue, g.n_escalated
+  FROM g LEFT JOIN {org} u ON g.g = {by_unit} AND u.{org_pk} = g.o
+UNION ALL
+SELECT {by_category}, c.{code}, NULL, c.{name}, count(DISTINCT pc.{petition_id}), 0, 0
+  FROM {through} pc JOIN {category} c ON c.{category_pk} = pc.{category_id}
+  WHERE pc.{petition_id} IN (SELECT id FROM p) GROUP BY c.{code}, c.{name}"""
+
+
+def _stats_rows(qs, today: dt.date) -> list[tuple]:
+    """One statement over the scoped petitions (materialised once): their counts by channel,
+    result, disposal, status and unit (GROUP BY GROUPING SETS, the overdue and escalated counts
+    alongside) and by category; rows (grouping, key, unit id, label, n, overdue, escalated)."""
+    try:
+        sql, params = (
+            qs.order_by()
+            .values_list(
+                "id", "channel", "result", "disposal", "status", "organization_id", "deadline", "escalated_on"
+            )
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:
+        return []
+    q = connections[qs.db].ops.quote_name
+    field = Petition._meta.get_field("categories")
+    statement = _STATS_SQL.format(
+        petitions=sql,
+        org=q(Organization._meta.db_table),
+        org_pk=q(Organization._meta.pk.column),
+        org_name=q(Organization._meta.get_field("name").column),
+        by_unit=_BY_UNIT,
+        by_category=_BY_CATEGORY,
+        through=q(field.remote_field.through._meta.db_table),
+        petition_id=q(field.m2m_column_name()),
+        category_id=q(field.m2m_reverse_name()),
+        category=q(ProblemCategory._meta.db_table),
+        category_pk=q(ProblemCategory._meta.pk.column),
+        code=q(ProblemCategory._meta.get_field("code").column),
+        name=q(ProblemCategory._meta.get_field("name").column),
+    )
+    with connections[qs.db].cursor() as cur:
+        cur.execute(statement, (*params, Status.CONCLUDED, today))
+        return cur.fetchall()
+
+
 def stats(*, user, year: int | None) -> dict:
-    qs = _year_qs(user, year)
-    by_channel = dict(qs.values_list("channel").annotate(n=Count("id")).order_by())
-    by_result = dict(qs.exclude(result="").values_list("result").annotate(n=Count("id")).order_by())
-    by_disposal = dict(qs.exclude(disposal="").values_list("disposal").annotate(n=Count("id")).order_by())
-    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
-    by_category = list(
-        ProblemCategory.objects.filter(petitions__in=qs)
-        .values("code", "name")
-        .annotate(n=Count("petitions", distinct=True))
-        .order_by("-n", "code")
-    )
-    by_unit = list(
-        qs.values("organization_id", "organization__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "organization_id")
-    )
-    total = sum(by_channel.values())
+    """The statistics of the petitions received in `year` (every year: None) in `user`'s
+    "stats" scope; one query (see _stats_rows)."""
+    by: dict[int, dict] = {g: {} for g in (_BY_CHANNEL, _BY_RESULT, _BY_DISPOSAL, _BY_STATUS)}
+    total = overdue = escalated = 0
+    by_category: list[tuple[str, str, int]] = []
+    by_unit: list[tuple[int, str, int]] = []
+    for g, key, org_id, label, n, n_overdue, n_escalated in _stats_rows(
+        _year_qs(user, year), timezone.localdate()
+    ):
+        if g == _ALL:
+            total, overdue, escalated = n, n_overdue, n_escalated
+        elif g == _BY_UNIT:
+            by_unit.append((org_id, label, n))
+        elif g == _BY_CATEGORY:
+            by_category.append((key, label, n))
+        else:
+            by[g][key] = n
+    by_channel, by_status = by[_BY_CHANNEL], by[_BY_STATUS]
+    by_result = {k: n for k, n in by[_BY_RESULT].items() if k != ""}
+    by_disposal = {k: n for k, n in by[_BY_DISPOSAL].items() if k != ""}
+    by_category.sort(key=lambda c: (-c[2], c[0]))
+    by_unit.sort(key=lambda u: (-u[2], u[0]))
     concluded = sum(by_result.values())
     substantiated = sum(by_result.get(r, 0) for r in SUBSTANTIATED)
     return {
@@ -132,8 +195,8 @@ def stats(*, user, year: int | None) -> dict:
         "concluded": concluded,
         "substantiated": substantiated,
         "substantiated_rate": rules.substantiated_rate(substantiated, concluded),
-        "overdue": qs.open().filter(deadline__lt=timezone.localdate()).count(),
-        "escalated": qs.filter(escalated_on__isnull=False).count(),
+        "overdue": overdue,
+        "escalated": escalated,
         "by_channel": [
             {"key": c.value, "label": c.label, "count": by_channel.get(c.value, 0)} for c in Channel
         ],
@@ -141,11 +204,8 @@ def stats(*, user, year: int | None) -> dict:
             {"key": d.value, "label": d.label, "count": by_disposal.get(d.value, 0)} for d in Disposal
         ],
         "by_result": [{"key": r.value, "label": r.label, "count": by_result.get(r.value, 0)} for r in Result],
-        "by_category": [{"key": c["code"], "label": c["name"], "count": c["n"]} for c in by_category],
-        "by_unit": [
-            {"organization_id": u["organization_id"], "label": u["organization__name"], "count": u["n"]}
-            for u in by_unit
-        ],
+        "by_category": [{"key": code, "label": name, "count": n} for code, name, n in by_category],
+        "by_unit": [{"organization_id": org_id, "label": name, "count": n} for org_id, name, n in by_unit],
     }
 
 

@@ -294,7 +294,7 @@ APIS = [
         refuse=lambda w: {"acknowledged_on": today()},
         watch=WATCH,
     ),
-    A("evaluations-api:stats", user="stats", ceiling=15),
+    A("evaluations-api:stats", user="stats", ceiling=2),
 ]
 
 (

@@ -165,7 +165,7 @@ PAGES = [
 ]
 
 APIS = [
-    A("petitions-api:stats", user="disc_a", ceiling=14),
+    A("petitions-api:stats", user="disc_a", ceiling=2),
     A(
         "petitions-api:petition-list",
         user="disc_a",
