@@ -8,10 +8,9 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 
 from cadre_supervision.permissions import SYSTEM
 from cadres.choices import OrgKind
@@ -247,17 +246,6 @@ def _letters(*, year, rng, user, today, counts) -> None:
     counts["care_letters"] = len(letters)
 
 
-def _analyse() -> None:
-    """ANALYZE the app's tables, inside the seeding transaction (it samples its own rows): they
-    are too small for a bulk COPY's analysis, and until autovacuum analyses them (never where
-    it is off) the planner takes a year's rows for one row and probes the scope's
-    organizations once per row in every scoped read (the statistics endpoint's statement for
-    a whole-city user: about 9 ms instead of 2 ms at scale 3)."""
-    with connection.cursor() as cur:
-        for model in apps.get_app_config("evaluations").get_models():
-            cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
 def seed(*, today: dt.date, rng, stdout) -> None:
     root = Organization.objects.filter(parent__isnull=True).order_by("id").first()
     user = User.objects.filter(username="zuzhibu").first()
@@ -281,7 +269,6 @@ def seed(*, today: dt.date, rng, stdout) -> None:
         )
         _democratic(year=year, leaders=leaders, rng=rng, user=user, today=today, counts=counts)
         _letters(year=year, rng=rng, user=user, today=today, counts=counts)
-        _analyse()
     stdout.write(f"阳光评议：{dict(counts)}\n")
     stdout.write(f"阳光评议：{report(year)}\n")
 
