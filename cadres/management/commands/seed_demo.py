@@ -8,7 +8,7 @@ import time
 
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cadre_supervision import registry
@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 f"{city.appointments} 条任职记录（{time.monotonic() - started:.1f} 秒）。"
             )
             logins = create_demo_users(city, rng=rng)
+            _analyse()
             for order, fn in registry.demo_seeders:
                 t0 = time.monotonic()
                 # The demo's earlier history is written as if before the appointment gate; a
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 )
                 with gate:
                     fn(today=today, rng=random.Random(seed * 1000 + order), stdout=self.stdout)
+                _analyse()
                 self.stdout.write(
                     f"  演示数据 {getattr(fn, '__module__', '')}.{getattr(fn, '__name__', fn)}：{time.monotonic() - t0:.1f} 秒"
                 )
@@ -83,3 +85,14 @@ class Command(BaseCommand):
                 self.stdout.write("  " + "-" * (sum(widths) + 6 + width(header[3])))
         self.stdout.write("")
         self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")
+
+
+def _analyse() -> None:
+    """ANALYZE the database inside the seeding transaction (it samples the transaction's own
+    rows), after the city and after each app's seeder: the next seeder's reads, and the first
+    requests after seeding, are planned on real row counts. Autovacuum analyses a table only
+    after the commit, and never where it is turned off; without statistics the planner takes a
+    year's rows for one and probes the scope once per row (the evaluations statistics: about
+    9 ms instead of 2 at scale 3)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
