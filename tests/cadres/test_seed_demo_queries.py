@@ -116,3 +116,19 @@ def test_a_large_copy_analyses_its_table_inside_the_transaction(monkeypatch, row
     copy_insert(Post, [Post(organization=root, title=f"岗位{i}") for i in range(rows)])
     after = _reltuples(Post)
     assert (after == rows) is analysed, (before, after)
+
+
+def test_the_seeder_analyses_its_tables_and_keeps_the_lock_timeout():
+    from cadres.management.commands.seed_demo import _analyse
+
+    root = Organization.objects.create(name="某市", kind="city", path="000001.")
+    for i in range(3):
+        Post.objects.create(organization=root, title=f"岗位{i}")
+    with connection.cursor() as cur:
+        cur.execute("SHOW lock_timeout")
+        before = cur.fetchone()[0]
+    _analyse()
+    assert _reltuples(Post) == 3
+    with connection.cursor() as cur:
+        cur.execute("SHOW lock_timeout")
+        assert cur.fetchone()[0] == before
