@@ -177,6 +177,12 @@ def main() -> int:
             "2",
             "--timeout",
             "60",
+            # No request-line limit here: a generated query string of several kilobytes would
+            # get gunicorn's own 414 (its default limit is 4,094 bytes) before the API sees it.
+            # That limit belongs to the front server of a deployment; what is checked is what
+            # the API answers.
+            "--limit-request-line",
+            "0",
         ],
         cwd=ROOT,
         env=env,
