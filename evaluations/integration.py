@@ -9,20 +9,13 @@ from cadre_supervision.permissions import SYSTEM, has_org_perm
 
 from . import selectors
 from .choices import LetterStatus
-from .models import CareLetter, DemocraticEvaluation, Subject
 
 
 def timeline_many(cadre_ids, user):
-    """Evaluation grades, care letters and their 提醒谈话 on the integrity file's timeline: the rows
-    of `selectors.results_of_cadre`, `democratic_of_cadre` and `letters_of_cadre` (integrity
-    scope) for many cadres at once, one query each."""
+    """Evaluation grades, care letters and their 提醒谈话 on the integrity file's timeline, for
+    many cadres at once (the integrity-scope selectors, one query each)."""
     ids = list(cadre_ids)
-    subjects = (
-        Subject.objects.restrict(user, "integrity")
-        .filter(cadre_id__in=ids, grade__gt="")
-        .select_related("organization")
-        .order_by("-year")
-    )
+    subjects = selectors.results_of_cadres(user=user, cadre_ids=ids, action="integrity").filter(grade__gt="")
     for s in subjects:
         yield (
             s.cadre_id,
@@ -35,7 +28,7 @@ def timeline_many(cadre_ids, user):
                 url=s.get_absolute_url(),
             ),
         )
-    for d in DemocraticEvaluation.objects.restrict(user, "integrity").filter(cadre_id__in=ids):
+    for d in selectors.democratic_of_cadres(user=user, cadre_ids=ids, action="integrity"):
         yield (
             d.cadre_id,
             registry.TimelineEntry(
@@ -46,11 +39,8 @@ def timeline_many(cadre_ids, user):
                 url=d.get_absolute_url(),
             ),
         )
-    letters = (
-        CareLetter.objects.restrict(user, "integrity")
-        .filter(cadre_id__in=ids)
-        .exclude(status__in=[LetterStatus.PROPOSED, LetterStatus.DISMISSED])
-        .order_by("-year", "-proposed_on")
+    letters = selectors.letters_of_cadres(user=user, cadre_ids=ids, action="integrity").exclude(
+        status__in=[LetterStatus.PROPOSED, LetterStatus.DISMISSED]
     )
     for letter in letters:
         yield (

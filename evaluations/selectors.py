@@ -115,21 +115,37 @@ def collect_weak_grades(user, cadre_ids=None):
     return out
 
 
-def results_of_cadre(*, user, cadre: Cadre, action: str = "view"):
+def results_of_cadres(*, user, cadre_ids, action: str = "view"):
     return (
         Subject.objects.restrict(user, action)
-        .filter(cadre=cadre)
+        .filter(cadre_id__in=list(cadre_ids))
         .select_related("organization", "campaign")
         .order_by("-year")
     )
 
 
+def results_of_cadre(*, user, cadre: Cadre, action: str = "view"):
+    return results_of_cadres(user=user, cadre_ids=[cadre.pk], action=action)
+
+
+def letters_of_cadres(*, user, cadre_ids, action: str = "view"):
+    return (
+        CareLetter.objects.restrict(user, action)
+        .filter(cadre_id__in=list(cadre_ids))
+        .order_by("-year", "-proposed_on")
+    )
+
+
 def letters_of_cadre(*, user, cadre: Cadre, action: str = "view"):
-    return CareLetter.objects.restrict(user, action).filter(cadre=cadre).order_by("-year", "-proposed_on")
+    return letters_of_cadres(user=user, cadre_ids=[cadre.pk], action=action)
+
+
+def democratic_of_cadres(*, user, cadre_ids, action: str = "view"):
+    return DemocraticEvaluation.objects.restrict(user, action).filter(cadre_id__in=list(cadre_ids))
 
 
 def democratic_of_cadre(*, user, cadre: Cadre, action: str = "view"):
-    return DemocraticEvaluation.objects.restrict(user, action).filter(cadre=cadre).prefetch_related("ratings")
+    return democratic_of_cadres(user=user, cadre_ids=[cadre.pk], action=action).prefetch_related("ratings")
 
 
 # --- 能者上、平者让、庸者下 -------------------------------------------------------------------------
