@@ -19,9 +19,9 @@ class CadreSupervisionConfig(AppConfig):
             )
         )
 
-        from .workbench import connect_figure_invalidation
+        from . import keep
 
-        connect_figure_invalidation()
+        keep.connect()
 
         from . import lookup
 

@@ -11,15 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from . import registry
+from . import keep, registry
 from .registry import TodoItem
 
 logger = logging.getLogger(__name__)
@@ -67,14 +65,23 @@ def _sort_key(item: TodoItem):
 
 
 def todo_items(user, today: dt.date) -> list[TodoItem]:
-    """Every registered source's items for `user`, soonest first, nothing past the horizon."""
+    """Every registered source's items for `user`, soonest first, nothing past the horizon; each
+    source's part from the cache while the tables it read are unchanged (`keep.kept_many`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     last = horizon(today)
-    items: list[TodoItem] = []
-    for _key, source in list(registry.todo_sources.items()):
-        items.extend(i for i in source(user, today) if i.due is None or i.due <= last)
-    return sorted(items, key=_sort_key)
+    parts = keep.kept_many(
+        [
+            (f"workbench:todo:{user.pk}:{today.isoformat()}:{key}", partial(_todo_part, source, user, today))
+            for key, source in list(registry.todo_sources.items())
+        ],
+        ttl=FIGURES_TTL,
+    )
+    return sorted((i for part in parts for i in part if i.due is None or i.due <= last), key=_sort_key)
+
+
+def _todo_part(source, user, today: dt.date) -> list[TodoItem]:
+    return list(source(user, today))
 
 
 def todo_groups(user, today: dt.date) -> list[TodoGroup]:
@@ -91,80 +98,33 @@ def figures_for(user, today: dt.date) -> list[dict]:
     scope) or has no data is left out, so no tile is empty."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    out = []
-    for figure in registry.figures:
-        data = figure.build(user, today)
-        if not data or not data.get("categories"):
-            continue
-        out.append({"key": figure.key, "title": figure.title, **data})
-    return out
+    return [f for f in (_figure(figure, user, today) for figure in registry.figures) if f is not None]
 
 
 # --- the figures' cache -----------------------------------------------------------------------------
-# The figures are aggregates over the whole scope (the rotation figure alone builds the year's due
-# list): they are kept per user for FIGURES_TTL seconds, and every write through the ORM (a
-# post_save / post_delete / m2m_changed outside the bookkeeping models below) starts a new
-# generation, so a saved record shows at once. A bulk `QuerySet.update()` sends no signal: its
-# effect shows when the entry expires (at most FIGURES_TTL seconds). The cache is Redis with
-# IGNORE_EXCEPTIONS: without it, the figures are computed on every request. The new generation
-# is set once per transaction, on commit (a seeder's thousands of saves cost one cache write).
+# Each figure is an aggregate over the whole scope: it is kept per user and day for FIGURES_TTL
+# seconds while the tables it read are unchanged (`keep.kept_many`: a saved record shows at once
+# in the figures that read its table, and leaves the others as they were).
 
 FIGURES_TTL = getattr(settings, "WORKBENCH_FIGURES_TTL", 120)
-GENERATION_KEY = "workbench:figures:generation"
-# Writes that change no figure: sessions, notifications, the access log, feed tokens, history,
-# refreshes of derived data.
-QUIET_WRITES = {
-    "sessions.session",
-    "cadre_supervision.notification",
-    "cadre_supervision.accesslog",
-    "cadre_supervision.calendarfeedtoken",
-    # The materialised due list: derived from writes that already started a generation.
-    "rotations.duesnapshot",
-    "rotations.duesnapshotitem",
-}
-QUIET_APPS = {"sessions", "pghistory", "admin", "contenttypes", "django_celery_results", "django_celery_beat"}
 
 
-def figures_generation() -> str:
-    return str(cache.get(GENERATION_KEY) or 0)
-
-
-def new_figures_generation() -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def bump_figures_generation(sender=None, using=None, **kwargs) -> None:
-    """A signal receiver: a write starts a new generation of every user's cached figures, once
-    per transaction and after its commit (a figure computed meanwhile from the old data must
-    not outlive it); outside a transaction at once."""
-    meta = getattr(sender, "_meta", None)
-    if meta is not None and (meta.app_label in QUIET_APPS or meta.label_lower in QUIET_WRITES):
-        return
-    conn = transaction.get_connection(using)
-    if not conn.in_atomic_block:
-        new_figures_generation()
-    elif not any(func is new_figures_generation for _sids, func, _robust in conn.run_on_commit):
-        transaction.on_commit(new_figures_generation, using=using, robust=True)
+def _figure(figure, user, today: dt.date) -> dict | None:
+    data = figure.build(user, today)
+    if not data or not data.get("categories"):
+        return None
+    return {"key": figure.key, "title": figure.title, **data}
 
 
 def cached_figures(user, today: dt.date) -> list[dict]:
-    """`figures_for(user, today)` kept for FIGURES_TTL seconds within one write generation."""
+    """`figures_for(user, today)`, each figure from the cache while what it read is unchanged."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    key = f"workbench:figures:{user.pk}:{today.isoformat()}:{figures_generation()}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    figures = figures_for(user, today)
-    cache.set(key, figures, timeout=FIGURES_TTL)
-    return figures
-
-
-def connect_figure_invalidation() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(bump_figures_generation, dispatch_uid=f"workbench-figures-{id(signal)}")
+    items = [
+        (f"workbench:figure:{user.pk}:{today.isoformat()}:{f.key}", partial(_figure, f, user, today))
+        for f in registry.figures
+    ]
+    return [f for f in keep.kept_many(items, ttl=FIGURES_TTL) if f is not None]
 
 
 # --- the calendar ----------------------------------------------------------------------------

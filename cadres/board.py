@@ -15,7 +15,6 @@ source's `level`) and `warnings.weight.<key>` (default its `weight`).
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -234,13 +233,10 @@ def _sort_key(s: Signal):
     return (LEVELS.index(s.level), since, s.cadre_id, s.kind)
 
 
-# The whole-scope reading of every source (the board's pages, its workbench tile, its counts)
-# is kept per user for BOARD_TTL seconds under two keys that change with the data: the tracked
-# data's version number (`history.data_version`: any insert, update or delete, queryset updates
-# and bulk writes included, at once and for the writing transaction too) and the workbench's
-# write generation (set after the commit of any ORM write, grants included, so a reading taken
-# by another request while the write was uncommitted is not kept past its commit). A reading
-# for given cadres (a cadre page, a candidate's pre-review) is always live.
+# The whole-scope reading of each source (the board's pages, its workbench tile, its counts) is
+# kept per user, day and source for BOARD_TTL seconds while the tables that source read are
+# unchanged (`keep.kept_many`): a talk logged leaves the audit and report sources as they were.
+# A reading for given cadres (a cadre page, a candidate's pre-review) is always live.
 BOARD_TTL = 300
 # Asked for more cadres than this (the joint analysis' 一把手), the board reads the kept
 # whole-scope reading instead of asking every source again.
@@ -248,26 +244,26 @@ FEW_CADRES = 20
 
 
 def scope_warnings(user) -> list[registry.Warning]:
-    """`registry.warnings_for(user)` over the user's whole scope, from the cache when nothing
-    tracked has changed since it was read (see BOARD_TTL)."""
-    from django.core.cache import cache
+    """`registry.warnings_for(user)` over the user's whole scope, each source's part from the
+    cache while what it read is unchanged."""
+    from functools import partial
+
     from django.utils import timezone
 
-    from cadre_supervision.history import data_version
-    from cadre_supervision.workbench import figures_generation
+    from cadre_supervision import keep
 
     if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
         return registry.warnings_for(user)
-    sources = ",".join(s.key for s in registry.warning_sources)
-    key = (
-        f"warnings:scope:{user.pk}:{timezone.localdate().isoformat()}:"
-        f"{figures_generation()}:{data_version()}:{zlib.crc32(sources.encode())}"
-    )
-    found = cache.get(key)
-    if found is None:
-        found = registry.warnings_for(user)
-        cache.set(key, found, timeout=BOARD_TTL)
-    return found
+    day = timezone.localdate().isoformat()
+    items = [
+        (f"warnings:source:{user.pk}:{day}:{s.key}", partial(_collect_all, s, user))
+        for s in registry.warning_sources
+    ]
+    return [w for part in keep.kept_many(items, ttl=BOARD_TTL) for w in part]
+
+
+def _collect_all(source, user) -> list[registry.Warning]:
+    return list(source.collect(user, None))
 
 
 def signals_for(
@@ -277,10 +273,12 @@ def signals_for(
     sources=None,
     levels=None,
     organization=None,
+    with_cadres: bool = True,
 ) -> list[Signal]:
     """Every open signal within `user`'s scope (one call of each source), coloured and weighted by
     policy, most urgent first; narrowed to `sources` (keys), `levels` ("red", ...) and the subtree
-    of `organization`. The cadres are read in one query."""
+    of `organization`. The cadres are read in one query (`with_cadres=False`: only whether they
+    are in scope, for counting; the signals then carry no cadre)."""
     settings = source_settings()
     if cadre_ids is not None:
         cadre_ids = set(cadre_ids)
@@ -299,14 +297,17 @@ def signals_for(
     # The cadres the sources named, read through the user's scope like every other row: a source
     # may reach a record through a single-record grant (a talk visible to its interviewer) whose
     # cadre the user may not open; such a signal is not shown (the cadre is out of scope).
-    cadres = (
-        Cadre.objects.restrict(user, CADRE_READ)
-        .select_related("organization")
-        .only("id", "name", "organization__id", "organization__name", "organization__path")
-        .in_bulk(ids)
-        if ids
-        else {}
-    )
+    in_scope = Cadre.objects.restrict(user, CADRE_READ)
+    if not ids:
+        cadres = {}
+    elif with_cadres or organization is not None:
+        cadres = (
+            in_scope.select_related("organization")
+            .only("id", "name", "organization__id", "organization__name", "organization__path")
+            .in_bulk(ids)
+        )
+    else:
+        cadres = dict.fromkeys(in_scope.filter(pk__in=ids).values_list("pk", flat=True), True)
     out = []
     for w in warnings:
         source = settings.get(w.kind) or settings.get(_source_key(w.kind, settings))
@@ -320,7 +321,7 @@ def signals_for(
             continue
         if organization is not None and not cadre.organization.path.startswith(organization.path):
             continue
-        out.append(Signal(w, source, level, source.weight, cadre))
+        out.append(Signal(w, source, level, source.weight, cadre if with_cadres else None))
     out.sort(key=_sort_key)
     return out
 
@@ -430,7 +431,7 @@ def workbench_figure(user, today):
 
     if not may_use_board(user):
         return None
-    counts = level_counts(signals_for(user))
+    counts = level_counts(signals_for(user, with_cadres=False))
     return {
         "value": str(counts["red"]),
         "caption": f"红色预警（橙色 {counts['orange']}，黄色 {counts['yellow']}）",

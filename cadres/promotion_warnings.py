@@ -40,6 +40,8 @@ def sanction_bar(user, cadre_ids=None):
 def dossier_unverified(user, cadre_ids=None):
     items = {k: str(v) for k, v in VerificationItem.choices}
     labels = {k: str(v) for k, v in VerificationStatus.choices}
+    # one reverse for every signal: the cadre page's address with the id put in
+    url = reverse("cadres:cadre_detail", args=[0]).replace("/0/", "/{}/") + "#verification"
     out = []
     for cid, summary in selectors.dossier_open_items(user=user, cadre_ids=cadre_ids).items():
         doubtful = set(summary.doubtful_items)
@@ -52,7 +54,7 @@ def dossier_unverified(user, cadre_ids=None):
                 kind="cadres.dossier_unverified",
                 title="三龄两历一身份未认定",
                 detail="、".join(open_labels),
-                url=reverse("cadres:cadre_detail", args=[cid]) + "#verification",
+                url=url.format(cid),
                 level="red" if summary.doubtful_items else "",
                 uid=f"cadres.dossier.{cid}",
             )

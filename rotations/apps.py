@@ -10,7 +10,12 @@ class RotationsConfig(AppConfig):
         from . import lookups
 
         lookups.register()
-        from cadre_supervision import registry
+        from cadre_supervision import keep, registry
+
+        from .models import DueSnapshot, DueSnapshotItem
+
+        # the materialised due list is refreshed by the reading that finds it stale
+        keep.register_derived(DueSnapshot, DueSnapshotItem)
 
         from . import integration, policies
         from .demo import seed_demo

@@ -276,8 +276,11 @@ def _as_committed():
 def test_cached_figures_answer_from_cache_until_a_write(
     wb, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
+    from django.core.cache import cache
+
     from audits import services as audit_services
     from audits.choices import Stream
+    from cadre_supervision import keep
 
     def rectification(figures):
         return sum(r[1] for r in next(f for f in figures if f["key"] == "audits.rectification")["table_rows"])
@@ -285,9 +288,13 @@ def test_cached_figures_answer_from_cache_until_a_write(
     _as_committed()
     first = workbench.cached_figures(wb.staff_all, wb.today)
     assert first == workbench.figures_for(wb.staff_all, wb.today)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the tables' history versions; no figure is computed
         assert workbench.cached_figures(wb.staff_all, wb.today) == first
     before = rectification(first)
+    key = f"workbench:figure:{wb.staff_all.pk}:{wb.today.isoformat()}:audits.rectification"
+    stored = cache.get(key)
+    assert isinstance(stored, keep.Entry) and "audits_finding" in stored.stamps
+    _as_committed()  # the due list materialised by the figures' first computation, committed
     with django_capture_on_commit_callbacks(execute=True):
         audit_services.finding_create(
             user=wb.staff_all,
@@ -299,10 +306,49 @@ def test_cached_figures_answer_from_cache_until_a_write(
             rectification_required="整改",
             due_date=wb.today + dt.timedelta(days=5),
         )
-        # not before the commit: a request meanwhile still reads the committed data
-        assert rectification(workbench.cached_figures(wb.staff_all, wb.today)) == before
-    # the committed write started a new generation: the next answer is computed again and counts it
+        # the writing transaction reads its own write, and keeps nothing it computed: another
+        # request must not be answered from rows that may never be committed
+        assert rectification(workbench.cached_figures(wb.staff_all, wb.today)) == before + 1
+        assert cache.get(key) == stored
+    _as_committed()
+    # after the commit the figure is computed again, counts the finding, and is kept
     assert rectification(workbench.cached_figures(wb.staff_all, wb.today)) == before + 1
+    assert cache.get(key) != stored
+
+
+def test_a_write_recomputes_only_the_figures_that_read_its_table(wb, django_capture_on_commit_callbacks):
+    """A committed write to one table recomputes the figures that read it; the others answer
+    from the cache."""
+    from audits.models import Finding
+    from cadre_supervision import keep, registry
+    from cadre_supervision.models import Notification
+
+    _as_committed()
+    workbench.cached_figures(wb.staff_all, wb.today)
+    _as_committed()
+    calls = []
+    originals = {f.key: f.build for f in registry.figures}
+
+    def spy(key):
+        return lambda u, d: (calls.append(key), originals[key](u, d))[1]
+
+    try:
+        for f in registry.figures:
+            object.__setattr__(f, "build", spy(f.key))
+        with django_capture_on_commit_callbacks(execute=True):
+            Notification.objects.create(recipient=wb.staff_all, kind="x", title="t", period="p")
+        _as_committed()
+        workbench.cached_figures(wb.staff_all, wb.today)
+        assert calls == []  # no figure reads the notifications
+        with django_capture_on_commit_callbacks(execute=True):
+            keep.note_write(sender=Finding)
+        _as_committed()
+        workbench.cached_figures(wb.staff_all, wb.today)
+        assert "audits.rectification" in calls
+        assert "interviews.coverage" not in calls and "reports.submission" not in calls
+    finally:
+        for f in registry.figures:
+            object.__setattr__(f, "build", originals[f.key])
 
 
 def test_cached_figures_are_per_user(wb):
@@ -314,15 +360,23 @@ def test_cached_figures_are_per_user(wb):
     assert workbench.cached_figures(AnonymousUser(), wb.today) == []
 
 
-def test_bookkeeping_writes_keep_the_cache(wb, django_capture_on_commit_callbacks):
+def test_writes_set_their_tables_generation_once_per_transaction(wb, django_capture_on_commit_callbacks):
+    from django.contrib.sessions.models import Session
+
+    from cadre_supervision import keep
     from cadre_supervision.models import Notification
 
     _as_committed()
-    gen = workbench.figures_generation()
+    table = Notification._meta.db_table
+    gen = keep._generations([table, keep.GLOBAL])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for _ in range(3):
+            keep.note_write(sender=Notification)
+        keep.note_write(sender=TodoItem)  # not a model: counts as a write to everything
+    assert len(callbacks) == 1 and keep._generations([table, keep.GLOBAL]) == gen  # not before the commit
+    callbacks[0]()
+    after = keep._generations([table, keep.GLOBAL])
+    assert after[table] != gen[table] and after[keep.GLOBAL] != gen[keep.GLOBAL]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        workbench.bump_figures_generation(sender=Notification)
-    assert workbench.figures_generation() == gen and not callbacks
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        for _ in range(3):  # not a model: counts as a write; once per transaction
-            workbench.bump_figures_generation(sender=TodoItem)
-    assert workbench.figures_generation() != gen and len(callbacks) == 1
+        keep.note_write(sender=Session)  # sessions change no reading
+    assert not callbacks

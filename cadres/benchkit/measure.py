@@ -11,6 +11,7 @@ import logging
 import statistics
 import time
 from contextlib import contextmanager
+from functools import partial
 from urllib.parse import urlencode
 
 import psycopg2
@@ -31,8 +32,8 @@ PAGE_SIZES = (10, 100, 500)
 WIDE_USER, NARROW_USER, STATS_USER = "zuzhibu", "zhuanguanyuan", "tongji"
 
 
-# Issue 10's pages for every demo role: the workbench with its figures computed (the cache
-# starts a new generation before each run) and served from the cache, and the calendar.
+# Issue 10's pages for every demo role: the workbench with nothing kept, after one app's writes
+# and with everything kept (cadre_supervision.keep), and the calendar.
 ROLE_USERS = (
     "admin",
     "zuzhibu",
@@ -249,16 +250,20 @@ class Bench:
         return data
 
     def roles(self) -> list[dict]:
-        """Workbench (figures computed / from the cache) and calendar for every demo role."""
-        from cadre_supervision.workbench import new_figures_generation
+        """Workbench and calendar for every demo role: the workbench with nothing kept (every
+        figure and to-do source computed), after a write to every table of one app (only what
+        read them is computed), and with everything kept."""
+        from cadre_supervision import keep
 
         out = []
         for username in ROLE_USERS:
             if username not in self.users:
                 continue
             for label, url, before in (
-                ("workbench", reverse("home"), new_figures_generation),
-                ("workbench, figures cached", reverse("home"), None),
+                ("workbench, nothing kept", reverse("home"), keep.forget_all),
+                ("workbench, after 谈话 writes", reverse("home"), partial(_app_written, "interviews")),
+                ("workbench, after 审计 writes", reverse("home"), partial(_app_written, "audits")),
+                ("workbench, all kept", reverse("home"), None),
                 ("calendar", reverse("calendar"), None),
             ):
                 m = self.timed(username, url, before)
@@ -318,3 +323,13 @@ class Bench:
                     "theirs_status": b["status"],
                 }
         return out
+
+
+def _app_written(app_label: str) -> None:
+    """As after a committed write to every table of one app (a talk recorded, a finding logged):
+    their generations change, nothing else does."""
+    from django.apps import apps
+
+    from cadre_supervision import keep
+
+    keep.bump(m._meta.db_table for m in apps.get_app_config(app_label).get_models(include_auto_created=True))

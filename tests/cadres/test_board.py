@@ -239,17 +239,19 @@ def test_board_queries_bounded(client, city, with_fake, django_assert_max_num_qu
 
 
 def test_the_scope_reading_is_kept_until_tracked_data_changes(city, with_fake):
-    """The board's whole-scope reading comes from the cache while nothing tracked changed (a
-    transaction's own uncommitted write included) and is read again after any write."""
+    """The board's whole-scope reading comes from the cache while nothing it read changed, and is
+    read again after a write to what it read (a transaction's own uncommitted write included,
+    and a queryset update, which sends no signal)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     cache.clear()
+    connection.run_on_commit = []  # the fixture's writes as if committed (a writing transaction keeps nothing)
     first = board.signals_for(city.staff_all)
     with CaptureQueriesContext(connection) as kept:
         again = board.signals_for(city.staff_all)
     assert [s.uid for s in again] == [s.uid for s in first]
-    # the policy colours, the data version and the cadres: no source is asked
+    # the policy colours, the tables' versions and the cadres: no source is asked
     assert len(kept.captured_queries) <= 3, [q["sql"][:80] for q in kept.captured_queries]
     before = {s.cadre_id for s in first}
     newcomer = CadreFactory(name="新来的", organization=city.town_a)  # the fake source flags every cadre
