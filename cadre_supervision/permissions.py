@@ -430,16 +430,24 @@ def _action_q(scope: Scope, user, action, seen: frozenset = frozenset()) -> Q | 
             if (q := _field_q(scope, user, spec)) is not None:
                 clauses.append(q)
         else:
-            parts = [
-                _action_q(scope, user, c, seen | {action})
-                if c in scope.perms and c not in seen and c != action
-                else _field_q(scope, user, c)
-                for c in spec.codenames
-            ]
+
+            def nested(c):
+                return c in scope.perms and c not in seen and c != action
+
             if isinstance(spec, AllOf):
+                parts = [
+                    _action_q(scope, user, c, seen | {action}) if nested(c) else _field_q(scope, user, c)
+                    for c in spec.codenames
+                ]
                 if all(p is not None for p in parts):
                     return reduce(and_, parts)
                 return None
+            # A union: the plain codenames' grant roots are merged into one organization filter
+            # per field (two codenames granted over the same unit give one clause, not two).
+            parts = [_action_q(scope, user, c, seen | {action}) for c in spec.codenames if nested(c)]
+            plain = [c for c in spec.codenames if not nested(c)]
+            if plain:
+                parts.append(_field_q(scope, user, plain[0] if len(plain) == 1 else AnyOf(*plain)))
             held = [p for p in parts if p is not None]
             return reduce(or_, held) if held else None
     if scope.extra is not None:

@@ -245,3 +245,17 @@ def test_the_framework_names_no_domain_model():
         if rel.parts[0] == "cadre_supervision" and pattern.search(text)
     ]
     assert offenders == [], "use cadre_supervision.jurisdiction or a registry"
+
+
+@pytest.mark.django_db
+def test_a_union_over_the_same_units_is_one_organization_filter(ac):
+    """Audit "stats" = AnyOf("view_audits", "view_stats") for a user holding both over the same
+    unit: one organization subquery per field in the SQL, not one per codename; the rows are
+    those of either grant."""
+    both = make_user("both_grants", "org_staff", [ac.root])  # org staff hold both codenames
+    from cadre_supervision.permissions import _grants
+
+    assert _grants(both)["view_audits"] == _grants(both)["view_stats"]
+    sql = str(Audit.objects.restrict(both, "stats").query)
+    assert sql.count('"path"::text LIKE') == sql.count("LIKE") and sql.count("LIKE") == len(Audit.scope.org_fields)
+    assert Audit.objects.restrict(both, "stats").count() == Audit.objects.count() > 0
