@@ -219,20 +219,41 @@ def _cell_text(value) -> str:
 
 
 def _table(doc, header: list[str], rows: list[list[Any]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
+    # Every row at once (one parse of the table's XML), rather than `add_row` per row.
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=False):
-        cell.text = str(text)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=False):
-            cell.text = _cell_text(value)
+    lines = [[str(text) for text in header], *([_cell_text(value) for value in row] for row in rows)]
+    for tr, line in zip(table.rows, lines, strict=True):
+        for cell, text in zip(tr.cells, line, strict=False):
+            cell.text = text
+
+
+def _resolve_styles_once(doc) -> None:
+    """python-docx resolves a style name to its id on every heading, paragraph and table by
+    scanning the document's styles twice (the style by its name, then whether it is the
+    default): ~3 ms each, most of the time of a city's analysis. The styles do not change
+    while the document is written, so each (name, type) is resolved once; the XML written is
+    the same."""
+    part = doc.part
+    resolve = part.get_style_id
+    ids: dict[tuple[str, Any], str | None] = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return resolve(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in ids:
+            ids[key] = resolve(style_or_name, style_type)
+        return ids[key]
+
+    part.get_style_id = get_style_id
 
 
 def docx_bytes(year: int, scope_label: str, rows: list[SummaryRow], labels: list[str], documents) -> bytes:
     from docx import Document
 
     doc = Document()
+    _resolve_styles_once(doc)
     doc.add_heading(f"{year}年度一把手廉政情况联席会议专题分析", level=0)
     doc.add_paragraph(
         f"范围：{scope_label}；一把手 {len(rows)} 人；生成时间：{timezone.localtime():%Y-%m-%d %H:%M}"
