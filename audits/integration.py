@@ -33,88 +33,128 @@ def _d(value: dt.date | None) -> str:
 # --- integrity file sections ---------------------------------------------------------------------
 
 
-def build_audits_section(cadre, user) -> dict:
-    audits = list(selectors.audits_of_cadre(cadre, user))
-    return {"audits": audits}
+def _audits_by_cadre(cadres, user) -> dict[int, list]:
+    """The audits of each of `cadres` (cadre id -> audits, newest plan first), in one query."""
+    out: dict[int, list] = {c.pk: [] for c in cadres}
+    for a in selectors.audits_of_cadres(list(out), user):
+        out[a.cadre_id].append(a)
+    return out
 
 
-def export_audits_section(cadre, user):
-    header = [
-        "项目名称",
-        "审计类型",
-        "计划年度",
-        "单位",
-        "职务",
-        "审计期间",
-        "状态",
-        "状态日期",
-        "总体评价",
-        "问题数",
-        "未销号",
-    ]
-    rows = [
-        [
-            a.title,
-            a.get_kind_display(),
-            a.year,
-            a.organization.name,
-            a.appointment.post.title,
-            f"{_d(a.period_start)} 至 {_d(a.period_end)}",
-            a.get_status_display(),
-            a.status_date,
-            a.get_overall_conclusion_display(),
-            a.n_findings,
-            a.n_open,
-        ]
-        for a in selectors.audits_of_cadre(cadre, user)
-    ]
-    return header, rows
+def build_audits_section_many(cadres, user) -> dict[int, dict]:
+    return {pk: {"audits": audits} for pk, audits in _audits_by_cadre(cadres, user).items()}
 
 
-def build_findings_section(cadre, user) -> dict:
-    today = timezone.localdate()
-    findings = list(selectors.findings_of_cadre(cadre, user))
-    for f in findings:
-        f.overdue = f.is_overdue(today)
+AUDITS_HEADER = [
+    "项目名称",
+    "审计类型",
+    "计划年度",
+    "单位",
+    "职务",
+    "审计期间",
+    "状态",
+    "状态日期",
+    "总体评价",
+    "问题数",
+    "未销号",
+]
+
+
+def export_audits_section_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
     return {
-        "findings": findings,
-        "n_verified": sum(1 for f in findings if f.state == RectState.VERIFIED),
-        "n_overdue": sum(1 for f in findings if f.overdue),
+        pk: (
+            list(AUDITS_HEADER),
+            [
+                [
+                    a.title,
+                    a.get_kind_display(),
+                    a.year,
+                    a.organization.name,
+                    a.appointment.post.title,
+                    f"{_d(a.period_start)} 至 {_d(a.period_end)}",
+                    a.get_status_display(),
+                    a.status_date,
+                    a.get_overall_conclusion_display(),
+                    a.n_findings,
+                    a.n_open,
+                ]
+                for a in audits
+            ],
+        )
+        for pk, audits in _audits_by_cadre(cadres, user).items()
     }
 
 
-def export_findings_section(cadre, user):
+def _findings_by_cadre(cadres, user) -> dict[int, list]:
+    """The findings concerning each of `cadres` (as the audit's cadre or the responsible one),
+    in one query; a finding concerning two of them is listed for each."""
+    out: dict[int, list] = {c.pk: [] for c in cadres}
+    ids = list(out)
+    for f in selectors.findings_of_cadres(ids, user):
+        for pk in selectors.finding_cadre_ids(f, ids):
+            out[pk].append(f)
+    return out
+
+
+def build_findings_section_many(cadres, user) -> dict[int, dict]:
     today = timezone.localdate()
-    header = [
-        "联审项目",
-        "审计事项",
-        "问题描述",
-        "严重程度",
-        "责任人",
-        "整改要求",
-        "整改期限",
-        "整改状态",
-        "是否逾期",
-        "验收人",
-        "销号时间",
-    ]
-    rows = [
-        [
-            f.audit.title,
-            f.stream.get_stream_display(),
-            f.description,
-            f.get_severity_display(),
-            f.responsible_display,
-            f.rectification_required,
-            f.due_date,
-            f.get_state_display(),
-            f.is_overdue(today),
-            display_name(f.verified_by) if f.verified_by_id else "",
-            f.verified_at,
-        ]
-        for f in selectors.findings_of_cadre(cadre, user)
-    ]
-    return header, rows
+    out = {}
+    for pk, findings in _findings_by_cadre(cadres, user).items():
+        for f in findings:
+            f.overdue = f.is_overdue(today)
+        out[pk] = {
+            "findings": findings,
+            "n_verified": sum(1 for f in findings if f.state == RectState.VERIFIED),
+            "n_overdue": sum(1 for f in findings if f.overdue),
+        }
+    return out
+
+
+FINDINGS_HEADER = [
+    "联审项目",
+    "审计事项",
+    "问题描述",
+    "严重程度",
+    "责任人",
+    "整改要求",
+    "整改期限",
+    "整改状态",
+    "是否逾期",
+    "验收人",
+    "销号时间",
+]
+
+
+def export_findings_section_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
+    today = timezone.localdate()
+    return {
+        pk: (
+            list(FINDINGS_HEADER),
+            [
+                [
+                    f.audit.title,
+                    f.stream.get_stream_display(),
+                    f.description,
+                    f.get_severity_display(),
+                    f.responsible_display,
+                    f.rectification_required,
+                    f.due_date,
+                    f.get_state_display(),
+                    f.is_overdue(today),
+                    display_name(f.verified_by) if f.verified_by_id else "",
+                    f.verified_at,
+                ]
+                for f in findings
+            ],
+        )
+        for pk, findings in _findings_by_cadre(cadres, user).items()
+    }
+
+
+build_audits_section = registry.section_of_one(build_audits_section_many)
+export_audits_section = registry.section_of_one(export_audits_section_many)
+build_findings_section = registry.section_of_one(build_findings_section_many)
+export_findings_section = registry.section_of_one(export_findings_section_many)
 
 
 # --- warnings -------------------------------------------------------------------------------------
@@ -411,6 +451,8 @@ def register() -> None:
             build=build_audits_section,
             template="audits/integrity/audits_section.html",
             export=export_audits_section,
+            build_many=build_audits_section_many,
+            export_many=export_audits_section_many,
         )
     )
     registry.register_integrity_section(
@@ -421,6 +463,8 @@ def register() -> None:
             build=build_findings_section,
             template="audits/integrity/findings_section.html",
             export=export_findings_section,
+            build_many=build_findings_section_many,
+            export_many=export_findings_section_many,
         )
     )
     registry.register_warning_source(

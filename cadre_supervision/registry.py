@@ -31,6 +31,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class IntegritySection:
+    """A section of the integrity file. `build_many` / `export_many`, when given, answer for a
+    whole list of cadres in a constant number of queries (the yearly joint analysis); a section
+    that has them derives `build` / `export` from them with `section_of_one`, so the file of one
+    cadre and the analysis of many cannot drift apart."""
+
     key: str
     title: str
     order: int
@@ -39,6 +44,41 @@ class IntegritySection:
     template: str
     # (cadre, user) -> list of rows (list of str) for the .xlsx export, with header
     export: Callable[[Any, Any], tuple[list[str], list[list[Any]]]] | None = None
+    # (cadres, user) -> {cadre_id: the context `build` gives}, one entry per cadre asked
+    build_many: Callable[[Any, Any], dict[int, dict]] | None = None
+    # (cadres, user) -> {cadre_id: the (header, rows) `export` gives}, one entry per cadre asked
+    export_many: Callable[[Any, Any], dict[int, tuple[list[str], list[list[Any]]]]] | None = None
+
+    def build_for(self, cadres, user) -> dict[int, dict]:
+        """`build` of each of `cadres` (cadre id -> context): `build_many` when the section has
+        one, else `build` per cadre."""
+        cadres = list(cadres)
+        if self.build_many is not None:
+            return self.build_many(cadres, user)
+        return {c.pk: self.build(c, user) for c in cadres}
+
+    def export_for(self, cadres, user) -> dict[int, tuple[list[str], list[list[Any]]]]:
+        """`export` of each of `cadres` (cadre id -> (header, rows)); empty when the section
+        has no export."""
+        cadres = list(cadres)
+        if self.export_many is not None:
+            return self.export_many(cadres, user)
+        if self.export is None:
+            return {}
+        return {c.pk: self.export(c, user) for c in cadres}
+
+
+def section_of_one(many: Callable[..., dict[int, Any]]) -> Callable[[Any, Any], Any]:
+    """The per-cadre `build` (or `export`) of a section's `build_many` (or `export_many`): what
+    the many version gives for that one cadre."""
+
+    def fn(cadre, user):
+        return many([cadre], user)[cadre.pk]
+
+    fn.__name__ = getattr(many, "__name__", "section").removesuffix("_many")
+    fn.__qualname__ = fn.__name__
+    fn.__doc__ = many.__doc__
+    return fn
 
 
 @dataclass(frozen=True)

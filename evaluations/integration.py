@@ -69,42 +69,69 @@ def timeline_many(cadre_ids, user):
 timeline = registry.timeline_of_one(timeline_many)
 
 
-def _section_rows(cadre, user):
-    return {
-        "results": list(selectors.results_of_cadre(user=user, cadre=cadre, action="integrity")),
-        "letters": list(selectors.letters_of_cadre(user=user, cadre=cadre, action="integrity")),
-        "democratic": list(selectors.democratic_of_cadre(user=user, cadre=cadre, action="integrity")),
-        "talks_url": selectors.reminder_talks_url(cadre.pk),
+def _section_rows_many(cadres, user) -> dict[int, dict]:
+    """The section's rows of each of `cadres` (results, letters, democratic evaluations: the
+    integrity-scope selectors, one query each and one for the ratings)."""
+    out = {
+        c.pk: {
+            "results": [],
+            "letters": [],
+            "democratic": [],
+            "talks_url": selectors.reminder_talks_url(c.pk),
+        }
+        for c in cadres
     }
+    ids = list(out)
+    for s in selectors.results_of_cadres(user=user, cadre_ids=ids, action="integrity"):
+        out[s.cadre_id]["results"].append(s)
+    for letter in selectors.letters_of_cadres(user=user, cadre_ids=ids, action="integrity"):
+        out[letter.cadre_id]["letters"].append(letter)
+    for d in selectors.democratic_of_cadres(user=user, cadre_ids=ids, action="integrity").prefetch_related(
+        "ratings"
+    ):
+        out[d.cadre_id]["democratic"].append(d)
+    return out
 
 
-def integrity_build(cadre, user) -> dict:
-    return {"cadre": cadre, **_section_rows(cadre, user)}
+def integrity_build_many(cadres, user) -> dict[int, dict]:
+    cadres = list(cadres)
+    by_pk = {c.pk: c for c in cadres}
+    return {pk: {"cadre": by_pk[pk], **rows} for pk, rows in _section_rows_many(cadres, user).items()}
 
 
-def integrity_export(cadre, user):
-    rows = _section_rows(cadre, user)
-    header = ["日期", "类别", "内容", "结果"]
-    out = [
-        [
-            s.graded_on,
-            "阳光评议",
-            f"{s.year}年度 {s.organization.name}{s.post_title}",
-            s.get_grade_display() or "未定等",
+EXPORT_HEADER = ["日期", "类别", "内容", "结果"]
+
+
+def integrity_export_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
+    out = {}
+    for pk, rows in _section_rows_many(cadres, user).items():
+        lines = [
+            [
+                s.graded_on,
+                "阳光评议",
+                f"{s.year}年度 {s.organization.name}{s.post_title}",
+                s.get_grade_display() or "未定等",
+            ]
+            for s in rows["results"]
         ]
-        for s in rows["results"]
-    ]
-    out += [
-        [
-            letter.sent_on or letter.proposed_on,
-            "关爱提醒函",
-            "；".join(letter.reasons),
-            letter.get_status_display(),
+        lines += [
+            [
+                letter.sent_on or letter.proposed_on,
+                "关爱提醒函",
+                "；".join(letter.reasons),
+                letter.get_status_display(),
+            ]
+            for letter in rows["letters"]
         ]
-        for letter in rows["letters"]
-    ]
-    out += [[d.held_on, "民主测评", f"{d.year}年度", f"{d.participants}人参评"] for d in rows["democratic"]]
-    return header, out
+        lines += [
+            [d.held_on, "民主测评", f"{d.year}年度", f"{d.participants}人参评"] for d in rows["democratic"]
+        ]
+        out[pk] = (list(EXPORT_HEADER), lines)
+    return out
+
+
+integrity_build = registry.section_of_one(integrity_build_many)
+integrity_export = registry.section_of_one(integrity_export_many)
 
 
 def cadre_panel(cadre, user):
@@ -163,6 +190,8 @@ def register() -> None:
             build=integrity_build,
             template="evaluations/integrity_section.html",
             export=integrity_export,
+            build_many=integrity_build_many,
+            export_many=integrity_export_many,
         )
     )
     if cadre_panel not in registry.cadre_page_panels:

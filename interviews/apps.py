@@ -69,6 +69,8 @@ class InterviewsConfig(AppConfig):
                 build=integrity.build,
                 template="interviews/integrity_section.html",
                 export=integrity.export,
+                build_many=integrity.build_many,
+                export_many=integrity.export_many,
             )
         )
         registry.register_timeline_source(

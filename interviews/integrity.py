@@ -3,23 +3,58 @@ and written inquiries (函询), scoped by restrict()."""
 
 from __future__ import annotations
 
+from cadre_supervision import registry
+
 from .choices import DISCIPLINE_KINDS, InterviewKind
 from .models import InterviewRecord
-from .selectors import discipline_records_for
+from .selectors import discipline_records_of_cadres
 
 
-def build(cadre, user) -> dict:
-    records = list(discipline_records_for(cadre=cadre, user=user).prefetch_related("follow_ups"))
-    return {"records": records, "cadre": cadre}
+def _records_by_cadre(cadres, user, *, follow_ups: bool) -> dict[int, list]:
+    out: dict[int, list] = {c.pk: [] for c in cadres}
+    qs = discipline_records_of_cadres(cadre_ids=list(out), user=user)
+    if follow_ups:
+        qs = qs.prefetch_related("follow_ups")
+    for r in qs:
+        out[r.interviewee_id].append(r)
+    return out
 
 
-def export(cadre, user) -> tuple[list[str], list[list]]:
-    header = ["日期", "类型", "谈话人", "主题", "内容摘要", "函询回复", "回复日期"]
-    rows = [
-        [r.date, r.get_kind_display(), r.interviewer_names, r.topics, r.summary, r.reply, r.reply_date]
-        for r in discipline_records_for(cadre=cadre, user=user)
-    ]
-    return header, rows
+def build_many(cadres, user) -> dict[int, dict]:
+    cadres = list(cadres)
+    by_pk = {c.pk: c for c in cadres}
+    return {
+        pk: {"records": records, "cadre": by_pk[pk]}
+        for pk, records in _records_by_cadre(cadres, user, follow_ups=True).items()
+    }
+
+
+EXPORT_HEADER = ["日期", "类型", "谈话人", "主题", "内容摘要", "函询回复", "回复日期"]
+
+
+def export_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
+    return {
+        pk: (
+            list(EXPORT_HEADER),
+            [
+                [
+                    r.date,
+                    r.get_kind_display(),
+                    r.interviewer_names,
+                    r.topics,
+                    r.summary,
+                    r.reply,
+                    r.reply_date,
+                ]
+                for r in records
+            ],
+        )
+        for pk, records in _records_by_cadre(cadres, user, follow_ups=False).items()
+    }
+
+
+build = registry.section_of_one(build_many)
+export = registry.section_of_one(export_many)
 
 
 TIMELINE_KINDS = (InterviewKind.REMINDER, *DISCIPLINE_KINDS)

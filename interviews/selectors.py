@@ -231,10 +231,11 @@ def interview_stats(*, user, year: int, today: dt.date) -> dict:
 # --- integrity file ----------------------------------------------------------------------------------
 
 
-def discipline_records_for(*, cadre: Cadre, user):
+def discipline_records_of_cadres(*, cadre_ids, user):
+    """The admonishments (诫勉谈话) and inquiries (函询) of any of `cadre_ids`, newest first."""
     return (
         InterviewRecord.objects.restrict(user, "view")
-        .filter(interviewee=cadre, kind__in=DISCIPLINE_KINDS)
+        .filter(interviewee_id__in=list(cadre_ids), kind__in=DISCIPLINE_KINDS)
         .for_list()
         .order_by("-date", "-id")
     )

@@ -48,6 +48,8 @@ class PetitionsConfig(AppConfig):
                 build=integrity.build,
                 template="petitions/integrity_section.html",
                 export=integrity.export,
+                build_many=integrity.build_many,
+                export_many=integrity.export_many,
             )
         )
         registry.register_audit_plan_suggestion("petitions.heavy_units", selectors.audit_plan_suggestions)

@@ -16,7 +16,7 @@ from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
 from cadre_supervision.notifications import ReminderSpec
 from cadre_supervision.permissions import SYSTEM
-from cadres.models import Cadre, Organization
+from cadres.models import Organization
 
 from . import rules
 from .choices import SUBSTANTIATED, Channel, Disposal, ReminderKind, Result, Status
@@ -297,16 +297,19 @@ def substantiated_warnings(user, cadre_ids=None):
         )
 
 
-def cadre_petitions(*, user, cadre: Cadre):
-    """The petitions about `cadre` in the integrity scope, with their category names
-    (`category_names`), in one query."""
+def petitions_of_cadres(*, user, cadre_ids):
+    """The petitions about any of `cadre_ids` in the integrity scope, newest first, in one
+    query: with their category names (`category_names`) and which of `cadre_ids` each concerns
+    (`concerned`: a petition about two of them concerns both)."""
+    ids = list(cadre_ids)
     return (
         Petition.objects.restrict(user, "integrity")
-        .filter(pk__in=Petition.cadres.through.objects.filter(cadre=cadre).values("petition_id"))
+        .filter(pk__in=Petition.cadres.through.objects.filter(cadre_id__in=ids).values("petition_id"))
         .annotate(
             category_names=ArrayAgg(
                 "categories__name", filter=Q(categories__isnull=False), distinct=True, default=Value([])
-            )
+            ),
+            concerned=ArrayAgg("cadres__id", filter=Q(cadres__id__in=ids), distinct=True, default=Value([])),
         )
         .order_by("-received_on", "-id")
     )
@@ -314,17 +317,9 @@ def cadre_petitions(*, user, cadre: Cadre):
 
 def timeline_many(cadre_ids, user):
     """Disposals and results of the petitions about any of `cadre_ids` (the integrity file
-    timeline; the integrity scope as `cadre_petitions`), in one query: a petition about two of
+    timeline; the petitions of `petitions_of_cadres`), in one query: a petition about two of
     them is listed for each."""
-    ids = list(cadre_ids)
-    rows = (
-        Petition.objects.restrict(user, "integrity")
-        .filter(pk__in=Petition.cadres.through.objects.filter(cadre_id__in=ids).values("petition_id"))
-        .annotate(
-            concerned=ArrayAgg("cadres__id", filter=Q(cadres__id__in=ids), distinct=True, default=Value([]))
-        )
-        .order_by("-received_on", "-id")
-    )
+    rows = petitions_of_cadres(user=user, cadre_ids=cadre_ids)
     for p in rows:
         entries = []
         if p.disposal_on:

@@ -102,6 +102,8 @@ class ReportsConfig(AppConfig):
                 build=integration.integrity_reports,
                 template="reports/integrity/reports_section.html",
                 export=integration.integrity_reports_export,
+                build_many=integration.integrity_reports_many,
+                export_many=integration.integrity_reports_export_many,
             )
         )
         registry.register_integrity_section(
@@ -112,6 +114,8 @@ class ReportsConfig(AppConfig):
                 build=integration.integrity_verifications,
                 template="reports/integrity/verifications_section.html",
                 export=integration.integrity_verifications_export,
+                build_many=integration.integrity_verifications_many,
+                export_many=integration.integrity_verifications_export_many,
             )
         )
         for key, title, collect, level, weight, blocks in (

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.urls import reverse
 
-from cadre_supervision import policy
+from cadre_supervision import policy, registry
 from cadre_supervision.notifications import ReminderSpec
-from cadre_supervision.permissions import SYSTEM, has_any_scope
+from cadre_supervision.permissions import SYSTEM, has_any_scope, prime_org_paths
 from cadre_supervision.registry import Warning
 
 from .choices import Outcome, ReportStatus, VerificationStatus
@@ -92,66 +93,89 @@ def reminder_specs(today: dt.date) -> list[ReminderSpec]:
 # --- integrity file ----------------------------------------------------------------------------
 
 
-def integrity_reports(cadre, user) -> dict:
-    """Status per year; a link to the contents only for those who may see them."""
-    if not may_see_integrity(user, cadre):
-        return {"allowed": False, "rows": []}
-    reports = list(
-        PersonalReport.objects.filter(cadre=cadre).select_related("current_version").order_by("-year", "-id")
-    )
-    readable = set(visible_reports(user).filter(cadre=cadre).values_list("id", flat=True))
-    rows = [
-        {
-            "year": r.year,
-            "kind": r.get_kind_display(),
-            "status": r.get_display_status_display(),
-            "status_code": r.display_status(),
-            "submitted_at": r.first_submitted_at,
-            "version": r.current_version.number if r.current_version else None,
-            "url": r.get_absolute_url() if r.pk in readable else "",
-        }
-        for r in reports
-    ]
-    majors = list(MajorMatterReport.objects.filter(cadre=cadre).order_by("-reported_on"))
+def _integrity_readable(cadres, user) -> tuple[dict[int, Any], list[int]]:
+    """`cadres` by id, and the ids of those whose reports sections `user` may see
+    (`may_see_integrity` of each; their units' paths read in one query)."""
+    by_pk = {c.pk: c for c in cadres}
+    prime_org_paths(user, {c.organization_id for c in by_pk.values()})
+    return by_pk, [pk for pk, c in by_pk.items() if may_see_integrity(user, c)]
+
+
+def integrity_reports_many(cadres, user) -> dict[int, dict]:
+    """Status per year; a link to the contents only for those who may see them (each of
+    `cadres`, in a constant number of queries)."""
+    by_pk, allowed = _integrity_readable(cadres, user)
+    out: dict[int, dict] = {pk: {"allowed": False, "rows": []} for pk in by_pk}
+    if not allowed:
+        return out
+    for pk in allowed:
+        out[pk] = {"allowed": True, "rows": [], "major_rows": []}
+    readable = set(visible_reports(user).filter(cadre_id__in=allowed).values_list("id", flat=True))
+    for r in (
+        PersonalReport.objects.filter(cadre_id__in=allowed)
+        .select_related("current_version")
+        .order_by("-year", "-id")
+    ):
+        out[r.cadre_id]["rows"].append(
+            {
+                "year": r.year,
+                "kind": r.get_kind_display(),
+                "status": r.get_display_status_display(),
+                "status_code": r.display_status(),
+                "submitted_at": r.first_submitted_at,
+                "version": r.current_version.number if r.current_version else None,
+                "url": r.get_absolute_url() if r.pk in readable else "",
+            }
+        )
     readable_major = set(
-        MajorMatterReport.objects.restrict(user, "view").filter(cadre=cadre).values_list("id", flat=True)
+        MajorMatterReport.objects.restrict(user, "view")
+        .filter(cadre_id__in=allowed)
+        .values_list("id", flat=True)
     )
-    major_rows = [
-        {
-            "reported_on": m.reported_on,
-            "kind": m.get_kind_display(),
-            "url": m.get_absolute_url() if m.pk in readable_major else "",
-        }
-        for m in majors
-    ]
-    return {"allowed": True, "rows": rows, "major_rows": major_rows}
+    for m in MajorMatterReport.objects.filter(cadre_id__in=allowed).order_by("-reported_on", "-id"):
+        out[m.cadre_id]["major_rows"].append(
+            {
+                "reported_on": m.reported_on,
+                "kind": m.get_kind_display(),
+                "url": m.get_absolute_url() if m.pk in readable_major else "",
+            }
+        )
+    return out
 
 
-def integrity_reports_export(cadre, user):
-    ctx = integrity_reports(cadre, user)
-    header = ["报告年度", "报告类型", "状态", "首次提交时间", "现行版本"]
-    rows = [[r["year"], r["kind"], r["status"], r["submitted_at"], r["version"]] for r in ctx["rows"]]
-    rows += [
-        [m["reported_on"].year, f"重大事项：{m['kind']}", "已报告", m["reported_on"], None]
-        for m in ctx.get("major_rows", [])
-    ]
-    return header, rows
+REPORTS_HEADER = ["报告年度", "报告类型", "状态", "首次提交时间", "现行版本"]
 
 
-def integrity_verifications(cadre, user) -> dict:
+def integrity_reports_export_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
+    out = {}
+    for pk, ctx in integrity_reports_many(cadres, user).items():
+        rows = [[r["year"], r["kind"], r["status"], r["submitted_at"], r["version"]] for r in ctx["rows"]]
+        rows += [
+            [m["reported_on"].year, f"重大事项：{m['kind']}", "已报告", m["reported_on"], None]
+            for m in ctx.get("major_rows", [])
+        ]
+        out[pk] = (list(REPORTS_HEADER), rows)
+    return out
+
+
+def integrity_verifications_many(cadres, user) -> dict[int, dict]:
     """Verification outcomes (consistent / omission / concealment) with handling; item names
-    only, never the reported amounts or addresses."""
-    if not may_see_integrity(user, cadre):
-        return {"allowed": False, "rows": []}
+    only, never the reported amounts or addresses (each of `cadres`, in a constant number of
+    queries)."""
+    by_pk, allowed = _integrity_readable(cadres, user)
+    out: dict[int, dict] = {pk: {"allowed": False, "rows": []} for pk in by_pk}
+    if not allowed:
+        return out
+    for pk in allowed:
+        out[pk] = {"allowed": True, "rows": []}
     verifs = (
-        Verification.objects.filter(report__cadre=cadre)
+        Verification.objects.filter(report__cadre_id__in=allowed)
         .select_related("report", "draw__cycle")
         .prefetch_related("item_outcomes__item")
-        .order_by("-report__year", "-created_at")
+        .order_by("-report__year", "-created_at", "-id")
     )
-    rows = []
     for v in verifs:
-        rows.append(
+        out[v.report.cadre_id]["rows"].append(
             {
                 "year": v.report.year,
                 "kind": v.get_kind_display(),
@@ -170,26 +194,47 @@ def integrity_verifications(cadre, user) -> dict:
                 ],
             }
         )
-    return {"allowed": True, "rows": rows}
+    return out
 
 
-def integrity_verifications_export(cadre, user):
-    ctx = integrity_verifications(cadre, user)
-    header = ["报告年度", "查核类型", "状态", "结果", "问题事项", "处理方式", "处理情况", "完成时间"]
-    rows = [
-        [
-            r["year"],
-            r["kind"],
-            r["status"],
-            r["outcome_label"],
-            "、".join(f"{i['title']}（{i['outcome']}）" for i in r["items"]),
-            r["handling"],
-            r["handling_note"],
-            r["completed_at"],
-        ]
-        for r in ctx["rows"]
-    ]
-    return header, rows
+VERIFICATIONS_HEADER = [
+    "报告年度",
+    "查核类型",
+    "状态",
+    "结果",
+    "问题事项",
+    "处理方式",
+    "处理情况",
+    "完成时间",
+]
+
+
+def integrity_verifications_export_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
+    return {
+        pk: (
+            list(VERIFICATIONS_HEADER),
+            [
+                [
+                    r["year"],
+                    r["kind"],
+                    r["status"],
+                    r["outcome_label"],
+                    "、".join(f"{i['title']}（{i['outcome']}）" for i in r["items"]),
+                    r["handling"],
+                    r["handling_note"],
+                    r["completed_at"],
+                ]
+                for r in ctx["rows"]
+            ],
+        )
+        for pk, ctx in integrity_verifications_many(cadres, user).items()
+    }
+
+
+integrity_reports = registry.section_of_one(integrity_reports_many)
+integrity_reports_export = registry.section_of_one(integrity_reports_export_many)
+integrity_verifications = registry.section_of_one(integrity_verifications_many)
+integrity_verifications_export = registry.section_of_one(integrity_verifications_export_many)
 
 
 # --- warnings ----------------------------------------------------------------------------------

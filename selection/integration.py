@@ -42,32 +42,53 @@ def collect_adverse_replies(user, cadre_ids=None):
 # --- the integrity file ---------------------------------------------------------------------------
 
 
-def build_integrity_section(cadre, user) -> dict:
-    cands = list(
+def build_integrity_section_many(cadres, user) -> dict[int, dict]:
+    """The candidacies and gate exceptions of each of `cadres`, in two queries."""
+    out: dict[int, dict] = {c.pk: {"candidacies": [], "exceptions": []} for c in cadres}
+    ids = list(out)
+    for c in (
         Candidate.objects.restrict(user, "view")
-        .filter(cadre=cadre)
+        .filter(cadre_id__in=ids)
         .select_related("selection", "post", "post__organization", "appointment")
         .order_by("-nominated_on", "-id")
-    )
-    excs = list(
+    ):
+        out[c.cadre_id]["candidacies"].append(c)
+    for e in (
         GateException.objects.restrict(user, "integrity")
-        .filter(cadre=cadre)
+        .filter(cadre_id__in=ids)
         .select_related("post", "post__organization", "granted_by", "appointment")
-    )
-    return {"candidacies": cands, "exceptions": excs}
+    ):
+        out[e.cadre_id]["exceptions"].append(e)
+    return out
 
 
-def export_integrity_section(cadre, user):
-    ctx = build_integrity_section(cadre, user)
-    header = ["类别", "选拔任用 / 岗位", "日期", "状态或理由"]
-    rows = [
-        ["人选", f"{c.selection.title} · {c.post}", c.nominated_on, c.get_status_display()]
-        for c in ctx["candidacies"]
-    ] + [
-        ["例外：" + e.get_kind_display(), str(e.post), timezone.localtime(e.granted_at).date(), e.reason]
-        for e in ctx["exceptions"]
-    ]
-    return header, rows
+EXPORT_HEADER = ["类别", "选拔任用 / 岗位", "日期", "状态或理由"]
+
+
+def export_integrity_section_many(cadres, user) -> dict[int, tuple[list[str], list[list]]]:
+    return {
+        pk: (
+            list(EXPORT_HEADER),
+            [
+                ["人选", f"{c.selection.title} · {c.post}", c.nominated_on, c.get_status_display()]
+                for c in ctx["candidacies"]
+            ]
+            + [
+                [
+                    "例外：" + e.get_kind_display(),
+                    str(e.post),
+                    timezone.localtime(e.granted_at).date(),
+                    e.reason,
+                ]
+                for e in ctx["exceptions"]
+            ],
+        )
+        for pk, ctx in build_integrity_section_many(cadres, user).items()
+    }
+
+
+build_integrity_section = registry.section_of_one(build_integrity_section_many)
+export_integrity_section = registry.section_of_one(export_integrity_section_many)
 
 
 # --- reminders (the daily sweep: reads only) ------------------------------------------------------
@@ -144,6 +165,8 @@ def register() -> None:
             build=build_integrity_section,
             template="selection/integrity/section.html",
             export=export_integrity_section,
+            build_many=build_integrity_section_many,
+            export_many=export_integrity_section_many,
         )
     )
     registry.register_nav_item(
