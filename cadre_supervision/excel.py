@@ -1,7 +1,8 @@
 """Excel (.xlsx) helpers shared by every app: export of lists, reading uploaded rosters.
 
 Every workbook the product writes goes through `write_cell` (directly, via `append_row`, or
-via `workbook_bytes` / `xlsx_response`): never assign `cell.value` or call `ws.append` on
+via `workbook_bytes` / `xlsx_response`), or `cadre_supervision.xlsx_stream` (the same rules, for
+the large import-format export): never assign `cell.value` or call `ws.append` on
 user data, which would store text such as `=cmd|' /C calc'!A0` as a live formula."""
 
 from __future__ import annotations

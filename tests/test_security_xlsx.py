@@ -9,8 +9,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from cadre_supervision.excel import FORMULA_TRIGGERS, workbook_bytes
+from cadre_supervision.xlsx_stream import BOLD, StreamingWorkbook
+from cadres import services
 from cadres.importer import error_report_bytes
 from tests.factories import CadreFactory
 
@@ -63,6 +66,48 @@ def test_integrity_file_export_keeps_an_evil_name_literal(client, city):
     resp = client.get(reverse("integrity_file_export", args=[cadre.pk]))
     assert resp.status_code == 200
     _assert_literal(resp.content, EVIL)
+
+
+def _streamed(header, rows) -> bytes:
+    wb = StreamingWorkbook()
+    ws = wb.add_sheet("表")
+    ws.append(header, BOLD)
+    for row in rows:
+        ws.append(row)
+    return wb.save()
+
+
+def test_the_streaming_writer_stores_every_trigger_as_text():
+    content = _streamed(["=标题", "数字"], [[p, -5] for p in PAYLOADS])
+    for p in PAYLOADS:
+        _assert_literal(content, p)
+    cells = list(_cells(content))
+    assert cells[0].value == "=标题" and cells[0].data_type == "s" and cells[0].font.b
+    assert cells[0].quotePrefix
+    numbers = [c for c in cells if c.value == -5]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+    # error codes and markup stay text; surrounding spaces are kept; plain text has no prefix
+    odd = ["#N/A", 'a & b <c> "d"', "  两端空格 ", "甲\n乙", "张伟"]
+    values = [c.value for c in _cells(_streamed(["x"], [[v] for v in odd]))][1:]
+    assert values == odd
+    assert all(not c.quotePrefix and c.data_type == "s" for c in _cells(_streamed(["x"], [["张伟"]])))
+    with pytest.raises(IllegalCharacterError):
+        _streamed(["x"], [["控制\x01字符"]])
+
+
+@pytest.mark.django_db
+def test_dossier_export_in_import_format_keeps_evil_values_literal(client, city):
+    cadre = CadreFactory(name=EVIL, organization=city.town_a, notes="+1+1", phone="-2+3")
+    services.family_member_create(
+        user=city.admin, cadre=cadre, relation="@SUM(A1:A2)", name=PAYLOADS[-1], employer_post="#N/A"
+    )
+    client.force_login(city.admin)
+    resp = client.get(reverse("cadres:cadre_import_export"))
+    assert resp.status_code == 200
+    for p in (EVIL, "+1+1", "-2+3", "@SUM(A1:A2)", PAYLOADS[-1]):
+        _assert_literal(resp.content, p)
+    found = [c for c in _cells(resp.content) if c.value == "#N/A"]
+    assert found and all(c.data_type == "s" for c in found)
 
 
 def test_import_error_workbook_keeps_an_evil_name_literal():
