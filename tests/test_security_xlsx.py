@@ -3,16 +3,17 @@ with a formula trigger as literal text (read back with openpyxl: never data_type
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 
 import pytest
+import xlsxwriter
 from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from cadre_supervision.excel import FORMULA_TRIGGERS, workbook_bytes
-from cadre_supervision.xlsx_stream import BOLD, StreamingWorkbook
+from cadre_supervision.excel import FORMULA_TRIGGERS, XLSXWRITER_OPTIONS, XlsxRows, workbook_bytes
 from cadres import services
 from cadres.importer import error_report_bytes
 from tests.factories import CadreFactory
@@ -29,8 +30,14 @@ def _cells(content: bytes):
 
 
 def _assert_literal(content: bytes, expected: str):
-    # XML parsing turns a stored carriage return into a line feed; the text is still literal
-    found = [c for c in _cells(content) if c.value in (expected, expected.replace("\r", "\n"))]
+    # XML parsing turns a carriage return stored as is into a line feed, and XlsxWriter stores it
+    # as the OOXML escape "_x000D_" (which Excel reads as a carriage return and openpyxl leaves
+    # as it is): the text is still literal
+    found = [
+        c
+        for c in _cells(content)
+        if c.value in (expected, expected.replace("\r", "\n"), expected.replace("\r", "_x000D_"))
+    ]
     assert found, f"{expected!r} not in the workbook"
     for cell in _cells(content):
         assert cell.data_type != "f", (cell.coordinate, cell.value)
@@ -69,15 +76,18 @@ def test_integrity_file_export_keeps_an_evil_name_literal(client, city):
 
 
 def _streamed(header, rows) -> bytes:
-    wb = StreamingWorkbook()
-    ws = wb.add_sheet("表")
-    ws.append(header, BOLD)
+    buf = BytesIO()
+    wb = xlsxwriter.Workbook(buf, XLSXWRITER_OPTIONS)
+    ws = wb.add_worksheet("表")
+    writer = XlsxRows(wb)
+    writer.append(ws, header, {"bold": True})
     for row in rows:
-        ws.append(row)
-    return wb.save()
+        writer.append(ws, row)
+    wb.close()
+    return buf.getvalue()
 
 
-def test_the_streaming_writer_stores_every_trigger_as_text():
+def test_xlsxwriter_rows_store_every_trigger_as_text():
     content = _streamed(["=标题", "数字"], [[p, -5] for p in PAYLOADS])
     for p in PAYLOADS:
         _assert_literal(content, p)
@@ -86,8 +96,9 @@ def test_the_streaming_writer_stores_every_trigger_as_text():
     assert cells[0].quotePrefix
     numbers = [c for c in cells if c.value == -5]
     assert numbers and all(c.data_type == "n" for c in numbers)
-    # error codes and markup stay text; surrounding spaces are kept; plain text has no prefix
-    odd = ["#N/A", 'a & b <c> "d"', "  两端空格 ", "甲\n乙", "张伟"]
+    # error codes, markup, addresses, digits and escape-like text stay text; surrounding spaces
+    # are kept; plain text has no prefix
+    odd = ["#N/A", 'a & b <c> "d"', "  两端空格 ", "甲\n乙", "张伟", "http://x.cn", "0123", "_x0041_"]
     values = [c.value for c in _cells(_streamed(["x"], [[v] for v in odd]))][1:]
     assert values == odd
     assert all(not c.quotePrefix and c.data_type == "s" for c in _cells(_streamed(["x"], [["张伟"]])))
@@ -127,3 +138,18 @@ def test_failed_login_name_lands_literal_in_the_access_log_export(client, city):
     export = client.get(reverse("admin_access_log"), {"export": "xlsx", "action": "login_failed"})
     assert export.status_code == 200
     _assert_literal(export.content, EVIL)
+
+
+def test_xlsxwriter_rows_keep_dates_numbers_and_yes_no():
+    values = [
+        dt.date(1900, 2, 28),
+        dt.date(1900, 3, 1),
+        dt.date(2024, 2, 29),
+        dt.datetime(2024, 5, 6, 7, 8, 9),
+    ]
+    cells = [c for c in _cells(_streamed(["x"], [[v] for v in values] + [[3], [2.5], [True]]))][1:]
+    assert [c.value for c in cells[:4]] == [dt.datetime.combine(v, dt.time()) for v in values[:3]] + [
+        values[3]
+    ]
+    assert [c.number_format for c in cells[:4]] == ["yyyy-mm-dd"] * 3 + ["yyyy-mm-dd h:mm:ss"]
+    assert [(c.value, c.data_type) for c in cells[4:]] == [(3, "n"), (2.5, "n"), ("是", "s")]

@@ -198,6 +198,15 @@ def check_upload(fileobj) -> str:
     return ""
 
 
+def _unescape(value: Any) -> Any:
+    """A carriage return in text: Excel and XlsxWriter store it as the OOXML escape "_x000D_",
+    which openpyxl leaves in the text (and since openpyxl already drops the escape of a literal
+    "_x000D_", such text also reads as a carriage return)."""
+    if type(value) is str and "_x000D_" in value:
+        return value.replace("_x000D_", "\r")
+    return value
+
+
 def read_workbook(fileobj) -> dict[str, tuple[list[str], list[tuple[int, dict[str, Any]]]]]:
     """{sheet title: (header, [(excel row, {header: value})])}; blank rows are skipped."""
     wb = load_workbook(fileobj, read_only=True, data_only=True)
@@ -214,7 +223,7 @@ def read_workbook(fileobj) -> dict[str, tuple[list[str], list[tuple[int, dict[st
             for idx, values in enumerate(rows, start=2):
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
-                body.append((idx, {h: v for h, v in zip(header, values, strict=False) if h}))
+                body.append((idx, {h: _unescape(v) for h, v in zip(header, values, strict=False) if h}))
             out[ws.title] = (header, body)
     finally:
         wb.close()

@@ -133,6 +133,9 @@ def _wipe():
 
 def test_export_import_export_round_trips(city, capsys):
     _dossier(city)
+    # text typed in a browser's text area has carriage returns, and other characters to escape
+    notes = "第一行\r\n第二行 & <三> _x0041_"
+    CadreFactory(name="备注多行", organization=city.town_b, notes=notes)
     first, counts = imports.export_bytes(city.admin)
     assert all(counts[s.title] > 0 for s in imports.sheets()), counts
     _wipe()
@@ -143,6 +146,7 @@ def test_export_import_export_round_trips(city, capsys):
     elapsed = time.monotonic() - started
     assert report.ok, report.all_errors[:5]
     assert {s.sheet: s.created for s in report.sheets} == counts
+    assert Cadre.objects.get(name="备注多行").notes == notes
     second, counts_again = imports.export_bytes(city.admin)
     assert counts_again == counts
     a, b = _cells(first), _cells(second)
