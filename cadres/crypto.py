@@ -4,6 +4,7 @@ uniqueness and exact lookup, and the last four characters for search."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 
@@ -12,7 +13,12 @@ from django.conf import settings
 
 
 def _fernet() -> Fernet:
-    key = hashlib.sha256(("citizen-id:" + settings.FIELD_ENCRYPTION_KEY).encode()).digest()
+    return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet_for(secret: str) -> Fernet:
+    key = hashlib.sha256(("citizen-id:" + secret).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 

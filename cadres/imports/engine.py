@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from openpyxl import load_workbook
 
 from cadre_supervision.excel import MAX_UPLOAD_BYTES
 
-from .spec import CellError, Column, RowChange, display
+from .spec import CellError, Column, RowChange, blank_if_none, display
 
 
 class RowErrors(Exception):
@@ -41,6 +42,23 @@ class ParsedRow:
 
     def error(self, header: str, message: str) -> None:
         self.errors.append((header, message))
+
+
+def _follow(obj: Any, path: str) -> Any:
+    """The value at a `values_list` path ("cadre__organization__name") of a model instance."""
+    for name in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
+
+
+def _getter(indexes: list[int], cell: Callable[..., Any]) -> Callable[[tuple], Any]:
+    if len(indexes) == 1:
+        (i,) = indexes
+        return lambda values: cell(values[i])
+    pick = itemgetter(*indexes)
+    return lambda values: cell(*pick(values))
 
 
 class Sheet:
@@ -85,11 +103,27 @@ class Sheet:
                 out[c.key] = None
         return out
 
-    def cell_of(self, ctx, column: Column, obj) -> Any:
-        return column.value_of(obj) if column.export else column.cell(getattr(obj, column.key))
+    # -- export --------------------------------------------------------------------------------
+    def export_reader(self, ctx, column: Column) -> tuple[tuple[str, ...], Callable[..., Any]]:
+        """How one column is exported: the field paths it reads and the function of their
+        values that gives the cell. One declaration serves both the export (rows read with
+        `values_list`, no model instances) and `cell_of` (an existing record in the import)."""
+        if column.export:
+            return (column.export,), blank_if_none
+        return (column.key,), column.cell_writer()
 
-    def export_row(self, ctx, obj) -> list[Any]:
-        return [self.cell_of(ctx, c, obj) for c in self.columns]
+    def cell_of(self, ctx, column: Column, obj) -> Any:
+        paths, cell = self.export_reader(ctx, column)
+        return cell(*(_follow(obj, path) for path in paths))
+
+    def export_rows(self, ctx) -> list[list[Any]]:
+        """Every exported row of the user's records: one query, each column's reader built once."""
+        readers = [self.export_reader(ctx, c) for c in self.columns]
+        # "pk" is always read, so that rows agreeing on every column stay separate rows
+        fields = list(dict.fromkeys(p for paths, _cell in readers for p in ("pk", *paths)))
+        at = {f: i for i, f in enumerate(fields)}
+        getters = [_getter([at[p] for p in paths], cell) for paths, cell in readers]
+        return [[get(values) for get in getters] for values in self.export_objects(ctx).values_list(*fields)]
 
 
 @dataclass
@@ -164,6 +198,15 @@ def check_upload(fileobj) -> str:
     return ""
 
 
+def _unescape(value: Any) -> Any:
+    """A carriage return in text: Excel and XlsxWriter store it as the OOXML escape "_x000D_",
+    which openpyxl leaves in the text (and since openpyxl already drops the escape of a literal
+    "_x000D_", such text also reads as a carriage return)."""
+    if type(value) is str and "_x000D_" in value:
+        return value.replace("_x000D_", "\r")
+    return value
+
+
 def read_workbook(fileobj) -> dict[str, tuple[list[str], list[tuple[int, dict[str, Any]]]]]:
     """{sheet title: (header, [(excel row, {header: value})])}; blank rows are skipped."""
     wb = load_workbook(fileobj, read_only=True, data_only=True)
@@ -180,7 +223,7 @@ def read_workbook(fileobj) -> dict[str, tuple[list[str], list[tuple[int, dict[st
             for idx, values in enumerate(rows, start=2):
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
-                body.append((idx, {h: v for h, v in zip(header, values, strict=False) if h}))
+                body.append((idx, {h: _unescape(v) for h, v in zip(header, values, strict=False) if h}))
             out[ws.title] = (header, body)
     finally:
         wb.close()

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from cadre_supervision import permissions
 from cadre_supervision.permissions import has_org_perm
 
@@ -43,7 +45,7 @@ from ..models import (
     portfolio_catalogue,
 )
 from .engine import ParsedRow, RowErrors, Sheet
-from .spec import Column, date, integer, text
+from .spec import Column, blank_if_none, date, integer, text
 
 
 def citizen_id(value: Any) -> str:
@@ -63,6 +65,7 @@ class ImportContext:
     def __init__(self, user):
         self.user = user
         self._citizen_ids_ok: set[int] | None = None
+        self._decrypted: dict[int, str] = {}
 
     def organizations_by_name(self) -> dict[str, list[Organization]]:
         out: dict[str, list[Organization]] = defaultdict(list)
@@ -80,13 +83,31 @@ class ImportContext:
 
     def full_citizen_id(self, cadre: Cadre) -> str:
         """The full ID where the user may read it (view_citizen_ids), else the masked one."""
+        return self.citizen_id(cadre.pk, cadre.citizen_id_encrypted, cadre.citizen_id_masked)
+
+    def citizen_id(self, pk: int, encrypted: str, masked: str) -> str:
+        """`full_citizen_id` from a cadre's stored fields; each ID is decrypted once per run."""
         if self._citizen_ids_ok is None:
             self._citizen_ids_ok = set(
                 Cadre.objects.restrict(self.user, "citizen_id").values_list("pk", flat=True)
             )
-        if cadre.pk in self._citizen_ids_ok:
-            return crypto.decrypt(cadre.citizen_id_encrypted)
-        return cadre.citizen_id_masked
+        if pk not in self._citizen_ids_ok:
+            return masked
+        found = self._decrypted.get(pk)
+        if found is None:
+            found = self._decrypted[pk] = crypto.decrypt(encrypted)
+        return found
+
+    def citizen_id_reader(self, cadre_path: str = "") -> tuple[tuple[str, ...], Any]:
+        """An export reader (see `Sheet.export_reader`) of the citizen ID of the cadre at
+        `cadre_path` ("" for the row itself); blank where there is no cadre."""
+        prefix = f"{cadre_path}__" if cadre_path else ""
+
+        def cell(pk, encrypted, masked):
+            return "" if pk is None else self.citizen_id(pk, encrypted, masked)
+
+        pk = f"{cadre_path}_id" if cadre_path else "pk"
+        return (pk, f"{prefix}citizen_id_encrypted", f"{prefix}citizen_id_masked"), cell
 
 
 def _present(row: ParsedRow, keys) -> dict[str, Any]:
@@ -117,7 +138,7 @@ class OrganizationSheet(Sheet):
             "上级单位",
             "parent",
             help="上级单位全称，须已存在或在本表前面的行中；留空为顶级单位（仅系统管理员）",
-            export=lambda o: o.parent.name if o.parent_id else "",
+            export="parent__name",
         ),
         Column("单位类型", "kind", required=True, choices=OrgKind),
         Column("简称", "short_name"),
@@ -190,7 +211,7 @@ class PostSheet(Sheet):
             "organization",
             required=True,
             help="单位全称，须在您的管理范围内",
-            export=lambda p: p.organization.name,
+            export="organization__name",
         ),
         Column("岗位名称", "title", required=True, help="按单位和岗位名称对应已有岗位（有则更新，无则新建）"),
         Column("领导职务", "is_leading", boolean=True, default=True),
@@ -292,7 +313,7 @@ class CadreSheet(Sheet):
             "organization",
             required=True,
             help="单位全称，须在您的管理范围内",
-            export=lambda c: c.organization.name,
+            export="organization__name",
         ),
         Column("联系电话", "phone"),
         Column("备注", "notes"),
@@ -300,10 +321,10 @@ class CadreSheet(Sheet):
     field_headers = {"organization": "所在单位", "__scope__": "所在单位"}
     FIELDS = tuple(c.key for c in columns if c.key not in ("citizen_id", "organization"))
 
-    def cell_of(self, ctx, column, obj):
+    def export_reader(self, ctx, column):
         if column.key == "citizen_id":
-            return ctx.full_citizen_id(obj)
-        return super().cell_of(ctx, column, obj)
+            return ctx.citizen_id_reader()
+        return super().export_reader(ctx, column)
 
     def prepare(self, ctx, rows):
         by_name = ctx.organizations_by_name()
@@ -407,7 +428,7 @@ def _cadre_columns(name_header="干部姓名", name_key="cadre_name"):
             name_header,
             name_key,
             help="核对用：须与身份证号对应的干部姓名一致",
-            export=lambda o: o.cadre.name,
+            export="cadre__name",
         ),
     )
 
@@ -431,14 +452,14 @@ class TenureSheet(Sheet):
             "organization",
             required=True,
             help="岗位所在单位全称",
-            export=lambda a: a.post.organization.name,
+            export="post__organization__name",
         ),
         Column(
             "岗位",
             "post",
             required=True,
             help="该单位下已建立的岗位名称（或在“岗位”工作表中）",
-            export=lambda a: a.post.title,
+            export="post__title",
         ),
         Column(
             "任职开始",
@@ -488,22 +509,18 @@ class TenureSheet(Sheet):
         "is_secondment",
     )
 
-    def cell_of(self, ctx, column, obj):
+    def export_reader(self, ctx, column):
         if column.key == "citizen_id":
-            return ctx.full_citizen_id(obj.cadre)
+            return ctx.citizen_id_reader("cadre")
         if column.key in ("recommender_cadre", "reviewer_cadre"):
-            person = getattr(obj, column.key)
-            return ctx.full_citizen_id(person) if person is not None else ""
+            return ctx.citizen_id_reader(column.key)
         if column.key in ("recommender_user", "reviewer_user"):
-            person = getattr(obj, column.key)
-            return person.get_username() if person is not None else ""
-        return super().cell_of(ctx, column, obj)
+            return (f"{column.key}__{get_user_model().USERNAME_FIELD}",), blank_if_none
+        return super().export_reader(ctx, column)
 
     def _people(self, ctx, rows):
         """Recommenders and reviewers: cadres by citizen ID (visible to the user), users by
         account; one query each for the sheet."""
-        from django.contrib.auth import get_user_model
-
         ids = {row.data[k] for row in rows for k, _u, _l in PEOPLE if row.data.get(k)}
         cadres = {
             c.citizen_id_digest: c
@@ -657,10 +674,10 @@ class DossierSheet(Sheet):
     def match_keys(self):
         return ("citizen_id", "cadre_name", *self.natural_key)
 
-    def cell_of(self, ctx, column, obj):
+    def export_reader(self, ctx, column):
         if column.key == "citizen_id":
-            return ctx.full_citizen_id(obj.cadre)
-        return super().cell_of(ctx, column, obj)
+            return ctx.citizen_id_reader("cadre")
+        return super().export_reader(ctx, column)
 
     def _key(self, values: dict) -> tuple:
         return tuple(values.get(k) for k in self.natural_key)

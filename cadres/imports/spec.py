@@ -154,6 +154,14 @@ def integer(value: Any) -> int | None:
     return int(t)
 
 
+def _yes_no(value: Any) -> str:
+    return "是" if value else "否"
+
+
+def blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
 @dataclass(frozen=True)
 class Column:
     header: str  # Chinese header, as in the template and the export
@@ -166,7 +174,8 @@ class Column:
     boolean: bool = False  # 是 / 否
     help: str = ""  # one line of the instructions sheet
     default: Any = None  # the value of an empty optional cell
-    export: Callable[[Any], Any] | None = None  # object -> cell value (default: attribute `key`)
+    # the field path the export reads instead of `key` (e.g. "organization__name"), written as is
+    export: str = ""
 
     # -- parsing ---------------------------------------------------------------------------------
     def choice_list(self) -> list[tuple[str, str]]:
@@ -222,19 +231,18 @@ class Column:
 
     def cell(self, value: Any) -> Any:
         """A parsed value as the cell the export writes (labels for codes, 是/否)."""
-        if self.boolean:
-            return "是" if value else "否"
-        if self.choices is not None:
-            labels = dict(self.choice_list())
-            if self.multi:
-                return "、".join(str(labels.get(v, v)) for v in value or ())
-            return str(labels.get(value, value)) if value else ""
-        if value is None:
-            return ""
-        return value
+        return self.cell_writer()(value)
 
-    def value_of(self, obj: Any) -> Any:
-        return self.export(obj) if self.export else getattr(obj, self.key)
+    def cell_writer(self) -> Callable[[Any], Any]:
+        """`cell` with the choices read once: the export calls it for every row."""
+        if self.boolean:
+            return _yes_no
+        if self.choices is not None:
+            labels = {code: str(label) for code, label in self.choice_list()}
+            if self.multi:
+                return lambda value: "、".join(labels[v] if v in labels else str(v) for v in value or ())
+            return lambda value: (labels[value] if value in labels else str(value)) if value else ""
+        return blank_if_none
 
     def describe(self) -> str:
         parts = ["必填" if self.required else "选填"]

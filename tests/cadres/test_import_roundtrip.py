@@ -10,6 +10,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from cadre_supervision.models import AccessLog
@@ -131,6 +133,9 @@ def _wipe():
 
 def test_export_import_export_round_trips(city, capsys):
     _dossier(city)
+    # text typed in a browser's text area has carriage returns, and other characters to escape
+    notes = "第一行\r\n第二行 & <三> _x0041_"
+    CadreFactory(name="备注多行", organization=city.town_b, notes=notes)
     first, counts = imports.export_bytes(city.admin)
     assert all(counts[s.title] > 0 for s in imports.sheets()), counts
     _wipe()
@@ -141,6 +146,7 @@ def test_export_import_export_round_trips(city, capsys):
     elapsed = time.monotonic() - started
     assert report.ok, report.all_errors[:5]
     assert {s.sheet: s.created for s in report.sheets} == counts
+    assert Cadre.objects.get(name="备注多行").notes == notes
     second, counts_again = imports.export_bytes(city.admin)
     assert counts_again == counts
     a, b = _cells(first), _cells(second)
@@ -155,6 +161,20 @@ def test_export_import_export_round_trips(city, capsys):
     assert all(s.created == s.updated == 0 for s in again.sheets), [
         (s.sheet, s.rows[:2]) for s in again.sheets if s.updated
     ]
+
+
+def test_export_queries_do_not_grow_with_the_dossier(city):
+    def queries():
+        imports.export_bytes(city.admin)  # warm the user's scope cache
+        with CaptureQueriesContext(connection) as captured:
+            _content, counts = imports.export_bytes(city.admin)
+        return len(captured), counts
+
+    small, small_counts = queries()
+    _dossier(city)  # 12 more cadres, each with a tenure (and its recommender) and every record
+    large, large_counts = queries()
+    assert all(large_counts[t] > small_counts[t] for t in ("干部", "任职", "学历", "家庭成员"))
+    assert large == small <= len(imports.sheets()) + 3, (small, large)
 
 
 def test_dossier_sheets_with_synonyms(city):
