@@ -18,6 +18,7 @@ secretaries who became heads of city organs and organ deputies who became townsh
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from django.contrib.auth.models import Group, User
 from cadre_supervision.permissions import grant_role, role_group_name
 
 from . import crypto, rules
-from .bulk import copy_insert, copy_update, reserve_ids
+from .bulk import copy_insert, copy_rows, copy_update, reserve_ids
 from .choices import (
     TOP_LEADER_FORBIDDEN_CODES,
     AppointmentMethod,
@@ -43,6 +44,10 @@ from .choices import (
     TopLeaderKind,
 )
 from .models import Appointment, Cadre, EducationRecord, Organization, Post
+
+# The demo's names repeat (a surname and one or two given characters from short lists): their
+# initials are worked out once per name.
+_initials = functools.lru_cache(maxsize=None)(rules.pinyin_initials)
 
 DEMO_PASSWORD = "demo12345"
 CITY_NAME = "某市"
@@ -500,7 +505,7 @@ class Builder:
         name = self.name(gender)
         cadre = Cadre(
             name=name,
-            name_initials=rules.pinyin_initials(name),
+            name_initials=_initials(name),
             gender=gender,
             ethnicity=self.rng.choices(["汉族", "畲族", "回族", "满族", "土家族"], [95, 2, 1, 1, 1])[0],
             birth_date=birth,
@@ -1322,6 +1327,7 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
         training: list[TrainingRecord] = []
         bar_months = services.sanction_bar_months()
         grades = [AssessmentGrade.EXCELLENT] * 2 + [AssessmentGrade.COMPETENT] * 14 + [AssessmentGrade.BASIC]
+        political_statuses = set(PoliticalStatus.values)
         for c in chunk:
             c.birth_place = rng.choice(BIRTH_PLACES)
             c.health = "健康" if rng.random() < 0.95 else "良好"
@@ -1401,7 +1407,7 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
             lines.extend(c_lines)
             for year in range(today.year - 3, today.year):
                 if year >= work.year:
-                    assessments.append(AnnualAssessment(cadre=c, year=year, grade=rng.choice(grades)))
+                    assessments.append((c.pk, year, rng.choice(grades)))
             if rng.random() < 0.25:
                 rewards.append(
                     RewardPunishment(
@@ -1467,15 +1473,15 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
                 if year >= today.year:
                     continue
                 family.append(
-                    FamilyMember(
-                        cadre=c,
-                        relation=relation,
-                        name=rng.choice("王李张刘陈杨赵黄周吴")
+                    (
+                        c.pk,
+                        relation,
+                        rng.choice("王李张刘陈杨赵黄周吴")
                         + rng.choice(["建国", "秀英", "丽", "明", "芳", "强", "婷", "伟"]),
-                        birth_month=dt.date(year, rng.randint(1, 12), 1),
-                        political_status=status if status in PoliticalStatus.values else "",
-                        employer_post=rng.choice(FAMILY_JOBS),
-                        sort_order=order,
+                        dt.date(year, rng.randint(1, 12), 1),
+                        status if status in political_statuses else "",
+                        rng.choice(FAMILY_JOBS),
+                        order,
                     )
                 )
             c.demo_lines = c_lines
@@ -1484,10 +1490,22 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
         copy_update(Cadre, chunk, ["birth_place", "health", "professional_title", "expertise"])
         copy_insert(EducationRecord, in_service)
         copy_insert(ResumeLine, lines)
-        copy_insert(AnnualAssessment, assessments)
+        copy_rows(AnnualAssessment, ["cadre_id", "year", "grade"], assessments)
         copy_insert(RewardPunishment, rewards)
         copy_insert(Sanction, sanctions)
-        copy_insert(FamilyMember, family)
+        copy_rows(
+            FamilyMember,
+            [
+                "cadre_id",
+                "relation",
+                "name",
+                "birth_month",
+                "political_status",
+                "employer_post",
+                "sort_order",
+            ],
+            family,
+        )
         copy_insert(TrainingRecord, training)
         # 认定: most items verified from the dossier, some pending, a few with doubts.
         documents = {
@@ -1519,20 +1537,23 @@ def seed_dossier(*, today: dt.date, rng: random.Random, stdout=None) -> None:
                     if roll < 0.97
                     else VerificationStatus.DOUBTFUL
                 )
+                verified = status == VerificationStatus.VERIFIED
                 verifications.append(
-                    DossierVerification(
-                        cadre=c,
-                        item=item,
-                        status=status,
-                        value=value if status == VerificationStatus.VERIFIED else "",
-                        document=documents[item] if status == VerificationStatus.VERIFIED else "",
-                        note="出生日期在不同材料中记载不一致"
-                        if status == VerificationStatus.DOUBTFUL
-                        else "",
-                        verified_at=now if status != VerificationStatus.PENDING else None,
+                    (
+                        c.pk,
+                        item,
+                        status,
+                        value if verified else "",
+                        documents[item] if verified else "",
+                        "出生日期在不同材料中记载不一致" if status == VerificationStatus.DOUBTFUL else "",
+                        now if status != VerificationStatus.PENDING else None,
                     )
                 )
-        copy_insert(DossierVerification, verifications)
+        copy_rows(
+            DossierVerification,
+            ["cadre_id", "item", "status", "value", "document", "note", "verified_at"],
+            verifications,
+        )
         for key, rows in (
             ("lines", lines),
             ("assessments", assessments),

@@ -16,11 +16,11 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cadres import publicity
-from cadres.bulk import copy_insert, copy_update
+from cadres.bulk import copy_insert, copy_rows, copy_update
 from cadres.choices import FeedbackChannel
 from cadres.models import Appointment
 
@@ -270,55 +270,68 @@ def _bulk_fill(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, r
     items = {i.code: i for i in ReportItem.objects.filter(catalogue=cycle.catalogue)}
     for start in range(0, len(reports), FILL_CHUNK):
         _fill_chunk(cycle, reports[start : start + FILL_CHUNK], contents, plan, staff, items)
+    # The chunks' COPYs leave out their ANALYZE: the tables are analysed once, here.
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(
+            "ANALYZE " + ", ".join(qn(m._meta.db_table) for m in (ReportVersion, ItemAnswer, ReportEntry))
+        )
 
 
 def _fill_chunk(cycle: ReportCycle, reports, contents: dict, plan: dict, staff, items) -> None:
-    versions = []
+    # Rows as tuples (copy_rows), not model instances: the same rows copy_insert wrote.
+    version_rows, versioned = [], []
     for r in reports:
         state, when = plan[r.pk]
         if state == "not_started":
             continue
-        versions.append(
-            ReportVersion(
-                report=r,
-                number=1,
-                status=VersionStatus.SUBMITTED if state == "submitted" else VersionStatus.DRAFT,
-                entered_by=staff if r.cadre.user_id is None else r.cadre.user,
-                on_behalf=r.cadre.user_id is None,
-                submitted_at=when if state == "submitted" else None,
-                submitted_by=(staff if r.cadre.user_id is None else r.cadre.user)
-                if state == "submitted"
-                else None,
+        user_id = r.cadre.user_id
+        by = staff.pk if user_id is None else user_id
+        submitted = state == "submitted"
+        version_rows.append(
+            (
+                r.pk,
+                1,
+                VersionStatus.SUBMITTED if submitted else VersionStatus.DRAFT,
+                by,
+                user_id is None,
+                when if submitted else None,
+                by if submitted else None,
             )
         )
-    copy_insert(ReportVersion, versions)
-    answers, payload = [], []
-    for v in versions:
-        content = contents[v.report.pk]
-        for code, (none, entries) in content.items():
-            if v.status == VersionStatus.DRAFT and code.startswith("P"):
+        versioned.append((r.pk, submitted))
+    version_ids = copy_rows(
+        ReportVersion,
+        ["report_id", "number", "status", "entered_by_id", "on_behalf", "submitted_at", "submitted_by_id"],
+        version_rows,
+        analyse=False,
+    )
+    answer_rows, payload = [], []
+    for version_id, (report_id, submitted) in zip(version_ids, versioned, strict=True):
+        for code, (none, entries) in contents[report_id].items():
+            if not submitted and code.startswith("P"):
                 continue  # a draft half-filled: property items not yet answered
-            answers.append(ItemAnswer(version=v, item=items[code], nothing_to_report=none))
-            payload.append(entries)
-    copy_insert(ItemAnswer, answers)
-    entries = []
-    for a, rows in zip(answers, payload, strict=True):
+            item = items[code]
+            answer_rows.append((version_id, item.pk, none))
+            payload.append((item, entries))
+    answer_ids = copy_rows(
+        ItemAnswer, ["version_id", "item_id", "nothing_to_report"], answer_rows, analyse=False
+    )
+    entry_rows = []
+    for answer_id, (item, rows) in zip(answer_ids, payload, strict=True):
         for i, data in enumerate(rows):
-            clean, errors = rules.validate_entry(items[a.item.code].fields, data, year=cycle.year)
-            assert not errors, (a.item.code, errors)
-            entries.append(ReportEntry(answer=a, position=i, data=clean))
-    copy_insert(ReportEntry, entries)
-    by_report = {v.report.pk: v for v in versions}
-    to_update = []
+            clean, errors = rules.validate_entry(item.fields, data, year=cycle.year)
+            assert not errors, (item.code, errors)
+            entry_rows.append((answer_id, i, clean))
+    copy_rows(ReportEntry, ["answer_id", "position", "data"], entry_rows, analyse=False)
+    by_report = dict(zip((report_id for report_id, _ in versioned), version_ids, strict=True))
     for r in reports:
         state, when = plan[r.pk]
-        v = by_report.get(r.pk)
         r.status = state
         if state == "submitted":
-            r.current_version = v
+            r.current_version_id = by_report[r.pk]
             r.first_submitted_at = when
-        to_update.append(r)
-    copy_update(PersonalReport, to_update, ["status", "current_version", "first_submitted_at"])
+    copy_update(PersonalReport, reports, ["status", "current_version", "first_submitted_at"])
 
 
 def _plan(

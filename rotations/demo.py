@@ -5,6 +5,9 @@ cadres.services): a year of exchanges of every kind, organised as realistic chai
 vacated before it is filled), yearly plans per organization whose execution is deliberately
 uneven, and a second-line roster whose utilisation reads like essay 3's table
 (17 at work / 25 business-help / 6 investment / 76 idle / 9 other; 89 willing of 133).
+What grows with the scale beyond the showcase is written in bulk, as the services would write
+it: the records of the cadres already on the second line, their preferences, and the confirmed
+assignments after the first `SHOWCASE` of an opening.
 """
 
 from __future__ import annotations
@@ -17,26 +20,32 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cadre_supervision.permissions import SYSTEM
-from cadres.bulk import copy_insert, copy_update
+from cadres.bulk import copy_insert, copy_rows, copy_update
 from cadres.choices import AssessmentGrade, CadreStatus, OrgKind, TopLeaderKind
 from cadres.models import AnnualAssessment, Appointment, Cadre, Organization, Post
 
 from . import selectors, services
 from .choices import (
+    AssignmentStatus,
     ExchangeKind,
     ExchangeReason,
     LeaveKind,
     SecondLineRole,
+    SecondLineStatus,
     WorkStatus,
 )
-from .models import Exchange, RotationPlan, SecondLineRecord
+from .models import Assignment, Exchange, RotationPlan, SecondLineRecord
 
 ESSAY3 = {"at_work": 17, "business_help": 25, "investment": 6, "idle": 76, "other": 9}
 ESSAY3_TOTAL = 133
 ESSAY3_WILLING = 89
 PLAN_EXECUTION = [1.0, 1.0, 0.8, 0.75, 0.6, 0.5, 0.4, 0.34, 0.25, 0.0, 0.0]
+# Confirmed second-line assignments made through the services per opening; the others (their
+# number grows with the scale) are written in bulk (`write_assignments`).
+SHOWCASE = 12
 
 
 class _Skip(Exception):
@@ -66,6 +75,7 @@ class Seeder:
         self._posts: dict[tuple, list[Post]] = {}
         self._dirty: set[int] = set()  # posts whose holder changed in the current attempt
         self._prefs: list[SecondLineRecord] = []  # preferences waiting for write_prefs
+        self._assignments: list[tuple] = []  # confirmed assignments waiting for write_assignments
 
     # --- lookups ---------------------------------------------------------------------------
     # The current holder of every post and the post lists are read once and kept up to date
@@ -122,10 +132,18 @@ class Seeder:
             )
             .exclude(cadre_id__in=self.touched)
             .exclude(post__organization_id__in=exclude_orgs)
-            .select_related("cadre", "post", "post__organization")
-            .order_by("?")
         )
-        return qs.first()
+        return self.pick(qs)
+
+    def pick(self, qs) -> Appointment | None:
+        """One of the appointments `qs` finds, drawn with the seeder's generator (the same seed
+        picks the same one; ORDER BY random() picked another each run)."""
+        ids = list(qs.order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            return None
+        return Appointment.objects.select_related("cadre", "post", "post__organization").get(
+            pk=self.rng.choice(ids)
+        )
 
     # --- moves -------------------------------------------------------------------------------
     def exchange(self, cadre, to_post, kind, reason, date, **extra):
@@ -437,9 +455,8 @@ class Seeder:
                     start_date__lt=date,
                 )
                 .exclude(cadre_id__in=self.touched)
-                .select_related("cadre", "post", "post__organization")
             )
-            a = heads.order_by("?").first()
+            a = self.pick(heads)
             if a is None:
                 raise _Skip()
             self.carry_out(a, date)
@@ -580,8 +597,10 @@ class Seeder:
         self.write_prefs()
         for i, r in enumerate(buckets["business_help"]):
             self.assign(r, openings[SecondLineRole.ENTERPRISE_HELP], i)
+        self.write_assignments()
         for i, r in enumerate(buckets["investment"]):
             self.assign(r, openings[SecondLineRole.INVESTMENT], i)
+        self.write_assignments()
         for i, r in enumerate(buckets["at_work"][: len(at_work_roles)]):
             role = at_work_roles[i]
             self.assign(r, openings[role], i)
@@ -648,6 +667,10 @@ class Seeder:
         self._prefs = []
 
     def assign(self, r, opening, i):
+        if i >= SHOWCASE and opening.role != SecondLineRole.MENTORING:
+            start = max(r.moved_on, self.today - dt.timedelta(days=self.rng.randint(20, 400)))
+            self._assignments.append((r, opening, start))
+            return
         mentees = []
         if opening.role == SecondLineRole.MENTORING:
             mentees = list(
@@ -668,6 +691,41 @@ class Seeder:
         start = max(r.moved_on, self.today - dt.timedelta(days=self.rng.randint(20, 400)))
         services.assignment_confirm(user=self.user, assignment=a, start_date=start)
         self.counts["assignments"] += 1
+
+    def write_assignments(self) -> None:
+        """What `services.assignment_propose` (both sides agreed, an opening, no mentees) then
+        `services.assignment_confirm` write for each waiting assignment: the proposals in one
+        COPY, their confirmation in one UPDATE (an insert and an update event each, as through
+        the services). Their checks hold by construction (an active second-line record with no
+        other assignment, an open opening whose slots were sized for its bucket; the seeding
+        user is whole-city staff) and are asserted here, the slots once per opening."""
+        waiting, self._assignments = self._assignments, []
+        if not waiting:
+            return
+        taken = defaultdict(int)
+        for r, opening, _start in waiting:
+            if r.status != SecondLineStatus.ACTIVE or r.cadre.status != CadreStatus.SECOND_LINE:
+                raise ValidationError(
+                    {"cadre": f"{r.cadre.name}不是在岗的二线干部，不能安排二线干部工作岗位。"}
+                )
+            taken[opening.pk] += 1
+        for opening in {o.pk: o for _r, o, _s in waiting}.values():
+            confirmed = opening.assignments.filter(status=AssignmentStatus.CONFIRMED).count()
+            if not opening.is_open or confirmed + taken[opening.pk] > opening.slots:
+                raise ValidationError({"opening": f"“{opening.title}”的 {opening.slots} 个名额已满。"})
+        ids = copy_rows(
+            Assignment,
+            ["record_id", "opening_id", "role", "organization_id", "cadre_agreed", "unit_agreed"],
+            [(r.pk, o.pk, o.role, o.organization_id, True, True) for r, o, _s in waiting],
+        )
+        now = timezone.now()
+        confirmed = []
+        for pk, (_r, _o, start) in zip(ids, waiting, strict=True):
+            a = Assignment(pk=pk, status=AssignmentStatus.CONFIRMED, start_date=start, confirmed_at=now)
+            a.confirmed_by_id = self.user.pk
+            confirmed.append(a)
+        copy_update(Assignment, confirmed, ["status", "start_date", "confirmed_by", "confirmed_at"])
+        self.counts["assignments"] += len(waiting)
 
     def leave_and_attendance(self, buckets) -> None:
         User = get_user_model()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from cadre_supervision import registry
-from cadres.bulk import copy_insert, copy_update
+from cadres.bulk import copy_insert, copy_rows, copy_update
 from cadres.demo import seed_dossier
 from cadres.models import Cadre, Organization, Post
 from reports.demo import seed as seed_reports
@@ -132,3 +132,63 @@ def test_the_seeder_analyses_its_tables_and_keeps_the_lock_timeout():
     with connection.cursor() as cur:
         cur.execute("SHOW lock_timeout")
         assert cur.fetchone()[0] == before
+
+
+def _events(table: str, ids) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {table} WHERE pgh_obj_id = ANY(%s)", [list(ids)])
+        return cur.fetchone()[0]
+
+
+def test_copy_rows_writes_what_copy_insert_writes_and_fires_the_history_triggers():
+    """Tuples instead of instances: the same stored rows (defaults, a callable default, an
+    array, text to escape, a foreign key), ids in the rows' order, one insert event each."""
+    root = Organization.objects.create(name="某市", kind="city", path="000001.")
+    values = [(f"岗位\t{i}\n\\“引号”", i % 2 == 0, ["finance", 'a"b\\c'] if i else []) for i in range(3)]
+    from_instances = copy_insert(
+        Post,
+        [
+            Post(organization=root, title=t, is_leading=lead, key_categories=k, key_reason="分管财务")
+            for t, lead, k in values
+        ],
+    )
+    ids = copy_rows(
+        Post,
+        ["organization_id", "title", "is_leading", "key_categories", "key_reason"],
+        [(root.pk, t, lead, k, "分管财务") for t, lead, k in values],
+    )
+    assert ids == sorted(ids) and min(ids) > max(p.pk for p in from_instances)
+    fields = [f.attname for f in Post._meta.concrete_fields if not f.primary_key]
+
+    def stored(pks):
+        by_pk = {p.pk: p for p in Post.objects.filter(pk__in=pks)}
+        return [tuple(getattr(by_pk[pk], f) for f in fields) for pk in pks]
+
+    assert stored(ids) == stored([p.pk for p in from_instances])
+    assert stored(ids)[1][fields.index("key_categories")] == ["finance", 'a"b\\c']
+    assert _events("cadres_postevent", ids) == 3
+    with pytest.raises(ValueError):
+        copy_rows(Post, ["id", "title"], [(1, "x")])
+
+
+def test_a_later_analyse_covers_only_the_tables_written_since_the_one_before():
+    from django.test.utils import CaptureQueriesContext
+
+    from cadres.management.commands.seed_demo import _analyse
+
+    def analysed() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            _analyse(seen)
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
+
+    seen: dict[str, int] = {}
+    root = Organization.objects.create(name="某市", kind="city", path="000001.")
+    first = analysed()
+    assert len(first) == 1 and '"cadres_cadre"' in first[0]  # the first call: every table
+    for i in range(3):
+        Post.objects.create(organization=root, title=f"岗位{i}")
+    (second,) = analysed()
+    assert '"cadres_post"' in second and '"cadres_postevent"' in second
+    assert '"cadres_cadre"' not in second and '"cadres_organization"' not in second
+    assert _reltuples(Post) == 3
+    assert analysed() == []  # nothing written since
