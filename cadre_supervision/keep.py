@@ -221,7 +221,7 @@ def register_derived(*models) -> None:
     _derived.update(m._meta.db_table for m in models)
 
 
-def _writing() -> bool:
+def writing() -> bool:
     """Whether the current transaction has written through the ORM (its readings see rows that
     may never be committed)."""
     if not connection.in_atomic_block:
@@ -296,11 +296,35 @@ def kept_many(items: list[tuple[str, Callable[[], Any]]], *, ttl: int) -> list[A
             out.append(entry.value)
             continue
         value, tables = _record(compute)
-        if not _writing():
+        if not writing():
             keep[key] = Entry(value, {t: now[t] for t in (*tables, GLOBAL) if t in now})
         out.append(value)
     if keep:
         cache.set_many(keep, timeout=ttl)
+    return out
+
+
+MISSING = object()
+
+
+def peek_many(keys: list[str]) -> list[Any]:
+    """The kept values of `keys` that are still fresh, MISSING for the others; computes nothing.
+    Inside a transaction that has written, everything is MISSING (its own writes may not show in
+    the stamps yet)."""
+    if not keys or writing():
+        return [MISSING] * len(keys)
+    found = cache.get_many(keys)
+    if not found:
+        return [MISSING] * len(keys)
+    now = snapshot()
+    out = []
+    for key in keys:
+        entry = found.get(key)
+        if isinstance(entry, Entry) and _fresh(entry, now):
+            _note_read(entry.stamps)
+            out.append(entry.value)
+        else:
+            out.append(MISSING)
     return out
 
 

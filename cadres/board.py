@@ -248,22 +248,40 @@ def scope_warnings(user) -> list[registry.Warning]:
     cache while what it read is unchanged."""
     from functools import partial
 
-    from django.utils import timezone
-
     from cadre_supervision import keep
 
     if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
         return registry.warnings_for(user)
-    day = timezone.localdate().isoformat()
-    items = [
-        (f"warnings:source:{user.pk}:{day}:{s.key}", partial(_collect_all, s, user))
-        for s in registry.warning_sources
-    ]
+    items = [(_kept_key(user, s), partial(_collect_all, s, user)) for s in registry.warning_sources]
     return [w for part in keep.kept_many(items, ttl=BOARD_TTL) for w in part]
+
+
+def _kept_key(user, source) -> str:
+    from django.utils import timezone
+
+    return f"warnings:source:{user.pk}:{timezone.localdate().isoformat()}:{source.key}"
 
 
 def _collect_all(source, user) -> list[registry.Warning]:
     return list(source.collect(user, None))
+
+
+def few_cadre_warnings(user, cadre_ids: set, *, sources=None) -> list[registry.Warning]:
+    """`registry.warnings_for(user, cadre_ids, sources=)`: each source's part narrowed from its
+    kept whole-scope reading where that is still fresh (each source narrows its own scoped query
+    to the cadres asked, so the rows are the same), asked live for these cadres otherwise."""
+    from cadre_supervision import keep
+
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return registry.warnings_for(user, cadre_ids, sources=sources)
+    wanted = [s for s in registry.warning_sources if sources is None or s.key in sources]
+    out: list[registry.Warning] = []
+    for source, part in zip(wanted, keep.peek_many([_kept_key(user, s) for s in wanted]), strict=True):
+        if part is keep.MISSING:
+            out.extend(source.collect(user, cadre_ids))
+        else:
+            out.extend(w for w in part if w.cadre_id in cadre_ids)
+    return out
 
 
 def signals_for(
@@ -292,7 +310,7 @@ def signals_for(
         if sources is not None:
             warnings = [w for w in warnings if w.kind in sources or _source_key(w.kind, settings) in sources]
     else:
-        warnings = registry.warnings_for(user, cadre_ids, sources=sources)
+        warnings = few_cadre_warnings(user, cadre_ids, sources=sources)
     ids = {w.cadre_id for w in warnings}
     # The cadres the sources named, read through the user's scope like every other row: a source
     # may reach a record through a single-record grant (a talk visible to its interviewer) whose

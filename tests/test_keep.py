@@ -142,3 +142,17 @@ def test_derived_writes_do_not_stop_keeping(world, django_capture_on_commit_call
         keep.note_write(sender=AccessLog)  # bookkeeping: a registered derived table
         keep.kept("t:cadres", reading, ttl=TTL)
         assert cache.get("t:cadres") is not None
+
+
+def test_peek_answers_only_fresh_readings_and_computes_nothing(world, django_capture_on_commit_callbacks):
+    reading = Counter(_cadres)
+    assert keep.peek_many(["t:cadres"]) == [keep.MISSING]  # never computed
+    keep.kept("t:cadres", reading, ttl=TTL)
+    assert keep.peek_many(["t:cadres", "t:other"]) == [["甲"], keep.MISSING]
+    keep.bump([Cadre._meta.db_table])
+    assert keep.peek_many(["t:cadres"]) == [keep.MISSING]  # changed since
+    keep.kept("t:cadres", reading, ttl=TTL)
+    with django_capture_on_commit_callbacks():
+        CadreFactory(name="乙", organization=world)
+        assert keep.peek_many(["t:cadres"]) == [keep.MISSING]  # a writing transaction reads live
+    assert reading.calls == 2

@@ -263,6 +263,27 @@ def test_the_scope_reading_is_kept_until_tracked_data_changes(city, with_fake):
     assert newcomer.pk not in {s.cadre_id for s in moved}
 
 
+def test_a_cadre_page_narrows_the_kept_scope_reading(city, with_fake):
+    """Asked for one cadre, each source's part comes from its kept whole-scope reading while that
+    is fresh (the same signals as asking the sources live, fewer queries), and from the source
+    itself once what it read has changed (here, inside the writing transaction)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    connection.run_on_commit = []
+    one = [city.cadre_a.pk]
+    with CaptureQueriesContext(connection) as live:
+        asked = board.signals_for(city.staff_all, one)  # nothing kept yet: every source asked
+    board.signals_for(city.staff_all)  # the whole-scope reading, kept
+    with CaptureQueriesContext(connection) as narrowed:
+        again = board.signals_for(city.staff_all, one)
+    assert [s.uid for s in again] == [s.uid for s in asked] and asked
+    assert len(narrowed.captured_queries) < len(live.captured_queries) - 5
+    newcomer = CadreFactory(name="新来的", organization=city.town_a)  # the fake source flags every cadre
+    assert {s.cadre_id for s in board.signals_for(city.staff_all, [newcomer.pk])} == {newcomer.pk}
+
+
 def test_new_red_signal_notified_once(city, fake_sources):
     specs = list(board.red_signal_reminders(TODAY))
     recipients = {s.recipient_id for s in specs}
