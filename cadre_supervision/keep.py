@@ -246,7 +246,16 @@ def connect() -> None:
 _local = threading.local()
 
 
-def _recorders() -> list[list[str]]:
+@dataclass
+class _Record:
+    """What one computation read: its statements, and the tables of kept readings it was
+    answered from."""
+
+    statements: list[str]
+    tables: set[str]
+
+
+def _recorders() -> list[_Record]:
     stack = getattr(_local, "stack", None)
     if stack is None:
         stack = _local.stack = []
@@ -254,15 +263,15 @@ def _recorders() -> list[list[str]]:
 
 
 def _note_statement(execute, sql, params, many, context):
-    for statements in _recorders():
-        statements.append(sql)
+    for record in _recorders():
+        record.statements.append(sql)
     return execute(sql, params, many, context)
 
 
 def _record(compute: Callable[[], Any]) -> tuple[Any, set[str]]:
     stack = _recorders()
-    statements: list[str] = []
-    stack.append(statements)
+    record = _Record([], set())
+    stack.append(record)
     try:
         if len(stack) == 1:
             with connection.execute_wrapper(_note_statement):
@@ -271,14 +280,14 @@ def _record(compute: Callable[[], Any]) -> tuple[Any, set[str]]:
             value = compute()
     finally:
         stack.pop()
-    return value, tables_in(statements) | base_tables()
+    return value, tables_in(record.statements) | record.tables | base_tables()
 
 
 def _note_read(tables: Iterable[str]) -> None:
     """A kept reading answered inside another computation: the outer one depends on its tables."""
-    fake = [" ".join(tables)]
-    for statements in _recorders():
-        statements.extend(fake)
+    tables = set(tables) - {GLOBAL}
+    for record in _recorders():
+        record.tables |= tables
 
 
 def kept_many(items: list[tuple[str, Callable[[], Any]]], *, ttl: int) -> list[Any]:
