@@ -290,8 +290,12 @@ def _note_read(tables: Iterable[str]) -> None:
         record.tables |= tables
 
 
-def kept_many(items: list[tuple[str, Callable[[], Any]]], *, ttl: int) -> list[Any]:
-    """Each item's `compute()`, from the cache while the tables it read are unchanged."""
+def kept_many(
+    items: list[tuple[str, Callable[[], Any]]], *, ttl: int, until: float | None = None
+) -> list[Any]:
+    """Each item's `compute()`, from the cache while the tables it read are unchanged. With
+    `until` (a `time.perf_counter()` reading), an item not kept is computed only before then; after
+    it, it answers MISSING."""
     if not items:
         return []
     found = cache.get_many([key for key, _compute in items])
@@ -303,6 +307,9 @@ def kept_many(items: list[tuple[str, Callable[[], Any]]], *, ttl: int) -> list[A
         if isinstance(entry, Entry) and _fresh(entry, now):
             _note_read(entry.stamps)
             out.append(entry.value)
+            continue
+        if until is not None and time.perf_counter() >= until:
+            out.append(MISSING)
             continue
         value, tables = _record(compute)
         if not writing():

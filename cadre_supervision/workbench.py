@@ -116,14 +116,65 @@ def _figure(figure, user, today: dt.date) -> dict | None:
     return {"key": figure.key, "title": figure.title, **data}
 
 
+def _figure_key(user, today: dt.date, figure) -> str:
+    return f"workbench:figure:{user.pk}:{today.isoformat()}:{figure.key}"
+
+
+def figure_by_key(key: str):
+    """The registered figure of `key`, or None."""
+    return next((f for f in registry.figures if f.key == key), None)
+
+
+def cached_figure(user, today: dt.date, figure) -> dict | None:
+    """One figure, from the cache while what it read is unchanged (a workbench tile's own request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    [data] = keep.kept_many(
+        [(_figure_key(user, today, figure), partial(_figure, figure, user, today))], ttl=FIGURES_TTL
+    )
+    return data
+
+
+def inline_budget() -> float:
+    """How long the home page computes figures that are not kept, from its start (the to-do list
+    included): each figure left is a placeholder whose tile fetches itself (`cached_figure` behind
+    /workbench/figures/<key>/), so the page answers quickly after a write that made every reading
+    stale, and the tiles fill in (settings.WORKBENCH_INLINE_SECONDS)."""
+    return float(getattr(settings, "WORKBENCH_INLINE_SECONDS", 0.12))
+
+
+@dataclass(frozen=True)
+class PendingFigure:
+    """A tile the page did not compute: its key and title, fetched by the browser."""
+
+    key: str
+    title: str
+    pending: bool = True
+
+
+def figures_within(user, today: dt.date, *, started: float, budget: float | None = None) -> list:
+    """The user's figures in registry order: each a figure dict (kept, or computed while the
+    request is within `budget` seconds of `started`, a `time.perf_counter()` reading) or a
+    `PendingFigure`; a figure with nothing to show is left out."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    budget = inline_budget() if budget is None else budget
+    items = [(_figure_key(user, today, f), partial(_figure, f, user, today)) for f in registry.figures]
+    values = keep.kept_many(items, ttl=FIGURES_TTL, until=started + budget)
+    out: list = []
+    for figure, data in zip(registry.figures, values, strict=True):
+        if data is keep.MISSING:
+            out.append(PendingFigure(figure.key, figure.title))
+        elif data is not None:
+            out.append(data)
+    return out
+
+
 def cached_figures(user, today: dt.date) -> list[dict]:
     """`figures_for(user, today)`, each figure from the cache while what it read is unchanged."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    items = [
-        (f"workbench:figure:{user.pk}:{today.isoformat()}:{f.key}", partial(_figure, f, user, today))
-        for f in registry.figures
-    ]
+    items = [(_figure_key(user, today, f), partial(_figure, f, user, today)) for f in registry.figures]
     return [f for f in keep.kept_many(items, ttl=FIGURES_TTL) if f is not None]
 
 

@@ -4,11 +4,11 @@ sanction still in its bar period, an unverified or doubtful 三龄两历一身�
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 
 from cadre_supervision import registry
 from cadre_supervision.registry import Warning
+from cadre_supervision.rows import choice_labels, url_maker
 
 from . import selectors
 from .choices import AssessmentGrade, VerificationItem, VerificationStatus
@@ -40,8 +40,7 @@ def sanction_bar(user, cadre_ids=None):
 def dossier_unverified(user, cadre_ids=None):
     items = {k: str(v) for k, v in VerificationItem.choices}
     labels = {k: str(v) for k, v in VerificationStatus.choices}
-    # one reverse for every signal: the cadre page's address with the id put in
-    url = reverse("cadres:cadre_detail", args=[0]).replace("/0/", "/{}/") + "#verification"
+    cadre_url = url_maker("cadres:cadre_detail")
     out = []
     for cid, summary in selectors.dossier_open_items(user=user, cadre_ids=cadre_ids).items():
         doubtful = set(summary.doubtful_items)
@@ -54,7 +53,7 @@ def dossier_unverified(user, cadre_ids=None):
                 kind="cadres.dossier_unverified",
                 title="三龄两历一身份未认定",
                 detail="、".join(open_labels),
-                url=url.format(cid),
+                url=cadre_url(cid) + "#verification",
                 level="red" if summary.doubtful_items else "",
                 uid=f"cadres.dossier.{cid}",
             )
@@ -69,16 +68,20 @@ def weak_assessment(user, cadre_ids=None):
     )
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=list(cadre_ids))
+    grades = choice_labels(AssessmentGrade)
+    cadre_url = url_maker("cadres:cadre_detail")  # AnnualAssessment.get_absolute_url, once
     return [
         Warning(
-            cadre_id=a.cadre_id,
+            cadre_id=cadre_id,
             kind="cadres.weak_assessment",
             title="近三年年度考核基本称职或不称职",
-            detail=f"{a.year}年度：{a.get_grade_display()}",
-            url=a.get_absolute_url(),
-            uid=f"cadres.assessment.{a.pk}",
+            detail=f"{year_}年度：{grades.get(grade, grade)}",
+            url=cadre_url(cadre_id) + "#assessments",
+            uid=f"cadres.assessment.{pk}",
         )
-        for a in qs.order_by("cadre_id", "-year")
+        for pk, cadre_id, year_, grade in qs.order_by("cadre_id", "-year").values_list(
+            "pk", "cadre_id", "year", "grade"
+        )
     ]
 
 

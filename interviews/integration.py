@@ -34,7 +34,9 @@ def collect_talk_overdue(user, cadre_ids=None):
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=list(cadre_ids))
     from cadre_supervision.people import display_name
+    from cadre_supervision.rows import url_maker
 
+    talk_url = url_maker("interviews:required_detail")  # RequiredTalk.get_absolute_url, once
     return [
         Warning(
             cadre_id=t.cadre_id,
@@ -44,7 +46,7 @@ def collect_talk_overdue(user, cadre_ids=None):
                 f"{t.title}应于 {t.due_date:%Y-%m-%d} 前完成，已逾期 {(today - t.due_date).days} 天"
                 f"（责任人：{display_name(t.responsible) if t.responsible_id else '未落实'}）"
             ),
-            url=t.get_absolute_url(),
+            url=talk_url(t.pk),
             since=t.due_date + dt.timedelta(days=1),
             uid=f"interviews.requiredtalk.{t.pk}",
         )

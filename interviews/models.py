@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from cadre_supervision.history import track_history
 from cadre_supervision.people import display_name
 from cadre_supervision.permissions import AnyOf, Scope, ScopedQuerySet, org_q
+from cadre_supervision.rows import label_of
 from cadres.choices import LineRole
 from cadres.models import Cadre, Organization
 
@@ -464,7 +465,7 @@ class RequiredTalk(models.Model):
             return f"{self.year}年度第{self.seq}次谈心谈话"
         if self.kind == InterviewKind.REMINDER:
             return "提醒谈话（关爱提醒函）" if self.source_type == "evaluations.careletter" else "提醒谈话"
-        return f"专题谈心谈话（{self.get_trigger_display()}）"
+        return f"专题谈心谈话（{label_of(SpecialTrigger, self.trigger)}）"
 
     def compute_status(self, today: dt.date, window_days: int) -> str:
         from .rules import talk_status

@@ -30,13 +30,29 @@ def _talk_item(t: RequiredTalk, *, url: str) -> TodoItem:
 def talks_todo(user, today: dt.date):
     """Open talks the user is responsible for, due by the horizon (overdue ones of earlier
     years included), from the same selector as 我的谈话任务."""
-    groups = selectors.my_tasks(user=user, year=today.year, today=today, window=selectors.window_days())
-    last = horizon(today)
+    talks = selectors.my_tasks_queryset(
+        user=user, year=today.year, today=today, window=selectors.window_days()
+    ).filter(due_date__lte=horizon(today), status__in=("overdue", "due_soon", "pending"))
+    # What an item shows: the cadre, the unit, the talk's title (a responsible person may hold
+    # hundreds of tasks: no other related rows, no other columns).
+    talks = (
+        talks.select_related(None)
+        .select_related("cadre__organization")
+        .only(
+            "id",
+            "year",
+            "kind",
+            "seq",
+            "trigger",
+            "source_type",
+            "due_date",
+            "cadre__name",
+            "cadre__organization__name",
+        )
+    )
     create = reverse("interviews:record_create")
-    for status in ("overdue", "due_soon", "pending"):
-        for t in groups.get(status, ()):
-            if t.due_date <= last:
-                yield _talk_item(t, url=f"{create}?task={t.pk}")
+    for t in talks:
+        yield _talk_item(t, url=f"{create}?task={t.pk}")
 
 
 _PK = 987654321  # a stand-in primary key, replaced in the reversed URL

@@ -222,6 +222,97 @@ def test_home_page_shows_groups_items_and_chart_data(client, wb):
     assert 'data-chart="interviews.coverage"' in html
 
 
+def _as_committed():
+    from django.db import connection
+
+    connection.run_on_commit = []
+
+
+def test_home_page_leaves_figures_past_its_budget_to_their_tiles(client, wb, settings):
+    """With no time left, every figure not kept is a placeholder that names its tile's address;
+    each tile answers the same figure the page would have drawn, and is kept for the next page."""
+    import re
+
+    from cadre_supervision import keep
+
+    settings.WORKBENCH_INLINE_SECONDS = 0
+    _as_committed()
+    keep.forget_all()
+    client.force_login(wb.staff_all)
+    html = client.get("/").content.decode()
+    expected = {f["key"]: f for f in workbench.figures_for(wb.staff_all, wb.today)}
+    keep.forget_all()
+    html = client.get("/").content.decode()
+    sources = re.findall(r'data-figure-src="([^"]+)"', html)
+    assert len(sources) == len(workbench.registry.figures)  # nothing kept: every tile pending
+    assert 'class="card figure"' not in html and "正在统计" in html
+    assert "vendor/echarts/echarts.min.js" in html and "js/workbench.js" in html
+    answered = {}
+    for src in sources:
+        _as_committed()  # the test's transaction: the previous request's session write
+        r = client.get(src)
+        key = src.rstrip("/").rsplit("/", 1)[1]
+        if r.status_code == 204:
+            assert key not in expected  # no scope, no data: the page drops the tile
+            continue
+        assert r.status_code == 200
+        tile = r.content.decode()
+        assert f'id="figure-{key}"' in tile and 'id="figure-chart"' in tile
+        assert expected[key]["caption"] in tile
+        answered[key] = tile
+    assert set(answered) == set(expected)
+    # the tiles' readings are kept: the next page draws them all, nothing pending
+    _as_committed()
+    html = client.get("/").content.decode()
+    assert "data-figure-src" not in html
+    assert html.count('class="card figure"') == len(expected)
+
+
+def test_home_page_within_its_budget_draws_every_figure(client, wb, settings):
+    from cadre_supervision import keep
+
+    settings.WORKBENCH_INLINE_SECONDS = 60
+    _as_committed()
+    keep.forget_all()
+    client.force_login(wb.staff_all)
+    html = client.get("/").content.decode()
+    assert "data-figure-src" not in html
+    assert html.count('class="card figure"') == len(workbench.figures_for(wb.staff_all, wb.today))
+
+
+def test_a_figure_tile_is_for_signed_in_users_and_known_keys(client, wb):
+    url = reverse("workbench_figure", args=["interviews.coverage"])
+    r = client.get(url)
+    assert r.status_code == 302 and "/login/" in r["Location"]
+    client.force_login(wb.staff_all)
+    assert client.get(reverse("workbench_figure", args=["no.such.figure"])).status_code == 404
+    assert client.get(url).status_code == 200
+    client.force_login(wb.nobody)
+    assert client.get(url).status_code == 204  # no scope: nothing to show, no empty tile
+
+
+def test_kept_many_computes_nothing_after_its_deadline(wb):
+    import time
+
+    from cadre_supervision import keep
+
+    _as_committed()
+    keep.forget_all()
+    calls = []
+
+    def compute(n):
+        calls.append(n)
+        return n
+
+    items = [(f"test:deadline:{n}", lambda n=n: compute(n)) for n in range(3)]
+    assert keep.kept_many(items, ttl=60, until=time.perf_counter() - 1) == [keep.MISSING] * 3
+    assert calls == []
+    assert keep.kept_many(items[:1], ttl=60) == [0]
+    # a kept reading answers after the deadline too; the others are not computed
+    assert keep.kept_many(items, ttl=60, until=time.perf_counter() - 1) == [0, keep.MISSING, keep.MISSING]
+    assert calls == [0]
+
+
 def test_home_page_anonymous_redirects(client, db):
     r = client.get("/")
     assert r.status_code == 302 and "/login/" in r["Location"]
