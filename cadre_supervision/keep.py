@@ -46,6 +46,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class Entry:
     value: Any
     stamps: dict[str, tuple[int, int]]
+    seconds: float = 0.0  # how long the computation took (a deadline skips what would overrun it)
 
 
 # --- which tables exist, which are tracked, which every reading reads ----------------------------
@@ -294,8 +295,9 @@ def kept_many(
     items: list[tuple[str, Callable[[], Any]]], *, ttl: int, until: float | None = None
 ) -> list[Any]:
     """Each item's `compute()`, from the cache while the tables it read are unchanged. With
-    `until` (a `time.perf_counter()` reading), an item not kept is computed only before then; after
-    it, it answers MISSING."""
+    `until` (a `time.perf_counter()` reading), an item not kept is computed only if it can end by
+    then (as long as its last computation took, when one is on record); otherwise it answers
+    MISSING."""
     if not items:
         return []
     found = cache.get_many([key for key, _compute in items])
@@ -308,12 +310,15 @@ def kept_many(
             _note_read(entry.stamps)
             out.append(entry.value)
             continue
-        if until is not None and time.perf_counter() >= until:
+        started = time.perf_counter()
+        if until is not None and started + (entry.seconds if isinstance(entry, Entry) else 0.0) >= until:
             out.append(MISSING)
             continue
         value, tables = _record(compute)
         if not writing():
-            keep[key] = Entry(value, {t: now[t] for t in (*tables, GLOBAL) if t in now})
+            keep[key] = Entry(
+                value, {t: now[t] for t in (*tables, GLOBAL) if t in now}, time.perf_counter() - started
+            )
         out.append(value)
     if keep:
         cache.set_many(keep, timeout=ttl)

@@ -313,6 +313,31 @@ def test_kept_many_computes_nothing_after_its_deadline(wb):
     assert calls == [0]
 
 
+def test_kept_many_does_not_start_what_would_overrun_its_deadline(wb):
+    """A reading gone stale is recomputed before a deadline only if its last computation would
+    end by then."""
+    import time
+
+    from cadre_supervision import keep
+
+    _as_committed()
+    keep.forget_all()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+        return "slow"
+
+    item = [("test:deadline:slow", slow)]
+    assert keep.kept_many(item, ttl=60) == ["slow"]
+    keep.forget_all()  # stale now; its last computation took 0.2 s
+    assert keep.kept_many(item, ttl=60, until=time.perf_counter() + 0.1) == [keep.MISSING]
+    assert calls == [1]
+    assert keep.kept_many(item, ttl=60, until=time.perf_counter() + 5) == ["slow"]
+    assert calls == [1, 1]
+
+
 def test_home_page_anonymous_redirects(client, db):
     r = client.get("/")
     assert r.status_code == 302 and "/login/" in r["Location"]

@@ -277,7 +277,48 @@ class Bench:
                         "bytes": m["bytes"],
                     }
                 )
+                if label == "workbench, nothing kept":
+                    out.extend(self.tiles(username))
         return out
+
+    def tiles(self, username: str) -> list[dict]:
+        """The tiles the workbench left to their own requests with nothing kept, each timed with
+        nothing kept: the slowest (a page's tiles are fetched side by side), and all of them one
+        after another (the whole work of a page with nothing kept)."""
+        import re
+
+        from cadre_supervision import keep
+
+        keep.forget_all()
+        html = self.clients[username].get(reverse("home")).content.decode()
+        rows = []
+        for src in re.findall(r'data-figure-src="([^"]+)"', html):
+            m = self.timed(username, src, keep.forget_all)
+            rows.append({**m, "tile": src.rstrip("/").rsplit("/", 1)[1]})
+        if not rows:
+            return []
+        slowest = max(rows, key=lambda r: r["ms"])
+        failed = [r["status"] for r in rows if r["status"] not in (200, 204)]  # 204: no tile for the user
+        status = failed[0] if failed else 200
+        return [
+            {
+                "name": f"slowest tile ({slowest['tile']})",
+                "user": username,
+                "status": status,
+                "ms": slowest["ms"],
+                "queries": slowest["queries"],
+                "bytes": slowest["bytes"],
+            },
+            {
+                "name": f"all {len(rows)} tiles in turn",
+                "user": username,
+                "status": status,
+                "ms": sum(r["ms"] for r in rows),
+                "queries": sum(r["queries"] for r in rows),
+                "bytes": sum(r["bytes"] for r in rows),
+                "info": True,
+            },
+        ]
 
     def sweep(self) -> list[dict]:
         from cadre_supervision.notifications import run_sweep

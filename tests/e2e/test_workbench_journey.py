@@ -56,3 +56,26 @@ def test_role_workbench_journey(transactional_db, city, live_server, page, role)
         items.first.locator("a").click()
     assert landing_text in page.inner_text("body"), page.url
     assert "记录不存在" not in page.inner_text("body")
+
+
+@pytest.mark.e2e
+def test_workbench_tiles_left_by_the_page_fill_in(transactional_db, city, live_server, page, settings):
+    """The page computes no figure (no time left): each tile fetches itself, is drawn in place
+    with its table, and a tile with nothing to show for the user disappears."""
+    from cadre_supervision import keep, workbench
+
+    settings.WORKBENCH_INLINE_SECONDS = 0
+    wb = workbench_world.build(city)
+    keep.forget_all()
+    expected = {f["key"] for f in workbench.figures_for(wb.sup_a, wb.today)}
+    keep.forget_all()
+    login(page, live_server, wb.sup_a.username)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("[data-figure-src]", state="detached")
+    for key in expected:
+        page.wait_for_selector(f"[data-key='{key}'] [data-chart][data-drawn='1'] svg")
+    shown = set(page.eval_on_selector_all(".figure", "els => els.map(e => e.dataset.key)"))
+    assert shown == expected
+    for fig in page.locator(".figure").all():
+        assert fig.locator("tbody tr").count() >= 1
+    assert "统计未能完成" not in page.inner_text("body")

@@ -246,11 +246,13 @@ class Command(BaseCommand):
         for s in scales:
             for row in results[s].get("roles", []):
                 text = (
-                    f"  [{s:>4}] {row['name']:26} {row['user']:14} {row['ms']:7.1f} ms "
+                    f"  [{s:>4}] {row['name']:40} {row['user']:14} {row['ms']:7.1f} ms "
                     f"{row['queries']:4} q {row['bytes'] / 1024:7.1f} KB"
                 )
                 if row["status"] != 200:
                     line(f"{text} status {row['status']}", False)
+                elif row.get("info"):  # a sum of requests, not one page: shown, not judged
+                    w(f"{text} (sum)")
                 elif s == scales[0]:
                     line(text, row["ms"] < PAGE_BAR_MS)
                 else:
