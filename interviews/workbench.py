@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cadre_supervision.permissions import has_org_perm
 from cadre_supervision.registry import Figure, TodoItem
+from cadre_supervision.rows import url_maker
 from cadre_supervision.workbench import horizon
 
 from . import selectors
@@ -55,9 +56,6 @@ def talks_todo(user, today: dt.date):
         yield _talk_item(t, url=f"{create}?task={t.pk}")
 
 
-_PK = 987654321  # a stand-in primary key, replaced in the reversed URL
-
-
 def talk_dates(user, start: dt.date, end: dt.date):
     """Open talks of the user's interviews scope (own tasks included) due in [start, end]."""
     talks = (
@@ -68,9 +66,9 @@ def talk_dates(user, start: dt.date, end: dt.date):
         .order_by("due_date", "id")
     )
     # One reverse() for the month (a whole-city month holds hundreds of talks).
-    head, tail = reverse("interviews:required_detail", args=[_PK]).split(str(_PK))
+    talk_url = url_maker("interviews:required_detail")
     for t in talks:
-        yield _talk_item(t, url=f"{head}{t.pk}{tail}")
+        yield _talk_item(t, url=talk_url(t.pk))
 
 
 def coverage_figure(user, today: dt.date) -> dict | None:
