@@ -9,7 +9,9 @@ from .lookup import LookupView
 
 urlpatterns = [
     path("", workbench_views.WorkbenchView.as_view(), name="home"),
-    path("workbench/figures/<str:key>/", workbench_views.WorkbenchFigureView.as_view(), name="workbench_figure"),
+    path(
+        "workbench/figures/<str:key>/", workbench_views.WorkbenchFigureView.as_view(), name="workbench_figure"
+    ),
     path("calendar/", workbench_views.CalendarView.as_view(), name="calendar"),
     path("calendar/token/", workbench_views.CalendarTokenView.as_view(), name="calendar_token"),
     path(
