@@ -169,3 +169,15 @@ def test_api_root_queries_of_a_signed_in_user(client, city, clock, django_assert
     token_client = client.__class__(HTTP_AUTHORIZATION=f"Token {token.key}")
     with django_assert_num_queries(1):
         assert token_client.get(API_ROOT).status_code == 200
+
+
+def test_a_page_asks_each_menu_question_once(client, city):
+    """The menu's visibility questions are read once per request: the audit-team membership
+    (asked by two entries) is one query, and the grants are one statement."""
+    client.force_login(city.stats)
+    client.get(PAGE)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(PAGE).status_code == 200
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "audits_auditmember"' in s for s in sqls) == 1
+    assert sum("organizationgroupobjectpermission" in s for s in sqls) == 1
