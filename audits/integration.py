@@ -23,7 +23,11 @@ def _sees_audits(user) -> bool:
         return False
     if has_org_perm(user, "view_audits"):
         return True
-    return AuditMember.objects.filter(user=user).exists()
+    # Asked by two menu entries on every page: once per request, in the user's scope cache.
+    cache = user.__dict__.setdefault("_cs_scope_cache", {})
+    if "_audit_member" not in cache:
+        cache["_audit_member"] = AuditMember.objects.filter(user=user).exists()
+    return cache["_audit_member"]
 
 
 def _d(value: dt.date | None) -> str:

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "cadre_supervision.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,13 +166,21 @@ LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=900)
 # (the one the proxy itself saw). Never set it without a proxy: clients could forge it.
 TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="")
 
-# Sessions expire after inactivity.
+# Sessions expire after SESSION_COOKIE_AGE seconds of inactivity (a sliding idle timeout). The
+# timer restarts when a request finds the session's last save more than SESSION_REFRESH_SECONDS
+# old (cadre_supervision.middleware.SessionMiddleware), not with a database write on every
+# request: an idle session expires at most that much early, never late.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+if not 0 <= SESSION_REFRESH_SECONDS < SESSION_COOKIE_AGE // 2:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SESSION_REFRESH_SECONDS must be below half of SESSION_IDLE_SECONDS.")
+SESSION_SAVE_EVERY_REQUEST = False
 # The workbench computes figures that are not kept for this long (seconds from the page's start)
 # and leaves the others to their tiles' own requests (cadre_supervision.workbench.inline_budget).
 # A time budget is not deterministic: tests pin it high, and the deferral tests set it to 0.
 WORKBENCH_INLINE_SECONDS = env.float("WORKBENCH_INLINE_SECONDS", default=60.0 if TESTING else 0.12)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
