@@ -149,15 +149,19 @@ class HistoryContextMixin:
             )
 
 
+# The API's serializers: DRF's, with the cheap `to_representation` of
+# `cadre_supervision.representation` (the same bodies). In a `SerializerMethodField` that
+# serialises related rows, `self.nested(X, items)` answers what `X(items, many=True).data`
+# does, building `X` once per page. No docstrings here: drf-spectacular would describe every
+# serializer without one of its own by its nearest base's docstring.
+
+
 class Serializer(representation.FastRepresentationMixin, serializers.Serializer):
-    """The API's plain serializer: DRF's, with the cheap `to_representation` (same bodies)."""
+    pass
 
 
 class ModelSerializer(representation.FastRepresentationMixin, serializers.ModelSerializer):
-    """The API's model serializer: DRF's, with the cheap `to_representation` (same bodies).
-
-    In a `SerializerMethodField` that serialises related rows, `self.nested(X, items)`
-    answers what `X(items, many=True).data` does, building `X` once per page."""
+    pass
 
 
 class ScopedViewSetMixin(HistoryContextMixin):

@@ -177,7 +177,8 @@ def _plan_field(serializer, field):
 
 
 class FastRepresentationMixin:
-    """`to_representation` as DRF's, planned once per serializer instance (see the module)."""
+    # `to_representation` as DRF's, planned once per serializer instance (see the module). No
+    # docstring: drf-spectacular would take it as the description of every serializer without one.
 
     def _representation_plan(self):
         plan = self.__dict__.get("_cs_plan")
