@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import params
+from . import memo, params, representation
 from .history import history_for
 from .pagination import DefaultCursorPagination  # noqa: F401  (re-export)
 from .people import display_name
@@ -149,6 +149,21 @@ class HistoryContextMixin:
             )
 
 
+# The API's serializers: DRF's, with the cheap `to_representation` of
+# `cadre_supervision.representation` (the same bodies). In a `SerializerMethodField` that
+# serialises related rows, `self.nested(X, items)` answers what `X(items, many=True).data`
+# does, building `X` once per page. No docstrings here: drf-spectacular would describe every
+# serializer without one of its own by its nearest base's docstring.
+
+
+class Serializer(representation.FastRepresentationMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(representation.FastRepresentationMixin, serializers.ModelSerializer):
+    pass
+
+
 class ScopedViewSetMixin(HistoryContextMixin):
     """Every list and detail goes through `Model.objects.restrict(user, action)`.
 
@@ -166,6 +181,11 @@ class ScopedViewSetMixin(HistoryContextMixin):
     def get_queryset(self):
         qs = super().get_queryset()
         return qs.restrict(self.request.user, self.view_action)
+
+    def list(self, request, *args, **kwargs):
+        # Values a row's serialisation reads from the cache (a catalogue) are read once per page.
+        with memo.memo_scope():
+            return super().list(request, *args, **kwargs)
 
     def get_object(self):
         lookup = self.lookup_url_kwarg or self.lookup_field
@@ -224,7 +244,7 @@ class PersonNameField(serializers.Field):
         return display_name(value)
 
 
-class HistoryChangeSerializer(serializers.Serializer):
+class HistoryChangeSerializer(Serializer):
     """One changed column: the raw values as stored, and the same in plain Chinese beside them."""
 
     field = serializers.CharField(help_text="字段（内部名称）")
@@ -235,7 +255,7 @@ class HistoryChangeSerializer(serializers.Serializer):
     after_label = serializers.CharField(allow_null=True, help_text="修改后（显示值）")
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     at_label = serializers.CharField(help_text="时间（本地时间，精确到秒）")

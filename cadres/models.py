@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from cadre_supervision import memo
 from cadre_supervision.history import track_history
 from cadre_supervision.permissions import ORG_PERMISSIONS, AnyOf, Scope, ScopedManager, ScopedQuerySet
 
@@ -87,13 +88,19 @@ class PortfolioArea(models.Model):
 def clear_catalogue_cache() -> None:
     from django.db import transaction
 
+    memo.forget(CATALOGUE_CACHE_KEY)
     cache.delete(CATALOGUE_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CATALOGUE_CACHE_KEY))
 
 
 def portfolio_catalogue() -> dict[str, tuple[str, bool, bool]]:
     """{code: (name, top_leader_forbidden, active)} in catalogue order; cached (one query after
-    each change), so labels and rule 1 cost no query per row."""
+    each change), so labels and rule 1 cost no query per row, and read from the cache once per
+    API list page (`cadre_supervision.memo`)."""
+    return memo.remember(CATALOGUE_CACHE_KEY, _cached_catalogue)
+
+
+def _cached_catalogue() -> dict[str, tuple[str, bool, bool]]:
     data = cache.get(CATALOGUE_CACHE_KEY)
     if data is None:
         data = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from cadre_supervision.api import PersonNameField, ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, PersonNameField, ScopedRelatedField, Serializer
 from cadre_supervision.people import display_name
 from cadres.models import Appointment, Cadre
 
@@ -11,7 +11,7 @@ from ..choices import AuditKind, Conclusion, FileKind, LeadAgency, MemberRole, R
 from ..models import Audit, AuditFile, AuditMember, AuditStream, Finding, RectificationStep
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
     stream = serializers.CharField(source="stream.stream", read_only=True, default=None)
 
@@ -23,7 +23,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return display_name(m.user)
 
 
-class StreamSerializer(serializers.ModelSerializer):
+class StreamSerializer(ModelSerializer):
     stream_label = serializers.CharField(source="get_stream_display", read_only=True)
 
     class Meta:
@@ -32,13 +32,13 @@ class StreamSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "audit", "stream", "stream_label"]
 
 
-class StreamWriteSerializer(serializers.Serializer):
+class StreamWriteSerializer(Serializer):
     lead_agency = serializers.ChoiceField(choices=LeadAgency.choices, required=False)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True)
     conclusion_text = serializers.CharField(required=False, allow_blank=True)
 
 
-class AuditSerializer(serializers.ModelSerializer):
+class AuditSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     post_title = serializers.CharField(source="appointment.post.title", read_only=True)
@@ -92,14 +92,14 @@ class AuditDetailSerializer(AuditSerializer):
         read_only_fields = fields
 
 
-class MemberWriteSerializer(serializers.Serializer):
+class MemberWriteSerializer(Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
     stream = serializers.ChoiceField(choices=Stream.choices, required=False, allow_null=True)
     agency = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
-class AuditCreateSerializer(serializers.Serializer):
+class AuditCreateSerializer(Serializer):
     appointment = ScopedRelatedField(model=Appointment)
     kind = serializers.ChoiceField(choices=AuditKind.choices)
     year = serializers.IntegerField()
@@ -111,7 +111,7 @@ class AuditCreateSerializer(serializers.Serializer):
     members = MemberWriteSerializer(many=True, required=False)
 
 
-class AuditUpdateSerializer(serializers.Serializer):
+class AuditUpdateSerializer(Serializer):
     title = serializers.CharField(required=False, max_length=200)
     year = serializers.IntegerField(required=False)
     period_start = serializers.DateField(required=False)
@@ -121,12 +121,12 @@ class AuditUpdateSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(Serializer):
     status = serializers.CharField()
     date = serializers.DateField(required=False, allow_null=True)
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     stream = serializers.CharField(source="stream.stream", read_only=True)
     cadre = serializers.IntegerField(source="audit.cadre_id", read_only=True)
     cadre_name = serializers.CharField(source="audit.cadre.name", read_only=True)
@@ -163,7 +163,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return f.is_overdue()
 
 
-class FindingWriteSerializer(serializers.Serializer):
+class FindingWriteSerializer(Serializer):
     audit = ScopedRelatedField(model=Audit, required=False)
     stream = serializers.ChoiceField(choices=Stream.choices)
     description = serializers.CharField()
@@ -174,12 +174,12 @@ class FindingWriteSerializer(serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class RectifySerializer(serializers.Serializer):
+class RectifySerializer(Serializer):
     to_state = serializers.ChoiceField(choices=RectState.choices)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class StepSerializer(serializers.ModelSerializer):
+class StepSerializer(ModelSerializer):
     by_name = PersonNameField(source="by")
 
     class Meta:
@@ -188,7 +188,7 @@ class StepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditFileSerializer(serializers.ModelSerializer):
+class AuditFileSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -214,14 +214,14 @@ class AuditFileSerializer(serializers.ModelSerializer):
         return reverse("audits-api:audit-file-download", args=[f.pk])
 
 
-class AuditFileUploadSerializer(serializers.Serializer):
+class AuditFileUploadSerializer(Serializer):
     audit = ScopedRelatedField(model=Audit)
     kind = serializers.ChoiceField(choices=FileKind.choices)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     file = serializers.FileField()
 
 
-class ShareSerializer(serializers.Serializer):
+class ShareSerializer(Serializer):
     officer = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     until = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadre_supervision.api import ScopedReadOnlyViewSet
+from cadre_supervision.api import ModelSerializer, ScopedReadOnlyViewSet, Serializer
 
 from .. import publicity
 from ..choices import FeedbackChannel
@@ -17,7 +17,7 @@ from ..filters import PublicityFilter
 from ..models import Publicity, PublicityFeedback
 
 
-class PublicityFeedbackSerializer(serializers.ModelSerializer):
+class PublicityFeedbackSerializer(ModelSerializer):
     class Meta:
         model = PublicityFeedback
         fields = ["id", "received_on", "channel", "content", "status", "handling", "handled_at"]
@@ -25,11 +25,11 @@ class PublicityFeedbackSerializer(serializers.ModelSerializer):
         extra_kwargs = {"channel": {"choices": FeedbackChannel.choices}}
 
 
-class PublicityHandleSerializer(serializers.Serializer):
+class PublicityHandleSerializer(Serializer):
     handling = serializers.CharField(allow_blank=True)
 
 
-class PublicitySerializer(serializers.ModelSerializer):
+class PublicitySerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     state = serializers.SerializerMethodField()
     feedback = PublicityFeedbackSerializer(many=True, read_only=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, ScopedRelatedField, Serializer
 
 from ..choices import KeyCategory
 from ..models import (
@@ -32,7 +32,7 @@ from ..models import (
 KEY_CATEGORY_LABELS = dict(KeyCategory.choices)
 
 
-class CodeLabelSerializer(serializers.Serializer):
+class CodeLabelSerializer(Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
 
@@ -48,7 +48,7 @@ def violation_labels(codes) -> list[dict[str, str]]:
 # --- organizations -----------------------------------------------------------------------------
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     parent = ScopedRelatedField(model=Organization, allow_null=True, required=False, label="上级单位")
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
@@ -76,7 +76,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 # --- posts ---------------------------------------------------------------------------------------
 
 
-class HolderSerializer(serializers.Serializer):
+class HolderSerializer(Serializer):
     appointment = serializers.IntegerField(source="pk")
     cadre = serializers.IntegerField(source="cadre_id")
     cadre_name = serializers.CharField(source="cadre.name")
@@ -92,7 +92,7 @@ class HolderSerializer(serializers.Serializer):
         return violation_labels(obj.portfolio_violations)
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(ModelSerializer):
     organization = ScopedRelatedField(model=Organization, label="单位")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     top_leader_kind_label = serializers.CharField(source="get_top_leader_kind_display", read_only=True)
@@ -140,7 +140,7 @@ class PostSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(HolderSerializer(many=True))
     def get_current_holders(self, obj: Post):
-        return HolderSerializer(self._holders(obj), many=True).data
+        return self.nested(HolderSerializer, self._holders(obj))
 
     @extend_schema_field(CodeLabelSerializer(many=True))
     def get_portfolio_warning(self, obj: Post):
@@ -151,7 +151,7 @@ class PostSerializer(serializers.ModelSerializer):
 # --- appointments --------------------------------------------------------------------------------
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ModelSerializer):
     cadre = ScopedRelatedField(model=Cadre, label="干部")
     recommender_cadre = ScopedRelatedField(
         model=Cadre, label="推荐人（干部）", allow_null=True, required=False
@@ -231,7 +231,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return violation_labels(obj.portfolio_violations)
 
 
-class CareerEntrySerializer(serializers.ModelSerializer):
+class CareerEntrySerializer(ModelSerializer):
     """One line of a cadre's career history (经历)."""
 
     post_title = serializers.CharField(source="post.title", read_only=True)
@@ -276,7 +276,7 @@ class CareerEntrySerializer(serializers.ModelSerializer):
         return obj.years()
 
 
-class EducationRecordSerializer(serializers.ModelSerializer):
+class EducationRecordSerializer(ModelSerializer):
     # A plain string: the same choice set as Cadre.education would otherwise get two enum names.
     level = serializers.CharField(read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
@@ -290,7 +290,7 @@ class EducationRecordSerializer(serializers.ModelSerializer):
 # --- cadres --------------------------------------------------------------------------------------
 
 
-class CadreSerializer(serializers.ModelSerializer):
+class CadreSerializer(ModelSerializer):
     """List shape: identity (masked ID), 三龄两历一身份, current posts, rule-1 flag."""
 
     organization = ScopedRelatedField(model=Organization, label="所在单位")
@@ -384,7 +384,7 @@ class CadreSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CareerEntrySerializer(many=True))
     def get_current_appointments(self, obj: Cadre):
-        return CareerEntrySerializer(obj.current_appointment_list, many=True).data
+        return self.nested(CareerEntrySerializer, obj.current_appointment_list)
 
     @extend_schema_field(CodeLabelSerializer(many=True))
     def get_portfolio_violations(self, obj: Cadre):
@@ -408,14 +408,14 @@ class CadreDetailSerializer(CadreSerializer):
         else:
             items = list(obj.appointments.select_related("post", "post__organization"))
         items = sorted(items, key=lambda a: (a.start_date, a.pk), reverse=True)
-        return CareerEntrySerializer(items, many=True).data
+        return self.nested(CareerEntrySerializer, items)
 
 
-class CitizenIdSerializer(serializers.Serializer):
+class CitizenIdSerializer(Serializer):
     citizen_id = serializers.CharField(read_only=True)
 
 
-class PhotoUploadSerializer(serializers.Serializer):
+class PhotoUploadSerializer(Serializer):
     """照片上传（multipart）：JPEG/PNG，类型由文件内容判断，大小按系统设置限制。"""
 
     photo = serializers.FileField(
@@ -438,7 +438,7 @@ class PhotoUploadSerializer(serializers.Serializer):
 # --- the dossier (干部档案) ------------------------------------------------------------------------
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(ModelSerializer):
     """A dossier record: `cadre` is set on create (in the caller's scope) and fixed afterwards."""
 
     cadre = ScopedRelatedField(model=Cadre, label="干部")
@@ -512,7 +512,7 @@ class ResumeLineSerializer(DossierSerializer):
         return rules.resume_line_text(obj.start_month, obj.end_month, obj.text)
 
 
-class ResumeRowSerializer(serializers.Serializer):
+class ResumeRowSerializer(Serializer):
     start = serializers.DateField()
     end = serializers.DateField(allow_null=True)
     text = serializers.CharField()
@@ -521,14 +521,14 @@ class ResumeRowSerializer(serializers.Serializer):
     formatted = serializers.CharField()
 
 
-class ResumeIssueSerializer(serializers.Serializer):
+class ResumeIssueSerializer(Serializer):
     kind = serializers.CharField(help_text="gap 空缺 / overlap 重叠")
     start = serializers.DateField()
     end = serializers.DateField()
     message = serializers.CharField()
 
 
-class ResumeSerializer(serializers.Serializer):
+class ResumeSerializer(Serializer):
     rows = ResumeRowSerializer(many=True)
     issues = ResumeIssueSerializer(many=True)
 
@@ -560,14 +560,14 @@ class DossierVerificationSerializer(DossierSerializer):
         validators: list = []  # (cadre, item) is upserted by the service
 
 
-class DossierCheckItemSerializer(serializers.Serializer):
+class DossierCheckItemSerializer(Serializer):
     item = serializers.CharField()
     label = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField()
 
 
-class DossierCheckSerializer(serializers.Serializer):
+class DossierCheckSerializer(Serializer):
     cadre_id = serializers.IntegerField()
     complete = serializers.BooleanField(help_text="六项均已认定（凡提必审）")
     open_items = serializers.ListField(child=serializers.CharField())

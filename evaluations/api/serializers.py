@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, ScopedRelatedField, Serializer
 from cadres.models import Cadre, Organization
 
 from ..choices import DemocraticItem, EvaluatorGroup
@@ -18,7 +18,7 @@ from ..models import (
 )
 
 
-class CampaignStepSerializer(serializers.ModelSerializer):
+class CampaignStepSerializer(ModelSerializer):
     step_label = serializers.CharField(source="get_step_display", read_only=True)
 
     class Meta:
@@ -37,7 +37,7 @@ class CampaignStepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     steps = CampaignStepSerializer(many=True, read_only=True)
 
@@ -47,18 +47,18 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = ["completed_on", "steps"]
 
 
-class CampaignCreateSerializer(serializers.Serializer):
+class CampaignCreateSerializer(Serializer):
     organization = ScopedRelatedField(model=Organization, action="manage_evaluations")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class StepCompleteSerializer(serializers.Serializer):
+class StepCompleteSerializer(Serializer):
     on = serializers.DateField()
 
 
-class SubjectSerializer(serializers.ModelSerializer):
+class SubjectSerializer(ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -85,7 +85,7 @@ class SubjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScoresSerializer(serializers.Serializer):
+class ScoresSerializer(Serializer):
     scores = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
         help_text="评议主体 → 得分（0–100）：" + "、".join(f"{k}={v}" for k, v in EvaluatorGroup.choices),
@@ -103,7 +103,7 @@ class ScoresSerializer(serializers.Serializer):
         return value
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -112,7 +112,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(ModelSerializer):
     item_label = serializers.CharField(source="get_item_display", read_only=True)
 
     class Meta:
@@ -120,7 +120,7 @@ class RatingSerializer(serializers.ModelSerializer):
         fields = ["item", "item_label", "good", "fair", "poor"]
 
 
-class DemocraticSerializer(serializers.ModelSerializer):
+class DemocraticSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     ratings = RatingSerializer(many=True, read_only=True)
 
@@ -140,7 +140,7 @@ class DemocraticSerializer(serializers.ModelSerializer):
         read_only_fields = ["organization", "ratings"]
 
 
-class DemocraticCreateSerializer(serializers.Serializer):
+class DemocraticCreateSerializer(Serializer):
     cadre = ScopedRelatedField(model=Cadre, action="manage_evaluations")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     held_on = serializers.DateField()
@@ -155,7 +155,7 @@ class DemocraticCreateSerializer(serializers.Serializer):
     )
 
 
-class CareLetterSerializer(serializers.ModelSerializer):
+class CareLetterSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -179,10 +179,10 @@ class CareLetterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LetterSendSerializer(serializers.Serializer):
+class LetterSendSerializer(Serializer):
     sent_on = serializers.DateField()
 
 
-class LetterAckSerializer(serializers.Serializer):
+class LetterAckSerializer(Serializer):
     acknowledged_on = serializers.DateField()
     acknowledgement = serializers.CharField(required=False, allow_blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, ScopedRelatedField, Serializer
 from cadre_supervision.people import display_name
 from cadres.models import Cadre, Organization
 
@@ -19,7 +19,7 @@ def _name(u) -> str:
     return display_name(u)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     user_name = serializers.SerializerMethodField()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -49,7 +49,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return _name(obj.user)
 
 
-class RequiredTalkSerializer(serializers.ModelSerializer):
+class RequiredTalkSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     organization = serializers.IntegerField(source="cadre.organization_id", read_only=True)
     organization_name = serializers.CharField(source="cadre.organization.name", read_only=True)
@@ -96,25 +96,25 @@ class RequiredTalkSerializer(serializers.ModelSerializer):
         return str(TalkStatus(getattr(obj, "status", TalkStatus.PENDING)).label)
 
 
-class SpecialTalkRaiseSerializer(serializers.Serializer):
+class SpecialTalkRaiseSerializer(Serializer):
     cadre = ScopedRelatedField(model=Cadre)
     trigger = serializers.ChoiceField(choices=SpecialTrigger.choices)
     trigger_date = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class FollowUpInlineSerializer(serializers.Serializer):
+class FollowUpInlineSerializer(Serializer):
     action = serializers.CharField(max_length=300, allow_blank=True)
     owner_name = serializers.CharField(max_length=50, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     due_date = serializers.DateField(allow_null=True)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     status = serializers.SerializerMethodField()
     record = ScopedRelatedField(model=InterviewRecord, action="change")
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
@@ -128,12 +128,12 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return obj.status()
 
 
-class FollowUpCompleteSerializer(serializers.Serializer):
+class FollowUpCompleteSerializer(Serializer):
     done_on = serializers.DateField()
     result = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     class Meta:
         model = InterviewAttachment
         fields = ["id", "name", "size", "uploaded_at"]
@@ -146,7 +146,7 @@ class ParticipantIdsField(serializers.ManyRelatedField):
         return [p.user for p in instance.participants.all()]
 
 
-class InterviewRecordSerializer(serializers.ModelSerializer):
+class InterviewRecordSerializer(ModelSerializer):
     interviewee = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     interviewee_name = serializers.CharField(source="interviewee.name", read_only=True)
     organization = serializers.IntegerField(source="interviewee.organization_id", read_only=True)
@@ -230,4 +230,4 @@ class InterviewRecordListSerializer(InterviewRecordSerializer):
         ]
 
     def to_representation(self, instance):
-        return serializers.ModelSerializer.to_representation(self, instance)
+        return ModelSerializer.to_representation(self, instance)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from cadre_supervision.api import PersonNameField, ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, PersonNameField, ScopedRelatedField, Serializer
 from cadres.models import Cadre, Organization
 
 from ..choices import Channel, Disposal, Result, TalkForm
 from ..models import Petition, ProblemCategory
 
 
-class PetitionSerializer(serializers.ModelSerializer):
+class PetitionSerializer(ModelSerializer):
     number = serializers.CharField(read_only=True)
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -67,14 +67,14 @@ class PetitionSerializer(serializers.ModelSerializer):
         return [c.name for c in obj.categories.all()]
 
 
-class PetitionReporterInputSerializer(serializers.Serializer):
+class PetitionReporterInputSerializer(Serializer):
     name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     work_unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class PetitionCreateSerializer(serializers.Serializer):
+class PetitionCreateSerializer(Serializer):
     """Input of POST /petitions/. The reporter is write-only: it is never answered back."""
 
     title = serializers.CharField(max_length=200)
@@ -91,7 +91,7 @@ class PetitionCreateSerializer(serializers.Serializer):
     reporter = PetitionReporterInputSerializer(required=False, write_only=True)
 
 
-class PetitionDisposeSerializer(serializers.Serializer):
+class PetitionDisposeSerializer(Serializer):
     disposal = serializers.ChoiceField(choices=Disposal.choices)
     talk_form = serializers.ChoiceField(
         choices=TalkForm.choices, required=False, allow_blank=True, default=""
@@ -100,16 +100,16 @@ class PetitionDisposeSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class PetitionConcludeSerializer(serializers.Serializer):
+class PetitionConcludeSerializer(Serializer):
     result = serializers.ChoiceField(choices=Result.choices)
     concluded_on = serializers.DateField()
     note = serializers.CharField()
 
 
-class PetitionFeedbackSerializer(serializers.Serializer):
+class PetitionFeedbackSerializer(Serializer):
     given_on = serializers.DateField()
     note = serializers.CharField()
 
 
-class PetitionEscalateSerializer(serializers.Serializer):
+class PetitionEscalateSerializer(Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cadre_supervision.api import PersonNameField, ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, PersonNameField, ScopedRelatedField, Serializer
 from cadre_supervision.people import display_name
 from cadres.models import Cadre
 
@@ -17,7 +17,7 @@ from ..models import (
 )
 
 
-class CycleSerializer(serializers.ModelSerializer):
+class CycleSerializer(ModelSerializer):
     catalogue = serializers.CharField(source="catalogue.code", read_only=True)
 
     class Meta:
@@ -34,7 +34,7 @@ class CycleSerializer(serializers.ModelSerializer):
         return fields
 
 
-class DrawSerializer(serializers.ModelSerializer):
+class DrawSerializer(ModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     drawn_by = PersonNameField()
     reproduced = serializers.SerializerMethodField()
@@ -61,11 +61,11 @@ class DrawSerializer(serializers.ModelSerializer):
         return sample_reproduce(obj) == list(obj.selected)
 
 
-class DrawRequestSerializer(serializers.Serializer):
+class DrawRequestSerializer(Serializer):
     seed = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
 
-class ReportListSerializer(serializers.ModelSerializer):
+class ReportListSerializer(ModelSerializer):
     """Metadata only: no contents in lists."""
 
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
@@ -94,7 +94,7 @@ class ReportListSerializer(serializers.ModelSerializer):
         return obj.display_status()
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(ModelSerializer):
     entered_by = PersonNameField()
 
     class Meta:
@@ -102,20 +102,20 @@ class VersionSerializer(serializers.ModelSerializer):
         fields = ["number", "status", "correction_reason", "entered_by", "on_behalf", "submitted_at"]
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(Serializer):
     nothing_to_report = serializers.BooleanField(default=False)
     entries = serializers.ListField(child=serializers.DictField(), default=list)
 
 
-class DraftInputSerializer(serializers.Serializer):
+class DraftInputSerializer(Serializer):
     answers = serializers.DictField(child=AnswerInputSerializer())
 
 
-class CorrectionInputSerializer(serializers.Serializer):
+class CorrectionInputSerializer(Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class VerificationSerializer(serializers.ModelSerializer):
+class VerificationSerializer(ModelSerializer):
     cadre = serializers.IntegerField(source="report.cadre_id", read_only=True)
     cadre_name = serializers.CharField(source="report.cadre.name", read_only=True)
     year = serializers.IntegerField(source="report.year", read_only=True)
@@ -160,13 +160,13 @@ class VerificationSerializer(serializers.ModelSerializer):
         return [display_name(a.user) for a in obj.assignments.all()]
 
 
-class ItemOutcomeInputSerializer(serializers.Serializer):
+class ItemOutcomeInputSerializer(Serializer):
     outcome = serializers.CharField()
     evidence_source = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class OutcomeInputSerializer(Serializer):
     item_outcomes = serializers.DictField(child=ItemOutcomeInputSerializer(), default=dict)
     evidence_sources = serializers.ListField(
         child=serializers.ChoiceField(choices=EvidenceSource.choices), default=list
@@ -176,16 +176,16 @@ class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.CharField(required=False, allow_blank=True, default=None, allow_null=True)
 
 
-class AssignInputSerializer(serializers.Serializer):
+class AssignInputSerializer(Serializer):
     username = serializers.CharField()
 
 
-class NoticeInputSerializer(serializers.Serializer):
+class NoticeInputSerializer(Serializer):
     start_date = serializers.DateField()
     location = serializers.CharField(allow_blank=True, max_length=200)
 
 
-class TieSerializer(serializers.Serializer):
+class TieSerializer(Serializer):
     circle = serializers.ChoiceField(choices=Circle.choices)
     person = serializers.CharField(allow_blank=True)
     relation = serializers.CharField(allow_blank=True)
@@ -193,7 +193,7 @@ class TieSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MajorListSerializer(serializers.ModelSerializer):
+class MajorListSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
 
     class Meta:
@@ -220,7 +220,7 @@ class MajorDetailSerializer(MajorListSerializer):
         ]
 
 
-class MajorInputSerializer(serializers.Serializer):
+class MajorInputSerializer(Serializer):
     cadre = ScopedRelatedField(model=Cadre)
     kind = serializers.ChoiceField(choices=MajorMatterKind.choices)
     title = serializers.CharField(allow_blank=True)

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, ScopedRelatedField, Serializer
 from cadres.models import Cadre, Organization, Post
 
 from ..choices import ExchangeKind, ExchangeReason, LeaveKind, PlanItemStatus, SecondLineRole
 from ..models import Assignment, Exchange, LeaveRequest, Opening, PlanItem, RotationPlan, SecondLineRecord
 
 
-class ExchangeSerializer(serializers.ModelSerializer):
+class ExchangeSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     reason_label = serializers.CharField(source="get_reason_display", read_only=True)
@@ -48,7 +48,7 @@ class ExchangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExchangeCreateSerializer(serializers.Serializer):
+class ExchangeCreateSerializer(Serializer):
     """Input of POST /exchanges/: the service decides everything else (from post, appointments)."""
 
     cadre = ScopedRelatedField(model=Cadre)
@@ -63,7 +63,7 @@ class ExchangeCreateSerializer(serializers.Serializer):
     plan_item = ScopedRelatedField(model=PlanItem, action="change", required=False, allow_null=True)
 
 
-class RotationPlanSerializer(serializers.ModelSerializer):
+class RotationPlanSerializer(ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     planned = serializers.IntegerField(read_only=True, source="n_planned", default=None)
     done = serializers.IntegerField(read_only=True, source="n_done", default=None)
@@ -90,7 +90,7 @@ class RotationPlanSerializer(serializers.ModelSerializer):
         return fields
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     status = serializers.ChoiceField(choices=PlanItemStatus.choices, required=False)
 
@@ -114,7 +114,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class SecondLineRecordSerializer(serializers.ModelSerializer):
+class SecondLineRecordSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     organization = serializers.IntegerField(source="cadre.organization_id", read_only=True)
     organization_name = serializers.CharField(source="cadre.organization.name", read_only=True)
@@ -148,7 +148,7 @@ class SecondLineRecordSerializer(serializers.ModelSerializer):
         return utilisation_of(obj)
 
 
-class SecondLineAssignmentSerializer(serializers.ModelSerializer):
+class SecondLineAssignmentSerializer(ModelSerializer):
     cadre = ScopedRelatedField(model=Cadre, write_only=True)
     cadre_id = serializers.IntegerField(source="record.cadre_id", read_only=True)
     cadre_name = serializers.CharField(source="record.cadre.name", read_only=True)
@@ -182,7 +182,7 @@ class SecondLineAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "record", "status", "start_date", "end_date", "confirmed_at"]
 
 
-class LeaveRequestSerializer(serializers.ModelSerializer):
+class LeaveRequestSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="record.cadre.name", read_only=True)
     organization_name = serializers.CharField(source="record.cadre.organization.name", read_only=True)
     kind = serializers.ChoiceField(choices=LeaveKind.choices, required=False)
@@ -217,9 +217,9 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(Serializer):
     returned_on = serializers.DateField()

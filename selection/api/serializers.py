@@ -2,20 +2,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cadre_supervision.api import ScopedRelatedField
+from cadre_supervision.api import ModelSerializer, ScopedRelatedField, Serializer
 from cadres.models import Cadre, Organization, Post
 
 from ..choices import Method, Rating, RatioPoint, Reply, RespondentKind
 from ..models import Agency, Candidate, GateException, OpinionLetter, RatioRecord, Selection
 
 
-class RatioSerializer(serializers.ModelSerializer):
+class RatioSerializer(ModelSerializer):
     class Meta:
         model = RatioRecord
         fields = ["point", "nominees", "posts", "recorded_on"]
 
 
-class SelectionSerializer(serializers.ModelSerializer):
+class SelectionSerializer(ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     n_candidates = serializers.IntegerField(read_only=True)
@@ -61,7 +61,7 @@ class SelectionDetailSerializer(SelectionSerializer):
         read_only_fields = fields
 
 
-class SelectionCreateSerializer(serializers.Serializer):
+class SelectionCreateSerializer(Serializer):
     organization = ScopedRelatedField(model=Organization, action="manage_selection")
     title = serializers.CharField(max_length=200)
     posts = ScopedRelatedField(model=Post, action="manage_selection", many=True)
@@ -71,26 +71,26 @@ class SelectionCreateSerializer(serializers.Serializer):
     motion_date = serializers.DateField()
 
 
-class NominateSerializer(serializers.Serializer):
+class NominateSerializer(Serializer):
     cadre = ScopedRelatedField(model=Cadre, action="view_cadres")
     post = ScopedRelatedField(model=Post, action="view_selection")
     recommendation_votes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 
-class RatioWriteSerializer(serializers.Serializer):
+class RatioWriteSerializer(Serializer):
     point = serializers.ChoiceField(choices=RatioPoint.choices)
     nominees = serializers.IntegerField(min_value=0)
     posts = serializers.IntegerField(min_value=1)
 
 
-class CheckItemSerializer(serializers.Serializer):
+class CheckItemSerializer(Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     state = serializers.CharField()
     detail = serializers.CharField()
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     post_title = serializers.CharField(source="post.title", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -117,11 +117,11 @@ class CandidateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClearSerializer(serializers.Serializer):
+class ClearSerializer(Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class LetterSerializer(serializers.ModelSerializer):
+class LetterSerializer(ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     cadre_name = serializers.CharField(source="candidate.cadre.name", read_only=True)
     post_title = serializers.CharField(source="candidate.post.title", read_only=True)
@@ -146,13 +146,13 @@ class LetterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(Serializer):
     reply = serializers.ChoiceField(choices=[c for c in Reply.choices if c[0]])
     reply_text = serializers.CharField(required=False, allow_blank=True, default="")
     replied_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class SurveySerializer(serializers.Serializer):
+class SurveySerializer(Serializer):
     respondent_kind = serializers.ChoiceField(choices=RespondentKind.choices)
     respondent_name = serializers.CharField(required=False, allow_blank=True, default="")
     family_virtue = serializers.ChoiceField(choices=Rating.choices)
@@ -163,7 +163,7 @@ class SurveySerializer(serializers.Serializer):
     surveyed_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ExceptionSerializer(serializers.ModelSerializer):
+class ExceptionSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
 
@@ -184,13 +184,13 @@ class ExceptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExceptionWriteSerializer(serializers.Serializer):
+class ExceptionWriteSerializer(Serializer):
     cadre = ScopedRelatedField(model=Cadre, action="view_cadres")
     post = ScopedRelatedField(model=Post, action="override_selection")
     reason = serializers.CharField()
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ModelSerializer):
     class Meta:
         model = Agency
         fields = ["id", "name", "kind", "required", "reply_days"]
