@@ -11,7 +11,7 @@ from django.utils import timezone
 from cadre_supervision import policy, registry
 from cadre_supervision.notifications import ReminderSpec
 from cadre_supervision.people import display_name
-from cadre_supervision.permissions import SYSTEM, has_org_perm
+from cadre_supervision.permissions import SYSTEM, has_org_perm, per_user
 
 from . import rules, selectors
 from .choices import RectState
@@ -23,11 +23,8 @@ def _sees_audits(user) -> bool:
         return False
     if has_org_perm(user, "view_audits"):
         return True
-    # Asked by two menu entries on every page: once per request, in the user's scope cache.
-    cache = user.__dict__.setdefault("_cs_scope_cache", {})
-    if "_audit_member" not in cache:
-        cache["_audit_member"] = AuditMember.objects.filter(user=user).exists()
-    return cache["_audit_member"]
+    # Asked by two menu entries on every page: once per request.
+    return per_user(user, "_audit_member", AuditMember.objects.filter(user=user).exists)
 
 
 def _d(value: dt.date | None) -> str:

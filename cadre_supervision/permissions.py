@@ -405,6 +405,15 @@ def has_any_scope(model: type[models.Model], user, action: str = "view") -> bool
     return all(held) if isinstance(spec, AllOf) else any(held)
 
 
+def per_user(user, key: str, compute):
+    """`compute()` once per user object (in practice once per request), kept beside the scope
+    cache and dropped with it by `clear_cache` (a grant or membership change)."""
+    cache = _cache(user)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def clear_cache(user) -> None:
     user.__dict__.pop("_cs_scope_cache", None)
 

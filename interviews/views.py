@@ -16,7 +16,7 @@ from cadre_supervision import params
 from cadre_supervision.accesslog import log_access
 from cadre_supervision.models import AccessLog
 from cadre_supervision.people import display_name
-from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, role_codes
+from cadre_supervision.permissions import get_scoped_or_404, has_org_perm, per_user, role_codes
 from cadre_supervision.views import (
     ActionView,
     ComputedListView,
@@ -64,10 +64,9 @@ def is_supervisor(user) -> bool:
     """Supervisors by role, and anyone named in the assignment table (cached per request)."""
     if user.is_superuser or "supervisor" in role_codes(user):
         return True
-    cache = user.__dict__.setdefault("_cs_scope_cache", {})
-    if "_interview_assignee" not in cache:
-        cache["_interview_assignee"] = InterviewAssignment.objects.active().filter(user=user).exists()
-    return cache["_interview_assignee"]
+    return per_user(
+        user, "_interview_assignee", InterviewAssignment.objects.active().filter(user=user).exists
+    )
 
 
 def is_interviews_staff(user) -> bool:

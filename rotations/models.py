@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import AnyOf, Scope, ScopedManager
+from cadre_supervision.permissions import AnyOf, Scope, ScopedManager, per_user
 
 from .choices import (
     AssignmentStatus,
@@ -51,17 +51,18 @@ def headed_org_ids(user) -> frozenset[int]:
     """Organizations whose 一把手 post is currently held by the cadre linked to `user`."""
     if user is None or not user.is_authenticated:
         return frozenset()
-    cache = user.__dict__.setdefault("_cs_scope_cache", {})
-    if "_headed_orgs" not in cache:
-        from cadres.models import Appointment
+    from cadres.models import Appointment
 
-        cache["_headed_orgs"] = frozenset(
+    return per_user(
+        user,
+        "_headed_orgs",
+        lambda: frozenset(
             Appointment.objects.current()
             .filter(cadre__user=user, is_secondment=False)
             .top_leaders()
             .values_list("post__organization_id", flat=True)
-        )
-    return cache["_headed_orgs"]
+        ),
+    )
 
 
 def _unit_head_extra(path: str):
