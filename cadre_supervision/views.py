@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models.query import QuerySet
 from django.http import HttpResponseRedirect
@@ -30,8 +30,9 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_tables2.data import TableQuerysetData
+from django_tables2.rows import BoundRows
 
-from . import registry
+from . import keyset, registry
 from .accesslog import log_access
 from .auth import LOCK_MESSAGE, is_locked
 from .excel import xlsx_multi_response
@@ -121,6 +122,110 @@ class PagedRows:
             yield from self.build(chunk)
 
 
+class KeysetPager:
+    """One page of a lazily paged table (queryset or `PagedRows`): by number (OFFSET, for a page
+    typed in), or after / before a cursor (keyset: what 下一页, 上一页 and 末页 link to), with
+    the cursors of the pages next to it. The page's own query carries the ordering keys as
+    annotations, so the cursors cost no query; the count is the paginator's COUNT as before."""
+
+    def __init__(self, table, paginator, params, fields, source, build, keys):
+        self.table, self.paginator, self.params, self.fields = table, paginator, params, fields
+        self.source, self.build, self.keys = source, build, keys
+        self.names = [f"_keyset_{i}" for i in range(len(keys))]
+        self.invalid = False
+        self.first_values = self.last_values = None
+
+    @classmethod
+    def for_table(cls, table, paginator, params, fields) -> KeysetPager | None:
+        data = getattr(table.data, "data", None)
+        if isinstance(data, PagedRows):
+            source, build = data.queryset, data.build
+        elif isinstance(data, QuerySet):
+            source, build = data, None
+        else:
+            return None  # rows listed in Python: paged in Python
+        keys = keyset.keys_for(source)
+        if keys is None:
+            return None
+        return cls(table, paginator, params, fields, source, build, keys)
+
+    def _fetch(self, where, keys, limit, offset=0) -> list:
+        qs = self.source.annotate(**{n: models.F(k.path) for n, k in zip(self.names, self.keys, strict=True)})
+        if where is not None:
+            qs = qs.filter(where)
+        objs = list(qs.order_by(*keyset.order_by(keys))[offset : offset + limit])
+        return objs
+
+    def _values(self, obj) -> list:
+        return [getattr(obj, n) for n in self.names]
+
+    def _page(self, objs, number):
+        if objs:
+            self.first_values, self.last_values = self._values(objs[0]), self._values(objs[-1])
+        records = list(self.build(objs)) if self.build is not None else objs
+        return Page(BoundRows(records, table=self.table), number, self.paginator)
+
+    def page(self):
+        per_page, get = self.paginator.per_page, self.params.get
+        raw_page, after, before = (
+            get(self.fields["page"]),
+            get(self.fields["after"]),
+            get(self.fields["before"]),
+        )
+        try:
+            if after or before:
+                values, number = keyset.decode(after or before, keys=self.keys)
+                if after:
+                    objs = self._fetch(keyset.after(self.keys, values), self.keys, per_page)
+                else:
+                    back = keyset.reversed_keys(self.keys)
+                    objs = self._fetch(keyset.after(back, values), back, per_page)[::-1]
+                # Rows added or removed since the cursor was made: the number is the guide then.
+                if objs and (after or len(objs) == per_page or number == 1):
+                    return self._page(objs, min(number, self.paginator.num_pages))
+                return self._by_number(number)
+        except keyset.InvalidCursor:
+            self.invalid = True
+            return self._by_number(1)
+        if raw_page == "last" and self.paginator.num_pages > 1:
+            number = self.paginator.num_pages
+            on_last = self.paginator.count - (number - 1) * per_page
+            objs = self._fetch(None, keyset.reversed_keys(self.keys), on_last)[::-1]
+            return self._page(objs, number)
+        return self._by_number(raw_page)
+
+    def _by_number(self, raw):
+        number = self.paginator.get_page(raw).number  # Django's reading of a page number (lazy)
+        return self._page(
+            self._fetch(None, self.keys, self.paginator.per_page, (number - 1) * self.paginator.per_page),
+            number,
+        )
+
+    def links(self, query) -> dict[str, str]:
+        """首页 / 上一页 / 下一页 / 末页 URLs (query strings) for the page just read."""
+        page = self.table.page
+
+        def url(**extra) -> str:
+            q = query.copy()
+            for k, v in extra.items():
+                q[self.fields[k]] = v
+            return "?" + q.urlencode()
+
+        links = {"first": url(page=1), "last": url(page="last")}
+        if page.has_previous():
+            number = page.number - 1
+            links["previous"] = (
+                url(before=keyset.encode(keys=self.keys, values=self.first_values, number=number))
+                if number > 1 and self.first_values is not None
+                else url(page=number)
+            )
+        if page.has_next() and self.last_values is not None:
+            links["next"] = url(
+                after=keyset.encode(keys=self.keys, values=self.last_values, number=page.number + 1)
+            )
+        return links
+
+
 def is_lazy_rows(data) -> bool:
     """A queryset or `PagedRows`: counted, sorted and sliced in the database."""
     return isinstance(data, QuerySet | PagedRows)
@@ -195,10 +300,18 @@ class TableListMixin:
         # counts a queryset with COUNT(*) instead of fetching (and prefetching) every row.
         table.paginator = None
         paginator = Paginator(table.rows, self.paginate_by)
-        page = paginator.get_page(self.request.GET.get(table.prefixed_page_field))
+        fields = self.page_fields(table)
+        pager = KeysetPager.for_table(table, paginator, self.request.GET, fields)
+        if pager is not None:
+            page = pager.page()
+            if pager.invalid:
+                messages.warning(self.request, keyset.INVALID)
+        else:
+            page = paginator.get_page(self.request.GET.get(table.prefixed_page_field))
         table.paginator, table.page = paginator, page
         query = self.request.GET.copy()
-        query.pop(table.prefixed_page_field, None)
+        for name in fields.values():
+            query.pop(name, None)
         query.pop("export", None)
         sort_query = query.copy()
         sort_query.pop(table.prefixed_order_by_field, None)
@@ -210,7 +323,16 @@ class TableListMixin:
             "object_list": [row.record for row in page.object_list],
             "querystring": query.urlencode(),
             "sort_querystring": sort_query.urlencode(),
+            "page_links": pager.links(query) if pager is not None else None,
             "can_export": self.exportable,
+        }
+
+    def page_fields(self, table) -> dict[str, str]:
+        """The query parameters of the pager: page number, and the cursors of 下一页 / 上一页."""
+        return {
+            "page": table.prefixed_page_field,
+            "after": f"{table.prefix}after",
+            "before": f"{table.prefix}before",
         }
 
 

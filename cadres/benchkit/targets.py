@@ -9,7 +9,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.generic.edit import FormMixin
 
-from cadre_supervision.views import ActionView, ScopedDetailView
+from cadre_supervision.views import ActionView, ScopedDetailView, ScopedListView
 
 # issue 10's pages: the workbench is the home page ("home"), the calendar "calendar"; discovered
 # like every page (a URL name or path containing the word), reported as SKIP if absent. Every
@@ -86,4 +86,12 @@ def discover() -> list[Target]:
                 and getattr(view_class, "table_class", None) is not None,
             )
         )
+        if issubclass(view_class, ScopedListView):
+            # The deepest page, as 末页 links to it (keyset: the last rows in reverse order, no
+            # OFFSET); judged like every page, so a deep page growing with the table is a FAIL.
+            out.append(
+                Target(
+                    f"page (末页): {name}", "page", reverse(name) + "?page=last", view_class, url_name=name
+                )
+            )
     return out
