@@ -242,3 +242,13 @@ def test_a_page_by_cursor_costs_the_queries_of_the_same_page_by_number(client, m
     assert len(last) == len(by_number_6) and len(prev) == len(by_number_5)
     assert any("OFFSET" in q["sql"] for q in by_number_5.captured_queries)
     assert not any("OFFSET" in q["sql"] for q in prev.captured_queries + last.captured_queries)
+
+
+def test_the_bench_times_the_last_page_of_every_scoped_list():
+    from cadres.benchkit.targets import discover
+
+    targets = discover()
+    lists = {t.url_name for t in targets if t.kind == "page" and t.name.startswith("page: ") and t.sizeable}
+    deep = {t.url_name: t.url for t in targets if t.name.startswith("page (末页): ")}
+    assert "cadres:cadre_list" in deep and deep["cadres:cadre_list"].endswith("?page=last")
+    assert set(deep) <= lists
