@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import memo, params, representation
+from . import keep, memo, params, representation
 from .history import history_for
 from .pagination import DefaultCursorPagination  # noqa: F401  (re-export)
 from .people import display_name
@@ -340,6 +342,11 @@ class ScopedModelViewSet(
     """Create, read, update (and destroy only where a subclass implements it via a service)."""
 
 
+# A statistics answer is computed again after a write to any table it read (at once) and at the
+# latest after this many seconds (a table written without the ORM's signals or a history trigger).
+STATS_TTL = getattr(settings, "STATS_KEEP_SECONDS", 300)
+
+
 class StatsView(HistoryContextMixin, APIView):
     """The base of every `GET /api/v1/stats/<area>/`: aggregates only, over the caller's scope.
 
@@ -350,6 +357,7 @@ class StatsView(HistoryContextMixin, APIView):
     year, None for the area's own default) and implements `compute(request, year=)`.
     The year is parsed by `params.parse_year` (2000..2100) after the scope check, so a bad
     year is a 400 for a caller in scope. The schema gets the `year` parameter from here.
+    The answer is kept (`kept_key`) until a table it read changes, at most STATS_TTL seconds.
     """
 
     scope_model = None  # set by every subclass
@@ -372,9 +380,21 @@ class StatsView(HistoryContextMixin, APIView):
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        if self.require_scope and not self.may_see(request.user):
+        in_scope = self.may_see(request.user)
+        if self.require_scope and not in_scope:
             raise exceptions.PermissionDenied(self.denied_message)
-        return Response(self.compute(request, year=self.get_year(request)))
+        year = self.get_year(request)
+        if not in_scope:  # the empty aggregate: computed from the grants alone, nothing to keep
+            return Response(self.compute(request, year=year))
+        return Response(
+            keep.kept(self.kept_key(request, year), lambda: self.compute(request, year=year), ttl=STATS_TTL)
+        )
+
+    def kept_key(self, request, year) -> str:
+        """The answer is kept per caller, day, language and year until a table it read changes
+        (`cadre_supervision.keep`: a grant, a unit, a record of the area) or for STATS_TTL."""
+        view = f"{type(self).__module__}.{type(self).__qualname__}"
+        return f"stats:{view}:{request.user.pk}:{timezone.localdate().isoformat()}:{get_language()}:{year}"
 
     @classmethod
     def describe(cls, *, tag: str, summary: str, responses=OpenApiTypes.OBJECT):

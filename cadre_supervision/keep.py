@@ -17,7 +17,7 @@ A table's stamp has three parts, read in one statement and one cache round trip 
   (history is kept by triggers);
 - the *global generation* (`forget_all`), which every stamp includes.
 The stamps are read before a computation, so a write committed meanwhile always shows as a
-change. A reading computed inside a transaction that has written is answered but not kept (it
+change. Inside a transaction that has written, a reading is computed and not kept, nor read (it
 may see rows that are never committed). An untracked table changed by a queryset update (no
 signal, no history) shows when the entry expires (`ttl`). Without the cache (Redis down), every
 call computes.
@@ -127,11 +127,11 @@ def tables_in(statements: Iterable[str]) -> set[str]:
 # --- stamps ---------------------------------------------------------------------------------------
 
 
-def _versions() -> dict[str, int]:
-    """{tracked table: its history version}, one statement."""
+def _versions(tables: frozenset[str] | set[str] | None = None) -> dict[str, int]:
+    """{tracked table: its history version} (of `tables` only, when given), one statement."""
     with connection.cursor() as cursor:
         seqs = _history_sequences(cursor)
-        flat = [(t, s) for t, ss in seqs.items() for s in ss]
+        flat = [(t, s) for t, ss in seqs.items() if tables is None or t in tables for s in ss]
         if not flat:
             return {}
         cursor.execute(
@@ -150,12 +150,13 @@ def _generations(tables: Iterable[str]) -> dict[str, int]:
     return {t: int(found.get(k) or 0) for k, t in keys.items()}
 
 
-def snapshot() -> dict[str, tuple[int, int]]:
-    """{table: (write generation, history version)} for every known table, and GLOBAL."""
-    tables = known_tables()
-    generations = _generations([*tables, GLOBAL])
-    versions = _versions()
-    return {t: (generations[t], versions.get(t, 0)) for t in [*tables, GLOBAL]}
+def snapshot(tables: Iterable[str] | None = None) -> dict[str, tuple[int, int]]:
+    """{table: (write generation, history version)} for every known table (or only `tables`: what
+    kept entries need to be checked), and GLOBAL."""
+    wanted = known_tables() if tables is None else (set(tables) - {GLOBAL}) & known_tables()
+    generations = _generations([*wanted, GLOBAL])
+    versions = _versions(None if tables is None else wanted)
+    return {t: (generations[t], versions.get(t, 0)) for t in [*wanted, GLOBAL]}
 
 
 def _fresh(entry: Entry, now: dict[str, tuple[int, int]]) -> bool:
@@ -300,8 +301,22 @@ def kept_many(
     MISSING."""
     if not items:
         return []
+    if writing():
+        # Inside a transaction that has written, readings are computed and not kept (they may
+        # see rows never committed, and its own writes to untracked tables show in no stamp):
+        # no cache and no stamps are read.
+        out_now: list[Any] = []
+        for _key, compute in items:
+            out_now.append(MISSING if until is not None and time.perf_counter() >= until else compute())
+        return out_now
     found = cache.get_many([key for key, _compute in items])
-    now = snapshot()
+    entries = [found.get(key) for key, _compute in items]
+    if all(isinstance(e, Entry) for e in entries):
+        now = snapshot({t for e in entries for t in e.stamps})  # only what they need checked
+        if not all(_fresh(e, now) for e in entries):
+            now = snapshot()  # something is computed: every table's stamps, taken before it runs
+    else:
+        now = snapshot()
     out: list[Any] = []
     keep: dict[str, Entry] = {}
     for key, compute in items:
@@ -337,7 +352,7 @@ def peek_many(keys: list[str]) -> list[Any]:
     found = cache.get_many(keys)
     if not found:
         return [MISSING] * len(keys)
-    now = snapshot()
+    now = snapshot({t for e in found.values() if isinstance(e, Entry) for t in e.stamps})
     out = []
     for key in keys:
         entry = found.get(key)

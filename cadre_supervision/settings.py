@@ -181,6 +181,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 # and leaves the others to their tiles' own requests (cadre_supervision.workbench.inline_budget).
 # A time budget is not deterministic: tests pin it high, and the deferral tests set it to 0.
 WORKBENCH_INLINE_SECONDS = env.float("WORKBENCH_INLINE_SECONDS", default=60.0 if TESTING else 0.12)
+# A statistics answer (cadre_supervision.api.StatsView) is kept until a table it read changes,
+# and at most this many seconds (a table written without signals or history triggers).
+STATS_KEEP_SECONDS = env.int("STATS_KEEP_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"

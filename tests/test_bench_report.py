@@ -63,6 +63,12 @@ def test_stats_ratio_and_its_net():
     out = _report({"here": _result(rows=rows)}, ["here"])
     line = next(ln for ln in out.splitlines() if "stats-cadres" in ln and "=" in ln)
     assert "80.0 /   50.0 =  1.60" in line and "net  1.20" in line and line.endswith("FAIL")
+    rows[1].update(ms=30.0, refresh_ms=95.5)
+    out = _report({"here": _result(rows=rows)}, ["here"])
+    line = next(ln for ln in out.splitlines() if "stats-cadres" in ln and "=" in ln)
+    assert (
+        "30.0 /   50.0 =  0.60" in line and "refresh (nothing kept) 95.5 ms" in line and line.endswith("PASS")
+    )
 
 
 def test_a_floor_computing_other_numbers_fails_loudly():

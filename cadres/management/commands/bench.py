@@ -199,7 +199,8 @@ class Command(BaseCommand):
                     )
 
         w(f"\n4. statistics endpoints / hand-written GROUP BY (≤ {STATS_RATIO}×)")
-        w("   (net: the endpoint's time less the API root's for the same user, the request's fixed cost)")
+        w("   (net: the endpoint's time less the API root's for the same user, the request's fixed cost;")
+        w("    the answer is kept until a table it read changes: refresh = computed with nothing kept)")
         for s in scales:
             root = {
                 r["user"]: r["ms"]
@@ -210,6 +211,8 @@ class Command(BaseCommand):
                 if row["kind"] == "stats" and row.get("status") == 200:
                     fl, rp = row.get("floor_ms"), row.get("replay_ms")
                     rp_text = f" (its own SQL replayed: {rp:.1f} ms)" if rp else ""
+                    if row.get("refresh_ms") is not None:
+                        rp_text += f"; refresh (nothing kept) {row['refresh_ms']:.1f} ms"
                     if not fl:
                         line(
                             f"  [{s:>4}] {row['name'][:40]:40} {row['user']:8} {row['ms']:7.1f} ms, "
