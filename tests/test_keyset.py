@@ -62,19 +62,26 @@ def test_cursor_round_trip(values):
     assert keyset.decode(token, keys=keys) == (values, 7)
 
 
+def _token(keys, values, number, *, cut=False):
+    return lambda: (
+        keyset.encode(keys=keys, values=values, number=number)[: -3 if cut else None] + ("xyz" if cut else "")
+    )
+
+
 @pytest.mark.parametrize(
-    "token",
+    "make",
     [
-        "",
-        "garbage",
-        keyset.encode(keys=[Key("a"), Key("pk")], values=[1, 2], number=2)[:-3] + "xyz",  # tampered
-        keyset.encode(keys=[Key("b"), Key("pk")], values=[1, 2], number=2),  # another sort
-        keyset.encode(keys=[Key("a"), Key("pk")], values=[1, 2], number=0),  # no page 0
+        lambda: "",
+        lambda: "garbage",
+        _token([Key("a"), Key("pk")], [1, 2], 2, cut=True),  # tampered
+        _token([Key("b"), Key("pk")], [1, 2], 2),  # made under another sort
+        _token([Key("a"), Key("pk")], [1, 2], 0),  # no page 0
     ],
+    ids=["empty", "garbage", "tampered", "another-sort", "page-0"],
 )
-def test_cursor_refused(token):
+def test_cursor_refused(make):
     with pytest.raises(keyset.InvalidCursor):
-        keyset.decode(token, keys=[Key("a"), Key("pk")])
+        keyset.decode(make(), keys=[Key("a"), Key("pk")])
 
 
 def test_after_needs_one_value_per_key():
