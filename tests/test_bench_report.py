@@ -125,3 +125,26 @@ def test_a_page_answering_a_server_error_fails_the_page_bar():
     )
     assert any("cadre_list" in ln and ln.endswith("PASS") for ln in section.splitlines())
     assert "admin_roles" not in section  # a refusal is expected for a user without the role
+
+
+def test_each_scale_is_written_as_soon_as_it_is_measured(tmp_path, monkeypatch):
+    """A run cut short (here: the second scale fails) keeps the first scale's figures on disk."""
+    import json
+
+    import pytest
+
+    out = tmp_path / "bench.json"
+    calls = []
+
+    def measure(self, scale, repeat):
+        calls.append(scale)
+        if scale == "2":
+            raise KeyboardInterrupt
+        return _result()
+
+    monkeypatch.setattr(Command, "_measure_scale", measure)
+    cmd = Command(stdout=io.StringIO())
+    with pytest.raises(KeyboardInterrupt):
+        cmd.handle(repeat=1, quick=False, scales="1,2", here=False, json="", output=str(out))
+    saved = json.loads(out.read_text())
+    assert calls == ["1", "2"] and saved["measured"] == ["1"] and saved["results"]["1"]["cadres"] == 2

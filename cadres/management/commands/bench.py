@@ -73,12 +73,19 @@ class Command(BaseCommand):
         if len(picked) != 2:
             raise CommandError("--scales 需要两个规模，例如 10,80")
         results = {}
-        for scale in picked:
-            results[scale] = self._measure_scale(scale, repeat)
-        self._print_report(results, picked)
         out = Path(output) if output else Path(settings.BASE_DIR) / ".run" / "bench" / "latest.json"
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(_dumps({"scales": picked, "results": results}))
+        for scale in picked:
+            started = time.monotonic()
+            results[scale] = self._measure_scale(scale, repeat)
+            # Each scale's figures are on disk as soon as they are measured: a run cut short
+            # keeps what it measured (the file says which scales it holds).
+            out.write_text(_dumps({"scales": picked, "measured": list(results), "results": results}))
+            self.stdout.write(
+                f"scale {scale}: measured in {time.monotonic() - started:.0f} s, figures in {out}"
+            )
+            self.stdout.flush()
+        self._print_report(results, picked)
         self.stdout.write(f"\nfigures written to {out}")
 
     # --- data ----------------------------------------------------------------------------------
