@@ -38,8 +38,13 @@ def selection_gate():
 def city(db):
     # The portfolio-area catalogue comes from a data migration; a transactional test's flush
     # removes it, so put back what is missing (idempotent).
+    from django.contrib.contenttypes.models import ContentType
+
     from cadres.services import portfolio_catalogue_seed
 
+    # A flush also re-creates the content types under new ids: a cached one from before it
+    # would make every grant look for permissions of a content type that no longer exists.
+    ContentType.objects.clear_cache()
     portfolio_catalogue_seed()
     return _city()
 
