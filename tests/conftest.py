@@ -45,8 +45,23 @@ def city(db):
     # A flush also re-creates the content types under new ids: a cached one from before it
     # would make every grant look for permissions of a content type that no longer exists.
     ContentType.objects.clear_cache()
+    _permissions_back()
     portfolio_catalogue_seed()
     return _city()
+
+
+def _permissions_back():
+    """A flush that skipped post_migrate leaves no permissions: put them back (one query when
+    they are there)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    if not Permission.objects.filter(codename="view_cadres").exists():
+        for config in apps.get_app_configs():
+            create_contenttypes(config, verbosity=0)
+            create_permissions(config, verbosity=0)
 
 
 def _city():
