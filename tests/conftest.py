@@ -52,7 +52,9 @@ def city(db):
 
 def _permissions_back():
     """A flush that skipped post_migrate leaves no permissions: put them back (one query when
-    they are there)."""
+    they are there). Django's teardown of a `serialized_rollback` test flushes so (the two
+    migration tests used it and left the next transactional test on their worker with no
+    content types); no test uses it now, this keeps the city buildable if one does."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Permission

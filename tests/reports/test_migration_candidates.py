@@ -17,7 +17,7 @@ def _state(executor, reports_node):
     return executor.loader.project_state(nodes).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_promotion_candidates_become_targeted_checks(city):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

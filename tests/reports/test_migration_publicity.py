@@ -18,7 +18,7 @@ def _state(executor, nodes):
     return executor.loader.project_state(leaves + list(nodes)).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_both_publicities_become_cadres_publicity(city):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
