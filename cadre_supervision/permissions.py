@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -412,6 +413,39 @@ def per_user(user, key: str, compute):
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+# --- personal jurisdiction ---------------------------------------------------------------------
+# Organizations a user answers for in person rather than by a grant: today the units whose
+# 一把手 post the user's own cadre holds (HEADED), who approve their second-line cadres' leave
+# and see their records. The app that knows the relation registers it (cadres: appointments);
+# the others read it here, kept per request beside the scope and dropped with it.
+
+HEADED = "headed"
+_personal: dict[str, Callable[[Any], Iterable[int]]] = {}
+
+
+def register_personal_jurisdiction(name: str, fn: Callable[[Any], Iterable[int]]) -> None:
+    """`fn(user)` → the ids of the organizations `user` answers for in person as `name`."""
+    _personal[name] = fn
+
+
+def personal_org_ids(user, name: str) -> frozenset[int]:
+    """The organizations `user` answers for in person as `name` (empty for the anonymous, the
+    inactive and the system actor, which acts by grants only). An unregistered name is a
+    programming error, not an empty answer."""
+    if name not in _personal:
+        raise LookupError(f"no personal jurisdiction {name!r} is registered")
+    if not _is_real_active_user(user):
+        return frozenset()
+    return per_user(user, f"_personal_{name}", lambda: frozenset(_personal[name](user)))
+
+
+def personal_q(user, name: str, org_field: str) -> Q | None:
+    """Q(`org_field` in `user`'s personal jurisdiction `name`), or None when it is empty: the
+    building block of a Scope's `extra` for what a unit's head may see of their own unit."""
+    ids = personal_org_ids(user, name)
+    return Q(**{f"{org_field}__in": sorted(ids)}) if ids else None
 
 
 def clear_cache(user) -> None:

@@ -15,6 +15,12 @@ class CadresConfig(AppConfig):
 
         cadre_floor.register()  # the hand-written floor of the statistics (manage.py bench)
 
+        from cadre_supervision.permissions import HEADED, register_personal_jurisdiction
+
+        from .selectors import headed_organization_ids
+
+        register_personal_jurisdiction(HEADED, headed_organization_ids)
+
         for kind, months in SANCTION_BAR_MONTHS_DEFAULT.items():
             policy.register(
                 f"cadres.sanction_bar_months.{kind.value}",

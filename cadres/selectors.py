@@ -170,6 +170,17 @@ def post_tenures(*, post: Post) -> list[Appointment]:
 # --- cadres ------------------------------------------------------------------------------------
 
 
+def headed_organization_ids(user) -> list[int]:
+    """The units whose 一把手 post (not a secondment) the cadre linked to `user` holds today:
+    the personal jurisdiction HEADED (registered in apps.py)."""
+    return list(
+        Appointment.objects.current()
+        .filter(cadre__user=user, is_secondment=False)
+        .top_leaders()
+        .values_list("post__organization_id", flat=True)
+    )
+
+
 def cadre_list(*, user, action: str = "view") -> QuerySet[Cadre]:
     return Cadre.objects.restrict(user, action).select_related("organization").with_current()
 

@@ -8,10 +8,10 @@ import datetime as dt
 from django.urls import reverse
 
 from cadre_supervision.notifications import ReminderSpec
-from cadre_supervision.permissions import SYSTEM, has_org_perm
+from cadre_supervision.permissions import HEADED, SYSTEM, has_org_perm, personal_org_ids
 
 from .choices import DueRule
-from .models import Exchange, SecondLineRecord, headed_org_ids
+from .models import Exchange, SecondLineRecord
 from .rules import reminder_kind
 
 
@@ -36,7 +36,7 @@ def can_see_rotations(user) -> bool:
 
 
 def can_see_secondline(user) -> bool:
-    return has_org_perm(user, "view_secondline") or bool(headed_org_ids(user))
+    return has_org_perm(user, "view_secondline") or bool(personal_org_ids(user, HEADED))
 
 
 def collect_tenure_over_limit(user, cadre_ids=None):

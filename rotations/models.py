@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadre_supervision.history import track_history
-from cadre_supervision.permissions import AnyOf, Scope, ScopedManager, per_user
+from cadre_supervision.permissions import HEADED, AnyOf, Scope, ScopedManager, personal_q
 
 from .choices import (
     AssignmentStatus,
@@ -47,30 +47,11 @@ ROTATION_PERMS = {
 }
 
 
-def headed_org_ids(user) -> frozenset[int]:
-    """Organizations whose 一把手 post is currently held by the cadre linked to `user`."""
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    from cadres.models import Appointment
-
-    return per_user(
-        user,
-        "_headed_orgs",
-        lambda: frozenset(
-            Appointment.objects.current()
-            .filter(cadre__user=user, is_secondment=False)
-            .top_leaders()
-            .values_list("post__organization_id", flat=True)
-        ),
-    )
-
-
 def _unit_head_extra(path: str):
     def extra(user, action):
         if action != "view":
             return None
-        ids = headed_org_ids(user)
-        return Q(**{f"{path}__in": ids}) if ids else None
+        return personal_q(user, HEADED, path)
 
     return extra
 

@@ -12,7 +12,14 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cadre_supervision.permissions import SYSTEM, has_org_perm, role_codes, users_with_org_perm
+from cadre_supervision.permissions import (
+    HEADED,
+    SYSTEM,
+    has_org_perm,
+    personal_org_ids,
+    role_codes,
+    users_with_org_perm,
+)
 from cadres.choices import CadreStatus, OrgKind
 from cadres.models import Appointment, Cadre, Organization, Post
 
@@ -33,7 +40,6 @@ from .models import (
     Exchange,
     PlanItem,
     RotationPlan,
-    headed_org_ids,
 )
 from .policies import load_thresholds
 
@@ -55,12 +61,14 @@ def is_org_staff(user, organization_id: int | None) -> bool:
 
 def may_decide_leave(user, organization_id: int) -> bool:
     """Approving or rejecting leave: organization staff over the unit, or the unit's head."""
-    return is_org_staff(user, organization_id) or organization_id in headed_org_ids(user)
+    return is_org_staff(user, organization_id) or organization_id in personal_org_ids(user, HEADED)
 
 
 def may_record_return(user, organization_id: int) -> bool:
     """Recording a return from leave (销假): second-line managers of the unit, or its head."""
-    return has_org_perm(user, "manage_secondline", organization_id) or organization_id in headed_org_ids(user)
+    return has_org_perm(user, "manage_secondline", organization_id) or organization_id in personal_org_ids(
+        user, HEADED
+    )
 
 
 # --- the due list ---------------------------------------------------------------------------------
