@@ -68,12 +68,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
+    from .notifications import unread_badge
 
     nav = Navigation(request)
     return {
         "main_nav": nav.items,
         "current_nav": nav.current,
         "subnav": SubNav(user, request.path),
-        "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread_notifications": unread_badge(user),
     }

@@ -374,7 +374,21 @@ def mark_read(user, notification_ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def unread_count(user) -> int:
+BADGE_CAP = 99
+
+
+def unread_count(user, *, cap: int | None = None) -> int:
+    """The user's unread notifications; with `cap`, counted no further than `cap + 1` (the
+    badge on every page: its cost stays that of `cap` index entries however many are unread)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if cap is not None:
+        return qs.order_by().values("pk")[: cap + 1].count()
+    return qs.count()
+
+
+def unread_badge(user) -> str:
+    """The unread badge's text: "" for none, the number up to 99, "99+" beyond."""
+    n = unread_count(user, cap=BADGE_CAP)
+    return "" if n == 0 else (f"{BADGE_CAP}+" if n > BADGE_CAP else str(n))
