@@ -187,6 +187,8 @@ class InterviewRecord(models.Model):
             models.Index(fields=["interviewee", "date"]),
             models.Index(fields=["kind", "date"]),
             models.Index(fields=["source_type", "source_id"], name="interview_record_source"),
+            # the list's order (newest first): its first page is read off the index, not sorted
+            models.Index(fields=["date", "id"], name="interview_record_date_id"),
         ]
 
     def __str__(self) -> str:
