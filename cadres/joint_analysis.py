@@ -251,6 +251,7 @@ def _resolve_styles_once(doc) -> None:
 
 def docx_bytes(year: int, scope_label: str, rows: list[SummaryRow], labels: list[str], documents) -> bytes:
     from docx import Document
+    from docx.oxml.ns import qn
 
     doc = Document()
     _resolve_styles_once(doc)
@@ -268,37 +269,53 @@ def docx_bytes(year: int, scope_label: str, rows: list[SummaryRow], labels: list
             for i, r in enumerate(rows, 1)
         ],
     )
+    # Each leader's part is written into a scratch document and then moved before the main
+    # body's section properties: python-docx finds the place of every new paragraph or table
+    # by scanning the body's children, so writing 1,400 leaders into one body cost O(n²)
+    # (700 leaders 11.9 s, 200 leaders 1.4 s). The XML is the same.
+    scratch = Document()
+    _resolve_styles_once(scratch)
+    scratch_body = scratch.element.body
+    section_properties = doc.element.body.find(qn("w:sectPr"))
     for d in documents:
-        doc.add_page_break()
-        doc.add_heading(f"{d.cadre.name}（{d.office}）", level=1)
-        doc.add_heading("预警", level=2)
-        if d.signals:
-            _table(
-                doc,
-                ["等级", "预警", "说明", "发生日期", "权重"],
-                [[s.level_label, s.title, s.detail, s.since, s.weight] for s in d.signals],
-            )
-            doc.add_paragraph(f"风险分值：{d.score}")
-        else:
-            doc.add_paragraph("无未消除的预警。")
-        doc.add_heading(f"{year}年度时间轴", level=2)
-        if d.timeline:
-            _table(
-                doc,
-                ["日期", "渠道", "事项", "说明"],
-                [[e.date, e.label, e.title, e.detail] for e in d.timeline],
-            )
-        else:
-            doc.add_paragraph("本年度无记录。")
-        for part in d.sections:
-            doc.add_heading(part.title, level=2)
-            if part.rows:
-                _table(doc, part.header, part.rows)
-            else:
-                doc.add_paragraph("本年度无记录。")
+        _leader_part(scratch, d, year)
+        for child in list(scratch_body):
+            if child.tag != qn("w:sectPr"):
+                section_properties.addprevious(child)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _leader_part(doc, d, year: int) -> None:
+    """One 一把手's part: a page break, the warnings, the year's timeline, every section."""
+    doc.add_page_break()
+    doc.add_heading(f"{d.cadre.name}（{d.office}）", level=1)
+    doc.add_heading("预警", level=2)
+    if d.signals:
+        _table(
+            doc,
+            ["等级", "预警", "说明", "发生日期", "权重"],
+            [[s.level_label, s.title, s.detail, s.since, s.weight] for s in d.signals],
+        )
+        doc.add_paragraph(f"风险分值：{d.score}")
+    else:
+        doc.add_paragraph("无未消除的预警。")
+    doc.add_heading(f"{year}年度时间轴", level=2)
+    if d.timeline:
+        _table(
+            doc,
+            ["日期", "渠道", "事项", "说明"],
+            [[e.date, e.label, e.title, e.detail] for e in d.timeline],
+        )
+    else:
+        doc.add_paragraph("本年度无记录。")
+    for part in d.sections:
+        doc.add_heading(part.title, level=2)
+        if part.rows:
+            _table(doc, part.header, part.rows)
+        else:
+            doc.add_paragraph("本年度无记录。")
 
 
 # --- pages ----------------------------------------------------------------------------------------

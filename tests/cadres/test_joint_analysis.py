@@ -156,3 +156,32 @@ def test_bad_year_falls_back_with_a_message(client, city):
     client.force_login(city.discipline)
     r = client.get(reverse("integrity_analysis"), {"year": "abc"})
     assert r.status_code == 200 and "年度应为四位数字" in r.content.decode()
+
+
+def test_docx_keeps_every_leader_in_order_before_the_section_properties():
+    """Each leader's part is written apart and moved into the document: all of them, in order,
+    each after its page break, and the body's section properties stay last."""
+    from types import SimpleNamespace as NS
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    section = NS(title="个人有关事项报告", header=["年度", "结果"], rows=[[YEAR, "一致"]])
+    docs = [
+        NS(
+            cadre=NS(name=f"干部{i}"),
+            office=f"某镇党委书记{i}",
+            signals=[],
+            score=0,
+            timeline=[],
+            sections=[section],
+        )
+        for i in range(30)
+    ]
+    content = joint_analysis.docx_bytes(YEAR, "全市", [], [], docs)
+    doc = Document(BytesIO(content))
+    heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert heads == ["汇总表"] + [f"干部{i}（某镇党委书记{i}）" for i in range(30)]
+    assert len(doc.tables) == 1 + 30 and doc.tables[-1].cell(1, 1).text == "一致"
+    body = list(doc.element.body)
+    assert body[-1].tag == qn("w:sectPr") and sum(el.tag == qn("w:sectPr") for el in body) == 1
