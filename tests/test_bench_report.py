@@ -148,3 +148,33 @@ def test_each_scale_is_written_as_soon_as_it_is_measured(tmp_path, monkeypatch):
         cmd.handle(repeat=1, quick=False, scales="1,2", here=False, json="", output=str(out))
     saved = json.loads(out.read_text())
     assert calls == ["1", "2"] and saved["measured"] == ["1"] and saved["results"]["1"]["cadres"] == 2
+
+
+def test_whole_scope_exports_are_shown_apart_and_not_judged():
+    def row(ms, size):
+        return {
+            "name": "export: integrity_analysis_docx",
+            "user": "zuzhibu",
+            "kind": "export",
+            "status": 200,
+            "ms": ms,
+            "queries": 40,
+            "bytes": size,
+        }
+
+    out = _report({"1": _result(rows=[row(100.0, 2048)]), "8": _result(rows=[row(900.0, 16384)])}, ["1", "8"])
+    part = out.split("1b. whole-scope exports")[1].split("\n2. ")[0]
+    (line,) = [ln for ln in part.splitlines() if "integrity_analysis_docx" in ln]
+    assert "9.00" in line and "2 KB" in line and "16 KB" in line
+    assert not line.endswith(("PASS", "FAIL"))
+    section1 = out.split("1b.")[0]
+    assert "integrity_analysis_docx" not in section1
+    assert out.rstrip().endswith("0 FAIL")
+
+
+def test_the_two_whole_scope_files_are_export_targets():
+    from cadres.benchkit.targets import discover
+
+    kinds = {t.url_name: t.kind for t in discover()}
+    assert kinds["integrity_analysis_docx"] == kinds["cadres:cadre_import_export"] == "export"
+    assert kinds["cadres:cadre_list"] == "page"

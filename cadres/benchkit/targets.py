@@ -21,7 +21,7 @@ SKIP_PREFIXES = ("admin/", "login/", "logout/", "api/schema", "api/docs")
 @dataclass
 class Target:
     name: str
-    kind: str  # page | api | detail | stats
+    kind: str  # page | api | detail | stats | export
     url: str = ""
     view_class: type | None = None
     model: type | None = None
@@ -74,6 +74,11 @@ def discover() -> list[Target]:
                 out.append(Target(f"detail: {name}", "detail", "", view_class, view_class.model, name))
             continue
         if route.startswith("api/"):
+            continue
+        if getattr(view_class, "exports_whole_scope", False):
+            # A file of everything in the user's scope (the dossier in import format, the joint
+            # analysis): O(rows) by nature, timed once and shown apart, not judged as a page.
+            out.append(Target(f"export: {name}", "export", reverse(name), view_class, url_name=name))
             continue
         out.append(
             Target(

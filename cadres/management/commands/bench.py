@@ -167,7 +167,7 @@ class Command(BaseCommand):
         w(f"\n1. latency, scale {scales[-1]} / scale {scales[0]} (≤ {LATENCY_RATIO}×), median ms and queries")
         w(f"{'target':52} {'user':14} {'small':>8} {'large':>8} {'ratio':>6} {'q':>9}")
         for row in small["rows"]:
-            if str(row.get("skip", "")).startswith("GET answers"):
+            if str(row.get("skip", "")).startswith("GET answers") or row["kind"] == "export":
                 continue
             other = big.get(key(row), {})
             head = f"{row['name'][:52]:52} {row['user']:14}"
@@ -182,6 +182,18 @@ class Command(BaseCommand):
             ratio = other["ms"] / row["ms"] if row["ms"] else 0
             q = f"{row['queries']}/{other['queries']}"
             line(f"{head} {row['ms']:8.1f} {other['ms']:8.1f} {ratio:6.2f} {q:>9}", ratio <= LATENCY_RATIO)
+
+        w("\n1b. whole-scope exports: one run each, O(rows) by nature (shown, not judged)")
+        for row in small["rows"]:
+            if row["kind"] != "export" or "skip" in row:
+                continue
+            other = big.get(key(row), {})
+            if "ms" not in other:
+                continue
+            w(
+                f"{row['name'][:52]:52} {row['user']:14} {row['ms']:8.1f} {other['ms']:8.1f} "
+                f"{other['ms'] / row['ms']:6.2f} {row['bytes'] / 1024:8.0f} KB → {other['bytes'] / 1024:8.0f} KB"
+            )
 
         w("\n2. query count in page size 10 / 100 / 500 (constant)")
         for s in scales:
