@@ -15,13 +15,14 @@ The page kit:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models.query import QuerySet
@@ -226,6 +227,25 @@ class KeysetPager:
         return links
 
 
+def kept_count(queryset: QuerySet) -> int:
+    """A list's COUNT, kept until a table it reads changes (`keep`): paging through a list, or
+    coming back to it from a record, does not count the whole scope again (43 ms for the city's
+    98,536 cadres). Keyed by the COUNT's own SQL and parameters, which carry the scope (grant
+    paths, the user's id in an `extra`), the filters and the day: two requests share a count
+    only when they would run the same statement. Bounded by STATS_KEEP_SECONDS for a table
+    written without the ORM's signals or history."""
+    from django.conf import settings
+
+    from . import keep
+
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+    return keep.kept(f"count:{digest}", queryset.count, ttl=settings.STATS_KEEP_SECONDS)
+
+
 def is_lazy_rows(data) -> bool:
     """A queryset or `PagedRows`: counted, sorted and sliced in the database."""
     return isinstance(data, QuerySet | PagedRows)
@@ -300,6 +320,11 @@ class TableListMixin:
         # counts a queryset with COUNT(*) instead of fetching (and prefetching) every row.
         table.paginator = None
         paginator = Paginator(table.rows, self.paginate_by)
+        counted = getattr(table.data, "data", None)
+        if isinstance(counted, PagedRows) and counted._count is None:
+            counted = counted.queryset
+        if isinstance(counted, QuerySet):
+            paginator.__dict__["count"] = kept_count(counted)  # Paginator.count is a cached_property
         fields = self.page_fields(table)
         pager = KeysetPager.for_table(table, paginator, self.request.GET, fields)
         if pager is not None:
