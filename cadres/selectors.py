@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.db.models.functions import Left, Length
 from django.utils import timezone
 
@@ -59,9 +59,13 @@ def _org_nodes(*, user, orgs: QuerySet[Organization], today: dt.date) -> list[Or
     """Nodes for `orgs` with their counts, in a bounded number of queries whatever the tree's
     size: the units (with "has visible children"), one grouped cadre count per distinct path
     length (own and subtree counts together; normally one), one grouped 一把手 count."""
-    visible = Organization.objects.restrict(user, "view")
+    # Every unit here is in scope, and a grant covers its subtree: a unit's children are all
+    # visible, so "has visible children" is "is some unit's parent", one hashed set of parent
+    # ids. (As a correlated EXISTS the planner expected an early hit and scanned the whole
+    # table once per childless unit: 43 ms for the city's 861 units.)
+    parents = Organization.objects.filter(parent_id__isnull=False).values("parent_id")
     units = list(
-        orgs.annotate(has_kids=Exists(visible.filter(parent_id=OuterRef("pk")))).order_by(
+        orgs.annotate(has_kids=ExpressionWrapper(Q(pk__in=parents), output_field=BooleanField())).order_by(
             "sort_order", "name", "id"
         )
     )
