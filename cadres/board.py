@@ -319,11 +319,7 @@ def signals_for(
     if not ids:
         cadres = {}
     elif with_cadres or organization is not None:
-        cadres = (
-            in_scope.select_related("organization")
-            .only("id", "name", "organization__id", "organization__name", "organization__path")
-            .in_bulk(ids)
-        )
+        cadres = _named_cadres(in_scope, ids)
     else:
         cadres = dict.fromkeys(in_scope.filter(pk__in=ids).values_list("pk", flat=True), True)
     out = []
@@ -341,6 +337,34 @@ def signals_for(
             continue
         out.append(Signal(w, source, level, source.weight, cadre if with_cadres else None))
     out.sort(key=_sort_key)
+    return out
+
+
+_NAMED_FIELDS = ("id", "name", "organization_id")
+_UNIT_FIELDS = ("id", "name", "path")
+
+
+def _named_cadres(in_scope, ids) -> dict[int, Cadre]:
+    """The cadres `ids` within `in_scope` as instances holding their id, name and unit (id,
+    name, path; the other fields deferred, as `.only()` leaves them), read in one query as
+    tuples, each unit built once. Building a cadre and a unit instance per signalled cadre
+    through `select_related` was most of the board's time (0.43 s of 0.6 s for the city at
+    scale 10)."""
+    from .models import Organization
+
+    names = [f.attname for f in Cadre._meta.concrete_fields if f.attname in _NAMED_FIELDS]
+    unit_names = [f.attname for f in Organization._meta.concrete_fields if f.attname in _UNIT_FIELDS]
+    rows = in_scope.filter(pk__in=ids).values_list(*names, *(f"organization__{n}" for n in unit_names))
+    db, n = in_scope.db, len(names)
+    units: dict[int, Organization] = {}
+    out: dict[int, Cadre] = {}
+    for row in rows:
+        cadre = Cadre.from_db(db, names, row[:n])
+        unit = units.get(cadre.organization_id)
+        if unit is None:
+            unit = units[cadre.organization_id] = Organization.from_db(db, unit_names, row[n:])
+        cadre._state.fields_cache["organization"] = unit
+        out[cadre.pk] = cadre
     return out
 
 
