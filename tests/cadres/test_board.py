@@ -392,3 +392,21 @@ def test_many_cadres_read_from_the_kept_reading_give_the_same_signals(city, with
     live = board.signals_for(city.staff_a, wanted)
     assert [s.uid for s in kept] == [s.uid for s in live]
     assert {s.cadre_id for s in kept} == set(wanted) - {city.cadre_b.pk}
+
+
+@pytest.mark.parametrize("many", [10_000, 0], ids=["by-ids", "whole-scope"])
+def test_named_cadres_read_by_ids_or_over_the_scope_agree(city, fake_sources, monkeypatch, many):
+    """A city's signals read the scope's cadres and keep those asked (no IN list of tens of
+    thousands of ids); either way the same cadres, with their units, and nobody out of scope."""
+    monkeypatch.setattr(board, "MANY_IDS", many)
+    wide = board.signals_for(city.staff_all)
+    assert {(s.cadre_id, s.cadre.name, s.cadre.organization.name) for s in wide} >= {
+        (city.cadre_a.pk, "张伟", "甲镇"),
+        (city.cadre_b.pk, "李强", "乙镇"),
+    }
+    assert all(s.cadre.organization.path for s in wide)
+    narrow = board.signals_for(city.staff_a)
+    assert city.cadre_b.pk not in {s.cadre_id for s in narrow} and narrow
+    assert {s.cadre_id for s in board.signals_for(city.staff_all, organization=city.town_b)} == {
+        city.cadre_b.pk
+    }
