@@ -431,7 +431,7 @@ def register_personal_jurisdiction(name: str, fn: Callable[[Any], Iterable[int]]
     _personal[name] = fn
 
 
-def personal_org_ids(user, name: str) -> frozenset[int]:
+def personal_jurisdiction(user, name: str) -> frozenset[int]:
     """The organizations `user` answers for in person as `name` (empty for the anonymous, the
     inactive and the system actor, which acts by grants only). An unregistered name is a
     programming error, not an empty answer."""
@@ -445,7 +445,7 @@ def personal_org_ids(user, name: str) -> frozenset[int]:
 def personal_q(user, name: str, org_field: str) -> Q | None:
     """Q(`org_field` in `user`'s personal jurisdiction `name`), or None when it is empty: the
     building block of a Scope's `extra` for what a unit's head may see of their own unit."""
-    ids = personal_org_ids(user, name)
+    ids = personal_jurisdiction(user, name)
     return Q(**{f"{org_field}__in": sorted(ids)}) if ids else None
 
 

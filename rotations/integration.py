@@ -8,7 +8,7 @@ import datetime as dt
 from django.urls import reverse
 
 from cadre_supervision.notifications import ReminderSpec
-from cadre_supervision.permissions import HEADED, SYSTEM, has_org_perm, personal_org_ids
+from cadre_supervision.permissions import HEADED, SYSTEM, has_org_perm, personal_jurisdiction
 
 from .choices import DueRule
 from .models import Exchange, SecondLineRecord
@@ -36,7 +36,7 @@ def can_see_rotations(user) -> bool:
 
 
 def can_see_secondline(user) -> bool:
-    return has_org_perm(user, "view_secondline") or bool(personal_org_ids(user, HEADED))
+    return has_org_perm(user, "view_secondline") or bool(personal_jurisdiction(user, HEADED))
 
 
 def collect_tenure_over_limit(user, cadre_ids=None):

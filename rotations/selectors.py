@@ -16,7 +16,7 @@ from cadre_supervision.permissions import (
     HEADED,
     SYSTEM,
     has_org_perm,
-    personal_org_ids,
+    personal_jurisdiction,
     role_codes,
     users_with_org_perm,
 )
@@ -61,14 +61,14 @@ def is_org_staff(user, organization_id: int | None) -> bool:
 
 def may_decide_leave(user, organization_id: int) -> bool:
     """Approving or rejecting leave: organization staff over the unit, or the unit's head."""
-    return is_org_staff(user, organization_id) or organization_id in personal_org_ids(user, HEADED)
+    return is_org_staff(user, organization_id) or organization_id in personal_jurisdiction(user, HEADED)
 
 
 def may_record_return(user, organization_id: int) -> bool:
     """Recording a return from leave (销假): second-line managers of the unit, or its head."""
-    return has_org_perm(user, "manage_secondline", organization_id) or organization_id in personal_org_ids(
-        user, HEADED
-    )
+    return has_org_perm(
+        user, "manage_secondline", organization_id
+    ) or organization_id in personal_jurisdiction(user, HEADED)
 
 
 # --- the due list ---------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the kept-readings fixture imported from test_stats_kept)
 """A list page's COUNT is kept (cadre_supervision.keep) until a table it reads changes: paging
 through a list does not count the whole scope again, a new record is counted at once, and a
 count is shared only by requests that would run the same statement (same scope, same filters)."""
@@ -10,22 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cadre_supervision import keep
 from tests.factories import CadreFactory
+from tests.test_stats_kept import _as_committed, kept_world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-def _as_committed():
-    """The test's writes as if their transaction had committed (it never does)."""
-    connection.run_on_commit = []
-
-
-@pytest.fixture
-def kept_world(city):
-    keep.forget_all()
-    _as_committed()
-    return city
 
 
 def _page(client, url):

@@ -14,7 +14,7 @@ from cadre_supervision.permissions import (
     HEADED,
     SYSTEM,
     clear_cache,
-    personal_org_ids,
+    personal_jurisdiction,
     personal_q,
 )
 from rotations.integration import can_see_secondline
@@ -41,7 +41,7 @@ def test_headed_follows_the_current_top_leader_tenure(rot, case, extra, heads): 
     cadre = CadreFactory(name="冯立", organization=rot.town_a, user=user)
     kw = {"start_date": dt.date(2023, 1, 1), **extra}
     AppointmentFactory(cadre=cadre, post=rot.head_b, **kw)  # 乙镇 镇长
-    assert (rot.town_b.pk in personal_org_ids(user, HEADED)) is heads
+    assert (rot.town_b.pk in personal_jurisdiction(user, HEADED)) is heads
     assert may_decide_leave(user, rot.town_b.pk) is heads
     assert may_record_return(user, rot.town_b.pk) is heads
 
@@ -50,7 +50,7 @@ def test_a_deputy_post_heads_nothing(rot):  # noqa: F811
     user = make_user("h3", "supervisor", [rot.town_b])
     cadre = CadreFactory(name="冯立", organization=rot.town_b, user=user)
     AppointmentFactory(cadre=cadre, post=rot.deputy_b, start_date=dt.date(2023, 1, 1))
-    assert personal_org_ids(user, HEADED) == frozenset()
+    assert personal_jurisdiction(user, HEADED) == frozenset()
     assert personal_q(user, HEADED, "organization_id") is None
     assert not may_decide_leave(user, rot.town_b.pk)
 
@@ -61,13 +61,13 @@ def test_fail_closed_for_non_persons(rot, who):  # noqa: F811
     if who == "inactive":
         user.is_active = False
         user.save(update_fields=["is_active"])
-    assert personal_org_ids(user, HEADED) == frozenset()
+    assert personal_jurisdiction(user, HEADED) == frozenset()
 
 
 def test_the_unit_head_sees_the_secondline_menu_and_one_query_per_request(rot):  # noqa: F811
     user = rot.head_user
     with CaptureQueriesContext(connection) as ctx:
-        assert personal_org_ids(user, HEADED) == frozenset({rot.town_a.pk})
+        assert personal_jurisdiction(user, HEADED) == frozenset({rot.town_a.pk})
         assert may_decide_leave(user, rot.town_a.pk)
         assert can_see_secondline(user)
     # the grants are read too (the staff checks); the tenure only once
@@ -75,9 +75,9 @@ def test_the_unit_head_sees_the_secondline_menu_and_one_query_per_request(rot): 
     # the appointment ends: kept until the request's scope cache is dropped
     rot.head_appt.end_date = TODAY - dt.timedelta(days=1)
     rot.head_appt.save(update_fields=["end_date"])
-    assert personal_org_ids(user, HEADED) == frozenset({rot.town_a.pk})
+    assert personal_jurisdiction(user, HEADED) == frozenset({rot.town_a.pk})
     clear_cache(user)
-    assert personal_org_ids(user, HEADED) == frozenset()
+    assert personal_jurisdiction(user, HEADED) == frozenset()
     assert not may_decide_leave(user, rot.town_a.pk)
 
 
@@ -88,4 +88,4 @@ def test_q_names_the_headed_units(rot):  # noqa: F811
 
 def test_an_unregistered_relation_is_an_error_not_an_empty_answer(rot):  # noqa: F811
     with pytest.raises(LookupError):
-        personal_org_ids(rot.head_user, "no_such_relation")
+        personal_jurisdiction(rot.head_user, "no_such_relation")
