@@ -192,13 +192,14 @@ def collect_overdue_rectification(user, cadre_ids=None):
 
 
 def collect_departure_unaudited(user, cadre_ids=None):
+    url = reverse("audits:compliance_departures")
     return [
         registry.Warning(
             cadre_id=a.cadre_id,
             kind="audits.departure_unaudited",
             title="离任未审计",
             detail=f"{a.post.organization.name}{a.post.title}于 {_d(a.end_date)} 离任，尚未开展离任三责联审",
-            url=reverse("audits:compliance_departures"),
+            url=url,
             severity="danger",
             since=a.end_date,
             uid=f"audits.departure.{a.pk}",
@@ -209,6 +210,7 @@ def collect_departure_unaudited(user, cadre_ids=None):
 
 def collect_cycle_overdue(user, cadre_ids=None):
     out = []
+    url = reverse("audits:compliance_cycle")
     for row in selectors.cycle_rows(user=user, cadre_ids=cadre_ids):
         if not row.state.is_due:
             continue
@@ -220,7 +222,7 @@ def collect_cycle_overdue(user, cadre_ids=None):
                 kind="audits.cycle_overdue",
                 title="轮审逾期",
                 detail=f"{row.organization.name}{row.appointment.post.title}，{since}，应于 {_d(row.state.due_date)} 前联审{planned}",
-                url=reverse("audits:compliance_cycle"),
+                url=url,
                 severity="warning",
                 since=row.state.due_date,
                 uid=f"audits.cycle.{row.appointment.pk}",

@@ -397,11 +397,10 @@ def dossier_verifications(*, user, cadre_ids) -> dict[int, DossierCheck]:
     # The labels are translated once per call, not once per cadre and item.
     item_labels = [(item, str(label)) for item, label in VerificationItem.choices]
     labels = {k: str(v) for k, v in VerificationStatus.choices}
+    all_items = VerificationItem.values
     out = {}
     for pk, by_item in rows.items():
-        summary = rules.verification_summary(
-            {i: v.status for i, v in by_item.items()}, VerificationItem.values
-        )
+        summary = rules.verification_summary({i: v.status for i, v in by_item.items()}, all_items)
         items = []
         for item, label in item_labels:
             row = by_item.get(item)
@@ -441,8 +440,9 @@ def dossier_open_items(*, user, cadre_ids=None) -> dict[int, rules.VerificationS
                 **dict.fromkeys(doubtful, VerificationStatus.DOUBTFUL),
             }
     out = {}
+    all_items = VerificationItem.values  # an enum property that rebuilds its list per call
     for cid, by_item in statuses.items():
-        summary = rules.verification_summary(by_item, VerificationItem.values)
+        summary = rules.verification_summary(by_item, all_items)
         if not summary.complete:
             out[cid] = summary
     return out

@@ -921,21 +921,42 @@ def due_snapshot_refresh(*, on: dt.date, force: bool = False) -> DueSnapshot:
             "stale": False,
         },
     )
-    DueSnapshotItem.objects.filter(snapshot=snap).delete()
-    for i in range(0, len(rows), SNAPSHOT_CHUNK):
+    # Only what changed since the snapshot's last refresh is written: the rows as they stand are
+    # read as tuples, those gone or different deleted, those new or different inserted (a daily
+    # refresh of a city changes a few dozen of its ten thousand rows).
+    wanted = {
+        (appointment_id, c.cadre_id, c.post_id, c.organization_id, c.state, c.mandatory_date, tuple(c.rules))
+        for appointment_id, c in rows
+    }
+    stale: list[int] = []
+    kept: set[tuple] = set()
+    for pk, *values in DueSnapshotItem.objects.filter(snapshot=snap).values_list(
+        "pk", "appointment_id", "cadre_id", "post_id", "organization_id", "state", "mandatory_date", "rules"
+    ):
+        row = (*values[:-1], tuple(values[-1]))
+        if row in wanted and row not in kept:
+            kept.add(row)
+        else:
+            stale.append(pk)
+    for i in range(0, len(stale), SNAPSHOT_CHUNK):
+        DueSnapshotItem.objects.filter(pk__in=stale[i : i + SNAPSHOT_CHUNK]).delete()
+    fresh = sorted(wanted - kept)
+    for i in range(0, len(fresh), SNAPSHOT_CHUNK):
         DueSnapshotItem.objects.bulk_create(
             [
                 DueSnapshotItem(
                     snapshot=snap,
                     appointment_id=appointment_id,
-                    cadre_id=c.cadre_id,
-                    post_id=c.post_id,
-                    organization_id=c.organization_id,
-                    state=c.state,
-                    mandatory_date=c.mandatory_date,
-                    rules=c.rules,
+                    cadre_id=cadre_id,
+                    post_id=post_id,
+                    organization_id=organization_id,
+                    state=state,
+                    mandatory_date=mandatory_date,
+                    rules=list(rules_),
                 )
-                for appointment_id, c in rows[i : i + SNAPSHOT_CHUNK]
+                for appointment_id, cadre_id, post_id, organization_id, state, mandatory_date, rules_ in fresh[
+                    i : i + SNAPSHOT_CHUNK
+                ]
             ]
         )
     snap.refresh_seconds = time.perf_counter() - started

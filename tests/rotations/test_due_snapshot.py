@@ -205,3 +205,27 @@ def test_the_sweep_step_materialises_both_dates_idempotently(world):
         for s in DueSnapshot.objects.all()
     } == rows
     assert all(s.refresh_seconds > 0 for s in DueSnapshot.objects.all())
+
+
+def test_a_refresh_rewrites_only_the_rows_that_changed(world):
+    """The forced daily refresh keeps the rows that are still right (same primary keys) and
+    replaces only those gone or different; the result equals the live due list."""
+    today = timezone.localdate()
+    snap = services.due_snapshot_refresh(on=today, force=True)
+    before = dict(snap.rows.values_list("appointment_id", "pk"))
+    assert len(before) >= 3
+    # Untouched data: a forced refresh writes nothing.
+    services.due_snapshot_refresh(on=today, force=True)
+    assert dict(snap.rows.values_list("appointment_id", "pk")) == before
+    # One post no longer key: its row goes (or changes), the others keep their ids.
+    changed = DueSnapshotItem.objects.get(snapshot=snap, post=world.organ_key2).appointment_id
+    Post.objects.filter(pk=world.organ_key2.pk).update(key_categories=[])
+    services.due_snapshot_refresh(on=today, force=True)
+    after = dict(snap.rows.values_list("appointment_id", "pk"))
+    assert {a: pk for a, pk in after.items() if a != changed} == {
+        a: pk for a, pk in before.items() if a != changed
+    }
+    assert after.get(changed) != before[changed]
+    _s, counted = _summary(world.staff_all, today)
+    assert counted == _live(world.staff_all, today)
+    assert snap.rows.count() == DueSnapshot.objects.get(pk=snap.pk).items
