@@ -508,7 +508,9 @@ def register() -> None:
     registry.register_sweep_source("audits.departure_unaudited", sweep_departure_unaudited)
     registry.register_sweep_source("audits.rectification_due_soon", sweep_rectification_due_soon)
     registry.register_sweep_source("audits.rectification_overdue", sweep_rectification_overdue)
-    registry.register_sweep_source("audits.share_expiring", sweep_share_expiring)
+    registry.register_sweep_source(
+        "audits.share_expiring", sweep_share_expiring, after="audits.purge_expired_shares"
+    )
     registry.stats_sections.setdefault("audits", "audits-api:stats-audits")
     registry.register_cadre_outcome_source(
         registry.CadreOutcomeSource("audits.findings", "联审查实问题", recommender_findings)

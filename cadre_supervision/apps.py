@@ -27,6 +27,13 @@ class CadreSupervisionConfig(AppConfig):
 
         lookup.register_users()
 
+        from . import exports, notifications
+
+        # Background exports: expired files go with the daily sweep; the user is told in-app.
+        registry.register_sweep_step("exports.expire", exports.expire_step)
+        notifications.register_kind_label(exports.READY_KIND, "导出完成")
+        notifications.register_kind_label(exports.FAILED_KIND, "导出失败")
+
         from django.db.models.signals import post_migrate
 
         from .history import install_attach_context_function

@@ -1,4 +1,4 @@
-"""Celery application with a static beat schedule (daily sweeps)."""
+"""Celery application with a static beat schedule (daily sweeps, deliveries, export catch-up)."""
 
 import os
 
@@ -21,5 +21,11 @@ app.conf.beat_schedule = {
     "deliver-pending-notifications": {
         "task": "cadre_supervision.tasks.deliver_pending",
         "schedule": crontab(minute="*/15"),
+    },
+    # Export jobs queued over a minute ago (their task lost while the broker was down) or left
+    # running by a worker that died: run them.
+    "export-jobs-catch-up": {
+        "task": "cadre_supervision.tasks.run_pending_exports",
+        "schedule": crontab(minute="*/5"),
     },
 }

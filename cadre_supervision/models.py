@@ -1,8 +1,11 @@
-"""Shared records: the sensitive-read access log, policy settings, notifications."""
+"""Shared records: the sensitive-read access log, policy settings, notifications, export jobs."""
+
+import uuid
 
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -128,3 +131,85 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+class ExportJob(models.Model):
+    """A file of a whole scope built in the background (cadre_supervision.exports): requested
+    by one user, for that user only. The file lives encrypted under MEDIA_ROOT/exports/<token>
+    until `expires_at`; `token` (random) is the job's name in every URL.
+
+    At most one queued or running job per (user, kind, params): the same request made again
+    while it is pending is answered with that job (a partial unique constraint)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("已过期")
+
+    PENDING = (Status.QUEUED, Status.RUNNING)
+
+    token = models.UUIDField(_("令牌"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("导出类型"), max_length=60)
+    label = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
+    error = models.CharField(_("失败原因"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    # What each download writes to the access log: {"object_type", "object_repr", "detail"}.
+    access = models.JSONField(_("下载时记入访问日志的内容"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    downloads = models.PositiveIntegerField(_("下载次数"), default=0)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="export_job_user_newest"),
+            models.Index(fields=["status", "created_at"], name="export_job_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "params"],
+                condition=Q(status__in=["queued", "running"]),
+                name="export_job_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("export_job", args=[self.token])
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the user sees it now (a done job past its time is 已过期)."""
+        from django.utils import timezone
+
+        from .exports import shown_status
+
+        return shown_status(self.status, self.expires_at, timezone.now())
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(self.Status(self.shown_status).label)
+
+    @property
+    def downloadable(self) -> bool:
+        return self.shown_status == self.Status.DONE
+
+    @property
+    def pending(self) -> bool:
+        return self.status in self.PENDING

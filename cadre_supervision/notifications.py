@@ -138,13 +138,32 @@ def _plain(value):
 def run_steps(today: dt.date, result: SweepResult) -> None:
     """The sweep's writes, each in its own transaction; a failing step is logged and
     reported in `errors` (under its key) and the sources still run."""
-    for key, step in list(registry.sweep_steps.items()):
-        try:
-            with transaction.atomic():
-                result.steps[key] = _plain(step(today))
-        except Exception as exc:  # noqa: BLE001 - one broken step must not stop the sweep
-            logger.exception("sweep step %s failed", key)
-            result.errors[key] = f"{type(exc).__name__}: {exc}"[:500]
+    for key in list(registry.sweep_steps):
+        run_step(key, today, result)
+
+
+def run_step(key: str, today: dt.date, result: SweepResult) -> None:
+    """One step of the sweep in its own transaction (see `run_steps`)."""
+    step = registry.sweep_steps[key]
+    try:
+        with transaction.atomic():
+            result.steps[key] = _plain(step(today))
+    except Exception as exc:  # noqa: BLE001 - one broken step must not stop the sweep
+        logger.exception("sweep step %s failed", key)
+        result.errors[key] = f"{type(exc).__name__}: {exc}"[:500]
+
+
+def sweep_plan(steps, sources, after: dict[str, str]) -> list[tuple[str | None, list[str]]]:
+    """How the workers run a sweep: each step followed by the sources that read its writes,
+    and (under None) the sources that wait for no step, all of these side by side. A source
+    naming a step that is not registered waits for nothing. Keeps registration order."""
+    steps = list(steps)
+    waiting: dict[str | None, list[str]] = {key: [] for key in steps}
+    free: list[str] = []
+    for source in sources:
+        step = after.get(source)
+        (waiting[step] if step in waiting else free).append(source)
+    return [(None, free), *((key, waiting[key]) for key in steps)]
 
 
 def run_source(key: str, today: dt.date) -> dict:

@@ -19,6 +19,9 @@ AppConfig.ready():
 - todo_sources: the signed-in user's to-do items on the workbench (工作台).
 - date_sources: dated items of the user's scope for the due calendar and its .ics feed.
 - figures: headline figures (with a chart) on the workbench.
+- export_kinds: files of a whole scope (the dossier in import format, the yearly joint
+  analysis) that `cadre_supervision.exports` builds inline when small and as a background job
+  when large.
 """
 
 from __future__ import annotations
@@ -93,7 +96,10 @@ class WarningSource:
     "interviews", "cadres", "petitions", "evaluations", "selection"): a selection's
     pre-review asks whether any source of a channel is registered at all (凡提必查 reads
     "no petition source" until a "petitions" source exists). `blocks_promotion` marks
-    signals that are a 带病提拔 flag: an open one blocks a candidate's clearance."""
+    signals that are a 带病提拔 flag: an open one blocks a candidate's clearance. `raises`
+    names the colours some of its signals carry instead of the source's (`Warning.level`: a
+    doubtful 认定 is red whatever the source's colour); a board asked for one colour asks
+    only the sources whose colour it is or that raise it (the daily red-signal reminders)."""
 
     key: str
     title: str
@@ -103,6 +109,7 @@ class WarningSource:
     weight: int = 1
     channel: str = ""
     blocks_promotion: bool = False
+    raises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,52 @@ class StatsFloor:
 stats_floors: dict[str, StatsFloor] = {}
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    """A built export: the file, and what its download writes to the access log (`object_type`
+    and `object_repr` of the entry, blank: the export's key and the file name; `detail`)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+    detail: dict = field(default_factory=dict)
+    object_type: str = ""
+    object_repr: str = ""
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """A file of everything in the user's scope, served by `cadre_supervision.exports`.
+
+    `clean(user, params) -> params` validates and normalises the parameters (raises
+    `ValidationError({"field": "中文消息"})`; the result is what a job stores, JSON only, and
+    what `size`, `build` and `describe` are given: every path cleans first, the worker again);
+    `size(user, params) -> int` is a cheap estimate of the work (e.g. the cadres in scope);
+    `build(user, params) -> ExportFile` builds the file reading through `restrict()`;
+    `inline_max`: a page request is answered with the file itself while `size <= inline_max *
+    settings.EXPORT_INLINE_FACTOR`, else it becomes a background job; `check(user)` raises
+    `PermissionDenied` for a user who may not use the export at all (None: any signed-in user,
+    the file holding only what the user's scope reads); `describe(user, params) -> str` names
+    one request in the user's list of exports ("2025年度联席会议专题分析"; None: `label`)."""
+
+    key: str
+    label: str
+    build: Callable[[Any, dict], ExportFile]
+    size: Callable[[Any, dict], int]
+    inline_max: int
+    clean: Callable[[Any, dict], dict]
+    check: Callable[[Any], None] | None = None
+    describe: Callable[[Any, dict], str] | None = None
+
+
+export_kinds: dict[str, ExportKind] = {}
+
+
+def register_export(kind: ExportKind) -> None:
+    """An export kind, by its key ("<app>.<what>"); the first registration of a key stands."""
+    export_kinds.setdefault(kind.key, kind)
+
+
 def register_stats_floor(floor: StatsFloor) -> None:
     stats_floors[floor.url_name] = floor
 
@@ -214,6 +267,7 @@ stats_sections: dict[str, str] = {}
 demo_seeders: list[tuple[int, Callable[..., None]]] = []
 sweep_steps: dict[str, Callable[..., Any]] = {}
 sweep_sources: dict[str, Callable[..., Any]] = {}
+sweep_source_after: dict[str, str] = {}
 nav_items: list[NavItem] = []
 subnav_items: dict[str, list[NavItem]] = {}
 person_office_sources: list[Callable[[set[int]], dict[int, str]]] = []
@@ -257,9 +311,15 @@ def register_sweep_step(key: str, fn: Callable[..., Any]) -> None:
     sweep_steps[key] = fn
 
 
-def register_sweep_source(key: str, fn: Callable[..., Any]) -> None:
-    """`fn(today) -> iterable[ReminderSpec]`; reads only (the sweep's steps do the writes)."""
+def register_sweep_source(key: str, fn: Callable[..., Any], *, after: str | None = None) -> None:
+    """`fn(today) -> iterable[ReminderSpec]`; reads only (the sweep's steps do the writes).
+    `after` names the step whose writes the source reads: on the workers its chunk runs once
+    that step has run, while the sources that name none run beside the steps."""
     sweep_sources[key] = fn
+    if after:
+        sweep_source_after[key] = after
+    else:
+        sweep_source_after.pop(key, None)
 
 
 def register_nav_item(item: NavItem) -> None:

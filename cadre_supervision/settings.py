@@ -184,6 +184,10 @@ WORKBENCH_INLINE_SECONDS = env.float("WORKBENCH_INLINE_SECONDS", default=60.0 if
 # A statistics answer (cadre_supervision.api.StatsView) is kept until a table it read changes,
 # and at most this many seconds (a table written without signals or history triggers).
 STATS_KEEP_SECONDS = env.int("STATS_KEEP_SECONDS", default=300)
+# A download of a whole scope (cadre_supervision.exports) is built inside the request while its
+# size is at most the export's own `inline_max` times this factor, else by a background job
+# (0: every non-empty scope in the background; tests use it to force the job path).
+EXPORT_INLINE_FACTOR = env.float("EXPORT_INLINE_FACTOR", default=1.0)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"

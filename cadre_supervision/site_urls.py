@@ -1,4 +1,5 @@
-"""Shared pages: notifications and the administrator's pages (role grants, policies, access log)."""
+"""Shared pages: notifications, the user's exports and the administrator's pages (role grants,
+policies, access log)."""
 
 from django.urls import path
 
@@ -13,6 +14,13 @@ urlpatterns = [
         name="notifications_read_group",
     ),
     path("notifications/<int:pk>/read/", site_views.NotificationReadView.as_view(), name="notification_read"),
+    path("exports/", site_views.ExportJobListView.as_view(), name="export_list"),
+    path("exports/<str:token>/", site_views.ExportJobDetailView.as_view(), name="export_job"),
+    path(
+        "exports/<str:token>/download/",
+        site_views.ExportJobDownloadView.as_view(),
+        name="export_job_download",
+    ),
     path("system/roles/", site_views.RoleListView.as_view(), name="admin_roles"),
     path("system/roles/<int:pk>/", site_views.RoleDetailView.as_view(), name="admin_role_detail"),
     path("system/policies/", site_views.PolicyListView.as_view(), name="admin_policies"),

@@ -1,5 +1,5 @@
-"""Shared pages: the notification centre and the administrator's pages (superusers only):
-role grants, policy settings and the access-log viewer."""
+"""Shared pages: the notification centre, the user's own exports (我的导出) and the
+administrator's pages (superusers only): role grants, policy settings and the access-log viewer."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from . import admin_services, jurisdiction, policy, tables
-from .models import AccessLog, Notification, PolicySetting
+from . import admin_services, exports, jurisdiction, policy, tables
+from .models import AccessLog, ExportJob, Notification, PolicySetting
 from .notifications import mark_group_read, mark_read
 from .people import display_name
 from .permissions import ORG_PERMISSION_LABELS, ROLES
@@ -108,6 +109,109 @@ class NotificationReadView(LoginRequiredMixin, View):
         n = get_object_or_404(Notification, pk=pk, recipient=request.user)  # others' rows: 404
         mark_read(request.user, [n.pk])
         return HttpResponseRedirect(safe_url(request, n.url, reverse("notifications")))
+
+
+# --- the user's own exports (我的导出) ---------------------------------------------------------------
+
+STATUS_TAGS = {
+    ExportJob.Status.QUEUED: "tag-blue",
+    ExportJob.Status.RUNNING: "tag-blue",
+    ExportJob.Status.DONE: "tag-green",
+    ExportJob.Status.FAILED: "tag-red",
+    ExportJob.Status.EXPIRED: "",
+}
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class ExportJobTable(tables.Table):
+    label = tables.Column("导出内容")
+    status = tables.Column("状态")
+    size = tables.NumberColumn("文件大小")
+    created_at = tables.Column("申请时间", attrs={"td": {"class": "nowrap"}})
+    finished_at = tables.Column("完成时间", attrs={"td": {"class": "nowrap"}}, default=tables.EMPTY)
+    downloads = tables.NumberColumn("下载次数")
+    action = tables.Column("操作", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(tables.Table.Meta):
+        attrs = {"class": "table", "id": "export-jobs"}
+        sequence = ("label", "status", "size", "created_at", "finished_at", "downloads", "action")
+        empty_text = "您还没有导出过文件"
+
+    def render_label(self, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.label)
+
+    def render_status(self, record):
+        shown = record.shown_status
+        return format_html(
+            '<span class="tag {}">{}</span>', STATUS_TAGS.get(shown, ""), record.shown_status_label
+        )
+
+    def render_size(self, record):
+        return filesizeformat(record.size) if record.size else tables.EMPTY
+
+    def render_created_at(self, value):
+        return _local(value)
+
+    def render_finished_at(self, value):
+        return _local(value)
+
+    def render_action(self, record):
+        if record.downloadable:
+            return format_html(
+                '<a class="button" href="{}">下载</a>', reverse("export_job_download", args=[record.token])
+            )
+        if record.status == ExportJob.Status.FAILED:
+            return format_html('<span class="field-error">{}</span>', record.error)
+        if record.pending:
+            return format_html('<a href="{}">查看进度</a>', record.get_absolute_url())
+        return tables.EMPTY
+
+
+class ExportJobListView(ScopedListView):
+    """我的导出: the signed-in user's own export jobs, newest first (no one else's, ever)."""
+
+    model = ExportJob
+    template_name = "exports/list.html"
+    table_class = ExportJobTable
+    paginate_by = 20
+    exportable = False
+
+    def get_base_queryset(self):
+        return ExportJob.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["keep_days"] = exports.KEEP_DAYS
+        return ctx
+
+
+class ExportJobDetailView(LoginRequiredMixin, TemplateView):
+    """One job of the user's: it refreshes itself while queued or running, then offers the file."""
+
+    template_name = "exports/job_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        job = exports.export_job_for(self.request.user, kwargs["token"])
+        ctx.update(
+            job=job,
+            refresh_seconds=3 if job.pending else None,
+            keep_days=exports.KEEP_DAYS,
+            download_url=reverse("export_job_download", args=[job.token]) if job.downloadable else "",
+        )
+        return ctx
+
+
+class ExportJobDownloadView(LoginRequiredMixin, View):
+    """The decrypted file of the user's own finished job, as an attachment (logged, counted)."""
+
+    def get(self, request, token):
+        job = exports.export_job_for(request.user, token)
+        content = exports.export_job_open(user=request.user, job=job, request=request)
+        return exports.attachment(job.filename, job.content_type, content)
 
 
 # --- administrator's pages -------------------------------------------------------------------------

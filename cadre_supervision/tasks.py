@@ -1,14 +1,15 @@
 """Thin Celery tasks: take ids, call one service. Enqueue with `enqueue()` after commit.
 
-The beat schedule (cadre_supervision/celery.py) runs `run_sweep` daily (it runs the steps
-and fans the sources out as `sweep_chunk` tasks) and `deliver_pending` every 15 minutes.
-All are idempotent: the Notification rows and their unique constraint are the truth, so a
-redelivered task (acks_late) sends nothing twice.
+The beat schedule (cadre_supervision/celery.py) runs `run_sweep` daily (it fans the steps
+and the sources out as `sweep_step` and `sweep_chunk` tasks), `deliver_pending` every 15 minutes and
+`run_pending_exports` every 5 minutes. All are idempotent: the Notification rows and their
+unique constraint are the truth, so a redelivered task (acks_late) sends nothing twice; an
+export job is taken once (`cadre_supervision.exports.export_run`).
 """
 
 import logging
 
-from celery import group, shared_task
+from celery import chain, group, shared_task
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -30,30 +31,55 @@ def enqueue(task, *args, **kwargs) -> None:
 @shared_task(name="cadre_supervision.tasks.run_sweep", acks_late=True, bind=True)
 def run_sweep(self, today: str | None = None, deliver: bool = True) -> dict:
     """The daily sweep: under the sweep's advisory lock (whichever worker picks the task up,
-    one starts it; a second copy arriving meanwhile is skipped), run the steps, then send
-    one chunk task per reminder source, which the workers process in parallel."""
+    one starts it; a second copy arriving meanwhile is skipped), send one task per step, each
+    followed by the chunks of the sources that read its writes, and one chunk task for every
+    other reminder source: the workers run them side by side (`notifications.sweep_plan`)."""
     import datetime as dt
 
     from django.utils import timezone
 
     from . import registry
-    from .notifications import SweepResult, run_steps, sweep_lock
+    from .notifications import sweep_lock, sweep_plan
 
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     with sweep_lock() as obtained:
         if not obtained:
             logger.info("sweep for %s already being started by another worker; skipped", day)
             return {"skipped": True, "day": day.isoformat()}
-        result = SweepResult()
-        run_steps(day, result)
-        if result.errors:
-            logger.error("sweep steps failed: %s", result.errors)
-        chunks = [sweep_chunk.si(day.isoformat(), key, deliver) for key in registry.sweep_sources]
-        # The chunks follow the sweep onto the queue it came from.
+        iso = day.isoformat()
+        # The steps and chunks follow the sweep onto the queue it came from (set on each task:
+        # the chunks of a chain are sent by the worker that ran its step).
         queue = (self.request.delivery_info or {}).get("routing_key") if not self.request.is_eager else None
-        if chunks:
-            group(chunks).apply_async(queue=queue, retry=False)
-    return {"day": day.isoformat(), "steps": result.steps, "errors": result.errors, "chunks": len(chunks)}
+        options = {"queue": queue} if queue else {}
+        work, free = [], []
+        plan = sweep_plan(registry.sweep_steps, registry.sweep_sources, registry.sweep_source_after)
+        for step, sources in plan:
+            chunks = [sweep_chunk.si(iso, key, deliver).set(**options) for key in sources]
+            if step is None:
+                free = chunks  # sent after the steps: the long chains start first
+            elif chunks:
+                work.append(chain(sweep_step.si(iso, step).set(**options), group(chunks)))
+            else:
+                work.append(sweep_step.si(iso, step).set(**options))
+        work += free
+        if work:
+            group(work).apply_async(queue=queue, retry=False)
+    return {"day": iso, "tasks": len(work)}
+
+
+@shared_task(name="cadre_supervision.tasks.sweep_step", acks_late=True, reject_on_worker_lost=True)
+def sweep_step(today: str, step_key: str) -> dict:
+    """One step of the daily sweep, in its own transaction (idempotent: a step replaces what
+    it maintains). A failing step is logged and reported; the chunks that wait for it still run."""
+    import datetime as dt
+
+    from .notifications import SweepResult, run_step
+
+    result = SweepResult()
+    run_step(step_key, dt.date.fromisoformat(today), result)
+    if result.errors:
+        logger.error("sweep step %s failed: %s", step_key, result.errors)
+    return {"steps": result.steps, "errors": result.errors}
 
 
 @shared_task(name="cadre_supervision.tasks.sweep_chunk", acks_late=True, reject_on_worker_lost=True)
@@ -77,3 +103,20 @@ def deliver_pending() -> int:
     from .notifications import deliver_pending as _deliver
 
     return _deliver()
+
+
+@shared_task(name="cadre_supervision.tasks.run_export", acks_late=True)
+def run_export(job_id: int) -> str:
+    """One background export job (enqueued after the request that made it commits)."""
+    from .exports import export_run
+
+    job = export_run(job_id=job_id)
+    return job.status if job is not None else "skipped"
+
+
+@shared_task(name="cadre_supervision.tasks.run_pending_exports", acks_late=True)
+def run_pending_exports() -> dict:
+    """The catch-up of export jobs whose task was lost (broker down) or whose worker died."""
+    from .exports import export_run_pending
+
+    return export_run_pending()

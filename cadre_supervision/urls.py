@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/lookup/<slug:source>/", LookupView.as_view(), name="lookup"),
     path("api/v1/", include("cadres.api.urls")),
     path("api/v1/", include("cadre_supervision.workbench_api")),
+    path("api/v1/", include("cadre_supervision.export_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -9,6 +9,8 @@ The page kit:
   the bound form (so every entered value is shown again).
 - `ActionView`: every POST-only state change; scoped lookup first, one service call, a message, a
   redirect to a safe `next` or the object's page.
+- `ExportView`: a download of a whole scope (a `registry.ExportKind`): the file while the scope
+  is small, a background job beyond (`cadre_supervision.exports`).
 - `apply_validation_error`: the one way a service's `ValidationError` becomes form errors;
   `validation_messages` the one way it becomes page messages.
 """
@@ -27,6 +29,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models.query import QuerySet
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -572,6 +575,59 @@ class ActionView(LoginRequiredMixin, View):
                 if message:
                     messages.success(request, message)
         return HttpResponseRedirect(safe_next(request, self.get_success_url(obj, result)))
+
+
+class ExportView(LoginRequiredMixin, View):
+    """A download of everything in the user's scope: `export_kind` names its `registry.ExportKind`,
+    `get_export_params()` gives its parameters. Both GET and POST (the page's button) answer
+    with the file itself while the scope is small (`exports.serves_inline`). Beyond, a POST
+    makes the background job (or finds the same one pending) and redirects to its page with a
+    message; a GET creates nothing and shows a short page offering that POST."""
+
+    export_kind = ""
+    offer_template_name = "exports/offer.html"
+    back_url_name = "home"  # where a refused request goes back to
+
+    def get_export_params(self) -> dict:
+        return {}
+
+    def get_back_url(self) -> str:
+        return reverse(self.back_url_name)
+
+    def get(self, request, *args, **kwargs):
+        return self.answer(create=False)
+
+    def post(self, request, *args, **kwargs):
+        return self.answer(create=True)
+
+    def answer(self, *, create: bool):
+        from . import exports
+
+        request = self.request
+        try:
+            outcome = exports.export_request(
+                user=request.user, kind=self.export_kind, params=self.get_export_params(), create=create
+            )
+        except ValidationError as exc:
+            validation_messages(request, exc)
+            return HttpResponseRedirect(self.get_back_url())
+        if outcome.file is not None:
+            return exports.export_file_response(
+                user=request.user, kind=self.export_kind, file=outcome.file, request=request
+            )
+        if outcome.job is None:
+            return TemplateResponse(
+                request,
+                self.offer_template_name,
+                {
+                    "label": outcome.label,
+                    "post_url": request.get_full_path(),
+                    "back_url": self.get_back_url(),
+                    "keep_days": exports.KEEP_DAYS,
+                },
+            )
+        messages.success(request, exports.BACKGROUND_MESSAGE if outcome.created else exports.PENDING_MESSAGE)
+        return HttpResponseRedirect(outcome.job.get_absolute_url())
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

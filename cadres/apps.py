@@ -115,3 +115,9 @@ class CadresConfig(AppConfig):
         promotion_warnings.register()
         board.register()  # the early-warning board (预警): policies, nav, sweep, workbench
         timeline.register()  # the integrity file's timeline: sanctions, assessments, rewards
+
+        from . import imports, joint_analysis  # after lookups: the analysis form names a source
+
+        # Whole-scope files: inline when small, a background job beyond (cadre_supervision.exports)
+        imports.register_exports()
+        joint_analysis.register_exports()

@@ -243,16 +243,20 @@ BOARD_TTL = 300
 FEW_CADRES = 20
 
 
-def scope_warnings(user) -> list[registry.Warning]:
-    """`registry.warnings_for(user)` over the user's whole scope, each source's part from the
-    cache while what it read is unchanged."""
+def scope_warnings(user, sources=None) -> list[registry.Warning]:
+    """`registry.warnings_for(user, sources=)` over the user's whole scope, each source's part
+    from the cache while what it read is unchanged."""
     from functools import partial
 
     from cadre_supervision import keep
 
     if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
-        return registry.warnings_for(user)
-    items = [(_kept_key(user, s), partial(_collect_all, s, user)) for s in registry.warning_sources]
+        return registry.warnings_for(user, sources=sources)
+    items = [
+        (_kept_key(user, s), partial(_collect_all, s, user))
+        for s in registry.warning_sources
+        if sources is None or s.key in sources
+    ]
     return [w for part in keep.kept_many(items, ttl=BOARD_TTL) for w in part]
 
 
@@ -300,11 +304,20 @@ def signals_for(
     settings = source_settings()
     if cadre_ids is not None:
         cadre_ids = set(cadre_ids)
+    if levels:
+        # only the sources whose colour is asked for or that raise it are asked at all
+        coloured = sources_of_levels(levels, settings)
+        sources = (
+            coloured
+            if sources is None
+            else {k for k in sources if k in coloured or _source_key(k, settings) in coloured}
+        )
     keeps = getattr(user, "is_authenticated", False) and getattr(user, "pk", None) is not None
     if cadre_ids is None or (keeps and len(cadre_ids) > FEW_CADRES):
         # the whole scope's kept reading, narrowed here: each source narrows its own scoped query
         # to the cadres asked, so the rows are the same
-        warnings = scope_warnings(user)
+        asked = None if sources is None else {_source_key(k, settings) or k for k in sources}
+        warnings = scope_warnings(user, asked)
         if cadre_ids is not None:
             warnings = [w for w in warnings if w.cadre_id in cadre_ids]
         if sources is not None:
@@ -338,6 +351,18 @@ def signals_for(
         out.append(Signal(w, source, level, source.weight, cadre if with_cadres else None))
     out.sort(key=_sort_key)
     return out
+
+
+def sources_of_levels(levels, settings: dict[str, SourceSetting] | None = None) -> set[str]:
+    """The keys of the sources that may show a signal of one of `levels`: the source's colour
+    (as the policies set it) is one of them, or the source declares it `raises` one."""
+    settings = source_settings() if settings is None else settings
+    wanted = set(levels)
+    return {
+        s.key
+        for s in registry.warning_sources
+        if (s.key in settings and settings[s.key].level in wanted) or wanted & set(s.raises)
+    }
 
 
 _NAMED_FIELDS = ("id", "name", "organization_id")

@@ -1,5 +1,6 @@
 """Pages of the Excel import: upload (a dry run by default), the report, confirming the dry
-run, and the downloads (template, export of every sheet, error report)."""
+run, and the downloads (template, export of every sheet — a background job for a large
+scope —, error report)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadre_supervision.excel import XLSX_MIME
-from cadre_supervision.views import ActionView, ServiceFormView
+from cadre_supervision.views import ActionView, ExportView, ServiceFormView
 
 from . import imports
 from .forms import CadreImportForm
@@ -145,17 +146,13 @@ class CadreImportTemplateView(_ImportGuard, LoginRequiredMixin, View):
         return _xlsx("干部档案导入模板.xlsx", imports.template_bytes())
 
 
-class CadreImportExportView(_ImportGuard, LoginRequiredMixin, View):
-    """Every sheet the importer knows, with the records in the user's scope (imports back)."""
+class CadreImportExportView(_ImportGuard, ExportView):
+    """Every sheet the importer knows, with the records in the user's scope (imports back): the
+    file at once for up to DOSSIER_INLINE_MAX cadres, beyond by a background job."""
 
     exports_whole_scope = True  # `manage.py bench`: a file of everything in scope, O(rows)
-
-    def get(self, request):
-        content, counts = imports.export_bytes(request.user)
-        imports.log_download(
-            user=request.user, what="导出全部档案（导入格式）", request=request, detail={"rows": counts}
-        )
-        return _xlsx("干部档案导出.xlsx", content)
+    export_kind = imports.DOSSIER_EXPORT
+    back_url_name = "cadres:cadre_import"
 
 
 class CadreImportErrorsView(_ImportGuard, LoginRequiredMixin, View):

@@ -86,13 +86,28 @@ def weak_assessment(user, cadre_ids=None):
 
 
 def register() -> None:
-    for key, title, fn, level, weight, channel in (
-        ("cadres.sanction_bar", "处分影响期内", sanction_bar, "red", 5, "sanctions"),
-        ("cadres.dossier_unverified", "三龄两历一身份未认定", dossier_unverified, "orange", 2, "dossier"),
-        ("cadres.weak_assessment", "近三年考核基本称职或不称职", weak_assessment, "orange", 3, "dossier"),
+    for key, title, fn, level, weight, channel, raises in (
+        ("cadres.sanction_bar", "处分影响期内", sanction_bar, "red", 5, "sanctions", ()),
+        (
+            "cadres.dossier_unverified",
+            "三龄两历一身份未认定",
+            dossier_unverified,
+            "orange",
+            2,
+            "dossier",
+            ("red",),
+        ),
+        ("cadres.weak_assessment", "近三年考核基本称职或不称职", weak_assessment, "orange", 3, "dossier", ()),
     ):
         registry.register_warning_source(
             registry.WarningSource(
-                key, title, fn, level=level, weight=weight, channel=channel, blocks_promotion=True
+                key,
+                title,
+                fn,
+                level=level,
+                weight=weight,
+                channel=channel,
+                blocks_promotion=True,
+                raises=raises,
             )
         )

@@ -179,6 +179,7 @@ def register() -> None:
             weight=2,
             channel="evaluations",
             blocks_promotion=True,
+            raises=("red",),  # 不称职
         )
     )
     registry.register_timeline_source("evaluations", timeline, many=timeline_many)

@@ -40,8 +40,12 @@ class InterviewsConfig(AppConfig):
         # The daily sweep: keep the plan current (a step: the write), then remind and
         # escalate; overdue follow-ups (sources: reads only).
         registry.register_sweep_step("interviews.plan_refresh", integration.plan_refresh_step)
-        registry.register_sweep_source("interviews.talks", selectors.talk_reminders)
-        registry.register_sweep_source("interviews.follow_ups", selectors.follow_up_reminders)
+        registry.register_sweep_source(
+            "interviews.talks", selectors.talk_reminders, after="interviews.plan_refresh"
+        )
+        registry.register_sweep_source(
+            "interviews.follow_ups", selectors.follow_up_reminders, after="interviews.plan_refresh"
+        )
         registry.register_warning_source(
             registry.WarningSource(
                 "interviews.talk_overdue",

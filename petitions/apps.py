@@ -26,6 +26,7 @@ class PetitionsConfig(AppConfig):
                 weight=2,
                 channel="petitions",
                 blocks_promotion=True,
+                raises=("orange",),  # past its deadline
             )
         )
         registry.register_warning_source(
@@ -55,7 +56,9 @@ class PetitionsConfig(AppConfig):
         registry.register_audit_plan_suggestion("petitions.heavy_units", selectors.audit_plan_suggestions)
         # The daily sweep: escalate (督办) overdue petitions (a step: the write), then remind.
         registry.register_sweep_step("petitions.escalate", services.escalate_overdue)
-        registry.register_sweep_source("petitions.overdue", selectors.overdue_reminders)
+        registry.register_sweep_source(
+            "petitions.overdue", selectors.overdue_reminders, after="petitions.escalate"
+        )
         registry.register_nav_item(
             registry.NavItem("信访举报", "petitions:petition_list", 45, can_see_petitions)
         )

@@ -1,11 +1,14 @@
-"""Resource table of the framework's own pages: home, notifications, the integrity file and the
-administrator's pages under /system/. Checked by tests/kit like every app's table."""
+"""Resource table of the framework's own pages: home, notifications, the user's exports, the
+integrity file and the administrator's pages under /system/. Checked by tests/kit like every
+app's table."""
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import Group
 
-from cadre_supervision.models import Notification, PolicySetting
+from cadre_supervision import exports
+from cadre_supervision.models import ExportJob, Notification, PolicySetting
 from tests.conftest import city
 from tests.factories import CadreFactory
 from tests.kit.grid import grid_tests
@@ -22,7 +25,28 @@ def _extra(w):
     w.group_a = w.staff_a.groups.get()
     w.cadre_b_zhang = CadreFactory(name="张强", organization=w.town_b)  # found by "张", out of scope
     _overdue_talks(w)
+    _export_jobs(w)
     return w
+
+
+def _export_jobs(w):
+    """A finished export of staff_a's (the dossier) and one of staff_all's (the joint analysis),
+    their encrypted files under the world's MEDIA_ROOT."""
+    for attr, user, kind, params in (
+        ("job_a", w.staff_a, "cadres.dossier", {}),
+        ("job_b", w.staff_all, "cadres.joint_analysis", {"year": 2025}),
+    ):
+        job = exports.export_request(user=user, kind=kind, params=params, inline=False).job
+        exports.export_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert job.status == ExportJob.Status.DONE, job.error
+        setattr(w, attr, job)
+
+
+@pytest.fixture(autouse=True)
+def _world_media(world, settings):
+    """The export files were written under the world's MEDIA_ROOT: read them from there."""
+    settings.MEDIA_ROOT = str(world.media)
 
 
 def _overdue_talks(w):
@@ -57,11 +81,15 @@ def _grow(w, n):
 world = world_fixture(city, extra=_extra)
 grown = grown_fixture(_grow)
 
-WATCH = (Notification, Group, PolicySetting)
+WATCH = (Notification, Group, PolicySetting, ExportJob)
 
 
 def rec(attr):
     return lambda w: getattr(w, attr)
+
+
+def token(attr):
+    return lambda w: str(getattr(w, attr).token)
 
 
 PAGES = [
@@ -102,6 +130,15 @@ PAGES = [
     # the early-warning board: every source over the user's scope, constant queries
     P("warnings:board", shown=lambda w: "张伟", hidden=lambda w: "李强", export=True, ceiling=50),
     P("warnings:signals", shown=lambda w: "张伟", hidden=lambda w: "李强", export=True, ceiling=50),
+    # the user's own exports (tests/test_exports.py): staff_a's, never staff_all's
+    P(
+        "export_list",
+        shown=lambda w: "干部档案导出（导入格式）",
+        hidden=lambda w: "联席会议专题分析",
+        ceiling=15,
+    ),
+    P("export_job", inside=token("job_a"), outside=token("job_b")),
+    P("export_job_download", inside=token("job_a"), outside=token("job_b")),
     # administrator pages: only the superuser; everyone else 403 (tests/test_admin_pages.py)
     P("admin_roles", user="admin", refuse_url=None),
     P("admin_role_detail", user="admin", inside=rec("group_a")),
@@ -110,6 +147,17 @@ PAGES = [
 ]
 
 APIS = [
+    A("exports-api:export-list", shown=token("job_a"), hidden=token("job_b"), ceiling=10),
+    A(
+        "exports-api:export-list",
+        method="post",
+        accept=lambda w: {"kind": "cadres.dossier", "params": {}},
+        refuse=lambda w: {"kind": "no.such.export", "params": {}},
+        refuse_status=400,
+        watch=(ExportJob,),
+    ),
+    A("exports-api:export-detail", inside=token("job_a"), outside=token("job_b")),
+    A("exports-api:export-download", inside=token("job_a"), outside=token("job_b")),
     # As the home page: the first read of a day (or after a write) also rebuilds the rotation
     # due snapshot its figures read (about 45 queries, constant in the number of rows).
     A("workbench-api:workbench", ceiling=110),

@@ -95,3 +95,75 @@ def test_a_failing_step_is_reported_and_the_sources_still_run(talks, monkeypatch
     result = run_sweep(dt.date(talks.today.year, 12, 31), deliver=False)
     assert result.errors == {"zz.broken": "RuntimeError: boom"}
     assert result.by_source["interviews.talks"]["considered"] > 0
+
+
+@pytest.mark.parametrize(
+    "steps, sources, after, expected",
+    [
+        ([], [], {}, [(None, [])]),
+        (["s1"], ["a", "b"], {}, [(None, ["a", "b"]), ("s1", [])]),
+        (
+            ["s1", "s2"],
+            ["a", "b", "c"],
+            {"b": "s2", "c": "s2"},
+            [(None, ["a"]), ("s1", []), ("s2", ["b", "c"])],
+        ),
+        (
+            ["s1"],
+            ["a", "b"],
+            {"a": "s1", "b": "gone"},
+            [(None, ["b"]), ("s1", ["a"])],
+        ),  # unknown step: no wait
+        (["s1", "s2"], ["c", "a"], {"c": "s1", "a": "s1"}, [(None, []), ("s1", ["c", "a"]), ("s2", [])]),
+    ],
+)
+def test_sweep_plan(steps, sources, after, expected):
+    from cadre_supervision.notifications import sweep_plan
+
+    assert sweep_plan(steps, sources, after) == expected
+
+
+def test_every_source_waits_for_a_registered_step_of_its_own_app():
+    assert registry.sweep_source_after, "some sources read the writes of a step"
+    for source, step in registry.sweep_source_after.items():
+        assert source in registry.sweep_sources and step in registry.sweep_steps, (source, step)
+        assert source.split(".")[0] == step.split(".")[0], (source, step)
+    assert registry.sweep_source_after["interviews.talks"] == "interviews.plan_refresh"
+
+
+def test_the_worker_sweep_sends_each_step_before_its_sources(pending_writes, monkeypatch):
+    """The Celery sweep (tasks eager): every step and every source runs once, each source that
+    names a step after it, and the reminders equal those of the in-process sweep."""
+    from cadre_supervision import tasks
+    from cadre_supervision.notifications import run_source, run_step
+
+    day, _file = pending_writes
+    order: list[str] = []
+    monkeypatch.setattr(
+        "cadre_supervision.notifications.run_step",
+        lambda key, today, result: (order.append(key), run_step(key, today, result)),
+    )
+    monkeypatch.setattr(
+        "cadre_supervision.notifications.run_source",
+        lambda key, today: (order.append(key), run_source(key, today))[1],
+    )
+    from cadre_supervision.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # the fanned-out steps and chunks run here, in order sent
+    try:
+        tasks.run_sweep.apply(kwargs={"today": day.isoformat(), "deliver": False})
+    finally:
+        app.conf.task_always_eager = eager
+    assert sorted(order) == sorted([*registry.sweep_steps, *registry.sweep_sources])
+    for source, step in registry.sweep_source_after.items():
+        assert order.index(step) < order.index(source), (step, source)
+    worker_rows = set(Notification.objects.values_list("recipient_id", "kind", "period", "object_id"))
+    assert worker_rows and RequiredTalk.objects.filter(year=day.year).exists()
+    Notification.objects.all().delete()
+    run_sweep(day, deliver=False)
+    in_process = set(Notification.objects.values_list("recipient_id", "kind", "period", "object_id"))
+    assert in_process and in_process <= worker_rows
+    # The rest are the notices the plan refresh sent as it assigned the new year's talks (its
+    # writes happened the first time; the second refresh had nothing left to assign).
+    assert {kind for _r, kind, _p, _o in worker_rows - in_process} <= {"interviews.special_assigned"}

@@ -410,3 +410,77 @@ def test_named_cadres_read_by_ids_or_over_the_scope_agree(city, fake_sources, mo
     assert {s.cadre_id for s in board.signals_for(city.staff_all, organization=city.town_b)} == {
         city.cadre_b.pk
     }
+
+
+def _fake_mixed(user, cadre_ids=None):
+    """A yellow source some of whose signals are red (as a doubtful 认定 is)."""
+    return [
+        registry.Warning(**{**w.__dict__, "kind": "fake.mixed", "uid": w.uid + ".mixed", "level": "red"})
+        for w in _fake_collect(user, cadre_ids)
+        if w.detail.startswith("张伟")
+    ]
+
+
+FAKE_MIXED = registry.WarningSource(
+    "fake.mixed", "测试混合来源", _fake_mixed, level="yellow", weight=1, raises=("red",)
+)
+
+
+@pytest.mark.parametrize(
+    "levels, policy_level, expected",
+    [
+        (["red"], None, {"fake.red", "fake.mixed"}),
+        (["yellow"], None, {"fake.signal", "fake.mixed"}),
+        (["orange"], None, set()),
+        (["red", "yellow"], None, {"fake.signal", "fake.red", "fake.mixed"}),
+        (["red"], 1, {"fake.signal", "fake.red", "fake.mixed"}),  # fake.signal made red by policy
+        (["yellow"], 2, {"fake.mixed"}),  # fake.signal made orange by policy
+    ],
+)
+def test_sources_of_levels(city, monkeypatch, levels, policy_level, expected):
+    monkeypatch.setattr(registry, "warning_sources", [FAKE, FAKE_RED, FAKE_MIXED])
+    try:
+        board.register_policies()
+        if policy_level is not None:
+            policy.set_value(board.level_key("fake.signal"), policy_level)
+        assert board.sources_of_levels(levels) == expected
+    finally:
+        for key in ("fake.signal", "fake.red", "fake.mixed"):
+            policy.REGISTRY.pop(board.level_key(key), None)
+            policy.REGISTRY.pop(board.weight_key(key), None)
+
+
+def test_a_board_of_one_colour_asks_only_its_sources(city, monkeypatch):
+    """Red signals are the red ones of all sources (a raised red included), and the sources that
+    cannot show red are not asked at all."""
+    asked: list[str] = []
+
+    def counting(source):
+        def collect(user, cadre_ids=None):
+            asked.append(source.key)
+            return source.collect(user, cadre_ids)
+
+        return registry.WarningSource(**{**source.__dict__, "collect": collect})
+
+    monkeypatch.setattr(registry, "warning_sources", [counting(s) for s in (FAKE, FAKE_RED, FAKE_MIXED)])
+    try:
+        every = board.signals_for(SYSTEM)
+        asked.clear()
+        red = board.signals_for(SYSTEM, levels=["red"])
+        assert sorted(asked) == ["fake.mixed", "fake.red"]
+        assert [s.uid for s in red] == [s.uid for s in every if s.level == "red"]
+        assert {s.source_key for s in red} == {"fake.red", "fake.mixed"}
+        specs = list(board.red_signal_reminders(TODAY))
+        assert {s.object_id for s in specs} == {s.uid for s in red}
+    finally:
+        for key in ("fake.signal", "fake.red", "fake.mixed"):
+            policy.REGISTRY.pop(board.level_key(key), None)
+            policy.REGISTRY.pop(board.weight_key(key), None)
+
+
+def test_every_source_raises_only_the_colours_it_declares(city):
+    """A source that colours a signal itself must say so (`raises`), or a board of that colour
+    and the red-signal reminders would not ask it."""
+    for source in registry.warning_sources:
+        levels = {w.level for w in source.collect(SYSTEM, None)} - {""}
+        assert levels <= set(source.raises), (source.key, levels)

@@ -162,6 +162,15 @@ def test_seed_demo_with_every_app_seeder_then_a_sweep():
     assert "demo12345" in out.getvalue()
     run_sweep(deliver=False)
     assert Notification.objects.exists()
+    # Each warning source colours its own signals only as it declares (`raises`): the boards of
+    # one colour and the red-signal reminders ask only the sources that may show that colour.
+    from cadre_supervision.permissions import SYSTEM
+
+    raised = {}
+    for source in registry.warning_sources:
+        levels = {w.level for w in source.collect(SYSTEM, None)} - {""}
+        assert levels <= set(source.raises), (source.key, levels)
+        raised[source.key] = levels
 
 
 def test_demo_dossiers_have_a_few_resume_gaps_and_overlaps(monkeypatch):
