@@ -116,6 +116,12 @@ _db["ATOMIC_REQUESTS"] = False
 # bulk write cost O(rows²). Defining it (an empty list: ignore nothing) on every connection
 # keeps a write O(rows); `pgtrigger.ignore()` still overrides it per transaction.
 _PG_SESSION_OPTIONS = ["-c pgtrigger.ignore={}"]
+# PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost; the whole-scope
+# reads (the due list, the board's sources, the sweep) pass it at city size and then spend more
+# compiling than running (the due list's candidates at 100k cadres: 1.85 s of JIT in a 3.2 s
+# query). Off unless DB_JIT=1 (docs/PERFORMANCE.md).
+if not env.bool("DB_JIT", default=False):
+    _PG_SESSION_OPTIONS.append("-c jit=off")
 if TESTING:
     # Test tables are emptied (TRUNCATE by transactional tests) and autovacuumed while empty,
     # then refilled inside uncommitted test transactions that statistics never see: the planner
@@ -126,7 +132,9 @@ if TESTING:
     # needs one, which is far above jit_above_cost: PostgreSQL would then JIT-compile a query
     # over four rows, at 1-3 s each (the cadre page took 20 s in the browser journeys). Tests
     # run without JIT.
-    _PG_SESSION_OPTIONS += ["-c statement_timeout=180000", "-c enable_nestloop=off", "-c jit=off"]
+    _PG_SESSION_OPTIONS += ["-c statement_timeout=180000", "-c enable_nestloop=off"]
+    if "-c jit=off" not in _PG_SESSION_OPTIONS:
+        _PG_SESSION_OPTIONS.append("-c jit=off")
 _db_options = _db.setdefault("OPTIONS", {})
 _db_options["options"] = " ".join(filter(None, [_db_options.get("options", ""), *_PG_SESSION_OPTIONS]))
 if env.str("CS_TEST_DB", default=""):

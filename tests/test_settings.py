@@ -35,3 +35,33 @@ def test_serving_process_refuses_the_development_key():
 def test_developer_tools_run_without_production_variables():
     result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
     assert result.returncode == 0, result.stderr
+
+
+def test_connections_run_without_jit_unless_asked(django_db_setup):
+    """Production connections turn PostgreSQL's JIT off (whole-scope reads spent more compiling
+    than running); DB_JIT=1 leaves the server's setting alone."""
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]  # the test database, created by now
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cadre_supervision.settings'; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('SHOW jit'); print('jit=' + c.fetchone()[0])\n"
+    )
+    keys = {"DJANGO_SECRET_KEY": "x" * 60, "FIELD_ENCRYPTION_KEY": "y" * 60, "DATABASE_URL": url}
+    off = _run(["-c", code], **keys)
+    assert off.returncode == 0, off.stderr
+    assert "jit=off" in off.stdout
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW jit")
+            server = cur.fetchone()[0]
+    finally:
+        conn.close()
+    asked = _run(["-c", code], DB_JIT="1", **keys)
+    assert asked.returncode == 0, asked.stderr
+    assert f"jit={server}" in asked.stdout
