@@ -51,7 +51,7 @@ def collect_tenure_over_limit(user, cadre_ids=None):
 
     out = []
     url = reverse("rotations:due_list")
-    for item in due_items(user=user, cadre_ids=cadre_ids, include_warning=False):
+    for item in due_items(user=user, cadre_ids=cadre_ids, include_warning=False, with_plans=False):
         passed = [f for f in item.findings if f.state == DueState.OVERDUE]
         if not passed:
             continue

@@ -5,6 +5,7 @@ with the permission layer; the reminder sweep calls the same functions with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -124,29 +125,35 @@ def _appointment_spec(action: str):
     return RotationPlan.scope.perms[action]
 
 
-def _latest_due_start(on: dt.date, years: int, t: rules.Thresholds) -> dt.date:
+def _latest_due_start(
+    on: dt.date, years: int, t: rules.Thresholds, *, include_warning: bool = True
+) -> dt.date:
     """The latest start of a run whose rule of `years` (mandatory = start + `years`) can be in
-    any window (warning, soon, overdue) on `on`; a few days' slack covers 29 February. Runs
-    starting later trigger nothing: the pure rule (`rules.due_findings`) decides exactly for
-    the others."""
+    any window (warning, soon, overdue; without `include_warning`: soon or overdue) on `on`; a
+    few days' slack covers 29 February. Runs starting later trigger nothing: the pure rule
+    (`rules.due_findings`) decides exactly for the others."""
     soon = rules.add_years(on + dt.timedelta(days=t.reminder_days), -years)
+    if not include_warning:
+        return soon + dt.timedelta(days=3)
     warning = rules.add_years(on, t.warn_lead_years - years)
     return max(soon, warning) + dt.timedelta(days=3)
 
 
-def due_candidates_q(on: dt.date, t: rules.Thresholds) -> Q:
+def due_candidates_q(on: dt.date, t: rules.Thresholds, *, include_warning: bool = True) -> Q:
     """A filter on current appointments (annotated with `pair_first_start`: the earliest start of
     the cadre's tenures in that post up to `on`, and `pair_terms`: how many) keeping every one
-    that may trigger a rotation rule on `on`, and dropping the many that cannot (in a post for
+    that may trigger a rotation rule on `on` (without `include_warning`: a rule past or within
+    the reminder days of its mandatory date), and dropping the many that cannot (in a post for
     fewer years than any rule needs). Never drops a due one: a run starts no earlier than the
     pair's first tenure and holds no more terms than the pair has; tests/rotations check it
     against the pure rule on a table of cases."""
+    latest = functools.partial(_latest_due_start, on, t=t, include_warning=include_warning)
     leader = Q(post__is_leading=True, post__is_middle_level=False) & (
-        Q(pair_first_start__lte=_latest_due_start(on, t.leader_years, t))
+        Q(pair_first_start__lte=latest(t.leader_years))
         | (
             Q(
                 pair_terms__gte=max(t.max_terms, 1),
-                pair_first_start__lte=_latest_due_start(on, t.term_years, t),
+                pair_first_start__lte=latest(t.term_years),
             )
             if t.max_terms > 0
             else Q(pk__in=[])
@@ -155,7 +162,7 @@ def due_candidates_q(on: dt.date, t: rules.Thresholds) -> Q:
     key_middle = Q(
         post__is_middle_level=True,
         post__organization__kind=OrgKind.CITY_ORGAN,
-        pair_first_start__lte=_latest_due_start(on, t.key_middle_years, t),
+        pair_first_start__lte=latest(t.key_middle_years),
     ) & ~Q(post__key_categories=[])
     return leader | key_middle
 
@@ -206,7 +213,8 @@ def _rule_items(base, on: dt.date, t: rules.Thresholds, *, include_warning: bool
     """The due items from the rotation rules (no avoidance cases) over the appointments of
     `base`, by key "cadre:post", and the tenure spans read for them (two queries)."""
     # Only the appointments that may be due are built (the database drops the rest).
-    current = list(_with_pair_tenure(base, on).filter(due_candidates_q(on, t)))
+    candidates = due_candidates_q(on, t, include_warning=include_warning)
+    current = list(_with_pair_tenure(base, on).filter(candidates))
     spans = _spans({(a.cadre_id, a.post_id) for a in current}, on)
     items: dict[str, DueItem] = {}
     for a in current:
@@ -272,12 +280,14 @@ def due_items(
     cadre_ids=None,
     include_warning: bool = True,
     thresholds: rules.Thresholds | None = None,
+    with_plans: bool = True,
 ) -> list[DueItem]:
     """Cadres due (or soon due) to rotate on `on`: one row per cadre and post, every rule it
     triggers, earliest mandatory date first. Constant number of queries.
 
     Over the posts of the units where `user` may perform the rotation `action` ("view", or
-    "stats" for the statistics); the sweep passes `permissions.SYSTEM`."""
+    "stats" for the statistics); the sweep passes `permissions.SYSTEM`. `with_plans=False`
+    leaves each item's `plan_item` unread (None)."""
     on = on or timezone.localdate()
     t = thresholds or load_thresholds()
     base = _due_base(user, action, on, cadre_ids)
@@ -320,7 +330,7 @@ def due_items(
     out = sorted(items.values(), key=lambda i: (i.mandatory_date, i.organization.path, i.cadre.name))
     for item in out:
         item.rules_labels = [str(labels.get(f.rule, f.rule)) for f in item.findings]
-    if out:
+    if out and with_plans:
         plan_items = PlanItem.objects.filter(
             plan__year=on.year, cadre_id__in=[i.cadre.pk for i in out]
         ).select_related("plan")

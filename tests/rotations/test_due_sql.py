@@ -74,8 +74,9 @@ def _pure(post, tenures, on, t) -> list[tuple[str, dt.date, str]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("include_warning", [True, False], ids=["with-warnings", "soon-or-overdue"])
 @pytest.mark.parametrize("thresholds", [DEFAULT, WIDE_SOON], ids=["default", "wide-soon"])
-def test_due_list_agrees_with_the_pure_rule(city, thresholds):
+def test_due_list_agrees_with_the_pure_rule(city, thresholds, include_warning):
     built = []
     for label, kind, tenures, on in CASES:
         cadre = CadreFactory(name=label[:20], organization=city.organ)
@@ -85,8 +86,10 @@ def test_due_list_agrees_with_the_pure_rule(city, thresholds):
         built.append((label, cadre, post, tenures, on))
     due_somewhere = 0
     for label, cadre, post, tenures, on in built:
-        expected = _pure(post, tenures, on, thresholds)
-        items = selectors.due_items(user=SYSTEM, on=on, cadre_ids=[cadre.pk], thresholds=thresholds)
+        expected = [f for f in _pure(post, tenures, on, thresholds) if include_warning or f[2] != "warning"]
+        items = selectors.due_items(
+            user=SYSTEM, on=on, cadre_ids=[cadre.pk], thresholds=thresholds, include_warning=include_warning
+        )
         got = [(f.rule, f.mandatory_date, f.state) for i in items for f in i.findings]
         assert got == expected, label
         due_somewhere += bool(expected)
@@ -103,11 +106,13 @@ def test_candidate_bound_is_never_earlier_than_the_earliest_window():
             start = D(2012, 1, 1)
             while start <= on:
                 run = rules.Run(start, None, 1, (start,))
-                if rules.due_findings(run, facts, on, t):
-                    assert start <= selectors._latest_due_start(on, t.leader_years, t)
                 key = rules.PostFacts(
                     is_leading=True, is_middle_level=True, is_key=True, org_kind="city_organ"
                 )
-                if rules.due_findings(run, key, on, t):
-                    assert start <= selectors._latest_due_start(on, t.key_middle_years, t)
+                for post_facts, years in ((facts, t.leader_years), (key, t.key_middle_years)):
+                    found = rules.due_findings(run, post_facts, on, t)
+                    if found:
+                        assert start <= selectors._latest_due_start(on, years, t)
+                    if any(f.state != "warning" for f in found):
+                        assert start <= selectors._latest_due_start(on, years, t, include_warning=False)
                 start += dt.timedelta(days=1)
