@@ -15,6 +15,19 @@ from cadre_supervision.workbench import horizon
 from . import selectors
 from .models import RequiredTalk
 
+# What a talk's item reads (its title, its cadre and unit): no other columns, no other rows.
+TALK_ITEM_FIELDS = (
+    "id",
+    "year",
+    "kind",
+    "seq",
+    "trigger",
+    "source_type",
+    "due_date",
+    "cadre__name",
+    "cadre__organization__name",
+)
+
 
 def _talk_item(t: RequiredTalk, *, url: str) -> TodoItem:
     return TodoItem(
@@ -36,21 +49,7 @@ def talks_todo(user, today: dt.date):
     ).filter(due_date__lte=horizon(today), status__in=("overdue", "due_soon", "pending"))
     # What an item shows: the cadre, the unit, the talk's title (a responsible person may hold
     # hundreds of tasks: no other related rows, no other columns).
-    talks = (
-        talks.select_related(None)
-        .select_related("cadre__organization")
-        .only(
-            "id",
-            "year",
-            "kind",
-            "seq",
-            "trigger",
-            "source_type",
-            "due_date",
-            "cadre__name",
-            "cadre__organization__name",
-        )
-    )
+    talks = talks.select_related(None).select_related("cadre__organization").only(*TALK_ITEM_FIELDS)
     create = reverse("interviews:record_create")
     for t in talks:
         yield _talk_item(t, url=f"{create}?task={t.pk}")
@@ -62,10 +61,11 @@ def talk_dates(user, start: dt.date, end: dt.date):
         RequiredTalk.objects.restrict(user, "view")
         .open()
         .filter(due_date__range=(start, end))
-        .select_related("cadre", "cadre__organization")
+        .select_related("cadre__organization")
+        .only(*TALK_ITEM_FIELDS)
         .order_by("due_date", "id")
     )
-    # One reverse() for the month (a whole-city month holds hundreds of talks).
+    # One reverse() for the month (a whole-city month holds thousands of talks).
     talk_url = url_maker("interviews:required_detail")
     for t in talks:
         yield _talk_item(t, url=talk_url(t.pk))
