@@ -356,6 +356,16 @@ class RequiredTalkQuerySet(ScopedQuerySet):
         return self.none()
 
 
+def talk_title(kind: str, year: int, seq: int, trigger: str, source_type: str) -> str:
+    """A required talk's title from its columns (`RequiredTalk.title`; the calendar builds it
+    from a row's values without a model instance)."""
+    if kind == InterviewKind.ROUTINE:
+        return f"{year}年度第{seq}次谈心谈话"
+    if kind == InterviewKind.REMINDER:
+        return "提醒谈话（关爱提醒函）" if source_type == "evaluations.careletter" else "提醒谈话"
+    return f"专题谈心谈话（{label_of(SpecialTrigger, trigger)}）"
+
+
 @track_history()
 class RequiredTalk(models.Model):
     cadre = models.ForeignKey(
@@ -463,11 +473,7 @@ class RequiredTalk(models.Model):
 
     @property
     def title(self) -> str:
-        if self.kind == InterviewKind.ROUTINE:
-            return f"{self.year}年度第{self.seq}次谈心谈话"
-        if self.kind == InterviewKind.REMINDER:
-            return "提醒谈话（关爱提醒函）" if self.source_type == "evaluations.careletter" else "提醒谈话"
-        return f"专题谈心谈话（{label_of(SpecialTrigger, self.trigger)}）"
+        return talk_title(self.kind, self.year, self.seq, self.trigger, self.source_type)
 
     def compute_status(self, today: dt.date, window_days: int) -> str:
         from .rules import talk_status

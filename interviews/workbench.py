@@ -13,7 +13,7 @@ from cadre_supervision.rows import url_maker
 from cadre_supervision.workbench import horizon
 
 from . import selectors
-from .models import RequiredTalk
+from .models import RequiredTalk, talk_title
 
 # What a talk's item reads (its title, its cadre and unit): no other columns, no other rows.
 TALK_ITEM_FIELDS = (
@@ -29,15 +29,15 @@ TALK_ITEM_FIELDS = (
 )
 
 
-def _talk_item(t: RequiredTalk, *, url: str) -> TodoItem:
+def _talk_item(*, pk: int, due: dt.date, cadre_name: str, org_name: str, title: str, url: str) -> TodoItem:
     return TodoItem(
         kind="interviews.talk",
         label="谈心谈话",
-        title=f"与{t.cadre.organization.name}{t.cadre.name}谈话（{t.title}）",
+        title=f"与{org_name}{cadre_name}谈话（{title}）",
         url=url,
-        due=t.due_date,
-        detail=f"应于 {t.due_date:%Y-%m-%d} 前完成",
-        uid=f"interviews.requiredtalk.{t.pk}",
+        due=due,
+        detail=f"应于 {due:%Y-%m-%d} 前完成",
+        uid=f"interviews.requiredtalk.{pk}",
     )
 
 
@@ -52,23 +52,37 @@ def talks_todo(user, today: dt.date):
     talks = talks.select_related(None).select_related("cadre__organization").only(*TALK_ITEM_FIELDS)
     create = reverse("interviews:record_create")
     for t in talks:
-        yield _talk_item(t, url=f"{create}?task={t.pk}")
+        yield _talk_item(
+            pk=t.pk,
+            due=t.due_date,
+            cadre_name=t.cadre.name,
+            org_name=t.cadre.organization.name,
+            title=t.title,
+            url=f"{create}?task={t.pk}",
+        )
 
 
 def talk_dates(user, start: dt.date, end: dt.date):
     """Open talks of the user's interviews scope (own tasks included) due in [start, end]."""
-    talks = (
+    rows = (
         RequiredTalk.objects.restrict(user, "view")
         .open()
         .filter(due_date__range=(start, end))
-        .select_related("cadre__organization")
-        .only(*TALK_ITEM_FIELDS)
         .order_by("due_date", "id")
+        .values_list(*TALK_ITEM_FIELDS)
     )
-    # One reverse() for the month (a whole-city month holds thousands of talks).
+    # One reverse() for the month, rows as tuples: a whole-city month holds tens of thousands
+    # of talks.
     talk_url = url_maker("interviews:required_detail")
-    for t in talks:
-        yield _talk_item(t, url=talk_url(t.pk))
+    for pk, year, kind, seq, trigger, source_type, due, cadre_name, org_name in rows:
+        yield _talk_item(
+            pk=pk,
+            due=due,
+            cadre_name=cadre_name,
+            org_name=org_name,
+            title=talk_title(kind, year, seq, trigger, source_type),
+            url=talk_url(pk),
+        )
 
 
 def coverage_figure(user, today: dt.date) -> dict | None:

@@ -78,7 +78,7 @@ def _due_item(item, finding) -> TodoItem:
 
 
 def _due(user, today):
-    for item in selectors.due_items(user=user, action="change", on=today):
+    for item in selectors.due_items(user=user, action="change", on=today, with_plans=False):
         yield item, item.first
 
 
@@ -89,7 +89,7 @@ def rotation_todo(user, today: dt.date):
 
 
 def rotation_dates(user, start: dt.date, end: dt.date):
-    for item in selectors.due_items(user=user, action="view"):
+    for item in selectors.due_items(user=user, action="view", with_plans=False):
         for finding in item.findings:
             if start <= finding.mandatory_date <= end:
                 yield _due_item(item, finding)
