@@ -473,7 +473,16 @@ class RequiredTalk(models.Model):
 
     @property
     def title(self) -> str:
-        return talk_title(self.kind, self.year, self.seq, self.trigger, self.source_type)
+        # Only the columns the kind's title reads (a list may defer the others).
+        kind = self.kind
+        routine = kind == InterviewKind.ROUTINE
+        return talk_title(
+            kind,
+            self.year if routine else 0,
+            self.seq if routine else 0,
+            self.trigger if kind == InterviewKind.SPECIAL_TOPIC else "",
+            self.source_type if kind == InterviewKind.REMINDER else "",
+        )
 
     def compute_status(self, today: dt.date, window_days: int) -> str:
         from .rules import talk_status

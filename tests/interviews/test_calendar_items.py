@@ -68,3 +68,14 @@ def test_calendar_items_equal_the_models(talks):  # noqa: F811
     assert len(expected) >= 3
     assert [(i.title, i.due, i.url, i.uid) for i in items] == expected
     assert {i.kind for i in items} == {"interviews.talk"}
+
+
+def test_talk_reminders_read_no_column_per_row(talks, django_assert_max_num_queries):  # noqa: F811
+    """The sweep's talk reminders build titles from the columns they read: a title that asked for
+    a deferred column would cost one query per talk."""
+    from interviews import selectors
+
+    day = dt.date(talks.today.year + 1, 1, 12)  # this year's routine talks are overdue then
+    with django_assert_max_num_queries(12):
+        specs = list(selectors.talk_reminders(day))
+    assert len(specs) > 12
