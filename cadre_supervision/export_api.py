@@ -87,7 +87,7 @@ class ExportJobListAPIView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return ExportJob.objects.filter(user=self.request.user)
+        return exports.export_jobs_of(self.request.user)
 
     def post(self, request, *args, **kwargs):
         body = ExportRequestSerializer(data=request.data)

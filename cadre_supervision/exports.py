@@ -22,10 +22,7 @@ inline answer, writes one EXPORT row to the access log.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import functools
-import hashlib
 import logging
 import os
 import uuid
@@ -42,6 +39,7 @@ from django.utils import timezone
 
 from . import registry
 from .accesslog import log_access
+from .fernet import fernet
 from .models import AccessLog, ExportJob
 from .registry import ExportFile, ExportKind
 
@@ -75,6 +73,7 @@ __all__ = [
     "export_job_create",
     "export_job_for",
     "export_job_open",
+    "export_jobs_of",
     "export_request",
     "export_run",
     "export_run_pending",
@@ -120,14 +119,8 @@ def only_keys(params: dict, allowed: set[str]) -> dict:
 # --- the encrypted file ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _fernet_for(secret: str) -> Fernet:
-    key = hashlib.sha256(("export-file:" + secret).encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def _fernet() -> Fernet:
-    return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
+    return fernet("export-file")
 
 
 def export_dir() -> str:
@@ -447,16 +440,22 @@ def expire_step(today) -> dict:
 # --- serving --------------------------------------------------------------------------------------
 
 
+def export_jobs_of(user):
+    """The user's own export jobs, newest first (no one else's: the page, the API and a job's
+    lookup all read through this)."""
+    if not getattr(user, "is_authenticated", False):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(user=user).order_by("-created_at", "-id")
+
+
 def export_job_for(user, token) -> ExportJob:
     """The user's own job named `token`; anyone else's, or a malformed token, is a 404."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404
     try:
         value = uuid.UUID(str(token))
     except ValueError:
         raise Http404 from None
     try:
-        return ExportJob.objects.get(token=value, user=user)
+        return export_jobs_of(user).get(token=value)
     except ExportJob.DoesNotExist:
         raise Http404 from None
 

@@ -180,7 +180,7 @@ class ExportJobListView(ScopedListView):
     exportable = False
 
     def get_base_queryset(self):
-        return ExportJob.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+        return exports.export_jobs_of(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -3,23 +3,17 @@ uniqueness and exact lookup, and the last four characters for search."""
 
 from __future__ import annotations
 
-import base64
-import functools
 import hashlib
 import hmac
 
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from cadre_supervision.fernet import fernet
+
 
 def _fernet() -> Fernet:
-    return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
-
-
-@functools.lru_cache(maxsize=4)
-def _fernet_for(secret: str) -> Fernet:
-    key = hashlib.sha256(("citizen-id:" + secret).encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+    return fernet("citizen-id")
 
 
 def encrypt(value: str) -> str:
